@@ -1,0 +1,199 @@
+import { z } from 'zod';
+import { autopayRuleInputSchema, autopayRuleListSchema, autopayRuleSchema, deleteAutopayRuleResultSchema } from './schemas/autopay';
+import { cardSchema } from './schemas/card';
+import { companiesSchema, countryListSchema, serviceSchema } from './schemas/catalog';
+import { TXN_TYPE_FILTERS, txnHistoryListSchema } from './schemas/history';
+import { loadInputSchema, loadResultSchema } from './schemas/load';
+import { foundUserSchema, storedUserSchema } from './schemas/user';
+import { walletListSchema } from './schemas/wallet';
+import { optionalQuery, queryAmount, queryBool, queryDate, queryInt } from './query';
+import {
+  countryCode3Schema,
+  currencyCodeSchema,
+  destinationTokenSchema,
+  internalUserIdSchema,
+  ruleTokenSchema,
+  userTokenSchema,
+  walletTokenSchema,
+} from './tokens';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface RouteDef {
+  method: HttpMethod;
+  /** MassPay v1.0.0 path template; `{name}` marks a parameter. */
+  path: string;
+  params: Record<string, z.ZodType<string>>;
+  /** Strict: a query name not listed is refused. */
+  query: z.ZodType;
+  body?: z.ZodType;
+  response: z.ZodType;
+  /** Whether the console's proxy forwards it (card secrets, loads and all-users history: never). */
+  proxied: boolean;
+}
+
+const noQuery = z.strictObject({});
+const userParams = { user_token: userTokenSchema };
+const walletParams = { user_token: userTokenSchema, wallet_token: walletTokenSchema };
+
+const historyTypeFilter = z
+  .string()
+  .transform((value) => value.split(','))
+  .pipe(z.array(z.enum(TXN_TYPE_FILTERS, { error: 'type must be payout, load or spendback' })));
+
+export const lookupQuerySchema = z
+  .strictObject({
+    email: optionalQuery(z.email('Email is not a valid address').max(254)),
+    first_name: optionalQuery(z.string().max(100, 'First name is at most 100 characters')),
+    internal_user_id: optionalQuery(internalUserIdSchema),
+  })
+  .refine(
+    (q) => (q.internal_user_id !== undefined) !== (q.email !== undefined || q.first_name !== undefined),
+    'Look a user up by email and first name, or by internal user ID alone',
+  )
+  .refine(
+    (q) => q.internal_user_id !== undefined || (q.email !== undefined && q.first_name !== undefined),
+    'Email and first name go together',
+  );
+
+export const historyQuerySchema = z
+  .strictObject({
+    wallet_token: optionalQuery(walletTokenSchema),
+    type: optionalQuery(historyTypeFilter),
+    start_date: optionalQuery(queryDate('start_date')),
+    end_date: optionalQuery(queryDate('end_date')),
+    number_of_records: optionalQuery(queryInt('number_of_records', 1, 100)),
+    page: optionalQuery(queryInt('page', 1, 100_000)),
+    show_all_clients: optionalQuery(queryBool('show_all_clients')),
+  })
+  .refine((q) => !q.start_date || !q.end_date || q.start_date <= q.end_date, {
+    message: 'start_date must not be after end_date',
+    path: ['start_date'],
+  });
+export type HistoryQuery = z.infer<typeof historyQuerySchema>;
+
+export const countryServicesQuerySchema = z.strictObject({
+  amount: optionalQuery(queryAmount('amount')),
+  limit: optionalQuery(queryInt('limit', 1, 1000)),
+  wallet_token: optionalQuery(walletTokenSchema),
+  user_token: optionalQuery(userTokenSchema),
+  source_currency: optionalQuery(currencyCodeSchema),
+  payer_name: optionalQuery(z.string().max(100)),
+  destination_currency: optionalQuery(currencyCodeSchema),
+  include_payer_logos: optionalQuery(queryBool('include_payer_logos')),
+});
+export type CountryServicesQuery = z.infer<typeof countryServicesQuerySchema>;
+
+export const serviceQuerySchema = z.strictObject({
+  include_payer_logos: optionalQuery(queryBool('include_payer_logos')),
+});
+
+export const deleteRuleQuerySchema = z.strictObject({ token: ruleTokenSchema });
+
+/** The MassPay v1.0.0 routes the console, the proxy and the sandbox know; nothing else exists for them. */
+export const ROUTES = {
+  listWallets: {
+    method: 'GET',
+    path: '/payout/wallet/{user_token}',
+    params: userParams,
+    query: noQuery,
+    response: walletListSchema,
+    proxied: true,
+  },
+  listAutopayRules: {
+    method: 'GET',
+    path: '/payout/wallet/{user_token}/{wallet_token}/autopayout',
+    params: walletParams,
+    query: noQuery,
+    response: autopayRuleListSchema,
+    proxied: true,
+  },
+  createAutopayRule: {
+    method: 'POST',
+    path: '/payout/wallet/{user_token}/{wallet_token}/autopayout',
+    params: walletParams,
+    query: noQuery,
+    body: autopayRuleInputSchema,
+    response: autopayRuleSchema,
+    proxied: true,
+  },
+  deleteAutopayRule: {
+    method: 'DELETE',
+    path: '/payout/wallet/{user_token}/{wallet_token}/autopayout',
+    params: walletParams,
+    query: deleteRuleQuerySchema,
+    response: deleteAutopayRuleResultSchema,
+    proxied: true,
+  },
+  getCard: {
+    method: 'GET',
+    path: '/payout/wallet/{user_token}/{wallet_token}/card',
+    params: walletParams,
+    query: noQuery,
+    response: cardSchema,
+    proxied: true,
+  },
+  getUser: {
+    method: 'GET',
+    path: '/payout/user/{user_token}',
+    params: userParams,
+    query: noQuery,
+    response: storedUserSchema,
+    proxied: true,
+  },
+  lookupUser: {
+    method: 'GET',
+    path: '/payout/user/lookup',
+    params: {},
+    query: lookupQuerySchema,
+    response: foundUserSchema,
+    proxied: true,
+  },
+  getUserHistory: {
+    method: 'GET',
+    path: '/payout/user/{user_token}/history',
+    params: userParams,
+    query: historyQuerySchema,
+    response: txnHistoryListSchema,
+    proxied: true,
+  },
+  getService: {
+    method: 'GET',
+    path: '/payout/service/{destination_token}',
+    params: { destination_token: destinationTokenSchema },
+    query: serviceQuerySchema,
+    response: serviceSchema,
+    proxied: true,
+  },
+  listCountries: {
+    method: 'GET',
+    path: '/payout/country/list',
+    params: {},
+    query: noQuery,
+    response: countryListSchema,
+    proxied: true,
+  },
+  listCountryServices: {
+    method: 'GET',
+    path: '/payout/country/{country_code}',
+    params: { country_code: countryCode3Schema },
+    query: countryServicesQuerySchema,
+    response: companiesSchema,
+    proxied: true,
+  },
+  loadUser: {
+    method: 'POST',
+    path: '/payout/load/{user_token}',
+    params: userParams,
+    query: noQuery,
+    body: loadInputSchema,
+    response: loadResultSchema,
+    proxied: false,
+  },
+} as const satisfies Record<string, RouteDef>;
+
+export type RouteId = keyof typeof ROUTES;
+export const ROUTE_IDS = Object.keys(ROUTES) as RouteId[];
+
+/** Fastify/find-my-way syntax of a template: `{user_token}` → `:user_token`. */
+export const toRouterPath = (template: string): string => template.replace(/\{(\w+)\}/g, ':$1');

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { hasAtMostTwoDecimals } from '../money';
+import { attrSetTokenSchema, destinationTokenSchema } from '../tokens';
+
+/** `AutopayoutResp` (#2, #3). */
+export const autopayRuleSchema = z.object({
+  token: z.string(),
+  destination_token: z.string(),
+  percentage: z.number(),
+  attr_set_token: z.string().optional(),
+});
+export type AutopayRule = z.infer<typeof autopayRuleSchema>;
+
+export const autopayRuleListSchema = z.array(autopayRuleSchema);
+
+/**
+ * A rule's share of every load. MassPay declares only "float, default 100"; the bounds are this
+ * project's policy (README): 0 < p ≤ 100 with at most two decimals.
+ */
+export const percentageSchema = z
+  .number({ error: 'Percentage must be a number' })
+  .gt(0, 'Percentage must be greater than 0')
+  .lte(100, 'Percentage must be at most 100')
+  .refine(hasAtMostTwoDecimals, 'Percentage may have at most two decimals');
+
+/**
+ * `AutopayRule`, the body of #3. Strict: an unknown field is refused rather than dropped, so a typo
+ * never silently creates a different rule than the one asked for. `percentage` is required here
+ * although MassPay defaults it to 100: a rule that sends everything must be asked for explicitly.
+ */
+export const autopayRuleInputSchema = z.strictObject({
+  destination_token: destinationTokenSchema,
+  percentage: percentageSchema,
+  attr_set_token: z.union([z.literal(''), attrSetTokenSchema]).optional(),
+});
+export type AutopayRuleInput = z.infer<typeof autopayRuleInputSchema>;
+
+/** The sandbox's answer to #4 (MassPay declares none; every SDK accepts a 200 JSON body). */
+export const deleteAutopayRuleResultSchema = z.object({
+  success: z.boolean(),
+  token: z.string(),
+});
+export type DeleteAutopayRuleResult = z.infer<typeof deleteAutopayRuleResultSchema>;

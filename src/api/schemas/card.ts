@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { cardBrandSchema } from './wallet';
+
+export const CARD_STATUSES = ['ACTIVE', 'INACTIVE', 'CLOSED'] as const;
+
+/**
+ * `CardResp` (#5) exactly as MassPay sends it. It holds the full PAN, CVV, PIN and expiry: only the
+ * proxy may ever parse this, and it must strip them (see `redactedCardSchema`).
+ */
+export const cardSchema = z.object({
+  card_number: z.string(),
+  cvv: z.string(),
+  expiration_date: z.string(),
+  pin_number: z.string(),
+  balance: z.number(),
+  type: cardBrandSchema,
+  status: z.enum(CARD_STATUSES),
+});
+export type Card = z.infer<typeof cardSchema>;
+
+/** What the browser may see of a card: strict, so a secret added upstream cannot slip through. */
+export const redactedCardSchema = z.strictObject({
+  type: cardBrandSchema,
+  status: z.enum(CARD_STATUSES),
+  balance: z.number(),
+  last_4: z.string().regex(/^\d{4}$/),
+});
+export type RedactedCard = z.infer<typeof redactedCardSchema>;

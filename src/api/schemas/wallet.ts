@@ -1,0 +1,22 @@
+import { z } from 'zod';
+
+export const CARD_BRANDS = ['MASTERCARD', 'VISA', 'AMEX', 'DISCOVER', 'UNIONPAY'] as const;
+export const cardBrandSchema = z.enum(CARD_BRANDS);
+
+export const WALLET_TYPES = ['MASSPAY_CARD', 'USER_FUNDS'] as const;
+
+/** `WalletTxnResp` (#1). Card brand and last four come from here, not from the card route. */
+export const walletSchema = z.object({
+  user_token: z.string(),
+  token: z.string(),
+  balance: z.number(),
+  currency_code: z.string(),
+  type: z.enum(WALLET_TYPES),
+  card_type: cardBrandSchema.optional(),
+  last_4: z.string().optional(),
+  active: z.boolean(),
+  client_paying_fees: z.boolean().optional(),
+});
+export type Wallet = z.infer<typeof walletSchema>;
+
+export const walletListSchema = z.array(walletSchema);

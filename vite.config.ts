@@ -1,0 +1,24 @@
+import react from '@vitejs/plugin-react';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+// Same-origin in dev too: the SPA's server-side routes go to the local server (npm start).
+const backend = 'http://127.0.0.1:8080';
+
+export default defineConfig({
+  plugins: [react()],
+  build: { outDir: 'dist' },
+  server: {
+    proxy: {
+      '/api': backend,
+      '/auth': backend,
+      '/healthz': backend,
+      '/readyz': backend,
+    },
+  },
+  test: {
+    environment: 'node',
+    include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'scripts/**/*.test.ts'],
+    exclude: [...configDefaults.exclude, 'e2e/**'],
+    testTimeout: 20_000,
+  },
+});
