@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { z } from 'zod';
+import { z } from 'zod';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { isMassPayErrorStatus, massPayErrorBody, matchRoute, ROUTE_IDS, ROUTES, toRouterPath, type RouteId } from '../api';
 import { registerAdminRoutes } from './admin';
@@ -95,6 +95,14 @@ export const createSandbox = async (options: SandboxOptions): Promise<Sandbox> =
     logger: options.logger ?? false,
     bodyLimit: BODY_LIMIT,
     routerOptions: { maxParamLength: 8192 },
+    // Errors Fastify raises before routing (a malformed URL) get MassPay's body too.
+    frameworkErrors: (_error, _request, reply) => sendError(reply, 400, 'The request URL is malformed'),
+    // Requests Node's HTTP parser refuses never reach Fastify; answer them in MassPay's shape as well.
+    clientErrorHandler: (_error, socket) => {
+      if (!socket.writable) return;
+      const body = JSON.stringify(massPayErrorBody(400, { reason: 'The HTTP request is malformed' }));
+      socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    },
   });
   // Only JSON bodies exist in MassPay's API: anything else is refused before a handler runs.
   app.removeContentTypeParser(['text/plain']);
@@ -175,6 +183,7 @@ function registerRoute<Id extends RouteId>(app: FastifyInstance, id: Id, deps: R
   const route = ROUTES[id];
   const handler = handlers[id] as (ctx: HandlerContext<Id>) => unknown;
   const mutating = route.method !== 'GET';
+  const paramsSchema = z.object(route.params);
 
   app.route({
     method: route.method,
@@ -182,10 +191,7 @@ function registerRoute<Id extends RouteId>(app: FastifyInstance, id: Id, deps: R
     handler: async (request, reply) => {
       const { store } = deps;
       const at = deps.now();
-      const rawParams = request.params as Record<string, string>;
-      const params = Object.fromEntries(
-        Object.entries(route.params).map(([name, schema]) => [name, parseOr400(schema as z.ZodType<string>, rawParams[name], name)]),
-      ) as unknown as HandlerContext<Id>['params'];
+      const params = parseOr400(paramsSchema, request.params, 'path') as HandlerContext<Id>['params'];
       const query = parseOr400(route.query, request.query, 'query') as HandlerContext<Id>['query'];
       if (!('body' in route) && request.body !== undefined) throw new SandboxError(400, 'This endpoint takes no request body');
       const body = ('body' in route ? parseOr400(route.body, request.body, 'body') : undefined) as HandlerContext<Id>['body'];

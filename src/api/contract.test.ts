@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import {
+  autopayRuleInputSchema,
+  formatFieldIssue,
+  lookupQuerySchema,
+  matchRoute,
+  massPayErrorBody,
+  parseFieldIssue,
+  percentageSchema,
+  splitByBasisPoints,
+  TOKEN_PATTERNS,
+  toBasisPoints,
+} from './index';
+
+describe('percentage', () => {
+  it.each([0.01, 1, 15, 33.33, 99.99, 100, 0.1 + 0.2])('accepts %s', (p) => {
+    expect(percentageSchema.safeParse(p).success).toBe(true);
+  });
+  it.each([0, -1, 100.001, 100.01, 12.345, Number.NaN, Number.POSITIVE_INFINITY, '5', null])('refuses %s', (p) => {
+    expect(percentageSchema.safeParse(p).success).toBe(false);
+  });
+});
+
+describe('rule input', () => {
+  const destination_token = 'dest_3c8b5e2a-af4d-4e7b-9a93-4b6dac2f8e33';
+  it('is strict and checks tokens', () => {
+    expect(autopayRuleInputSchema.safeParse({ destination_token, percentage: 5 }).success).toBe(true);
+    expect(autopayRuleInputSchema.safeParse({ destination_token, percentage: 5, attr_set_token: '' }).success).toBe(true);
+    expect(autopayRuleInputSchema.safeParse({ destination_token, percentage: 5, x: 1 }).success).toBe(false);
+    expect(autopayRuleInputSchema.safeParse({ destination_token: 'dest_../x', percentage: 5 }).success).toBe(false);
+    expect(autopayRuleInputSchema.safeParse({ destination_token, percentage: 5, attr_set_token: 'attr_set_nope' }).success).toBe(false);
+  });
+});
+
+describe('tokens', () => {
+  it('accept the documented shapes and nothing that could escape a path', () => {
+    expect(TOKEN_PATTERNS.user.test('usr_ba4275f2-bae1-488d-9d6f-20af1cd83574')).toBe(true);
+    expect(TOKEN_PATTERNS.user.test('ba4275f2-bae1-488d-9d6f-20af1cd83574')).toBe(true);
+    expect(TOKEN_PATTERNS.wallet.test('usr_wlt_3ec2d3e7-0aae-47bb-bdb9-d3413c5434d1')).toBe(true);
+    expect(TOKEN_PATTERNS.rule.test('autopay_3684cc43-fe3b-4994-8ca1-7dc0db94430f')).toBe(true);
+    for (const bad of ['..', 'usr_x/..', 'usr_%2F', 'usr_ba4275f2-bae1-488d-9d6f-20af1cd83574\0', 'usr_ba4275f2-bae1-488d-9d6f-20af1cd83574?x=1', `usr_${'a'.repeat(2048)}`]) {
+      expect(TOKEN_PATTERNS.user.test(bad), bad).toBe(false);
+    }
+  });
+});
+
+describe('lookup query', () => {
+  it('takes email + first name, or internal user id alone; empty means absent', () => {
+    expect(lookupQuerySchema.safeParse({ email: 'a@example.com', first_name: 'A' }).success).toBe(true);
+    expect(lookupQuerySchema.safeParse({ internal_user_id: 'ext-1', email: '', first_name: '' }).success).toBe(true);
+    expect(lookupQuerySchema.safeParse({ email: 'a@example.com' }).success).toBe(false);
+    expect(lookupQuerySchema.safeParse({ internal_user_id: 'ext-1', email: 'a@example.com', first_name: 'A' }).success).toBe(false);
+    expect(lookupQuerySchema.safeParse({}).success).toBe(false);
+  });
+});
+
+describe('route matching', () => {
+  const user = 'usr_ba4275f2-bae1-488d-9d6f-20af1cd83574';
+  it('prefers literal segments over parameters', () => {
+    expect(matchRoute('GET', '/payout/user/lookup')).toMatchObject({ kind: 'route', id: 'lookupUser' });
+    expect(matchRoute('GET', `/payout/user/${user}`)).toMatchObject({ kind: 'route', id: 'getUser', params: { user_token: user } });
+    expect(matchRoute('GET', '/payout/country/list')).toMatchObject({ kind: 'route', id: 'listCountries' });
+    expect(matchRoute('GET', '/payout/country/USA')).toMatchObject({ kind: 'route', id: 'listCountryServices' });
+  });
+  it('tells a wrong method from an unknown path', () => {
+    expect(matchRoute('PUT', `/payout/wallet/${user}`)).toEqual({ kind: 'method-not-allowed', allowed: ['GET'] });
+    expect(matchRoute('GET', `/payout/wallet/${user}/`)).toEqual({ kind: 'not-found' });
+    expect(matchRoute('GET', `/payout//wallet/${user}`)).toEqual({ kind: 'not-found' });
+    expect(matchRoute('GET', '/payout/user/history')).toMatchObject({ kind: 'route', id: 'getUser' });
+  });
+  it('returns parameters raw, so encodings stay visible to the token check', () => {
+    const match = matchRoute('GET', '/payout/wallet/usr_x%2F..');
+    expect(match).toMatchObject({ kind: 'route', params: { user_token: 'usr_x%2F..' } });
+  });
+});
+
+describe('money', () => {
+  it('splits by basis points rounding each share down, never above the amount', () => {
+    expect(splitByBasisPoints(10_001, [6_000, 2_500])).toEqual([6_000, 2_500]);
+    expect(splitByBasisPoints(1, [3_333, 3_333, 3_334])).toEqual([0, 0, 0]);
+    expect(splitByBasisPoints(100, [3_333, 3_333, 3_334])).toEqual([33, 33, 33]);
+    expect(toBasisPoints(33.33) + toBasisPoints(33.33) + toBasisPoints(33.34)).toBe(10_000);
+  });
+});
+
+describe('error bodies', () => {
+  it('carry MassPay’s fixed texts and write field issues as `field: message`', () => {
+    const body = massPayErrorBody(400, { reason: 'Bad percentage', issues: [{ field: 'percentage', message: 'too big' }] });
+    expect(body).toMatchObject({ code: 400, title: 'Bad request.', error: { reason: 'Bad percentage', details: ['percentage: too big'] } });
+    expect(parseFieldIssue(body.error!.details![0]!)).toEqual({ field: 'percentage', message: 'too big' });
+    expect(parseFieldIssue('no field here')).toEqual({ field: '', message: 'no field here' });
+    expect(formatFieldIssue({ field: '', message: 'x' })).toBe('x');
+    expect(massPayErrorBody(504).code).toBe(500);
+  });
+});
