@@ -95,7 +95,9 @@ const main = async (): Promise<number> => {
 
     console.log(`Benchmarking GET ${path} on ${baseUrl} for ${options.duration} s with ${options.connections} connections…`);
     const { result, latencies } = await run({ url, method: 'GET', headers, duration: options.duration, connections: options.connections });
-    const percentile = (p: number) => round(latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)] ?? Number.NaN, 3);
+    // Nearest rank; null when no answer was a 2xx.
+    const at = (index: number) => (latencies.length > 0 ? round(latencies[Math.max(0, Math.min(latencies.length - 1, index))]!, 3) : null);
+    const percentile = (p: number) => at(Math.ceil((p / 100) * latencies.length) - 1);
 
     const figures = {
       route: 'GET /payout/wallet/{user_token}',
@@ -107,7 +109,7 @@ const main = async (): Promise<number> => {
       // From each 2xx answer's own timing (autocannon's histogram keeps whole milliseconds only).
       latency_p50_ms: percentile(50),
       latency_p99_ms: percentile(99),
-      latency_max_ms: round(latencies[latencies.length - 1] ?? Number.NaN, 3),
+      latency_max_ms: at(latencies.length - 1),
       autocannon_latency_ms: { p50: result.latency.p50, p99: result.latency.p99, mean: round(result.latency.average), max: result.latency.max },
       total_requests: result.requests.total,
       non_2xx: result.non2xx,
@@ -116,7 +118,7 @@ const main = async (): Promise<number> => {
       node: process.version,
     };
 
-    const rows: [string, string | number][] = [
+    const rows: [string, string | number | null][] = [
       ['requests/s (mean)', figures.requests_per_s_mean],
       ['latency p50 (ms)', figures.latency_p50_ms],
       ['latency p99 (ms)', figures.latency_p99_ms],
@@ -126,7 +128,7 @@ const main = async (): Promise<number> => {
     ];
     const width = Math.max(...rows.map(([label]) => label.length));
     console.log('');
-    for (const [label, value] of rows) console.log(`  ${label.padEnd(width)}  ${String(value).padStart(12)}`);
+    for (const [label, value] of rows) console.log(`  ${label.padEnd(width)}  ${String(value ?? 'n/a').padStart(12)}`);
     console.log('');
 
     await mkdir(RESULTS_DIR, { recursive: true });

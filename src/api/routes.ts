@@ -47,13 +47,11 @@ export const lookupQuerySchema = z
     first_name: optionalQuery(z.string().max(100, 'First name is at most 100 characters')),
     internal_user_id: optionalQuery(internalUserIdSchema),
   })
-  .refine(
-    (q) => (q.internal_user_id !== undefined) !== (q.email !== undefined || q.first_name !== undefined),
-    'Look a user up by email and first name, or by internal user ID alone',
-  )
+  // The SDKs mark all three required while MassPay's semantics make them alternatives: either form
+  // is enough, and when both come every given value must match.
   .refine(
     (q) => q.internal_user_id !== undefined || (q.email !== undefined && q.first_name !== undefined),
-    'Email and first name go together',
+    'Look a user up by email and first name together, or by internal user ID',
   );
 
 export const historyQuerySchema = z
@@ -74,7 +72,8 @@ export type HistoryQuery = z.infer<typeof historyQuerySchema>;
 
 export const countryServicesQuerySchema = z.strictObject({
   amount: optionalQuery(queryAmount('amount')),
-  limit: optionalQuery(queryInt('limit', 1, 1000)),
+  /** MassPay: a cap on amount + fee; above it the amount sent is lowered to fit. */
+  limit: optionalQuery(queryAmount('limit')),
   wallet_token: optionalQuery(walletTokenSchema),
   user_token: optionalQuery(userTokenSchema),
   source_currency: optionalQuery(currencyCodeSchema),
@@ -180,6 +179,14 @@ export const ROUTES = {
     query: countryServicesQuerySchema,
     response: companiesSchema,
     proxied: true,
+  },
+  getAllUsersHistory: {
+    method: 'GET',
+    path: '/payout/user/history',
+    params: {},
+    query: historyQuerySchema,
+    response: txnHistoryListSchema,
+    proxied: false,
   },
   loadUser: {
     method: 'POST',

@@ -129,10 +129,15 @@ describe('#7 user and #8 lookup', () => {
   it('404s when nobody matches, 400 when the query is not one of the two forms', async () => {
     expectMassPayError(await sb.call('GET', '/payout/user/lookup?email=ada%40example.com&first_name=Grace'), 404);
     expectMassPayError(await sb.call('GET', '/payout/user/lookup?internal_user_id=ext-9999999'), 404);
-    for (const query of ['', '?email=ada%40example.com', '?first_name=Ada', '?email=ada%40example.com&first_name=Ada&internal_user_id=ext-1001', '?email=not-an-email&first_name=Ada', '?internal_user_id=has%20space']) {
+    for (const query of ['', '?email=ada%40example.com', '?first_name=Ada', '?email=not-an-email&first_name=Ada', '?internal_user_id=has%20space']) {
       const body = expectMassPayError(await sb.call('GET', `/payout/user/lookup${query}`), 400);
       expect(body.error?.reason, query).toBeTruthy();
     }
+  });
+
+  it('takes all three values at once (the SDKs send all three) when every one matches', async () => {
+    expect((await sb.call('GET', '/payout/user/lookup?email=ada%40example.com&first_name=Ada&internal_user_id=ext-1001')).body.user_token).toBe(ada.userToken);
+    expectMassPayError(await sb.call('GET', '/payout/user/lookup?email=ada%40example.com&first_name=Ada&internal_user_id=ext-1002'), 404);
   });
 
   it('404s for an unknown user token and 400s for a malformed one', async () => {
@@ -174,6 +179,9 @@ describe('#9 service and #12 catalog', () => {
     expect((await sb.call('GET', `/payout/country/USA?wallet_token=${grace.eurWallet}`)).body.companies).toEqual([]);
     expect((await sb.call('GET', '/payout/country/MEX?destination_currency=USD')).body.companies).toEqual([]);
     expect((await sb.call('GET', '/payout/country/USA?amount=20000')).body.companies).toEqual([]);
+    // `limit` caps amount + fee: QuickCash's fee is 0.50, so 100 under a limit of 60 sends 59.50.
+    const capped = (await sb.call('GET', '/payout/country/USA?payer_name=quick&amount=100&limit=60')).body;
+    expect(capped.companies[0].services[0].payers[0].source_amount).toBe(59.5);
   });
 
   it('404s an unknown country and 400s a malformed code or an unknown query name', async () => {
@@ -222,6 +230,14 @@ describe('#10 history', () => {
       expectMassPayError(await sb.call('GET', `/payout/user/${ada.userToken}/history?${query}`), 400);
     }
     expectMassPayError(await sb.call('GET', `/payout/user/${ada.userToken}/history?wallet_token=${grace.usdWallet}`), 404);
+  });
+});
+
+describe('all users history', () => {
+  it('is its own literal route (not user "history") and spans users', async () => {
+    const rows = txnHistoryListSchema.parse((await sb.call('GET', '/payout/user/history?number_of_records=100&type=load')).body);
+    expect(new Set(rows.map((r) => r.user_token)).size).toBeGreaterThan(2);
+    expect(rows.every((r) => r.type === 'load')).toBe(true);
   });
 });
 

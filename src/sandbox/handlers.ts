@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import { ROUTES, type RouteId, type TxnHistory } from '../api';
+import { ROUTES, type HistoryQuery, type RouteId, type TxnHistory } from '../api';
 import { COUNTRIES, DESTINATIONS, findDestination, toCompanies, toService } from './catalog';
 import { notFound } from './errors';
 import { applyLoad } from './load';
 import { checkNewRule } from './policy';
+import type { TxnRecord } from './state';
 import type { Store } from './store';
 
 type Route<Id extends RouteId> = (typeof ROUTES)[Id];
@@ -24,6 +25,10 @@ export interface HandlerContext<Id extends RouteId> {
  */
 export type Handler<Id extends RouteId> = (ctx: HandlerContext<Id>) => z.input<Route<Id>['response']>;
 
+/** A payer's inclusive limits; 0 means no limit. */
+const within = (d: { min_limit: number; max_limit: number }, amount: number | undefined) =>
+  amount === undefined || ((d.min_limit === 0 || amount >= d.min_limit) && (d.max_limit === 0 || amount <= d.max_limit));
+
 const requireUser = (store: Store, token: string) => {
   const user = store.user(token);
   if (!user) throw notFound('No user has this token');
@@ -37,8 +42,27 @@ const requireWallet = (store: Store, userToken: string, walletToken: string) => 
   return wallet;
 };
 
-const publicRow = ({ wallet_token: _wallet, ...row }: TxnHistory & { wallet_token: string }): TxnHistory => row;
+const publicRow = ({ wallet_token: _wallet, ...row }: TxnRecord): TxnHistory => row;
 const TYPE_OF_FILTER = { payout: 'payout', load: 'load', spendback: 'spend back' } as const;
+
+/** #10's filters and paging over history rows, newest first. MassPay gives no total count. */
+const pageOfHistory = (rows: readonly TxnRecord[], query: HistoryQuery): TxnHistory[] => {
+  const types = query.type?.map((t) => TYPE_OF_FILTER[t]);
+  const size = query.number_of_records ?? 10;
+  const page = query.page ?? 1;
+  return rows
+    .filter(
+      (row) =>
+        (query.wallet_token === undefined || row.wallet_token === query.wallet_token) &&
+        (!types || types.includes(row.type as (typeof types)[number])) &&
+        (!query.start_date || row.time_of_txn.slice(0, 10) >= query.start_date) &&
+        (!query.end_date || row.time_of_txn.slice(0, 10) <= query.end_date),
+    )
+    .sort((a, b) => b.time_of_txn.localeCompare(a.time_of_txn) || a.token.localeCompare(b.token))
+    .slice((page - 1) * size, page * size)
+    .map(publicRow);
+};
+
 
 export const handlers: { [Id in RouteId]: Handler<Id> } = {
   listWallets: ({ store, params }) => (requireUser(store, params.user_token), store.walletsOf(params.user_token)),
@@ -80,13 +104,14 @@ export const handlers: { [Id in RouteId]: Handler<Id> } = {
   getUser: ({ store, params }) => requireUser(store, params.user_token),
 
   lookupUser: ({ store, query }) => {
-    const same = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+    const same = (a: string, b: string | undefined) => b === undefined || a.trim().toLowerCase() === b.trim().toLowerCase();
     const user = store
       .users()
-      .find((u) =>
-        query.internal_user_id !== undefined
-          ? u.internal_user_id === query.internal_user_id
-          : same(u.email, query.email!) && same(u.first_name, query.first_name!),
+      .find(
+        (u) =>
+          (query.internal_user_id === undefined || u.internal_user_id === query.internal_user_id) &&
+          same(u.email, query.email) &&
+          same(u.first_name, query.first_name),
       );
     if (!user) throw notFound('No user matches');
     const { user_token, first_name, last_name, internal_user_id, status } = user;
@@ -98,22 +123,10 @@ export const handlers: { [Id in RouteId]: Handler<Id> } = {
     if (query.wallet_token !== undefined && !store.wallet(params.user_token, query.wallet_token)) {
       throw notFound('The user has no wallet with this token');
     }
-    const types = query.type?.map((t) => TYPE_OF_FILTER[t]);
-    const size = query.number_of_records ?? 10;
-    const page = query.page ?? 1;
-    return store
-      .historyOf(params.user_token)
-      .filter(
-        (row) =>
-          (query.wallet_token === undefined || row.wallet_token === query.wallet_token) &&
-          (!types || types.includes(row.type as (typeof types)[number])) &&
-          (!query.start_date || row.time_of_txn.slice(0, 10) >= query.start_date) &&
-          (!query.end_date || row.time_of_txn.slice(0, 10) <= query.end_date),
-      )
-      .sort((a, b) => b.time_of_txn.localeCompare(a.time_of_txn) || a.token.localeCompare(b.token))
-      .slice((page - 1) * size, page * size)
-      .map(publicRow);
+    return pageOfHistory(store.historyOf(params.user_token), query);
   },
+
+  getAllUsersHistory: ({ store, query }) => pageOfHistory(Object.values(store.state.history).flat(), query),
 
   getService: ({ params, query }) => {
     const destination = findDestination(params.destination_token);
@@ -135,16 +148,21 @@ export const handlers: { [Id in RouteId]: Handler<Id> } = {
     }
     const name = query.payer_name?.toLowerCase();
     const amount = query.amount;
+    // MassPay's `limit` caps amount + fee: the amount sent is lowered to fit under it.
+    const sendable = (fee: number) => (amount === undefined || query.limit === undefined ? amount : Math.max(0, Math.min(amount, query.limit - fee)));
     const matching = DESTINATIONS.filter(
       (d) =>
         d.country_code === params.country_code &&
         (query.destination_currency === undefined || d.currency === query.destination_currency) &&
         (walletCurrency === undefined || d.currency === walletCurrency) &&
         (name === undefined || d.payer_name.toLowerCase().includes(name)) &&
-        (amount === undefined || ((d.min_limit === 0 || amount >= d.min_limit) && (d.max_limit === 0 || amount <= d.max_limit))),
+        within(d, sendable(d.fee)),
     );
     const companies = toCompanies(matching, query.include_payer_logos ?? false);
-    return { companies: query.limit === undefined ? companies : companies.slice(0, query.limit) };
+    if (amount !== undefined) {
+      for (const payer of companies.flatMap((c) => c.services.flatMap((s) => s.payers))) payer.source_amount = sendable(payer.fee);
+    }
+    return { companies };
   },
 
   loadUser: ({ store, params, body, now }) => (requireUser(store, params.user_token), applyLoad(store, params.user_token, body, now)),
