@@ -1,5 +1,6 @@
 import react from '@vitejs/plugin-react';
 import { configDefaults, defineConfig } from 'vitest/config';
+import { CSP_NONCE_PLACEHOLDER } from './src/api/csp.ts';
 
 // Same-origin in dev too: the SPA's server-side routes go to the local server (npm start).
 const backend = 'http://127.0.0.1:8080';
@@ -7,6 +8,8 @@ const backend = 'http://127.0.0.1:8080';
 export default defineConfig({
   plugins: [react()],
   build: { outDir: 'dist' },
+  // The server swaps the placeholder for a fresh nonce on every page (src/server/spa.ts).
+  html: { cspNonce: CSP_NONCE_PLACEHOLDER },
   server: {
     proxy: {
       '/api': backend,

@@ -6,26 +6,18 @@
  * short table and writes the same figures to `bench-results/sandbox-<timestamp>.json` (git-ignored).
  * Exits non-zero if any request errored or was answered with a non-2xx status.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
 import { walletListSchema } from '../src/api';
 import { createSandbox } from '../src/sandbox/app';
 import { SEED_PEOPLE } from '../src/sandbox/seed';
+import { fileStamp, percentiles, positiveInt as checkedInt, round, run, writeResults } from './bench-lib';
 
 const USAGE = 'Usage: npm run bench -- [--duration <seconds>] [--connections <count>]';
-const RESULTS_DIR = fileURLToPath(new URL('../bench-results/', import.meta.url));
 
-const positiveInt = (name: string, raw: string, max: number): number => {
-  const value = Number(raw);
-  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < 1 || value > max) {
-    throw new Error(`--${name} must be a whole number from 1 to ${max} (got "${raw}")\n${USAGE}`);
-  }
-  return value;
-};
+const positiveInt = (name: string, raw: string, max: number) => checkedInt(name, raw, max, USAGE);
 
 const readOptions = () => {
   const { values } = parseArgs({
@@ -44,34 +36,6 @@ const readOptions = () => {
     connections: positiveInt('connections', values.connections, 10_000),
   };
 };
-
-const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
-
-/**
- * Runs autocannon and also keeps every 2xx answer's latency (fractional ms, sorted), since its own
- * histogram records whole milliseconds and a local sandbox answers well under one. Ctrl-C stops it.
- */
-const run = (options: autocannon.Options) =>
-  new Promise<{ result: autocannon.Result; latencies: Float64Array }>((resolve, reject) => {
-    let latencies = new Float64Array(1 << 16);
-    let count = 0;
-    const stop = () => instance.stop();
-    const instance = autocannon(options, (error: unknown, result) => {
-      process.off('SIGINT', stop);
-      if (error) reject(error instanceof Error ? error : new Error(String(error)));
-      else resolve({ result, latencies: latencies.subarray(0, count).sort() });
-    });
-    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
-      if (statusCode < 200 || statusCode > 299) return;
-      if (count === latencies.length) {
-        const grown = new Float64Array(latencies.length * 2);
-        grown.set(latencies);
-        latencies = grown;
-      }
-      latencies[count++] = responseTime;
-    });
-    process.once('SIGINT', stop);
-  });
 
 const main = async (): Promise<number> => {
   const options = readOptions();
@@ -96,8 +60,7 @@ const main = async (): Promise<number> => {
     console.log(`Benchmarking GET ${path} on ${baseUrl} for ${options.duration} s with ${options.connections} connections…`);
     const { result, latencies } = await run({ url, method: 'GET', headers, duration: options.duration, connections: options.connections });
     // Nearest rank; null when no answer was a 2xx.
-    const at = (index: number) => (latencies.length > 0 ? round(latencies[Math.max(0, Math.min(latencies.length - 1, index))]!, 3) : null);
-    const percentile = (p: number) => at(Math.ceil((p / 100) * latencies.length) - 1);
+    const { at, percentile } = percentiles(latencies);
 
     const figures = {
       route: 'GET /payout/wallet/{user_token}',
@@ -131,9 +94,7 @@ const main = async (): Promise<number> => {
     for (const [label, value] of rows) console.log(`  ${label.padEnd(width)}  ${String(value ?? 'n/a').padStart(12)}`);
     console.log('');
 
-    await mkdir(RESULTS_DIR, { recursive: true });
-    const file = join(RESULTS_DIR, `sandbox-${figures.started_at.replace(/[:.]/g, '-')}.json`);
-    await writeFile(file, `${JSON.stringify(figures, null, 2)}\n`);
+    const file = await writeResults(`sandbox-${fileStamp(result.start)}.json`, figures);
     console.log(`Wrote ${file}`);
 
     if (figures.errors > 0 || figures.non_2xx > 0) {

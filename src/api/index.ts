@@ -8,6 +8,8 @@ export * from './schemas/catalog';
 export * from './schemas/errors';
 export * from './schemas/history';
 export * from './schemas/load';
+export * from './schemas/problem';
 export * from './schemas/user';
 export * from './schemas/wallet';
 export * from './tokens';
+export * from './csp';

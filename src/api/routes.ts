@@ -204,3 +204,8 @@ export const ROUTE_IDS = Object.keys(ROUTES) as RouteId[];
 
 /** Fastify/find-my-way syntax of a template: `{user_token}` → `:user_token`. */
 export const toRouterPath = (template: string): string => template.replace(/\{(\w+)\}/g, ':$1');
+
+/** Per route, one schema of its path parameters (strict: the template's names and no others). */
+export const ROUTE_PARAMS = Object.fromEntries(
+  ROUTE_IDS.map((id) => [id, z.strictObject(ROUTES[id].params)]),
+) as unknown as Record<RouteId, z.ZodType<Record<string, string>>>;

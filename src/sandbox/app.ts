@@ -2,9 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { z } from 'zod';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
-import { isMassPayErrorStatus, massPayErrorBody, matchRoute, ROUTE_IDS, ROUTES, toRouterPath, type RouteId } from '../api';
+import { isMassPayErrorStatus, massPayErrorBody, matchRoute, ROUTE_IDS, ROUTE_PARAMS, ROUTES, toRouterPath, type RouteId } from '../api';
 import { registerAdminRoutes } from './admin';
 import { createKeyCheck } from './auth';
 import { SandboxError, parseOr400 } from './errors';
@@ -94,6 +93,8 @@ export const createSandbox = async (options: SandboxOptions): Promise<Sandbox> =
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: BODY_LIMIT,
+    // Closing ends keep-alive connections that are still busy too (a client may hold one open forever).
+    forceCloseConnections: true,
     routerOptions: { maxParamLength: 8192 },
     // Errors Fastify raises before routing (a malformed URL) get MassPay's body too.
     frameworkErrors: (_error, _request, reply) => sendError(reply, 400, 'The request URL is malformed'),
@@ -183,7 +184,6 @@ function registerRoute<Id extends RouteId>(app: FastifyInstance, id: Id, deps: R
   const route = ROUTES[id];
   const handler = handlers[id] as (ctx: HandlerContext<Id>) => unknown;
   const mutating = route.method !== 'GET';
-  const paramsSchema = z.object(route.params);
 
   app.route({
     method: route.method,
@@ -191,7 +191,7 @@ function registerRoute<Id extends RouteId>(app: FastifyInstance, id: Id, deps: R
     handler: async (request, reply) => {
       const { store } = deps;
       const at = deps.now();
-      const params = parseOr400(paramsSchema, request.params, 'path') as HandlerContext<Id>['params'];
+      const params = parseOr400(ROUTE_PARAMS[id], { ...(request.params as object) }, 'path') as HandlerContext<Id>['params'];
       const query = parseOr400(route.query, request.query, 'query') as HandlerContext<Id>['query'];
       if (!('body' in route) && request.body !== undefined) throw new SandboxError(400, 'This endpoint takes no request body');
       const body = ('body' in route ? parseOr400(route.body, request.body, 'body') : undefined) as HandlerContext<Id>['body'];

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { massPayErrorBody, type FieldIssue, type MassPayErrorStatus } from '../api';
+import { massPayErrorBody, zodFieldIssues, type FieldIssue, type MassPayErrorStatus } from '../api';
 
 /** A refusal the sandbox answers with MassPay's error body for `status`. */
 export class SandboxError extends Error {
@@ -21,18 +21,11 @@ export const badRequest = (reason: string, field?: string) =>
 
 export const notFound = (reason: string) => new SandboxError(404, reason);
 
-/** zod issues → field issues named by their path (`percentage`, `query.page` → `page`). */
-export const toFieldIssues = (error: z.ZodError): FieldIssue[] =>
-  error.issues.map((issue) => ({
-    field: issue.path.map(String).join('.'),
-    message: issue.code === 'unrecognized_keys' ? `unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message,
-  }));
-
 /** Parses `value` with `schema` or throws a 400 naming every offending field. */
 export const parseOr400 = <T extends z.ZodType>(schema: T, value: unknown, what: string): z.output<T> => {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const issues = toFieldIssues(result.error);
+  const issues = zodFieldIssues(result.error);
   const first = issues[0];
   const reason = !first ? `Invalid ${what}` : first.field ? `${first.field}: ${first.message}` : `Invalid ${what}: ${first.message}`;
   throw new SandboxError(400, reason, issues);

@@ -1,43 +1,89 @@
-import path from 'node:path';
-import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { PROBLEM_TYPES } from '../api';
+import { sendProblem } from './problem';
+import { PROXY_BODY_LIMIT, registerProxy } from './proxy';
+import { registerSecurity } from './security';
+import { registerSpa } from './spa';
+import { createUpstream } from './upstream';
 
 export interface ServerOptions {
-  /** Directory of the built SPA (vite's `build.outDir`). */
-  distDir: string;
+  /** MassPay (or the sandbox): base URL and key. The key never leaves this process. */
+  upstream: { baseUrl: string; apiKey: string };
+  upstreamTimeoutMs?: number;
+  /** GET retries on connection errors and 502/503/504; tests shorten the delay. */
+  upstreamRetries?: number;
+  upstreamRetryDelayMs?: number;
+  /** The built SPA; without it only the API and health routes are served (`npm run dev` uses Vite's). */
+  distDir?: string;
   logger?: FastifyServerOptions['logger'];
 }
 
-const IMMUTABLE = 'public, max-age=31536000, immutable';
-// Paths that belong to the server, never to the SPA's client-side router.
-const NON_SPA_PREFIXES = ['/assets/', '/api/', '/auth/'];
+/** Log options: never a key, a cookie or an Authorization header, whatever a serializer adds later. */
+export const loggerOptions = (level: string): FastifyServerOptions['logger'] => ({
+  level,
+  redact: {
+    paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["idempotency-key"]', 'res.headers["set-cookie"]'],
+    censor: '[redacted]',
+  },
+});
 
-export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger ?? false });
-  const assetsDir = path.join(options.distDir, 'assets') + path.sep;
+const FASTIFY_PROBLEMS: Record<string, [number, string, string]> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, PROBLEM_TYPES.unsupportedMediaType, 'Send JSON (Content-Type: application/json).'],
+  FST_ERR_CTP_BODY_TOO_LARGE: [413, PROBLEM_TYPES.tooLarge, `The request body is over ${PROXY_BODY_LIMIT} bytes.`],
+  FST_ERR_CTP_EMPTY_JSON_BODY: [400, PROBLEM_TYPES.validation, 'The JSON body is empty.'],
+  FST_ERR_CTP_INVALID_JSON_BODY: [400, PROBLEM_TYPES.validation, 'The request body is not valid JSON.'],
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, PROBLEM_TYPES.validation, 'Content-Length does not match the body.'],
+};
+
+/** The console's server: security headers, the MassPay proxy, health checks and the SPA. */
+export const buildServer = async (options: ServerOptions): Promise<FastifyInstance> => {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    genReqId: () => randomUUID(),
+    requestIdHeader: false, // a client's id is not trusted: ours is on every response and log line
+    routerOptions: { maxParamLength: 2048 },
+    frameworkErrors: (_error, request, reply) => sendProblem(request, reply, 400, { type: PROBLEM_TYPES.validation, detail: 'The request URL is malformed.' }),
+  });
+  // Only JSON bodies exist here; anything else is refused before a handler runs.
+  app.removeContentTypeParser(['text/plain']);
+
+  const upstream = createUpstream({
+    baseUrl: options.upstream.baseUrl,
+    timeoutMs: options.upstreamTimeoutMs ?? 10_000,
+    retries: options.upstreamRetries,
+    minRetryDelayMs: options.upstreamRetryDelayMs,
+  });
+  app.addHook('onClose', () => upstream.close());
+
+  await registerSecurity(app);
+  registerProxy(app, { upstream, apiKey: options.upstream.apiKey });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
-
-  await app.register(fastifyStatic, {
-    root: options.distDir,
-    cacheControl: false, // set below, per file
-    setHeaders(reply, filePath) {
-      // Vite content-hashes everything under assets/; the rest (index.html) must revalidate.
-      reply.header('cache-control', filePath.startsWith(assetsDir) ? IMMUTABLE : 'no-cache');
-    },
+  app.get('/readyz', async (request, reply) => {
+    try {
+      const answer = await upstream.send(
+        { method: 'GET', path: '/payout/country/list', headers: { authorization: `Bearer ${options.upstream.apiKey}`, accept: 'application/json' } },
+        { retry: false },
+      );
+      if (answer.status === 200) return { status: 'ready' };
+      return sendProblem(request, reply, 503, { type: PROBLEM_TYPES.upstreamUnavailable, title: 'Not ready', detail: `MassPay answered ${answer.status}.` });
+    } catch (error) {
+      return sendProblem(request, reply, 503, { type: PROBLEM_TYPES.upstreamUnavailable, title: 'Not ready', detail: (error as Error).message });
+    }
   });
 
-  app.setNotFoundHandler(async (request, reply) => {
-    const pathname = request.url.split('?', 1)[0] ?? '/';
-    const isPageRequest = request.method === 'GET' || request.method === 'HEAD';
-    if (isPageRequest && !NON_SPA_PREFIXES.some((prefix) => pathname.startsWith(prefix))) {
-      return reply.sendFile('index.html');
+  if (options.distDir) await registerSpa(app, options.distDir);
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const known = FASTIFY_PROBLEMS[error.code] ?? (error instanceof SyntaxError ? FASTIFY_PROBLEMS.FST_ERR_CTP_INVALID_JSON_BODY : undefined);
+    if (known) return sendProblem(request, reply, known[0], { type: known[1], detail: known[2] });
+    if (error.statusCode !== undefined && error.statusCode < 500) {
+      return sendProblem(request, reply, error.statusCode, { type: PROBLEM_TYPES.validation, detail: 'The request is malformed.' });
     }
-    return reply
-      .code(404)
-      .type('application/problem+json')
-      .send({ type: 'about:blank', title: 'Not Found', status: 404 });
+    request.log.error({ err: error }, 'request failed');
+    return sendProblem(request, reply, 500, { type: PROBLEM_TYPES.internal, detail: `Something went wrong in the console. Quote request id ${request.id}.` });
   });
 
   return app;
-}
+};

@@ -1,46 +1,48 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import closeWithGrace from 'close-with-grace';
-import { z } from 'zod';
-import { buildServer } from './app';
+import { buildServer, loggerOptions } from './app';
+import { buildSpaIfStale } from './build-spa';
+import { ConfigError, readConfig } from './config';
+import { startEmbeddedSandbox } from './embedded-sandbox';
 
 const rootDir = path.resolve(import.meta.dirname, '../..');
-const distDir = path.join(rootDir, 'dist');
 
-const envSchema = z.object({
-  PORT: z.coerce.number().int().min(1).max(65535).default(8080),
-  HOST: z.string().min(1).default('127.0.0.1'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-});
+/**
+ * `npm start`: the console on PORT, talking to MASSPAY_BASE_URL, or — when that is not set — to the
+ * embedded sandbox it starts in this process. `--api-only` (used by `npm run dev`) skips the SPA,
+ * which Vite serves then.
+ */
+const main = async () => {
+  const { values: flags } = parseArgs({ options: { 'api-only': { type: 'boolean', default: false } } });
+  const config = readConfig();
+  const distDir = path.join(rootDir, 'dist');
+  if (!flags['api-only']) await buildSpaIfStale(rootDir, distDir);
 
-const parsed = envSchema.safeParse(process.env);
-if (!parsed.success) {
-  console.error(`Invalid environment:\n${z.prettifyError(parsed.error)}`);
+  const embedded = config.upstream ? undefined : await startEmbeddedSandbox({ dataDir: config.dataDir, logger: loggerOptions(config.logLevel === 'info' ? 'warn' : config.logLevel) });
+  const upstream = config.upstream ?? { baseUrl: embedded!.baseUrl, apiKey: embedded!.apiKey };
+
+  const app = await buildServer({
+    upstream,
+    upstreamTimeoutMs: config.upstreamTimeoutMs,
+    distDir: flags['api-only'] ? undefined : distDir,
+    logger: loggerOptions(config.logLevel),
+  });
+
+  closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+    if (err) app.log.error({ err }, 'closing after an error');
+    else app.log.info(`${signal ?? 'close'} received, closing`);
+    await app.close();
+    await embedded?.close();
+  });
+
+  await app.listen({ port: config.port, host: config.host });
+  const where = config.upstream ? `MassPay at ${new URL(config.upstream.baseUrl).origin}` : `the embedded MassPay sandbox (data in ${config.dataDir})`;
+  console.log(`MassPay Wallet Console listening on http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`);
+  console.log(`Upstream: ${where}`);
+};
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? error.message : error);
   process.exit(1);
-}
-const env = parsed.data;
-
-// A fresh clone has no dist/: build the SPA once so `npm start` works on its own.
-if (!existsSync(path.join(distDir, 'index.html'))) {
-  console.log('dist/index.html not found, running vite build…');
-  const viteBin = path.join(rootDir, 'node_modules', 'vite', 'bin', 'vite.js');
-  const build = spawn(process.execPath, [viteBin, 'build'], { cwd: rootDir, stdio: 'inherit' });
-  const [code] = (await once(build, 'exit')) as [number | null];
-  if (code !== 0) {
-    console.error(`vite build failed (exit code ${code})`);
-    process.exit(1);
-  }
-}
-
-const app = await buildServer({ distDir, logger: { level: env.LOG_LEVEL } });
-
-closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
-  if (err) app.log.error({ err }, 'closing after an error');
-  else app.log.info(`${signal ?? 'close'} received, closing`);
-  await app.close();
 });
-
-await app.listen({ port: env.PORT, host: env.HOST });
-console.log(`MassPay Wallet Console listening on http://${env.HOST}:${env.PORT}`);

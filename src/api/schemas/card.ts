@@ -18,11 +18,14 @@ export const cardSchema = z.object({
 });
 export type Card = z.infer<typeof cardSchema>;
 
-/** What the browser may see of a card: strict, so a secret added upstream cannot slip through. */
+/**
+ * What the browser may see of a card: strict, so a secret added upstream cannot slip through.
+ * `last_4` is absent when MassPay sent an iframe URL instead of the number (accounts that are not PCI compliant).
+ */
 export const redactedCardSchema = z.strictObject({
   type: cardBrandSchema,
   status: z.enum(CARD_STATUSES),
   balance: z.number(),
-  last_4: z.string().regex(/^\d{4}$/),
+  last_4: z.string().regex(/^\d{4}$/).optional(),
 });
 export type RedactedCard = z.infer<typeof redactedCardSchema>;

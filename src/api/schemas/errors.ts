@@ -75,6 +75,20 @@ export interface FieldIssue {
   message: string;
 }
 
+/** zod issues → field issues named by their path; an unknown key is named in the message. */
+export const zodFieldIssues = (error: z.ZodError): FieldIssue[] =>
+  error.issues.map((issue) => ({
+    field: issue.path.map(String).join('.'),
+    message: issue.code === 'unrecognized_keys' ? `unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message,
+  }));
+
+/** Field issues grouped by field, as problem+json's `errors` carries them (issues without a field left out). */
+export const groupFieldIssues = (issues: readonly FieldIssue[]): Record<string, string[]> => {
+  const grouped: Record<string, string[]> = {};
+  for (const { field, message } of issues) if (field) (grouped[field] ??= []).push(message);
+  return grouped;
+};
+
 export const formatFieldIssue = ({ field, message }: FieldIssue): string => (field ? `${field}: ${message}` : message);
 
 /** Reads `error.details` back into fields; a detail without a `field:` prefix has field `''`. */

@@ -1,0 +1,74 @@
+/**
+ * What the benchmark scripts share: argument checks, an autocannon run that keeps every answer's own
+ * timing, nearest-rank percentiles over those timings, and writing results to `bench-results/`.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+
+export const RESULTS_DIR = fileURLToPath(new URL('../bench-results/', import.meta.url));
+
+/** A whole number from 1 to `max`, or an error naming the option and showing `usage`. */
+export const positiveInt = (name: string, raw: string, max: number, usage: string): number => {
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < 1 || value > max) {
+    throw new Error(`--${name} must be a whole number from 1 to ${max} (got "${raw}")\n${usage}`);
+  }
+  return value;
+};
+
+export const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+export interface RunOutcome {
+  result: autocannon.Result;
+  /** Every 2xx answer's latency in fractional milliseconds, sorted ascending. */
+  latencies: Float64Array;
+}
+
+/**
+ * Runs autocannon and also keeps every 2xx answer's latency (fractional ms, sorted), since its own
+ * histogram records whole milliseconds and a local server answers well under one. Ctrl-C stops it.
+ */
+export const run = (options: autocannon.Options) =>
+  new Promise<RunOutcome>((resolve, reject) => {
+    let latencies = new Float64Array(1 << 16);
+    let count = 0;
+    const stop = () => instance.stop();
+    const instance = autocannon(options, (error: unknown, result) => {
+      process.off('SIGINT', stop);
+      if (error) reject(error instanceof Error ? error : new Error(String(error)));
+      else resolve({ result, latencies: latencies.subarray(0, count).sort() });
+    });
+    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+      if (statusCode < 200 || statusCode > 299) return;
+      if (count === latencies.length) {
+        const grown = new Float64Array(latencies.length * 2);
+        grown.set(latencies);
+        latencies = grown;
+      }
+      latencies[count++] = responseTime;
+    });
+    process.once('SIGINT', stop);
+  });
+
+/** Nearest-rank percentiles (3 decimals) over sorted latencies; null when there are none. */
+export const percentiles = (latencies: Float64Array) => {
+  const at = (index: number) => (latencies.length > 0 ? round(latencies[Math.max(0, Math.min(latencies.length - 1, index))]!, 3) : null);
+  return {
+    at,
+    percentile: (p: number) => at(Math.ceil((p / 100) * latencies.length) - 1),
+    max: () => at(latencies.length - 1),
+  };
+};
+
+/** A file-name-safe stamp of an instant, e.g. `2026-11-25T12-36-04-668Z`. */
+export const fileStamp = (date: Date) => date.toISOString().replace(/[:.]/g, '-');
+
+/** Writes `bench-results/<name>` as pretty JSON and returns its path. */
+export const writeResults = async (name: string, figures: unknown): Promise<string> => {
+  await mkdir(RESULTS_DIR, { recursive: true });
+  const file = join(RESULTS_DIR, name);
+  await writeFile(file, `${JSON.stringify(figures, null, 2)}\n`);
+  return file;
+};

@@ -1,0 +1,113 @@
+/**
+ * A server process for `scripts/bench-proxy.ts`, never run by hand: the parent forks it (with tsx),
+ * sends one `start` message naming the role, and gets back `ready` with the server's base URL.
+ *
+ * - `sandbox`: the one embedded MassPay sandbox every target talks to (fault injection and logger off).
+ * - `console`: our proxy, `buildServer()` from src/server, pointed at the sandbox.
+ * - `express`: express 5 + http-proxy-middleware 3, `/api` → the sandbox, key added, keep-alive agent.
+ *
+ * Each server runs in its own process so that it has its own event loop, as nginx does, and none of
+ * them shares a thread with autocannon. A `close` message (or the parent going away) closes the
+ * server and lets the process end normally, which is when `--cpu-prof` writes its profile.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { createProxyMiddleware } from 'http-proxy-middleware';
+import { buildServer } from '../src/server/app';
+import { startEmbeddedSandbox } from '../src/server/embedded-sandbox';
+
+export type ServerRole = 'sandbox' | 'console' | 'express';
+
+export type ParentMessage =
+  | { type: 'start'; role: 'sandbox'; dataDir: string }
+  | { type: 'start'; role: 'console' | 'express'; upstream: { baseUrl: string; apiKey: string } }
+  | { type: 'stats' }
+  | { type: 'close' };
+
+export type ChildMessage =
+  | { type: 'ready'; baseUrl: string; apiKey?: string }
+  | { type: 'stats'; requests: number }
+  | { type: 'failed'; message: string };
+
+const send = (message: ChildMessage) => process.send?.(message);
+
+const loopbackUrl = (server: http.Server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+interface Running {
+  baseUrl: string;
+  apiKey?: string;
+  requests?: () => number;
+  close: () => Promise<void>;
+}
+
+const startExpress = async ({ baseUrl, apiKey }: { baseUrl: string; apiKey: string }): Promise<Running> => {
+  const agent = new http.Agent({ keepAlive: true });
+  const app = express();
+  app.disable('x-powered-by');
+  // Mounted at /api, express strips the prefix: /api/payout/… reaches the sandbox as /payout/….
+  app.use('/api', createProxyMiddleware({ target: baseUrl, agent, headers: { authorization: `Bearer ${apiKey}` } }));
+  const server = http.createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  return {
+    baseUrl: loopbackUrl(server),
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      agent.destroy();
+    },
+  };
+};
+
+const start = async (message: Extract<ParentMessage, { type: 'start' }>): Promise<Running> => {
+  switch (message.role) {
+    case 'sandbox': {
+      const embedded = await startEmbeddedSandbox({ dataDir: message.dataDir, faults: {}, logger: false });
+      return { baseUrl: embedded.baseUrl, apiKey: embedded.apiKey, requests: () => embedded.sandbox.stats.requests, close: embedded.close };
+    }
+    case 'console': {
+      const app = await buildServer({ upstream: message.upstream, logger: false });
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      return { baseUrl: loopbackUrl(app.server), close: () => app.close() };
+    }
+    case 'express':
+      return startExpress(message.upstream);
+  }
+};
+
+let running: Running | undefined;
+let closing = false;
+
+const shutDown = async () => {
+  if (closing) return;
+  closing = true;
+  try {
+    await running?.close();
+  } finally {
+    // Without the IPC channel nothing holds the event loop: the process ends on its own, normally.
+    if (process.connected) process.disconnect();
+  }
+};
+
+// Ctrl-C reaches the whole process group; the parent decides when its servers close.
+process.on('SIGINT', () => {});
+const shutDownOrReport = () => shutDown().catch((error: unknown) => console.error('bench-proxy-server: close failed:', error));
+process.on('disconnect', () => void shutDownOrReport());
+process.on('message', (message: ParentMessage) => {
+  if (message.type === 'start') {
+    start(message).then(
+      (server) => {
+        running = server;
+        send({ type: 'ready', baseUrl: server.baseUrl, apiKey: server.apiKey });
+      },
+      (error: unknown) => send({ type: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
+    );
+  } else if (message.type === 'stats') {
+    send({ type: 'stats', requests: running?.requests?.() ?? 0 });
+  } else {
+    void shutDownOrReport();
+  }
+});

@@ -1,0 +1,635 @@
+/**
+ * `npm run bench:proxy [-- --duration <s>] [-- --connections <n>] [-- --cpu-prof]`: what our proxy
+ * costs, side by side with the upstream alone and with two other proxies, all against the SAME
+ * upstream — one embedded MassPay sandbox (fresh temporary DATA_DIR, fault injection and logger off).
+ *
+ * The request is `GET <prefix>/payout/wallet/<Ada's user token>`, to:
+ * - direct:  the sandbox itself, with `Authorization: Bearer <key>`;
+ * - console: our proxy, `buildServer()` from src/server, at `/api/payout/…` (it adds the key);
+ * - nginx:   `proxy_pass` to the sandbox (`worker_processes 1`, upstream keep-alive), if installed;
+ * - express: express 5 + http-proxy-middleware 3 with a keep-alive agent.
+ *
+ * Every server runs in a process of its own (see bench-proxy-server.ts; nginx is one anyway) and
+ * autocannon runs in this one; the targets are measured one after another, never concurrently. Per
+ * target: a checked request, 2 s of warm-up, `--duration` s at `--connections` connections, then
+ * `--duration` s at 1 connection for the unloaded latency (each run preceded by a checked request).
+ * Prints a table and the budget ratios and writes everything to `bench-results/proxy-<timestamp>.json`
+ * (git-ignored). `--cpu-prof` also profiles the console's process and prints its top self-time
+ * functions (its figures are then somewhat lower than unprofiled ones).
+ *
+ * Exits non-zero if any target had an error or a non-2xx answer. Budgets are reported, not asserted.
+ */
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { access, chmod, constants, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { walletListSchema } from '../src/api';
+import { SEED_PEOPLE } from '../src/sandbox/seed';
+import { fileStamp, percentiles, positiveInt, RESULTS_DIR, round, run, writeResults, type RunOutcome } from './bench-lib';
+import type { ChildMessage, ParentMessage } from './bench-proxy-server';
+
+const USAGE = 'Usage: npm run bench:proxy -- [--duration <seconds>] [--connections <count>] [--cpu-prof]';
+const WARMUP_S = 2;
+const NGINX = '/usr/sbin/nginx';
+const SERVER_SCRIPT = fileURLToPath(new URL('./bench-proxy-server.ts', import.meta.url));
+const TSX_LOADER = import.meta.resolve('tsx');
+const START_TIMEOUT_MS = 30_000;
+const STOP_TIMEOUT_MS = 10_000;
+
+const BUDGETS = {
+  consoleVsNginx: 0.3,
+  consoleVsExpress: 3,
+  addedP50Ms: 0.15,
+};
+
+type TargetName = 'direct' | 'console' | 'nginx' | 'express';
+
+const readOptions = () => {
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: {
+      duration: { type: 'string', default: '10' },
+      connections: { type: 'string', default: '10' },
+      'cpu-prof': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  return {
+    help: values.help,
+    duration: positiveInt('duration', values.duration, 3600, USAGE),
+    connections: positiveInt('connections', values.connections, 10_000, USAGE),
+    cpuProf: values['cpu-prof'],
+  };
+};
+
+// ---------------------------------------------------------------------------------------------
+// Child processes: every one is ended at exit, whatever happens.
+
+const children = new Set<ChildProcess>();
+process.on('exit', () => {
+  // SIGTERM, not SIGKILL: nginx's master then takes its worker down with it.
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+});
+
+const track = (child: ChildProcess) => {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+};
+
+const exited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
+
+/** Asks politely (`ask`), then SIGKILLs after a while; resolves once the process is gone. */
+const stopChild = async (child: ChildProcess, ask: () => void) => {
+  if (exited(child)) return;
+  const gone = once(child, 'exit');
+  ask();
+  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+  try {
+    await gone;
+  } finally {
+    clearTimeout(timer);
+  }
+};
+
+interface ServerProcess {
+  baseUrl: string;
+  apiKey?: string;
+  /** The sandbox's count of requests that reached its MassPay routes. */
+  requests(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** Forks bench-proxy-server.ts with tsx, starts the role and waits for its base URL. */
+const startServerProcess = async (start: Extract<ParentMessage, { type: 'start' }>, execArgv: string[] = []): Promise<ServerProcess> => {
+  const child = track(fork(SERVER_SCRIPT, [], { execArgv: ['--import', TSX_LOADER, ...execArgv], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+  const ask = <T extends ChildMessage['type']>(message: ParentMessage | undefined, wanted: T) =>
+    new Promise<Extract<ChildMessage, { type: T }>>((resolve, reject) => {
+      const done = () => {
+        clearTimeout(timer);
+        child.off('message', onMessage);
+        child.off('exit', onExit);
+      };
+      const onMessage = (answer: ChildMessage) => {
+        if (answer.type === 'failed') {
+          done();
+          reject(new Error(`The ${start.role} process failed: ${answer.message}`));
+        } else if (answer.type === wanted) {
+          done();
+          resolve(answer as Extract<ChildMessage, { type: T }>);
+        }
+      };
+      const onExit = (code: number | null, signal: string | null) => {
+        done();
+        reject(new Error(`The ${start.role} process exited (${code ?? signal}) unexpectedly`));
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`The ${start.role} process did not answer "${message?.type ?? 'start'}" within ${START_TIMEOUT_MS} ms`));
+      }, START_TIMEOUT_MS);
+      child.on('message', onMessage);
+      child.once('exit', onExit);
+      if (message) child.send(message);
+    });
+
+  try {
+    const ready = await ask(start, 'ready');
+    return {
+      baseUrl: ready.baseUrl,
+      apiKey: ready.apiKey,
+      requests: async () => (await ask({ type: 'stats' }, 'stats')).requests,
+      stop: () => stopChild(child, () => (child.connected ? child.send({ type: 'close' } satisfies ParentMessage) : child.kill('SIGTERM'))),
+    };
+  } catch (error) {
+    await stopChild(child, () => child.kill('SIGTERM'));
+    throw error;
+  }
+};
+
+// ---------------------------------------------------------------------------------------------
+// nginx
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+
+const nginxVersion = async () => {
+  const child = spawn(NGINX, ['-v'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let text = '';
+  child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+  await once(child, 'close');
+  return text.trim().replace(/^nginx version:\s*/, '');
+};
+
+/** One worker, upstream keep-alive, `/api/` → the sandbox's root with the key added; all files in `dir`. */
+const nginxConf = (port: number, upstream: URL, apiKey: string) => `# Written by scripts/bench-proxy.ts; started with -g 'daemon off;'.
+worker_processes 1;
+pid nginx.pid;
+error_log error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path body_temp;
+  proxy_temp_path proxy_temp;
+  fastcgi_temp_path fastcgi_temp;
+  uwsgi_temp_path uwsgi_temp;
+  scgi_temp_path scgi_temp;
+  # nginx closes a keep-alive connection after 1000 requests by default (client and upstream side);
+  # Node's servers and agents set no such limit, and autocannon counts the reset as an error.
+  keepalive_requests 1000000;
+  upstream masspay_sandbox {
+    server ${upstream.host};
+    keepalive 32;
+    keepalive_requests 1000000;
+  }
+  server {
+    listen 127.0.0.1:${port};
+    location /api/ {
+      proxy_pass http://masspay_sandbox/;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Authorization "Bearer ${apiKey}";
+    }
+  }
+}
+`;
+
+const startNginx = async (upstream: { baseUrl: string; apiKey: string }) => {
+  const dir = await mkdtemp(join(os.tmpdir(), 'masspay-bench-nginx-'));
+  // Run as root, nginx's worker is `nobody`: it must be able to reach its temp directories in here.
+  await chmod(dir, 0o711);
+  const conf = join(dir, 'nginx.conf');
+  const port = await freePort();
+  await writeFile(conf, nginxConf(port, new URL(upstream.baseUrl), upstream.apiKey), { mode: 0o600 });
+  const child = track(spawn(NGINX, ['-c', conf, '-p', `${dir}/`, '-e', join(dir, 'error.log'), '-g', 'daemon off;'], { stdio: ['ignore', 'ignore', 'pipe'] }));
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const errorLog = async () => {
+    const log = await readFile(join(dir, 'error.log'), 'utf8').catch(() => '');
+    return `${stderr}${log}`.trim();
+  };
+  const stop = async () => {
+    await stopChild(child, () => child.kill('SIGTERM'));
+    const log = await errorLog();
+    await rm(dir, { recursive: true, force: true });
+    return log;
+  };
+  return { baseUrl: `http://127.0.0.1:${port}`, child, errorLog, stop };
+};
+
+// ---------------------------------------------------------------------------------------------
+// Measuring
+
+interface Target {
+  name: TargetName;
+  description: string;
+  url: string;
+  headers: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/** One GET that must answer 200 with Ada's 3 wallets, so nothing benchmarks 404s or 401s. */
+const probe = async (target: Pick<Target, 'name' | 'url' | 'headers'>) => {
+  const response = await fetch(target.url, { headers: target.headers });
+  const text = await response.text();
+  if (response.status !== 200) throw new Error(`${target.name}: GET ${target.url} answered ${response.status}: ${text.slice(0, 500)}`);
+  const wallets = walletListSchema.parse(JSON.parse(text));
+  if (wallets.length !== 3) throw new Error(`${target.name}: GET ${target.url} answered ${wallets.length} wallets, not Ada's 3`);
+};
+
+/** Probes until the target answers (nginx needs a moment after spawning), or fails after `ms`. */
+const waitUntilAnswering = async (target: Pick<Target, 'name' | 'url' | 'headers'>, ms: number, gone: () => boolean) => {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      await probe(target);
+      return;
+    } catch (error) {
+      if (gone() || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+};
+
+const summarize = ({ result, latencies }: RunOutcome, upstreamRequests?: number) => {
+  const { percentile, max } = percentiles(latencies);
+  return {
+    connections: result.connections,
+    duration_s: result.duration,
+    requests_per_s_mean: round(result.requests.mean),
+    // From each 2xx answer's own timing (autocannon's histogram keeps whole milliseconds only).
+    latency_p50_ms: percentile(50),
+    latency_p90_ms: percentile(90),
+    latency_p99_ms: percentile(99),
+    latency_max_ms: max(),
+    autocannon_latency_ms: { p50: result.latency.p50, p99: result.latency.p99, mean: round(result.latency.average), max: result.latency.max },
+    total_requests: result.requests.total,
+    ...(upstreamRequests !== undefined ? { upstream_requests: upstreamRequests } : {}),
+    non_2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+  };
+};
+type RunFigures = ReturnType<typeof summarize>;
+
+interface TargetFigures {
+  description: string;
+  url: string;
+  warmup: RunFigures;
+  loaded: RunFigures;
+  single: RunFigures;
+  non_2xx: number;
+  errors: number;
+  notes?: string[];
+}
+
+let interrupted = false;
+const checkInterrupted = () => {
+  if (interrupted) throw new Error('Interrupted.');
+};
+
+const measure = async (
+  target: Target,
+  options: { duration: number; connections: number },
+  sandboxRequests: () => Promise<number>,
+): Promise<TargetFigures> => {
+  const load = async (connections: number, duration: number) => {
+    checkInterrupted();
+    await probe(target);
+    const before = await sandboxRequests();
+    const outcome = await run({ url: target.url, method: 'GET', headers: target.headers, duration, connections });
+    const figures = summarize(outcome, (await sandboxRequests()) - before);
+    checkInterrupted();
+    return figures;
+  };
+  console.log(`${target.name}: ${target.url} — ${WARMUP_S} s warm-up, ${options.duration} s at ${options.connections} connections, ${options.duration} s at 1…`);
+  const warmup = await load(options.connections, WARMUP_S);
+  const loaded = await load(options.connections, options.duration);
+  const single = await load(1, options.duration);
+  const runs = [warmup, loaded, single];
+  return {
+    description: target.description,
+    url: target.url,
+    warmup,
+    loaded,
+    single,
+    non_2xx: runs.reduce((sum, r) => sum + r.non_2xx, 0),
+    errors: runs.reduce((sum, r) => sum + r.errors, 0),
+  };
+};
+
+// ---------------------------------------------------------------------------------------------
+// CPU profile of the console's process: self time per function and per package.
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number } }[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+const shortUrl = (url: string) => {
+  const path = url.replace(/^file:\/\//, '');
+  const inModules = path.lastIndexOf('/node_modules/');
+  if (inModules >= 0) return path.slice(inModules + '/node_modules/'.length);
+  const root = fileURLToPath(new URL('../', import.meta.url));
+  return path.startsWith(root) ? path.slice(root.length) : path;
+};
+
+const packageOf = (url: string) => {
+  if (url === '') return '(native / VM)';
+  if (url.startsWith('node:')) return 'node: internals';
+  const short = shortUrl(url);
+  if (short !== url.replace(/^file:\/\//, '') && !short.startsWith('src/') && !short.startsWith('scripts/')) {
+    const [first, second] = short.split('/');
+    return first!.startsWith('@') ? `${first}/${second}` : first!;
+  }
+  return short.split('/').slice(0, 2).join('/');
+};
+
+const summarizeProfile = (profile: CpuProfile, top = 15) => {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const selfUs = new Map<number, number>();
+  // As DevTools does: the time up to the next sample belongs to this one.
+  profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i + 1] ?? 0)));
+  const functions = new Map<string, number>();
+  const packages = new Map<string, number>();
+  let busyUs = 0;
+  for (const [id, us] of selfUs) {
+    const { functionName, url, lineNumber, columnNumber } = byId.get(id)!.callFrame;
+    if (functionName === '(idle)') continue;
+    busyUs += us;
+    // tsx emits each module on few lines, so the column is what tells src functions apart.
+    const where = url ? ` ${shortUrl(url)}:${lineNumber + 1}:${columnNumber + 1}` : '';
+    const key = `${functionName || '(anonymous)'}${where}`;
+    functions.set(key, (functions.get(key) ?? 0) + us);
+    const pkg = functionName.startsWith('(') && !url ? functionName : packageOf(url);
+    packages.set(pkg, (packages.get(pkg) ?? 0) + us);
+  }
+  const rank = (map: Map<string, number>) =>
+    [...map]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([name, us]) => ({ name, self_ms: round(us / 1000, 1), percent: round((100 * us) / busyUs, 1) }));
+  return { busy_ms: round(busyUs / 1000, 1), top_functions: rank(functions), top_packages: rank(packages) };
+};
+
+/** The main thread's profile (`CPU.<date>.<time>.<pid>.0.<seq>.cpuprofile`), not tsx's loader thread's. */
+const readProfile = async (dir: string) => {
+  const files = (await readdir(dir)).filter((name) => name.endsWith('.cpuprofile'));
+  const file = files.find((name) => /\.\d+\.0\.\d+\.cpuprofile$/.test(name)) ?? files[0];
+  if (!file) return undefined;
+  const path = join(dir, file);
+  return { file: path, ...summarizeProfile(JSON.parse(await readFile(path, 'utf8')) as CpuProfile) };
+};
+
+// ---------------------------------------------------------------------------------------------
+
+const ratioMet = (value: number | null, budget: number) => (value === null ? null : value >= budget);
+
+const fmt = (value: number | null | undefined, digits = 3) => (value === null || value === undefined ? 'n/a' : value.toFixed(digits));
+
+const main = async (): Promise<number> => {
+  const options = readOptions();
+  if (options.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const startedAt = new Date();
+  const stamp = fileStamp(startedAt);
+  const onSigint = () => {
+    interrupted = true;
+  };
+  process.on('SIGINT', onSigint);
+
+  const token = SEED_PEOPLE.ada.userToken;
+  const path = `/payout/wallet/${token}`;
+  const accept = { accept: 'application/json' };
+  const notes: string[] = [
+    `${os.cpus().length} CPU core(s), shared by autocannon (this process), the sandbox (one Node process) and the proxy under test; targets run one after another.`,
+    'nginx runs with worker_processes 1; the console is one Node process (one event loop), and so are express and the sandbox.',
+  ];
+  const results: Partial<Record<TargetName, TargetFigures | { skipped: string }>> = {};
+  let consoleProfile: Awaited<ReturnType<typeof readProfile>>;
+  let nginxVersionText: string | undefined;
+
+  const dataDir = await mkdtemp(join(os.tmpdir(), 'masspay-proxy-bench-'));
+  let sandbox: ServerProcess | undefined;
+  try {
+    sandbox = await startServerProcess({ type: 'start', role: 'sandbox', dataDir });
+    const upstream = { baseUrl: sandbox.baseUrl, apiKey: sandbox.apiKey! };
+    const sandboxRequests = () => sandbox!.requests();
+    console.log(`Sandbox (upstream for every target) on ${upstream.baseUrl}, data in ${dataDir}.`);
+    console.log(`GET ${path}: warm-up ${WARMUP_S} s, then ${options.duration} s at ${options.connections} connections and ${options.duration} s at 1, per target.\n`);
+
+    const targets: { name: TargetName; start: () => Promise<Target | string> }[] = [
+      {
+        name: 'direct',
+        start: async () => ({
+          name: 'direct',
+          description: 'the sandbox itself',
+          url: `${upstream.baseUrl}${path}`,
+          headers: { ...accept, authorization: `Bearer ${upstream.apiKey}` },
+          stop: async () => {},
+        }),
+      },
+      {
+        name: 'console',
+        start: async () => {
+          const profileDir = join(RESULTS_DIR, `cpu-console-${stamp}`);
+          if (options.cpuProf) await mkdir(profileDir, { recursive: true });
+          const server = await startServerProcess(
+            { type: 'start', role: 'console', upstream },
+            options.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
+          );
+          return {
+            name: 'console',
+            description: 'our proxy: buildServer() from src/server (Fastify + undici Pool), one Node process',
+            url: `${server.baseUrl}/api${path}`,
+            headers: accept,
+            stop: async () => {
+              await server.stop();
+              if (options.cpuProf) consoleProfile = await readProfile(profileDir);
+            },
+          };
+        },
+      },
+      {
+        name: 'nginx',
+        start: async () => {
+          try {
+            await access(NGINX, constants.X_OK);
+          } catch {
+            return `${NGINX} is not installed`;
+          }
+          nginxVersionText = await nginxVersion();
+          const nginx = await startNginx(upstream);
+          const target: Target = {
+            name: 'nginx',
+            description: `nginx ${nginxVersionText} proxy_pass, worker_processes 1, upstream keepalive 32`,
+            url: `${nginx.baseUrl}/api${path}`,
+            headers: accept,
+            stop: async () => {
+              const log = await nginx.stop();
+              if (log) notes.push(`nginx error log: ${log.slice(-2000)}`);
+            },
+          };
+          try {
+            await waitUntilAnswering(target, 10_000, () => exited(nginx.child));
+          } catch (error) {
+            const log = await nginx.stop();
+            throw new Error(`nginx did not come up: ${(error as Error).message}${log ? `\n${log}` : ''}`, { cause: error });
+          }
+          return target;
+        },
+      },
+      {
+        name: 'express',
+        start: async () => {
+          const server = await startServerProcess({ type: 'start', role: 'express', upstream });
+          return {
+            name: 'express',
+            description: 'express 5 + http-proxy-middleware 3, keep-alive http.Agent, one Node process',
+            url: `${server.baseUrl}/api${path}`,
+            headers: accept,
+            stop: () => server.stop(),
+          };
+        },
+      },
+    ];
+
+    for (const { name, start } of targets) {
+      checkInterrupted();
+      const target = await start();
+      if (typeof target === 'string') {
+        results[name] = { skipped: target };
+        notes.push(`${name} skipped: ${target}.`);
+        console.log(`${name}: skipped (${target}).`);
+        continue;
+      }
+      try {
+        results[name] = await measure(target, options, sandboxRequests);
+      } finally {
+        await target.stop();
+      }
+    }
+  } finally {
+    process.off('SIGINT', onSigint);
+    await sandbox?.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+
+  // ---- Report
+  const measured = (name: TargetName) => {
+    const figures = results[name];
+    return figures && !('skipped' in figures) ? figures : undefined;
+  };
+  const header = ['target', 'req/s', 'p50 ms', 'p99 ms', 'p50 ms @1', 'non-2xx', 'errors'];
+  const rows = (['direct', 'console', 'nginx', 'express'] as const).map((name) => {
+    const figures = measured(name);
+    if (!figures) return [name, 'skipped', '', '', '', '', ''];
+    return [
+      name,
+      figures.loaded.requests_per_s_mean.toFixed(1),
+      fmt(figures.loaded.latency_p50_ms),
+      fmt(figures.loaded.latency_p99_ms),
+      fmt(figures.single.latency_p50_ms),
+      String(figures.non_2xx),
+      String(figures.errors),
+    ];
+  });
+  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => `  ${cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('   ')}`;
+  console.log('');
+  console.log(`  req/s, p50 and p99 at ${options.connections} connections; "p50 ms @1" at 1 connection. Latencies from each answer's own timing.`);
+  console.log(line(header));
+  console.log(line(widths.map((w) => '-'.repeat(w))));
+  for (const row of rows) console.log(line(row));
+  console.log('');
+
+  const direct = measured('direct');
+  const consoleFigures = measured('console');
+  const nginx = measured('nginx');
+  const express = measured('express');
+  const ratio = (a?: TargetFigures, b?: TargetFigures) => (a && b && b.loaded.requests_per_s_mean > 0 ? round(a.loaded.requests_per_s_mean / b.loaded.requests_per_s_mean, 3) : null);
+  const addedP50 =
+    consoleFigures?.single.latency_p50_ms != null && direct?.single.latency_p50_ms != null
+      ? round(consoleFigures.single.latency_p50_ms - direct.single.latency_p50_ms, 3)
+      : null;
+  const verdict = (met: boolean | null) => (met === null ? 'n/a' : met ? 'ok' : 'MISSED');
+  const budgets = [
+    nginx
+      ? { name: 'console ÷ nginx req/s', value: ratio(consoleFigures, nginx), budget: `≥ ${BUDGETS.consoleVsNginx}`, met: ratioMet(ratio(consoleFigures, nginx), BUDGETS.consoleVsNginx) }
+      : { name: 'console ÷ direct req/s (nginx absent; the budget is against nginx)', value: ratio(consoleFigures, direct), budget: 'n/a', met: null },
+    { name: 'console ÷ express req/s', value: ratio(consoleFigures, express), budget: `≥ ${BUDGETS.consoleVsExpress}`, met: ratioMet(ratio(consoleFigures, express), BUDGETS.consoleVsExpress) },
+    {
+      name: 'console p50 − direct p50 @1 connection (ms added)',
+      value: addedP50,
+      budget: `≤ ${BUDGETS.addedP50Ms}`,
+      met: addedP50 === null ? null : addedP50 <= BUDGETS.addedP50Ms,
+    },
+  ];
+  const nameWidth = Math.max(...budgets.map((b) => b.name.length));
+  for (const b of budgets) {
+    console.log(`  ${b.name.padEnd(nameWidth)}  ${String(b.value ?? 'n/a').padStart(8)}   budget ${b.budget.padEnd(6)}  ${verdict(b.met)}`);
+  }
+  console.log('');
+  for (const note of notes) console.log(`  Note: ${note}`);
+
+  if (consoleProfile) {
+    console.log(`\n  Console CPU profile (${consoleProfile.file}), ${consoleProfile.busy_ms} ms busy; top self time:`);
+    for (const f of consoleProfile.top_functions) console.log(`    ${f.percent.toFixed(1).padStart(5)} %  ${f.self_ms.toFixed(1).padStart(8)} ms  ${f.name}`);
+    console.log('  By package:');
+    for (const p of consoleProfile.top_packages) console.log(`    ${p.percent.toFixed(1).padStart(5)} %  ${p.self_ms.toFixed(1).padStart(8)} ms  ${p.name}`);
+  }
+
+  const file = await writeResults(`proxy-${stamp}.json`, {
+    route: 'GET /payout/wallet/{user_token}',
+    path,
+    started_at: startedAt.toISOString(),
+    warmup_s: WARMUP_S,
+    duration_s: options.duration,
+    connections: options.connections,
+    node: process.version,
+    nginx: nginxVersionText ?? null,
+    cpus: os.cpus().length,
+    cpu_model: os.cpus()[0]?.model ?? null,
+    cpu_profiled: options.cpuProf,
+    targets: results,
+    budgets: budgets.map((b) => ({ ...b, verdict: verdict(b.met) })),
+    notes,
+    ...(consoleProfile ? { console_cpu_profile: consoleProfile } : {}),
+  });
+  console.log(`\nWrote ${file}`);
+
+  const failed = Object.entries(results).filter(([, f]) => f && !('skipped' in f) && (f.errors > 0 || f.non_2xx > 0));
+  if (failed.length > 0) {
+    for (const [name, f] of failed) {
+      const figures = f as TargetFigures;
+      console.error(`FAILED: ${name} had ${figures.errors} error(s) and ${figures.non_2xx} non-2xx answer(s).`);
+    }
+    return 1;
+  }
+  return 0;
+};
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = interrupted ? 130 : 1;
+  },
+);

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+
+/**
+ * The one error shape the console's server answers (RFC 9457 `application/problem+json`). `errors`
+ * names fields (`percentage`, `destination_token`…) so a form can put each message under its field;
+ * `source` tells a refusal by MassPay from one by the console itself.
+ */
+export const problemSchema = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string().optional(),
+  errors: z.record(z.string(), z.array(z.string())).optional(),
+  source: z.enum(['masspay', 'console']).optional(),
+  requestId: z.string().optional(),
+});
+export type Problem = z.infer<typeof problemSchema>;
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** Problem types: stable identifiers the SPA may branch on. */
+export const PROBLEM_TYPES = {
+  validation: 'urn:masspay-console:problem:validation',
+  notFound: 'urn:masspay-console:problem:not-found',
+  methodNotAllowed: 'urn:masspay-console:problem:method-not-allowed',
+  unsupportedMediaType: 'urn:masspay-console:problem:unsupported-media-type',
+  tooLarge: 'urn:masspay-console:problem:payload-too-large',
+  masspay: 'urn:masspay-console:problem:masspay',
+  upstreamUnavailable: 'urn:masspay-console:problem:upstream-unavailable',
+  upstreamTimeout: 'urn:masspay-console:problem:upstream-timeout',
+  upstreamInvalid: 'urn:masspay-console:problem:upstream-invalid',
+  internal: 'urn:masspay-console:problem:internal',
+} as const;

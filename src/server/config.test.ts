@@ -1,0 +1,44 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { readConfig } from './config';
+
+const run = promisify(execFile);
+
+describe('configuration', () => {
+  it('has the documented defaults and means the embedded sandbox without MASSPAY_BASE_URL', () => {
+    const config = readConfig({});
+    expect(config).toMatchObject({ port: 8080, host: '127.0.0.1', upstreamTimeoutMs: 10_000, logLevel: 'info', upstream: undefined });
+    expect(config.dataDir).toMatch(/\/data$/);
+  });
+
+  it('reads a real MassPay', () => {
+    const config = readConfig({ MASSPAY_BASE_URL: 'https://api.masspay.io/v1.0.0', MASSPAY_API_KEY: 'k', PORT: '9000', UPSTREAM_TIMEOUT_MS: '2500' });
+    expect(config).toMatchObject({ port: 9000, upstreamTimeoutMs: 2500, upstream: { baseUrl: 'https://api.masspay.io/v1.0.0', apiKey: 'k' } });
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, /PORT: must be a port number/],
+    [{ PORT: '70000' }, /PORT/],
+    [{ MASSPAY_BASE_URL: 'https://api.masspay.io/v1.0.0' }, /MASSPAY_API_KEY: is required when MASSPAY_BASE_URL is set/],
+    [{ MASSPAY_API_KEY: 'k' }, /MASSPAY_BASE_URL: is required/],
+    [{ MASSPAY_BASE_URL: 'ftp://x', MASSPAY_API_KEY: 'k' }, /MASSPAY_BASE_URL: must be an http\(s\) URL/],
+    [{ UPSTREAM_TIMEOUT_MS: '5' }, /UPSTREAM_TIMEOUT_MS/],
+    [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+  ])('refuses %o with a message naming it', (env, message) => {
+    expect(() => readConfig(env)).toThrow(message);
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(readConfig({ PORT: '', MASSPAY_BASE_URL: '' }).port).toBe(8080);
+  });
+
+  it('npm start exits 1 with one clear message on a bad environment, before building or listening', async () => {
+    const failure = await run('npx', ['tsx', 'src/server/main.ts'], { env: { ...process.env, PORT: 'eighty', MASSPAY_API_KEY: 'secret-key-value' } }).catch((e: { code: number; stderr: string; stdout: string }) => e);
+    expect('code' in failure && failure.code).toBe(1);
+    const { stderr } = failure as { stderr: string };
+    expect(stderr).toMatch(/Invalid configuration:\n {2}PORT: must be a port number/);
+    expect(stderr).toMatch(/MASSPAY_BASE_URL: is required/);
+    expect(stderr).not.toContain('secret-key-value');
+  });
+});

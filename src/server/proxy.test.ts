@@ -1,0 +1,289 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { problemSchema, redactedCardSchema, walletListSchema } from '../api';
+import { SEED_DESTINATIONS as D, SEED_PEOPLE } from './embedded-sandbox';
+import { startConsole, type RunningConsole } from './test-support';
+
+const { ada, grace } = SEED_PEOPLE;
+const api = '/api/payout';
+const adaRules = `${api}/wallet/${ada.userToken}/${ada.usdWallet}/autopayout`;
+const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+let c: RunningConsole;
+beforeAll(async () => {
+  c = await startConsole();
+});
+afterAll(() => c.close());
+beforeEach(() => {
+  c.embedded.sandbox.faults.clear();
+  c.recorder.seen.length = 0;
+});
+
+const upstreamCount = () => c.embedded.sandbox.stats.requests;
+
+describe('every allowed route is forwarded', () => {
+  it.each([
+    ['wallets', `${api}/wallet/${ada.userToken}`, (b: any) => expect(walletListSchema.parse(b)).toHaveLength(3)],
+    ['rules', adaRules, (b: any) => expect(b.map((r: any) => r.percentage)).toEqual([60, 25])],
+    ['user', `${api}/user/${ada.userToken}`, (b: any) => expect(b.email).toBe('ada@example.com')],
+    ['lookup by id', `${api}/user/lookup?internal_user_id=ext-1002`, (b: any) => expect(b.user_token).toBe(grace.userToken)],
+    ['lookup by email', `${api}/user/lookup?email=ada%40example.com&first_name=Ada`, (b: any) => expect(b.user_token).toBe(ada.userToken)],
+    ['history', `${api}/user/${ada.userToken}/history?wallet_token=${ada.usdWallet}&number_of_records=25&page=1&type=payout`, (b: any) => expect(b.length).toBe(20)],
+    ['service', `${api}/service/${D.quickCash}`, (b: any) => expect(b.payers[0].payer_name).toBe('QuickCash Wallet')],
+    ['countries', `${api}/country/list`, (b: any) => expect(b.length).toBeGreaterThan(3)],
+    ['country services', `${api}/country/MEX?amount=200&include_payer_logos=false`, (b: any) => expect(b.companies.length).toBeGreaterThan(0)],
+  ])('GET %s', async (_name, path, check) => {
+    const res = await c.call('GET', path);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    check(res.body);
+  });
+
+  it('POST then DELETE a rule', async () => {
+    const added = await c.call('POST', adaRules, { body: { destination_token: D.quickCash, percentage: 15 } });
+    expect(added.status).toBe(200);
+    expect(added.body).toMatchObject({ destination_token: D.quickCash, percentage: 15 });
+    const removed = await c.call('DELETE', `${adaRules}?token=${added.body.token}`);
+    expect(removed.status).toBe(200);
+    expect(removed.body).toEqual({ success: true, token: added.body.token });
+  });
+});
+
+describe('the key', () => {
+  it('is added as Bearer, replaces any client Authorization, and no Cookie is forwarded', async () => {
+    const res = await c.call('GET', `${api}/wallet/${ada.userToken}`, { headers: { authorization: 'Bearer stolen', cookie: 'session=abc' } });
+    expect(res.status).toBe(200);
+    const seen = c.recorder.seen.at(-1)!;
+    expect(seen.headers.authorization).toBe(`Bearer ${c.embedded.apiKey}`);
+    expect(seen.headers.cookie).toBeUndefined();
+    expect(seen.headers['x-request-id']).toBe(res.headers.get('x-request-id'));
+  });
+
+  it('appears in no response and no log line', async () => {
+    const responses = [
+      await c.call('GET', `${api}/wallet/${ada.userToken}`),
+      await c.call('GET', `${api}/wallet/usr_00000000-0000-4000-8000-000000000000`),
+      await c.call('POST', adaRules, { body: { destination_token: D.bancoEjemplo, percentage: 5 } }),
+      await c.call('GET', '/healthz'),
+      await c.call('GET', '/readyz'),
+    ];
+    for (const res of responses) {
+      expect(res.text).not.toContain(c.embedded.apiKey);
+      expect([...res.headers.values()].join('\n')).not.toContain(c.embedded.apiKey);
+    }
+    const logs = c.logs.join('');
+    expect(logs.length).toBeGreaterThan(0);
+    expect(logs).not.toContain(c.embedded.apiKey);
+    expect(logs.toLowerCase()).not.toContain('bearer');
+  });
+});
+
+describe('Idempotency-Key', () => {
+  it('is added (UUID v4) to a POST and a DELETE that lack one', async () => {
+    const added = await c.call('POST', adaRules, { body: { destination_token: D.quickCash, percentage: 1 } });
+    await c.call('DELETE', `${adaRules}?token=${added.body.token}`);
+    const [post, del] = c.recorder.seen;
+    expect(post!.headers['idempotency-key']).toMatch(UUID_V4);
+    expect(del!.headers['idempotency-key']).toMatch(UUID_V4);
+    expect(post!.headers['idempotency-key']).not.toBe(del!.headers['idempotency-key']);
+  });
+
+  it("passes a client's well-formed key through, so a retry is replayed, not repeated", async () => {
+    const headers = { 'idempotency-key': 'b7c1f1de-8a0e-4f4e-9f57-6a3f2d1c0b9a' };
+    const first = await c.call('POST', adaRules, { body: { destination_token: D.quickCash, percentage: 2 }, headers });
+    const again = await c.call('POST', adaRules, { body: { destination_token: D.quickCash, percentage: 2 }, headers });
+    expect(again.body).toEqual(first.body);
+    expect(c.recorder.seen.map((s) => s.headers['idempotency-key'])).toEqual([headers['idempotency-key'], headers['idempotency-key']]);
+    expect((await c.call('GET', adaRules)).body).toHaveLength(3);
+    await c.call('DELETE', `${adaRules}?token=${first.body.token}`);
+  });
+});
+
+describe('refused before MassPay is asked', () => {
+  const rule = { destination_token: D.quickCash, percentage: 5 };
+  const cases: [string, string, string, { body?: unknown; headers?: Record<string, string> }?][] = [
+    ['unknown path', 'GET', `${api}/nothing`],
+    ['unknown /api path', 'GET', '/api/other'],
+    ['PUT on the wallets path (balance notification)', 'PUT', `${api}/wallet/${ada.userToken}`],
+    ['card update', 'PUT', `${api}/wallet/${ada.userToken}/${ada.cardWallet}/card?pin=1234`],
+    ['load', 'POST', `${api}/load/${ada.userToken}`, { body: { client_load_id: 'x', source_token: 's', amount: 1 } }],
+    ['all-users history', 'GET', `${api}/user/history`],
+    ['alternatives', 'GET', `${api}/service/${D.quickCash}/alternatives`],
+    ['cheapest', 'GET', `${api}/country/USA/cheapest`],
+    ['PATCH a rule', 'PATCH', adaRules, { body: rule }],
+    ['dot-dot segment', 'GET', `${api}/wallet/../user/${ada.userToken}`],
+    ['encoded slash', 'GET', `${api}/wallet/${ada.userToken}%2F${ada.usdWallet}/autopayout`],
+    ['encoded slash (lower case)', 'GET', `${api}/wallet/usr_x%2fy`],
+    ['encoded dot-dot', 'GET', `${api}/wallet/%2e%2e/x`],
+    ['encoded NUL', 'GET', `${api}/wallet/${ada.userToken}%00`],
+    ['double slash', 'GET', `${api}//wallet/${ada.userToken}`],
+    ['backslash', 'GET', `${api}/wallet\\${ada.userToken}`],
+    ['trailing slash', 'GET', `${api}/wallet/${ada.userToken}/`],
+    ['malformed user token', 'GET', `${api}/wallet/not-a-token`],
+    ['2 KB token', 'GET', `${api}/wallet/usr_${'a'.repeat(2048)}`],
+    ['unknown query name', 'GET', `${api}/wallet/${ada.userToken}?debug=1`],
+    ['query smuggled into a token', 'GET', `${api}/wallet/${ada.userToken}%3Ftoken=x`],
+    ['repeated query name', 'DELETE', `${adaRules}?token=autopayout_3684cc43-fe3b-4994-8ca1-7dc0db94430f&token=autopayout_3684cc43-fe3b-4994-8ca1-7dc0db94430e`],
+    ['delete without token', 'DELETE', adaRules],
+    ['delete with a malformed token', 'DELETE', `${adaRules}?token=../../x`],
+    ['history page 0', 'GET', `${api}/user/${ada.userToken}/history?page=0`],
+    ['history bad type', 'GET', `${api}/user/${ada.userToken}/history?type=refund`],
+    ['lookup with neither form', 'GET', `${api}/user/lookup?first_name=Ada`],
+    ['country in lower case', 'GET', `${api}/country/usa`],
+    ['non-JSON body', 'POST', adaRules, { body: 'destination_token=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } }],
+    ['text/plain body', 'POST', adaRules, { body: JSON.stringify(rule), headers: { 'content-type': 'text/plain' } }],
+    ['malformed JSON', 'POST', adaRules, { body: '{"percentage":', headers: { 'content-type': 'application/json' } }],
+    ['body over the limit', 'POST', adaRules, { body: { ...rule, pad: 'x'.repeat(20_000) } }],
+    ['unknown field', 'POST', adaRules, { body: { ...rule, extra: 1 } }],
+    ['percentage 0', 'POST', adaRules, { body: { ...rule, percentage: 0 } }],
+    ['percentage 100.001', 'POST', adaRules, { body: { ...rule, percentage: 100.001 } }],
+    ['percentage with three decimals', 'POST', adaRules, { body: { ...rule, percentage: 1.234 } }],
+    ['percentage as a string', 'POST', adaRules, { body: { ...rule, percentage: '5' } }],
+    ['percentage Infinity', 'POST', adaRules, { body: `{"destination_token":"${D.quickCash}","percentage":1e400}` }],
+    ['missing destination', 'POST', adaRules, { body: { percentage: 5 } }],
+    ['malformed destination', 'POST', adaRules, { body: { ...rule, destination_token: 'dest_x' } }],
+    ['no body on add', 'POST', adaRules],
+    ['a body on delete', 'DELETE', `${adaRules}?token=autopayout_3684cc43-fe3b-4994-8ca1-7dc0db94430f`, { body: { token: 'x' } }],
+    ['malformed Idempotency-Key', 'POST', adaRules, { body: rule, headers: { 'idempotency-key': 'two words' } }],
+  ];
+
+  it(`has ${cases.length} cases`, () => expect(cases.length).toBeGreaterThanOrEqual(30));
+
+  it.each(cases)('%s', async (_name, method, path, init) => {
+    const before = upstreamCount();
+    const res = await c.call(method, path, init);
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    const problem = problemSchema.parse(res.body);
+    expect(problem.status).toBe(res.status);
+    expect(problem.source).toBe('console');
+    expect(upstreamCount()).toBe(before);
+  });
+
+  it('names the offending fields', async () => {
+    const res = await c.call('POST', adaRules, { body: { destination_token: 'dest_x', percentage: 100.001 } });
+    expect(res.body.errors).toEqual({
+      destination_token: ['Destination token is not a valid token'],
+      percentage: ['Percentage must be at most 100', 'Percentage may have at most two decimals'],
+    });
+  });
+});
+
+describe('errors from MassPay keep their status, in one shape', () => {
+  it('400: the reason as detail and the field as errors', async () => {
+    const res = await c.call('POST', adaRules, { body: { destination_token: D.quickCash, percentage: 16 } });
+    expect(res.status).toBe(400);
+    const problem = problemSchema.parse(res.body);
+    expect(problem).toMatchObject({ source: 'masspay', status: 400 });
+    expect(problem.detail).toMatch(/15 % is unallocated/);
+    expect(problem.errors?.percentage?.[0]).toMatch(/15 % is unallocated/);
+  });
+
+  it('404 for an unknown user', async () => {
+    const res = await c.call('GET', `${api}/wallet/usr_00000000-0000-4000-8000-000000000000`);
+    expect(res.status).toBe(404);
+    expect(problemSchema.parse(res.body)).toMatchObject({ source: 'masspay', title: 'Not found', detail: 'No user has this token' });
+  });
+
+  it('500, not retried', async () => {
+    c.embedded.sandbox.faults.set({ failNext: { count: 1, status: 500 } });
+    const res = await c.call('GET', `${api}/wallet/${ada.userToken}`);
+    expect(res.status).toBe(500);
+    expect(problemSchema.parse(res.body).source).toBe('masspay');
+    expect(c.recorder.seen).toHaveLength(1);
+  });
+
+  it('401 when MassPay refuses the key', async () => {
+    const other = await startConsole({ upstream: { baseUrl: c.embedded.baseUrl, apiKey: 'wrong-key' } });
+    try {
+      const res = await other.call('GET', `${api}/wallet/${ada.userToken}`);
+      expect(res.status).toBe(401);
+      expect(problemSchema.parse(res.body).source).toBe('masspay');
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe('unreachable and slow MassPay', () => {
+  it('502 with a clear detail when MassPay cannot be reached', async () => {
+    const dead = await startConsole({ upstream: { baseUrl: 'http://127.0.0.1:9', apiKey: 'k' } });
+    try {
+      const res = await dead.call('GET', `${api}/wallet/${ada.userToken}`);
+      expect(res.status).toBe(502);
+      expect(res.body.detail).toMatch(/could not be reached/);
+      const post = await dead.call('POST', adaRules, { body: { destination_token: D.quickCash, percentage: 1 } });
+      expect(post.status).toBe(502);
+      expect((await dead.call('GET', '/readyz')).status).toBe(503);
+    } finally {
+      await dead.close();
+    }
+  });
+
+  it('504 when MassPay is slower than UPSTREAM_TIMEOUT_MS', async () => {
+    const slow = await startConsole({ upstreamTimeoutMs: 200, upstreamRetries: 0 });
+    try {
+      slow.embedded.sandbox.faults.set({ latencyMs: 600 });
+      const res = await slow.call('GET', `${api}/wallet/${ada.userToken}`);
+      expect(res.status).toBe(504);
+      expect(res.body).toMatchObject({ status: 504, source: 'console' });
+      expect(res.body.detail).toMatch(/within 200 ms/);
+    } finally {
+      await slow.close();
+    }
+  });
+});
+
+describe('retries', () => {
+  it('a GET is retried on 503 (twice at most) and then succeeds', async () => {
+    c.embedded.sandbox.faults.set({ failNext: { count: 2, status: 503 } });
+    const res = await c.call('GET', `${api}/wallet/${ada.userToken}`);
+    expect(res.status).toBe(200);
+    expect(c.recorder.seen.map((s) => s.method)).toEqual(['GET', 'GET', 'GET']);
+  });
+
+  it('a GET that keeps failing gives up after two retries with MassPay\'s status', async () => {
+    c.embedded.sandbox.faults.set({ failNext: { count: 5, status: 502 } });
+    const res = await c.call('GET', `${api}/wallet/${ada.userToken}`);
+    expect(res.status).toBe(502);
+    expect(c.recorder.seen).toHaveLength(3);
+  });
+
+  it('a GET whose connection drops is retried', async () => {
+    c.embedded.sandbox.faults.set({ failNext: { count: 1, drop: true } });
+    const res = await c.call('GET', `${api}/wallet/${ada.userToken}`);
+    expect(res.status).toBe(200);
+    expect(c.recorder.seen).toHaveLength(2);
+  });
+
+  it('a POST is never retried, and a DELETE neither', async () => {
+    c.embedded.sandbox.faults.set({ failNext: { count: 1, status: 503, methods: ['POST'] } });
+    const res = await c.call('POST', adaRules, { body: { destination_token: D.quickCash, percentage: 1 } });
+    expect(res.status).toBe(503);
+    c.embedded.sandbox.faults.set({ failNext: { count: 1, drop: true, methods: ['DELETE'] } });
+    const del = await c.call('DELETE', `${adaRules}?token=autopayout_3684cc43-fe3b-4994-8ca1-7dc0db94430f`);
+    expect(del.status).toBe(502);
+    expect(c.recorder.seen.map((s) => s.method)).toEqual(['POST', 'DELETE']);
+  });
+});
+
+describe('card data never leaves the proxy', () => {
+  it('answers only type, status, balance and last_4', async () => {
+    const full = await c.embedded.sandbox.store.state.cards[ada.cardWallet]!;
+    const res = await c.call('GET', `${api}/wallet/${ada.userToken}/${ada.cardWallet}/card`);
+    expect(res.status).toBe(200);
+    expect(redactedCardSchema.parse(res.body)).toEqual({ type: 'VISA', status: 'ACTIVE', balance: 310, last_4: '4242' });
+    for (const secret of [full.card_number, full.cvv, full.pin_number, full.expiration_date]) expect(res.text).not.toContain(secret);
+    expect(c.logs.join('')).not.toContain(full.card_number);
+  });
+});
+
+describe('health', () => {
+  it('/healthz answers for the process, /readyz for the upstream', async () => {
+    expect((await c.call('GET', '/healthz')).body).toEqual({ status: 'ok' });
+    expect((await c.call('GET', '/readyz')).body).toEqual({ status: 'ready' });
+    c.embedded.sandbox.faults.set({ failNext: { count: 1, status: 503 } });
+    expect((await c.call('GET', '/readyz')).status).toBe(503);
+  });
+});

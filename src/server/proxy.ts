@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  cardSchema,
+  idempotencyKeySchema,
+  matchRoute,
+  PROBLEM_TYPES,
+  redactedCardSchema,
+  ROUTE_PARAMS,
+  ROUTES,
+  zodFieldIssues,
+  type FieldIssue,
+  type RedactedCard,
+} from '../api';
+import { problemFromMassPay, sendProblem } from './problem';
+import { UpstreamTimeoutError, UpstreamUnavailableError, type Upstream } from './upstream';
+
+export const API_PREFIX = '/api';
+export const PROXY_BODY_LIMIT = 16 * 1024;
+
+/** Encoded characters, backslashes, empty or dot segments: no MassPay path of ours has any. */
+const SUSPICIOUS_PATH = /%|\\|\/\/|\/\.\.?(?:\/|$)/;
+
+const refuse = (request: FastifyRequest, reply: FastifyReply, detail: string, issues: readonly FieldIssue[] = []) =>
+  sendProblem(request, reply, 400, { type: PROBLEM_TYPES.validation, detail, issues });
+
+/** A query string as an object; a name given twice is refused rather than guessed at. */
+const readQuery = (raw: string): { values: Record<string, string>; repeated: string[] } => {
+  const values: Record<string, string> = {};
+  const repeated: string[] = [];
+  for (const [name, value] of new URLSearchParams(raw)) {
+    if (name in values) repeated.push(name);
+    values[name] = value;
+  }
+  return { values, repeated };
+};
+
+/** The card route's answer, stripped to what the browser may see: never the number, CVV, PIN or expiry. */
+const redactCard = (body: Buffer): RedactedCard | undefined => {
+  let json: unknown;
+  try {
+    json = JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  const card = cardSchema.safeParse(json);
+  if (!card.success) return undefined;
+  const { type, status, balance, card_number } = card.data;
+  // Accounts that are not PCI compliant get iframe URLs instead of numbers: then there is no last four.
+  const last4 = /^\d{12,19}$/.test(card_number) ? card_number.slice(-4) : undefined;
+  return redactedCardSchema.parse({ type, status, balance, ...(last4 ? { last_4: last4 } : {}) });
+};
+
+/**
+ * `/api/payout/...` → MassPay, for the routes of the allow-list only. Everything is checked here,
+ * before MassPay is asked: the method and path template, each path token against its pattern, the
+ * query names and values, and the body against the shared zod schema.
+ */
+export const registerProxy = (app: FastifyInstance, { upstream, apiKey }: { upstream: Upstream; apiKey: string }) => {
+  const authorization = `Bearer ${apiKey}`;
+
+  const handle = async (request: FastifyRequest, reply: FastifyReply) => {
+    reply.header('cache-control', 'no-store');
+    const target = request.raw.url!.slice(API_PREFIX.length);
+    const queryAt = target.indexOf('?');
+    const path = queryAt < 0 ? target : target.slice(0, queryAt);
+    const rawQuery = queryAt < 0 ? '' : target.slice(queryAt + 1);
+
+    if (SUSPICIOUS_PATH.test(path)) {
+      return refuse(request, reply, 'The path holds an encoded character, a backslash, or an empty or dot segment.');
+    }
+    const match = matchRoute(request.method, path);
+    if (match.kind === 'method-not-allowed') {
+      reply.header('allow', match.allowed.join(', '));
+      return sendProblem(request, reply, 405, { type: PROBLEM_TYPES.methodNotAllowed, detail: `Use ${match.allowed.join(' or ')} here.` });
+    }
+    if (match.kind === 'not-found' || !ROUTES[match.id].proxied) {
+      return sendProblem(request, reply, 404, { type: PROBLEM_TYPES.notFound, detail: 'The console does not serve this MassPay route.' });
+    }
+    const route = ROUTES[match.id];
+
+    // Checked on the raw, still-encoded segments: token patterns allow no `%`.
+    const params = ROUTE_PARAMS[match.id].safeParse(match.params);
+    if (!params.success) return refuse(request, reply, 'A token in the path is malformed.', zodFieldIssues(params.error));
+
+    const { values, repeated } = readQuery(rawQuery);
+    if (repeated.length > 0) {
+      return refuse(request, reply, 'A query parameter is given more than once.', repeated.map((field) => ({ field, message: 'is given more than once' })));
+    }
+    const query = route.query.safeParse(values);
+    if (!query.success) return refuse(request, reply, 'The query is not valid for this route.', zodFieldIssues(query.error));
+
+    let body: string | undefined;
+    if ('body' in route) {
+      const parsed = route.body.safeParse(request.body);
+      if (!parsed.success) return refuse(request, reply, 'The request body is not valid.', zodFieldIssues(parsed.error));
+      body = JSON.stringify(parsed.data);
+    } else if (request.body !== undefined) {
+      return refuse(request, reply, 'This route takes no request body.');
+    }
+
+    const headers: Record<string, string> = {
+      authorization,
+      accept: 'application/json',
+      'x-request-id': request.id,
+      'user-agent': 'masspay-wallet-console',
+    };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (route.method !== 'GET') {
+      const clientKey = request.headers['idempotency-key'];
+      if (clientKey !== undefined && !idempotencyKeySchema.safeParse(clientKey).success) {
+        return refuse(request, reply, 'The Idempotency-Key header is malformed.', [{ field: 'Idempotency-Key', message: 'must be 1–255 printable characters, e.g. a UUID' }]);
+      }
+      headers['idempotency-key'] = (clientKey as string | undefined) ?? randomUUID();
+    }
+
+    const search = new URLSearchParams(values).toString();
+    let response;
+    try {
+      response = await upstream.send({ method: route.method, path: search ? `${path}?${search}` : path, headers, body });
+    } catch (error) {
+      if (error instanceof UpstreamTimeoutError) {
+        return sendProblem(request, reply, 504, { type: PROBLEM_TYPES.upstreamTimeout, detail: `${error.message}. Nothing is known about the outcome; retrying is safe for reads, and for changes with the same Idempotency-Key.` });
+      }
+      if (error instanceof UpstreamUnavailableError) {
+        return sendProblem(request, reply, 502, { type: PROBLEM_TYPES.upstreamUnavailable, detail: `${error.message}. Try again in a moment.` });
+      }
+      throw error;
+    }
+
+    request.log.debug({ route: match.id, upstreamStatus: response.status }, 'upstream answered');
+    if (response.status >= 400) return sendProblem(request, reply, response.status, problemFromMassPay(response.status, response.body));
+    if (response.status < 200 || response.status >= 300 || !response.contentType.startsWith('application/json')) {
+      return sendProblem(request, reply, 502, { type: PROBLEM_TYPES.upstreamInvalid, detail: `MassPay sent an unexpected answer (${response.status}, ${response.contentType || 'no content type'}).` });
+    }
+    if (match.id === 'getCard') {
+      const card = redactCard(response.body);
+      if (!card) return sendProblem(request, reply, 502, { type: PROBLEM_TYPES.upstreamInvalid, detail: 'MassPay sent a card answer the console cannot read.' });
+      return reply.code(200).send(card);
+    }
+    return reply.code(response.status).type('application/json; charset=utf-8').send(response.body);
+  };
+
+  app.route({
+    method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+    url: `${API_PREFIX}/*`,
+    bodyLimit: PROXY_BODY_LIMIT,
+    handler: handle,
+  });
+};

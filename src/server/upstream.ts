@@ -1,0 +1,116 @@
+import pRetry from 'p-retry';
+import { Pool, errors as undiciErrors } from 'undici';
+
+export interface UpstreamRequest {
+  method: 'GET' | 'POST' | 'DELETE' | 'PUT';
+  /** Path and query below the base URL, e.g. `/payout/wallet/usr_…`. */
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+export interface UpstreamResponse {
+  status: number;
+  contentType: string;
+  body: Buffer;
+}
+
+/** MassPay did not answer in time (→ 504). */
+export class UpstreamTimeoutError extends Error {}
+/** MassPay could not be reached or hung up (→ 502). */
+export class UpstreamUnavailableError extends Error {}
+
+const RETRYABLE_STATUSES = new Set([502, 503, 504]);
+const CONNECTION_ERROR_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+]);
+
+class RetryableStatus extends Error {
+  constructor(readonly response: UpstreamResponse) {
+    super(`upstream answered ${response.status}`);
+  }
+}
+
+const codeOf = (error: unknown): string | undefined =>
+  (error as { code?: string }).code ?? ((error as { cause?: { code?: string } }).cause?.code);
+
+const isTimeout = (error: unknown) =>
+  (error as Error).name === 'TimeoutError' || error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.ConnectTimeoutError;
+
+export interface UpstreamOptions {
+  baseUrl: string;
+  timeoutMs: number;
+  /** GET retries on connection errors and 502/503/504 (POST and DELETE are never retried). */
+  retries?: number;
+  minRetryDelayMs?: number;
+  connections?: number;
+}
+
+/**
+ * The one client to MassPay: a keep-alive pool, a deadline per attempt, and jittered retries for
+ * GETs only — a POST or DELETE retried blindly could move money twice.
+ */
+export const createUpstream = ({ baseUrl, timeoutMs, retries = 2, minRetryDelayMs = 50, connections = 64 }: UpstreamOptions) => {
+  const url = new URL(baseUrl);
+  const prefix = url.pathname.replace(/\/+$/, '');
+  const pool = new Pool(url.origin, { connections, keepAliveTimeout: 30_000, pipelining: 1 });
+
+  const attempt = async (request: UpstreamRequest): Promise<UpstreamResponse> => {
+    try {
+      const response = await pool.request({
+        method: request.method,
+        path: prefix + request.path,
+        headers: request.headers,
+        body: request.body,
+        // One deadline for the whole exchange (undici's own timers are coarse below a second).
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      const body = Buffer.from(await response.body.arrayBuffer());
+      const contentType = response.headers['content-type'];
+      return { status: response.statusCode, contentType: typeof contentType === 'string' ? contentType : '', body };
+    } catch (error) {
+      if (isTimeout(error)) throw new UpstreamTimeoutError(`MassPay did not answer within ${timeoutMs} ms`, { cause: error });
+      const code = codeOf(error);
+      if (code && (CONNECTION_ERROR_CODES.has(code) || code.startsWith('UND_ERR'))) {
+        throw new UpstreamUnavailableError(`MassPay could not be reached (${code})`, { cause: error });
+      }
+      throw error;
+    }
+  };
+
+  const send = async (request: UpstreamRequest, { retry = true } = {}): Promise<UpstreamResponse> => {
+    if (request.method !== 'GET' || retries === 0 || !retry) return attempt(request);
+    try {
+      return await pRetry(
+        async () => {
+          const response = await attempt(request);
+          if (RETRYABLE_STATUSES.has(response.status)) throw new RetryableStatus(response);
+          return response;
+        },
+        {
+          retries,
+          minTimeout: minRetryDelayMs,
+          maxTimeout: minRetryDelayMs * 8,
+          factor: 2,
+          randomize: true,
+          shouldRetry: ({ error }) => error instanceof RetryableStatus || error instanceof UpstreamUnavailableError,
+        },
+      );
+    } catch (error) {
+      // Out of retries on a 502/503/504: MassPay's own answer is the most useful one to show.
+      if (error instanceof RetryableStatus) return error.response;
+      throw error;
+    }
+  };
+
+  return { send, close: () => pool.close() };
+};
+export type Upstream = ReturnType<typeof createUpstream>;
