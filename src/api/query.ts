@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 
 /**
  * Query-string fields arrive as strings. MassPay's JS SDK sends absent values as empty strings
@@ -6,26 +6,25 @@ import { z } from 'zod';
  */
 const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
 
-export const optionalQuery = <T extends z.ZodType>(schema: T) => z.preprocess(emptyToUndefined, schema.optional());
+export const optionalQuery = <T extends z.ZodMiniType>(schema: T) => z.pipe(z.transform(emptyToUndefined), z.optional(schema));
 
 export const queryInt = (label: string, min: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d{1,9}$/, `${label} must be a whole number`)
-    .transform(Number)
-    .pipe(z.number().min(min, `${label} must be at least ${min}`).max(max, `${label} must be at most ${max}`));
+  z.pipe(
+    z.pipe(z.string().check(z.regex(/^\d{1,9}$/, `${label} must be a whole number`)), z.transform(Number)),
+    z.number().check(z.gte(min, `${label} must be at least ${min}`), z.lte(max, `${label} must be at most ${max}`)),
+  );
 
 export const queryBool = (label: string) =>
-  z.enum(['true', 'false'], { error: `${label} must be true or false` }).transform((value) => value === 'true');
+  z.pipe(
+    z.enum(['true', 'false'], { error: `${label} must be true or false` }),
+    z.transform((value) => value === 'true'),
+  );
 
 export const queryDate = (label: string) =>
-  z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, `${label} must be a date written YYYY-MM-DD`)
-    .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)), `${label} is not a calendar date`);
+  z.string().check(
+    z.regex(/^\d{4}-\d{2}-\d{2}$/, `${label} must be a date written YYYY-MM-DD`),
+    z.refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)), `${label} is not a calendar date`),
+  );
 
 export const queryAmount = (label: string) =>
-  z
-    .string()
-    .regex(/^\d{1,12}(\.\d{1,2})?$/, `${label} must be a positive amount with at most two decimals`)
-    .transform(Number);
+  z.pipe(z.string().check(z.regex(/^\d{1,12}(\.\d{1,2})?$/, `${label} must be a positive amount with at most two decimals`)), z.transform(Number));

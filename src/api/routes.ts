@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { autopayRuleInputSchema, autopayRuleListSchema, autopayRuleSchema, deleteAutopayRuleResultSchema } from './schemas/autopay';
 import { cardSchema } from './schemas/card';
 import { companiesSchema, countryListSchema, serviceSchema } from './schemas/catalog';
@@ -23,11 +23,11 @@ export interface RouteDef {
   method: HttpMethod;
   /** MassPay v1.0.0 path template; `{name}` marks a parameter. */
   path: string;
-  params: Record<string, z.ZodType<string>>;
+  params: Record<string, z.ZodMiniType<string>>;
   /** Strict: a query name not listed is refused. */
-  query: z.ZodType;
-  body?: z.ZodType;
-  response: z.ZodType;
+  query: z.ZodMiniType;
+  body?: z.ZodMiniType;
+  response: z.ZodMiniType;
   /** Whether the console's proxy forwards it (card secrets, loads and all-users history: never). */
   proxied: boolean;
 }
@@ -36,22 +36,24 @@ const noQuery = z.strictObject({});
 const userParams = { user_token: userTokenSchema };
 const walletParams = { user_token: userTokenSchema, wallet_token: walletTokenSchema };
 
-const historyTypeFilter = z
-  .string()
-  .transform((value) => value.split(','))
-  .pipe(z.array(z.enum(TXN_TYPE_FILTERS, { error: 'type must be payout, load or spendback' })));
+const historyTypeFilter = z.pipe(
+  z.pipe(z.string(), z.transform((value) => value.split(','))),
+  z.array(z.enum(TXN_TYPE_FILTERS, { error: 'type must be payout, load or spendback' })),
+);
 
 export const lookupQuerySchema = z
   .strictObject({
-    email: optionalQuery(z.email('Email is not a valid address').max(254)),
-    first_name: optionalQuery(z.string().max(100, 'First name is at most 100 characters')),
+    email: optionalQuery(z.email('Email is not a valid address').check(z.maxLength(254))),
+    first_name: optionalQuery(z.string().check(z.maxLength(100, 'First name is at most 100 characters'))),
     internal_user_id: optionalQuery(internalUserIdSchema),
   })
   // The SDKs mark all three required while MassPay's semantics make them alternatives: either form
   // is enough, and when both come every given value must match.
-  .refine(
-    (q) => q.internal_user_id !== undefined || (q.email !== undefined && q.first_name !== undefined),
-    'Look a user up by email and first name together, or by internal user ID',
+  .check(
+    z.refine(
+      (q) => q.internal_user_id !== undefined || (q.email !== undefined && q.first_name !== undefined),
+      'Look a user up by email and first name together, or by internal user ID',
+    ),
   );
 
 export const historyQuerySchema = z
@@ -64,10 +66,12 @@ export const historyQuerySchema = z
     page: optionalQuery(queryInt('page', 1, 100_000)),
     show_all_clients: optionalQuery(queryBool('show_all_clients')),
   })
-  .refine((q) => !q.start_date || !q.end_date || q.start_date <= q.end_date, {
-    message: 'start_date must not be after end_date',
-    path: ['start_date'],
-  });
+  .check(
+    z.refine((q) => !q.start_date || !q.end_date || q.start_date <= q.end_date, {
+      message: 'start_date must not be after end_date',
+      path: ['start_date'],
+    }),
+  );
 export type HistoryQuery = z.infer<typeof historyQuerySchema>;
 
 export const countryServicesQuerySchema = z.strictObject({
@@ -77,7 +81,7 @@ export const countryServicesQuerySchema = z.strictObject({
   wallet_token: optionalQuery(walletTokenSchema),
   user_token: optionalQuery(userTokenSchema),
   source_currency: optionalQuery(currencyCodeSchema),
-  payer_name: optionalQuery(z.string().max(100)),
+  payer_name: optionalQuery(z.string().check(z.maxLength(100))),
   destination_currency: optionalQuery(currencyCodeSchema),
   include_payer_logos: optionalQuery(queryBool('include_payer_logos')),
 });
@@ -208,4 +212,4 @@ export const toRouterPath = (template: string): string => template.replace(/\{(\
 /** Per route, one schema of its path parameters (strict: the template's names and no others). */
 export const ROUTE_PARAMS = Object.fromEntries(
   ROUTE_IDS.map((id) => [id, z.strictObject(ROUTES[id].params)]),
-) as unknown as Record<RouteId, z.ZodType<Record<string, string>>>;
+) as unknown as Record<RouteId, z.ZodMiniType<Record<string, string>>>;

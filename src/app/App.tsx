@@ -1,8 +1,46 @@
-export function App() {
+import { lazy, Suspense, useLayoutEffect } from 'react';
+import { ErrorBoundary, type FallbackProps } from 'react-error-boundary';
+import { matchRoutes, Route, Routes, useLocation } from 'react-router';
+import { Layout } from './components/Layout';
+import { NotFoundView } from './components/NotFoundView';
+import { ROUTES } from './routes';
+
+// The error page loads only when a page breaks.
+const RouteErrorView = lazy(() => import('./components/RouteError'));
+const RouteError = (props: FallbackProps) => (
+  <Suspense fallback={<div role="alert">Something went wrong.</div>}>
+    <RouteErrorView {...props} />
+  </Suspense>
+);
+
+/** Runs the matched route's prefetch on every navigation, while its page's code is still loading. */
+const useRoutePrefetch = () => {
+  const location = useLocation();
+  useLayoutEffect(() => {
+    for (const match of matchRoutes(ROUTES, location) ?? []) (match.route as (typeof ROUTES)[number]).prefetch?.(match.params);
+  }, [location]);
+};
+
+export const App = () => {
+  useRoutePrefetch();
+  const location = useLocation();
   return (
-    <main>
-      <h1>MassPay Wallet Console</h1>
-      <p>The console is being built. Payee lookup, wallets and autopay rules will appear here.</p>
-    </main>
+    <Routes>
+      <Route element={<Layout />}>
+        {ROUTES.map(({ path, Page }) => (
+          <Route
+            key={path}
+            path={path}
+            element={
+              // One boundary per route, reset by navigation: a broken page never takes the app down.
+              <ErrorBoundary FallbackComponent={RouteError} resetKeys={[location.pathname]}>
+                <Page />
+              </ErrorBoundary>
+            }
+          />
+        ))}
+        <Route path="*" element={<NotFoundView title="Page not found">No page of the console has this address.</NotFoundView>} />
+      </Route>
+    </Routes>
   );
-}
+};

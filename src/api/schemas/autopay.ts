@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { hasAtMostTwoDecimals } from '../money';
 import { attrSetTokenSchema, destinationTokenSchema } from '../tokens';
 
@@ -7,7 +7,7 @@ export const autopayRuleSchema = z.object({
   token: z.string(),
   destination_token: z.string(),
   percentage: z.number(),
-  attr_set_token: z.string().optional(),
+  attr_set_token: z.optional(z.string()),
 });
 export type AutopayRule = z.infer<typeof autopayRuleSchema>;
 
@@ -17,11 +17,11 @@ export const autopayRuleListSchema = z.array(autopayRuleSchema);
  * A rule's share of every load. MassPay declares only "float, default 100"; the bounds are this
  * project's policy (README): 0 < p ≤ 100 with at most two decimals.
  */
-export const percentageSchema = z
-  .number({ error: 'Percentage must be a number' })
-  .gt(0, 'Percentage must be greater than 0')
-  .lte(100, 'Percentage must be at most 100')
-  .refine(hasAtMostTwoDecimals, 'Percentage may have at most two decimals');
+export const percentageSchema = z.number({ error: 'Percentage must be a number' }).check(
+  z.gt(0, 'Percentage must be greater than 0'),
+  z.lte(100, 'Percentage must be at most 100'),
+  z.refine(hasAtMostTwoDecimals, 'Percentage may have at most two decimals'),
+);
 
 /**
  * `AutopayRule`, the body of #3. Strict: an unknown field is refused rather than dropped, so a typo
@@ -31,7 +31,7 @@ export const percentageSchema = z
 export const autopayRuleInputSchema = z.strictObject({
   destination_token: destinationTokenSchema,
   percentage: percentageSchema,
-  attr_set_token: z.union([z.literal(''), attrSetTokenSchema]).optional(),
+  attr_set_token: z.optional(z.union([z.literal(''), attrSetTokenSchema])),
 });
 export type AutopayRuleInput = z.infer<typeof autopayRuleInputSchema>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { cardBrandSchema } from './wallet';
 
 export const CARD_STATUSES = ['ACTIVE', 'INACTIVE', 'CLOSED'] as const;
@@ -26,6 +26,6 @@ export const redactedCardSchema = z.strictObject({
   type: cardBrandSchema,
   status: z.enum(CARD_STATUSES),
   balance: z.number(),
-  last_4: z.string().regex(/^\d{4}$/).optional(),
+  last_4: z.optional(z.string().check(z.regex(/^\d{4}$/))),
 });
 export type RedactedCard = z.infer<typeof redactedCardSchema>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 
 export const DELIVERY_TYPES = [
   'CASH_PICKUP',
@@ -16,16 +16,16 @@ export type DeliveryType = z.infer<typeof deliveryTypeSchema>;
 export const payerSchema = z.object({
   destination_token: z.string(),
   payer_name: z.string(),
-  payer_logo: z.string().optional(),
+  payer_logo: z.optional(z.string()),
   exchange_rate: z.array(z.object({ currency_symbol: z.string(), exchange_rate: z.number() })),
   fee: z.number(),
   max_limit: z.number(),
   min_limit: z.number(),
-  source_amount: z.number().optional(),
-  number_of_locations: z.number().optional(),
-  estimated_availability: z.string().optional(),
-  additional_description: z.string().optional(),
-  is_dynamic_token: z.boolean().optional(),
+  source_amount: z.optional(z.number()),
+  number_of_locations: z.optional(z.number()),
+  estimated_availability: z.optional(z.string()),
+  additional_description: z.optional(z.string()),
+  is_dynamic_token: z.optional(z.boolean()),
 });
 export type Payer = z.infer<typeof payerSchema>;
 

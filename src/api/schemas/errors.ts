@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 
 /**
  * MassPay's error bodies (`Error400`…`Error504` of the 1.0.0 SDK): a fixed `message` per status,
@@ -55,17 +55,17 @@ export type MassPayErrorStatus = keyof typeof MASSPAY_ERRORS;
 export const isMassPayErrorStatus = (status: number): status is MassPayErrorStatus => status in MASSPAY_ERRORS;
 
 export const massPayErrorSchema = z.object({
-  title: z.string().optional(),
+  title: z.optional(z.string()),
   // A number in JS1, the string "400" in CS1 (open question 6): accept both.
   code: z.union([z.number(), z.string()]),
   message: z.string(),
-  id: z.string().optional(),
-  error: z
-    .object({
-      reason: z.string().optional(),
-      details: z.array(z.string()).optional(),
-    })
-    .optional(),
+  id: z.optional(z.string()),
+  error: z.optional(
+    z.object({
+      reason: z.optional(z.string()),
+      details: z.optional(z.array(z.string())),
+    }),
+  ),
 });
 export type MassPayError = z.infer<typeof massPayErrorSchema>;
 
@@ -76,7 +76,7 @@ export interface FieldIssue {
 }
 
 /** zod issues → field issues named by their path; an unknown key is named in the message. */
-export const zodFieldIssues = (error: z.ZodError): FieldIssue[] =>
+export const zodFieldIssues = (error: z.core.$ZodError): FieldIssue[] =>
   error.issues.map((issue) => ({
     field: issue.path.map(String).join('.'),
     message: issue.code === 'unrecognized_keys' ? `unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message,

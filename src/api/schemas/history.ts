@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { deliveryTypeSchema } from './catalog';
 
 export const TXN_TYPES = ['load', 'payout', 'spend back', 'info'] as const;
@@ -27,15 +27,15 @@ export const txnHistorySchema = z.object({
   fee: z.number(),
   status: z.enum(TXN_STATUSES),
   destination_token: z.string(),
-  notes: z.string().optional(),
-  payer_name: z.string().optional(),
-  pickup_code: z.string().optional(),
-  source_token: z.string().optional(),
-  delivery_type: deliveryTypeSchema.optional(),
-  client_transfer_id: z.string().optional(),
-  status_reason: z.string().optional(),
-  client_id: z.number().optional(),
-  user_token: z.string().optional(),
+  notes: z.optional(z.string()),
+  payer_name: z.optional(z.string()),
+  pickup_code: z.optional(z.string()),
+  source_token: z.optional(z.string()),
+  delivery_type: z.optional(deliveryTypeSchema),
+  client_transfer_id: z.optional(z.string()),
+  status_reason: z.optional(z.string()),
+  client_id: z.optional(z.number()),
+  user_token: z.optional(z.string()),
 });
 export type TxnHistory = z.infer<typeof txnHistorySchema>;
 export const txnHistoryListSchema = z.array(txnHistorySchema);

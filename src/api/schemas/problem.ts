@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 
 /**
  * The one error shape the console's server answers (RFC 9457 `application/problem+json`). `errors`
@@ -8,11 +8,11 @@ import { z } from 'zod';
 export const problemSchema = z.object({
   type: z.string(),
   title: z.string(),
-  status: z.number().int(),
-  detail: z.string().optional(),
-  errors: z.record(z.string(), z.array(z.string())).optional(),
-  source: z.enum(['masspay', 'console']).optional(),
-  requestId: z.string().optional(),
+  status: z.int(),
+  detail: z.optional(z.string()),
+  errors: z.optional(z.record(z.string(), z.array(z.string()))),
+  source: z.optional(z.enum(['masspay', 'console'])),
+  requestId: z.optional(z.string()),
 });
 export type Problem = z.infer<typeof problemSchema>;
 

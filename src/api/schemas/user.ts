@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 
 export const USER_STATUSES = ['ACTIVE', 'LOCKED', 'DEACTIVE'] as const;
 
@@ -9,22 +9,22 @@ export const storedUserSchema = z.object({
   created_on: z.string(),
   internal_user_id: z.string(),
   first_name: z.string(),
-  middle_name: z.string().optional(),
+  middle_name: z.optional(z.string()),
   last_name: z.string(),
   email: z.string(),
   timezone: z.string(),
-  address1: z.string().optional(),
-  address2: z.string().optional(),
-  city: z.string().optional(),
-  state_province: z.string().optional(),
-  postal_code: z.string().optional(),
-  country: z.string().optional(),
-  language: z.string().optional(),
-  mobile_number: z.string().optional(),
-  business_name: z.string().optional(),
-  date_of_birth: z.string().optional(),
-  metadata: z.record(z.string(), z.unknown()).optional(),
-  activation_url: z.string().optional(),
+  address1: z.optional(z.string()),
+  address2: z.optional(z.string()),
+  city: z.optional(z.string()),
+  state_province: z.optional(z.string()),
+  postal_code: z.optional(z.string()),
+  country: z.optional(z.string()),
+  language: z.optional(z.string()),
+  mobile_number: z.optional(z.string()),
+  business_name: z.optional(z.string()),
+  date_of_birth: z.optional(z.string()),
+  metadata: z.optional(z.record(z.string(), z.unknown())),
+  activation_url: z.optional(z.string()),
 });
 export type StoredUser = z.infer<typeof storedUserSchema>;
 
@@ -34,6 +34,6 @@ export const foundUserSchema = z.object({
   first_name: z.string(),
   last_name: z.string(),
   internal_user_id: z.string(),
-  status: z.enum([...USER_STATUSES, 'CLOSED']).optional(),
+  status: z.optional(z.enum([...USER_STATUSES, 'CLOSED'])),
 });
 export type FoundUser = z.infer<typeof foundUserSchema>;

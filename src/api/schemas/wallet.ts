@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/mini';
 
 export const CARD_BRANDS = ['MASTERCARD', 'VISA', 'AMEX', 'DISCOVER', 'UNIONPAY'] as const;
 export const cardBrandSchema = z.enum(CARD_BRANDS);
@@ -12,10 +12,10 @@ export const walletSchema = z.object({
   balance: z.number(),
   currency_code: z.string(),
   type: z.enum(WALLET_TYPES),
-  card_type: cardBrandSchema.optional(),
-  last_4: z.string().optional(),
+  card_type: z.optional(cardBrandSchema),
+  last_4: z.optional(z.string()),
   active: z.boolean(),
-  client_paying_fees: z.boolean().optional(),
+  client_paying_fees: z.optional(z.boolean()),
 });
 export type Wallet = z.infer<typeof walletSchema>;
 

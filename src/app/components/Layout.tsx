@@ -1,0 +1,42 @@
+import AppBar from '@mui/material/AppBar';
+import Box from '@mui/material/Box';
+import Link from '@mui/material/Link';
+import Toolbar from '@mui/material/Toolbar';
+import { Suspense } from 'react';
+import { Link as RouterLink, Outlet } from 'react-router';
+import CircularProgress from '@mui/material/CircularProgress';
+import { ThemeToggle } from '../theme/ThemeToggle';
+import { PRODUCT_NAME } from './PageTitle';
+
+/** The app bar, a skip link for keyboard users, a progress line while a page's code loads, and the page. */
+export const Layout = () => {
+  return (
+    <>
+      <Link
+        href="#main"
+        sx={{ position: 'absolute', left: 8, top: -48, zIndex: 2000, bgcolor: 'background.paper', p: 1, '&:focus': { top: 8 } }}
+      >
+        Skip to content
+      </Link>
+      <AppBar position="sticky" elevation={1} color="primary" enableColorOnDark>
+        <Toolbar>
+          <Link component={RouterLink} to="/" color="inherit" underline="none" sx={{ flexGrow: 1, fontWeight: 600, fontSize: '1.15rem' }}>
+            {PRODUCT_NAME}
+          </Link>
+          <ThemeToggle />
+        </Toolbar>
+      </AppBar>
+      <Box component="main" id="main" tabIndex={-1} sx={{ maxWidth: 1200, mx: 'auto', px: { xs: 2, sm: 3 }, py: 3, outline: 'none' }}>
+        <Suspense
+          fallback={
+            <Box sx={{ py: 6, display: 'flex', justifyContent: 'center' }}>
+              <CircularProgress aria-label="Loading page" />
+            </Box>
+          }
+        >
+          <Outlet />
+        </Suspense>
+      </Box>
+    </>
+  );
+};

@@ -1,0 +1,41 @@
+import Paper from '@mui/material/Paper';
+import { createContext, use, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+
+interface Announcer {
+  /** Shows a short confirmation in the page's `role=status` region (read out politely). */
+  announce: (message: string) => void;
+}
+
+const AnnouncerContext = createContext<Announcer>({ announce: () => undefined });
+
+export const useAnnounce = () => use(AnnouncerContext).announce;
+
+const VISIBLE_MS = 6_000;
+
+/**
+ * One live region for the whole page, present from the start so screen readers announce what is
+ * put into it; a message fades after a few seconds.
+ */
+export const StatusRegionProvider = ({ children }: { children: ReactNode }) => {
+  const [message, setMessage] = useState<{ text: string; id: number } | undefined>();
+  const counter = useRef(0);
+  const announce = useCallback((text: string) => setMessage({ text, id: ++counter.current }), []);
+  useEffect(() => {
+    if (!message) return;
+    const timer = setTimeout(() => setMessage(undefined), VISIBLE_MS);
+    return () => clearTimeout(timer);
+  }, [message]);
+  const value = useMemo(() => ({ announce }), [announce]);
+  return (
+    <AnnouncerContext value={value}>
+      {children}
+      <div role="status" aria-live="polite" style={{ position: 'fixed', bottom: 16, left: 16, right: 16, zIndex: 1400, pointerEvents: 'none' }}>
+        {message && (
+          <Paper key={message.id} elevation={6} sx={{ display: 'inline-block', px: 2, py: 1.5, bgcolor: 'success.dark', color: 'success.contrastText', pointerEvents: 'auto' }}>
+            {message.text}
+          </Paper>
+        )}
+      </div>
+    </AnnouncerContext>
+  );
+};

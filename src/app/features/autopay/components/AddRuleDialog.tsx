@@ -1,0 +1,223 @@
+import { zodResolver } from '@hookform/resolvers/zod';
+import Alert from '@mui/material/Alert';
+import Button from '@mui/material/Button';
+import Dialog from '@mui/material/Dialog';
+import DialogActions from '@mui/material/DialogActions';
+import DialogContent from '@mui/material/DialogContent';
+import DialogTitle from '@mui/material/DialogTitle';
+import MenuItem from '@mui/material/MenuItem';
+import Stack from '@mui/material/Stack';
+import TextField from '@mui/material/TextField';
+import Typography from '@mui/material/Typography';
+import { useQueryClient } from '@tanstack/react-query';
+import { useMemo, useRef, useState } from 'react';
+import { Controller, useForm, useWatch } from 'react-hook-form';
+import { TOKEN_PATTERNS, type AutopayRule, type Wallet } from '../../../../api';
+import { useAnnounce } from '../../../components/StatusRegion';
+import { describeError, isApiError } from '../../../lib/api-error';
+import { formatPercent } from '../../../lib/format';
+import { newIdempotencyKey } from '../../../lib/idempotency-key';
+import { useDebounced } from '../../../lib/use-debounced';
+import { useCountries } from '../../catalog/api/get-countries';
+import { useCountryServices } from '../../catalog/api/get-country-services';
+import { serviceQueryOptions, toDestination, useService } from '../../catalog/api/get-service';
+import { allocationOf } from '../allocation';
+import { useCreateAutopayRule } from '../api/create-autopay-rule';
+import { ruleFormSchema, type RuleFormOutput, type RuleFormValues } from '../rule-form-schema';
+
+export interface AddRuleDialogProps {
+  userToken: string;
+  wallet: Wallet;
+  rules: AutopayRule[];
+  onClose: () => void;
+}
+
+const FIELDS = ['destination_token', 'percentage', 'attr_set_token'] as const;
+const EMPTY: RuleFormValues = { destination_token: '', percentage: '', attr_set_token: '' };
+
+/** The live name of what is typed in Destination token, once typing pauses. */
+const DestinationPreview = ({ token }: { token: string }) => {
+  const settled = useDebounced(token.trim(), 300);
+  const wellFormed = TOKEN_PATTERNS.destination.test(settled);
+  const { data, isFetching, isError } = useService(settled, { enabled: wellFormed });
+  if (!wellFormed) return null;
+  if (isFetching) return <>Looking up the destination…</>;
+  if (data) return <>{data.label}</>;
+  return isError ? <>No payout destination found for this token</> : null;
+};
+
+/**
+ * "Add autopay rule": a destination pasted as a token or picked (country → service), a percentage
+ * within what is left, checked as typed and again by MassPay. A failed save keeps everything typed,
+ * and saving the same values again reuses the same Idempotency-Key, so a retry never adds twice.
+ */
+const AddRuleDialog = ({ userToken, wallet, rules, onClose }: AddRuleDialogProps) => {
+  const queryClient = useQueryClient();
+  const announce = useAnnounce();
+  const mutation = useCreateAutopayRule(userToken, wallet.token);
+  const allocation = allocationOf(rules);
+  const [country, setCountry] = useState('');
+  const [formError, setFormError] = useState<string>();
+  const lastSubmission = useRef<{ fingerprint: string; key: string } | undefined>(undefined);
+
+  const schema = useMemo(
+    () =>
+      ruleFormSchema({
+        walletCurrency: wallet.currency_code,
+        unallocatedBp: allocation.unallocatedBp,
+        usedDestinations: new Set(rules.map((r) => r.destination_token)),
+        resolveDestination: async (token) => {
+          try {
+            return toDestination(token, await queryClient.fetchQuery(serviceQueryOptions(token))) ?? null;
+          } catch (error) {
+            return isApiError(error) && error.status === 404 ? null : undefined;
+          }
+        },
+      }),
+    [wallet.currency_code, allocation.unallocatedBp, rules, queryClient],
+  );
+
+  const form = useForm<RuleFormValues, unknown, RuleFormOutput>({ resolver: zodResolver(schema), mode: 'onTouched', defaultValues: EMPTY });
+  const { control, handleSubmit, setValue, setError, formState } = form;
+  const destinationToken = useWatch({ control, name: 'destination_token' });
+  const countries = useCountries();
+  const services = useCountryServices(country || undefined, wallet.token, wallet.currency_code);
+
+  const save = async (input: RuleFormOutput) => {
+    setFormError(undefined);
+    const fingerprint = JSON.stringify(input);
+    if (lastSubmission.current?.fingerprint !== fingerprint) lastSubmission.current = { fingerprint, key: newIdempotencyKey() };
+    try {
+      const rule = await mutation.mutateAsync({ input, idempotencyKey: lastSubmission.current.key });
+      const name = queryClient.getQueryData(serviceQueryOptions(rule.destination_token).queryKey);
+      const label = (name && toDestination(rule.destination_token, name)?.label) ?? rule.destination_token;
+      announce(`Rule added: ${formatPercent(rule.percentage)} to ${label}`);
+      onClose();
+    } catch (error) {
+      // MassPay's refusal goes under the field it names; anything else above the buttons.
+      const fields = isApiError(error) ? error.fieldErrors : {};
+      let placed = false;
+      for (const field of FIELDS) {
+        const message = fields[field]?.[0];
+        if (message) {
+          setError(field, { type: 'server', message });
+          placed = true;
+        }
+      }
+      if (!placed) setFormError(`The rule was not added. ${describeError(error)}`);
+    }
+  };
+
+  const busy = formState.isSubmitting;
+  return (
+    <Dialog open onClose={() => !busy && onClose()} aria-labelledby="add-rule-title" fullWidth maxWidth="sm">
+      <form onSubmit={(e) => void handleSubmit(save)(e)} noValidate>
+        <DialogTitle id="add-rule-title">Add autopay rule</DialogTitle>
+        <DialogContent>
+          <Typography color="text.secondary" sx={{ mb: 2 }}>
+            Every load into this {wallet.currency_code} wallet will send this share to the destination. {formatPercent(allocation.unallocated)} is unallocated.
+          </Typography>
+          {allocation.unallocatedBp === 0 && (
+            <Alert severity="info" sx={{ mb: 2 }}>
+              This wallet is fully allocated: delete a rule to free a share before adding another.
+            </Alert>
+          )}
+          <Stack spacing={2}>
+            <Controller
+              name="destination_token"
+              control={control}
+              render={({ field, fieldState }) => (
+                <TextField
+                  {...field}
+                  label="Destination token"
+                  autoFocus
+                  required
+                  autoComplete="off"
+                  error={Boolean(fieldState.error)}
+                  helperText={fieldState.error?.message ?? <DestinationPreview token={field.value} />}
+                  slotProps={{ htmlInput: { spellCheck: false, style: { fontFamily: 'monospace' } } }}
+                />
+              )}
+            />
+            <Stack direction={{ xs: 'column', sm: 'row' }} spacing={2}>
+              <TextField
+                select
+                label="Country"
+                value={country}
+                onChange={(e) => setCountry(e.target.value)}
+                helperText="Or pick a destination"
+                sx={{ flex: 1 }}
+                disabled={!countries.data}
+              >
+                {(countries.data ?? []).map((c) => (
+                  <MenuItem key={c.three_letter_code} value={c.three_letter_code}>
+                    {c.name}
+                  </MenuItem>
+                ))}
+              </TextField>
+              <TextField
+                select
+                label="Service"
+                value={services.data?.some((s) => s.destinationToken === destinationToken) ? destinationToken : ''}
+                onChange={(e) => setValue('destination_token', e.target.value, { shouldValidate: true, shouldTouch: true, shouldDirty: true })}
+                disabled={!country || !services.data || services.data.length === 0}
+                helperText={country && services.data?.length === 0 ? `No ${wallet.currency_code} services in this country` : `Services paying out in ${wallet.currency_code}`}
+                sx={{ flex: 2 }}
+              >
+                {(services.data ?? []).map((s) => (
+                  <MenuItem key={s.destinationToken} value={s.destinationToken}>
+                    {s.label}
+                  </MenuItem>
+                ))}
+              </TextField>
+            </Stack>
+            <Controller
+              name="percentage"
+              control={control}
+              render={({ field, fieldState }) => (
+                <TextField
+                  {...field}
+                  label="Percentage"
+                  required
+                  autoComplete="off"
+                  error={Boolean(fieldState.error)}
+                  helperText={fieldState.error?.message ?? `Share of every load, up to ${formatPercent(allocation.unallocated)}, two decimals at most`}
+                  slotProps={{ htmlInput: { inputMode: 'decimal' }, input: { endAdornment: <span aria-hidden="true">%</span> } }}
+                />
+              )}
+            />
+            <Controller
+              name="attr_set_token"
+              control={control}
+              render={({ field, fieldState }) => (
+                <TextField
+                  {...field}
+                  label="Attribute set token"
+                  autoComplete="off"
+                  error={Boolean(fieldState.error)}
+                  helperText={fieldState.error?.message ?? 'Optional: a stored attribute set for the payer'}
+                  slotProps={{ htmlInput: { spellCheck: false } }}
+                />
+              )}
+            />
+          </Stack>
+          {formError && (
+            <Alert severity="error" role="alert" sx={{ mt: 2 }}>
+              {formError}
+            </Alert>
+          )}
+        </DialogContent>
+        <DialogActions>
+          <Button onClick={onClose} disabled={busy}>
+            Cancel
+          </Button>
+          <Button type="submit" variant="contained" loading={busy}>
+            Save
+          </Button>
+        </DialogActions>
+      </form>
+    </Dialog>
+  );
+};
+
+export default AddRuleDialog;

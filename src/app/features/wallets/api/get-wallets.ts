@@ -1,0 +1,14 @@
+import { queryOptions, useQuery } from '@tanstack/react-query';
+import { walletListSchema } from '../../../../api';
+import { apiRequest } from '../../../lib/http';
+import { STALE } from '../../../lib/query-client';
+import { queryKeys } from '../../../lib/query-keys';
+
+export const walletsQueryOptions = (userToken: string) =>
+  queryOptions({
+    queryKey: queryKeys.wallets(userToken),
+    queryFn: ({ signal }) => apiRequest(walletListSchema, `/payout/wallet/${userToken}`, { signal }),
+    staleTime: STALE.wallets,
+  });
+
+export const useWallets = (userToken: string) => useQuery(walletsQueryOptions(userToken));

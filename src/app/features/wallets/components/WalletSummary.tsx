@@ -1,0 +1,39 @@
+import Paper from '@mui/material/Paper';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+import type { Wallet } from '../../../../api';
+import { StatusText } from '../../../components/StatusText';
+import { TokenText } from '../../../components/TokenText';
+import { formatMoney } from '../../../lib/format';
+import { walletTypeLabel } from '../wallet-label';
+
+const Fact = ({ label, children }: { label: string; children: React.ReactNode }) => (
+  <Stack spacing={0.25}>
+    <Typography variant="caption" color="text.secondary">
+      {label}
+    </Typography>
+    <Typography component="div">{children}</Typography>
+  </Stack>
+);
+
+/** Balance, type, card facts, status and who pays the fees. */
+export const WalletSummary = ({ wallet }: { wallet: Wallet }) => (
+  <Paper variant="outlined" sx={{ p: 2, mb: 2 }}>
+    <Stack direction="row" spacing={4} useFlexGap sx={{ flexWrap: 'wrap' }}>
+      <Fact label="Balance">
+        <Typography variant="h5" component="span">
+          {formatMoney(wallet.balance, wallet.currency_code)}
+        </Typography>
+      </Fact>
+      <Fact label="Type">{walletTypeLabel(wallet)}</Fact>
+      {wallet.card_type && <Fact label="Card">{`${wallet.card_type} ••${wallet.last_4 ?? ''}`}</Fact>}
+      <Fact label="Status">
+        <StatusText label={wallet.active ? 'Active' : 'Inactive'} tone={wallet.active ? 'success' : 'neutral'} />
+      </Fact>
+      <Fact label="Fees paid by">{wallet.client_paying_fees === undefined ? '—' : wallet.client_paying_fees ? 'Payor' : 'Payee'}</Fact>
+      <Fact label="Wallet token">
+        <TokenText token={wallet.token} label="Wallet" />
+      </Fact>
+    </Stack>
+  </Paper>
+);

@@ -1,0 +1,38 @@
+import type { Problem } from '../../api';
+
+/**
+ * Every failure the SPA meets, as one typed error: the server's problem+json, or one made here for a
+ * network failure (status 0) or an answer that does not match its schema.
+ */
+export class ApiError extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.detail ?? problem.title);
+    this.name = 'ApiError';
+  }
+
+  get status(): number {
+    return this.problem.status;
+  }
+
+  /** Messages per form field, as the server named them (`percentage`, `destination_token`…). */
+  get fieldErrors(): Record<string, string[]> {
+    return this.problem.errors ?? {};
+  }
+
+  /** Worth trying again: no connection, or the server or MassPay failed (5xx). A 4xx will not change. */
+  get isTransient(): boolean {
+    return this.status === 0 || this.status >= 500;
+  }
+}
+
+export const isApiError = (error: unknown): error is ApiError => error instanceof ApiError;
+
+/** What a person should read about `error`, with what to do next. */
+export const describeError = (error: unknown): string => {
+  if (!isApiError(error)) return 'Something went wrong in the console. Reload the page; if it happens again, tell the console team.';
+  const { status, problem } = error;
+  if (status === 0) return `${problem.detail ?? problem.title} Check your connection, then retry.`;
+  if (status === 502 || status === 503) return `MassPay is unavailable right now${problem.detail ? ` (${problem.detail})` : ''}. Retry in a moment.`;
+  if (status === 504) return 'MassPay did not answer in time. Retry in a moment.';
+  return problem.detail ?? problem.title;
+};

@@ -1,0 +1,59 @@
+import Paper from '@mui/material/Paper';
+import Skeleton from '@mui/material/Skeleton';
+import Typography from '@mui/material/Typography';
+import { useParams } from 'react-router';
+import { ErrorState } from '../components/LazyErrorState';
+import { NotFoundView } from '../components/NotFoundView';
+import { PageBreadcrumbs } from '../components/PageBreadcrumbs';
+import { PageTitle } from '../components/PageTitle';
+import { useUser } from '../features/users/api/get-user';
+import { fullName, UserHeader } from '../features/users/components/UserHeader';
+import { useWallets } from '../features/wallets/api/get-wallets';
+import { WalletsTable, WalletsTableSkeleton } from '../features/wallets/components/WalletsTable';
+import { isApiError } from '../lib/api-error';
+
+const isNotFound = (error: unknown) => isApiError(error) && (error.status === 404 || (error.status === 400 && 'user_token' in error.fieldErrors));
+
+/** `/users/:userToken`: the payee and all of their wallets. */
+export const UserPage = () => {
+  const { userToken } = useParams() as { userToken: string };
+  const user = useUser(userToken);
+  const wallets = useWallets(userToken);
+
+  if (isNotFound(user.error) || isNotFound(wallets.error)) {
+    return <NotFoundView title="User not found">No MassPay user has the token {userToken}. Check it, or find the user by email or internal ID.</NotFoundView>;
+  }
+  const name = user.data ? fullName(user.data) : undefined;
+  return (
+    <>
+      <PageTitle title={name ?? 'User'} />
+      <PageBreadcrumbs items={[{ label: 'Users', to: '/' }, { label: name ?? 'User' }]} />
+      {user.data ? (
+        <UserHeader user={user.data} />
+      ) : user.isError ? (
+        <ErrorState error={user.error} title="Could not load the user" onRetry={() => void user.refetch()} />
+      ) : (
+        <Skeleton variant="text" width={320} height={56} aria-label="Loading user" />
+      )}
+      <Typography variant="h5" component="h2" sx={{ mb: 1 }}>
+        Wallets
+      </Typography>
+      {wallets.data ? (
+        wallets.data.length > 0 ? (
+          <WalletsTable userToken={userToken} wallets={wallets.data} />
+        ) : (
+          <Paper variant="outlined" sx={{ p: 3 }}>
+            <Typography>No wallets</Typography>
+            <Typography color="text.secondary">This user has no MassPay wallet yet: wallets appear once MassPay creates one for them.</Typography>
+          </Paper>
+        )
+      ) : wallets.isError ? (
+        <ErrorState error={wallets.error} title="Could not load the wallets" onRetry={() => void wallets.refetch()} />
+      ) : (
+        <WalletsTableSkeleton />
+      )}
+    </>
+  );
+};
+
+export default UserPage;

@@ -1,0 +1,124 @@
+import Button from '@mui/material/Button';
+import Paper from '@mui/material/Paper';
+import Skeleton from '@mui/material/Skeleton';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+import { lazy, Suspense, useRef, useState } from 'react';
+import { useParams } from 'react-router';
+import type { AutopayRule } from '../../api';
+import { ErrorState } from '../components/LazyErrorState';
+import { AddIcon } from '../components/icons';
+import { NotFoundView } from '../components/NotFoundView';
+import { PageBreadcrumbs } from '../components/PageBreadcrumbs';
+import { PageTitle } from '../components/PageTitle';
+import { allocationOf } from '../features/autopay/allocation';
+import { useAutopayRules } from '../features/autopay/api/get-autopay-rules';
+import { AllocationSummary } from '../features/autopay/components/AllocationSummary';
+import { RulesTable } from '../features/autopay/components/RulesTable';
+import { useUser } from '../features/users/api/get-user';
+import { fullName } from '../features/users/components/UserHeader';
+import { useWallets } from '../features/wallets/api/get-wallets';
+import { WalletSummary } from '../features/wallets/components/WalletSummary';
+import { walletLabel } from '../features/wallets/wallet-label';
+import { isApiError } from '../lib/api-error';
+
+// The dialogs load on first use: most visits only look.
+const AddRuleDialog = lazy(() => import('../features/autopay/components/AddRuleDialog'));
+const DeleteRuleDialog = lazy(() => import('../features/autopay/components/DeleteRuleDialog'));
+
+const isNotFound = (error: unknown) => isApiError(error) && (error.status === 404 || error.status === 400);
+
+/** `/users/:userToken/wallets/:walletToken`: one wallet, its allocation and its autopay rules. */
+export const WalletPage = () => {
+  const { userToken, walletToken } = useParams() as { userToken: string; walletToken: string };
+  const user = useUser(userToken);
+  const wallets = useWallets(userToken);
+  const rules = useAutopayRules(userToken, walletToken);
+  const [adding, setAdding] = useState(false);
+  const [deleting, setDeleting] = useState<{ rule: AutopayRule; label: string }>();
+  const addButton = useRef<HTMLButtonElement>(null);
+
+  const wallet = wallets.data?.find((w) => w.token === walletToken);
+  if (isNotFound(wallets.error) || (wallets.data && !wallet) || (isApiError(rules.error) && rules.error.status === 404 && !wallets.isPending && !wallet)) {
+    return <NotFoundView title="Wallet not found">This user has no wallet with the token {walletToken}.</NotFoundView>;
+  }
+
+  const name = user.data ? fullName(user.data) : 'User';
+  const title = wallet ? walletLabel(wallet) : 'Wallet';
+  const allocation = rules.data ? allocationOf(rules.data) : undefined;
+
+  return (
+    <>
+      <PageTitle title={`${title} · ${name}`} />
+      <PageBreadcrumbs items={[{ label: 'Users', to: '/' }, { label: name, to: `/users/${userToken}` }, { label: title }]} />
+      <Typography variant="h4" component="h1" sx={{ mb: 2 }}>
+        {wallet ? title : <Skeleton width={260} aria-label="Loading wallet" />}
+      </Typography>
+      {wallets.isError ? (
+        <ErrorState error={wallets.error} title="Could not load the wallet" onRetry={() => void wallets.refetch()} />
+      ) : wallet ? (
+        <WalletSummary wallet={wallet} />
+      ) : (
+        <Skeleton variant="rounded" height={96} sx={{ mb: 2 }} />
+      )}
+
+      <Stack direction="row" sx={{ alignItems: 'center', justifyContent: 'space-between', mt: 3 }}>
+        <Typography variant="h5" component="h2">
+          Autopay rules
+        </Typography>
+        <Button
+          ref={addButton}
+          variant="contained"
+          startIcon={<AddIcon />}
+          onClick={() => setAdding(true)}
+          disabled={!wallet?.active || !rules.data}
+          aria-describedby={wallet && !wallet.active ? 'inactive-wallet-note' : undefined}
+        >
+          Add rule
+        </Button>
+      </Stack>
+      {wallet && !wallet.active && (
+        <Typography id="inactive-wallet-note" color="text.secondary" sx={{ mt: 1 }}>
+          This wallet is inactive: no new rules can be added to it.
+        </Typography>
+      )}
+      {allocation && <AllocationSummary allocation={allocation} />}
+      {rules.data ? (
+        rules.data.length > 0 ? (
+          <RulesTable rules={rules.data} onDelete={(rule, label) => setDeleting({ rule, label })} />
+        ) : (
+          <Paper variant="outlined" sx={{ p: 3 }}>
+            <Typography>No autopay rules</Typography>
+            <Typography color="text.secondary">Every load stays in this wallet. {wallet?.active ? 'Add a rule to send a share of each load to a destination.' : ''}</Typography>
+          </Paper>
+        )
+      ) : rules.isError ? (
+        <ErrorState error={rules.error} title="Could not load the autopay rules" onRetry={() => void rules.refetch()} />
+      ) : (
+        <Paper variant="outlined" sx={{ p: 2 }} aria-busy="true" aria-label="Loading autopay rules">
+          <Skeleton height={36} />
+          <Skeleton height={36} />
+        </Paper>
+      )}
+
+      <Suspense fallback={null}>
+        {adding && wallet && rules.data && <AddRuleDialog userToken={userToken} wallet={wallet} rules={rules.data} onClose={() => setAdding(false)} />}
+        {deleting && (
+          <DeleteRuleDialog
+            userToken={userToken}
+            walletToken={walletToken}
+            rule={deleting.rule}
+            destinationLabel={deleting.label}
+            onClose={(deleted) => {
+              setDeleting(undefined);
+              // The row that opened the dialog is gone: put focus somewhere that still exists.
+              if (deleted) requestAnimationFrame(() => addButton.current?.focus());
+            }}
+          />
+        )}
+      </Suspense>
+    </>
+  );
+};
+
+export default WalletPage;
