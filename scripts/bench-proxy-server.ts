@@ -27,7 +27,8 @@ export type ParentMessage =
 
 export type ChildMessage =
   | { type: 'ready'; baseUrl: string; apiKey?: string }
-  | { type: 'stats'; requests: number }
+  /** `requests`: what reached the sandbox's MassPay routes (0 elsewhere); `cpuUs`: this process's user + system CPU time. */
+  | { type: 'stats'; requests: number; cpuUs: number }
   | { type: 'failed'; message: string };
 
 const send = (message: ChildMessage) => process.send?.(message);
@@ -106,7 +107,8 @@ process.on('message', (message: ParentMessage) => {
       (error: unknown) => send({ type: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
     );
   } else if (message.type === 'stats') {
-    send({ type: 'stats', requests: running?.requests?.() ?? 0 });
+    const { user, system } = process.cpuUsage();
+    send({ type: 'stats', requests: running?.requests?.() ?? 0, cpuUs: user + system });
   } else {
     void shutDownOrReport();
   }

@@ -14,12 +14,14 @@
  * target: a checked request, 2 s of warm-up, `--duration` s at `--connections` connections, then
  * `--duration` s at 1 connection for the unloaded latency (each run preceded by a checked request).
  * Prints a table and the budget ratios and writes everything to `bench-results/proxy-<timestamp>.json`
- * (git-ignored). `--cpu-prof` also profiles the console's process and prints its top self-time
+ * (git-ignored). Besides req/s and latency it records each run's CPU time per request of the answering
+ * process (the proxy's; the sandbox's for direct): on a small shared machine that varies far less
+ * from run to run than req/s does. `--cpu-prof` also profiles the console's process and prints its top self-time
  * functions (its figures are then somewhat lower than unprofiled ones).
  *
  * Exits non-zero if any target had an error or a non-2xx answer. Budgets are reported, not asserted.
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { access, chmod, constants, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
@@ -98,11 +100,17 @@ const stopChild = async (child: ChildProcess, ask: () => void) => {
   }
 };
 
+interface ProcessStats {
+  /** The sandbox's count of requests that reached its MassPay routes (0 for the other roles). */
+  requests: number;
+  /** CPU time (user + system) the process has used so far, in microseconds. */
+  cpuUs: number;
+}
+
 interface ServerProcess {
   baseUrl: string;
   apiKey?: string;
-  /** The sandbox's count of requests that reached its MassPay routes. */
-  requests(): Promise<number>;
+  stats(): Promise<ProcessStats>;
   stop(): Promise<void>;
 }
 
@@ -143,7 +151,10 @@ const startServerProcess = async (start: Extract<ParentMessage, { type: 'start' 
     return {
       baseUrl: ready.baseUrl,
       apiKey: ready.apiKey,
-      requests: async () => (await ask({ type: 'stats' }, 'stats')).requests,
+      stats: async () => {
+        const { requests, cpuUs } = await ask({ type: 'stats' }, 'stats');
+        return { requests, cpuUs };
+      },
       stop: () => stopChild(child, () => (child.connected ? child.send({ type: 'close' } satisfies ParentMessage) : child.kill('SIGTERM'))),
     };
   } catch (error) {
@@ -164,6 +175,34 @@ const freePort = () =>
       server.close(() => resolve(port));
     });
   });
+
+const CLOCK_TICKS_PER_S = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** CPU time (user + system, µs) of nginx's master and its workers, from /proc (Linux); undefined elsewhere. */
+const nginxCpuUs = async (masterPid: number): Promise<number | undefined> => {
+  const ticksOf = async (pid: number) => {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+    if (!stat) return undefined;
+    // Fields after the parenthesised command name: state ppid … utime(14) stime(15).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) };
+  };
+  const master = await ticksOf(masterPid);
+  if (!master) return undefined;
+  let ticks = master.ticks;
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === masterPid) continue;
+    const child = await ticksOf(Number(entry));
+    if (child?.ppid === masterPid) ticks += child.ticks;
+  }
+  return (ticks * 1e6) / CLOCK_TICKS_PER_S;
+};
 
 const nginxVersion = async () => {
   const child = spawn(NGINX, ['-v'], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -237,6 +276,8 @@ interface Target {
   description: string;
   url: string;
   headers: Record<string, string>;
+  /** CPU time used so far (µs) by the process that answers: the proxy's, or the sandbox's for direct. */
+  cpuUs(): Promise<number | undefined>;
   stop(): Promise<void>;
 }
 
@@ -263,7 +304,9 @@ const waitUntilAnswering = async (target: Pick<Target, 'name' | 'url' | 'headers
   }
 };
 
-const summarize = ({ result, latencies }: RunOutcome, upstreamRequests?: number) => {
+const perRequest = (cpuUs: number | undefined, requests: number) => (cpuUs === undefined || requests === 0 ? null : round(cpuUs / requests, 1));
+
+const summarize = ({ result, latencies }: RunOutcome, cpu: { targetUs?: number; sandboxUs: number; upstreamRequests: number }) => {
   const { percentile, max } = percentiles(latencies);
   return {
     connections: result.connections,
@@ -276,7 +319,10 @@ const summarize = ({ result, latencies }: RunOutcome, upstreamRequests?: number)
     latency_max_ms: max(),
     autocannon_latency_ms: { p50: result.latency.p50, p99: result.latency.p99, mean: round(result.latency.average), max: result.latency.max },
     total_requests: result.requests.total,
-    ...(upstreamRequests !== undefined ? { upstream_requests: upstreamRequests } : {}),
+    upstream_requests: cpu.upstreamRequests,
+    // CPU per answered request, including warm keep-alive bookkeeping: less sensitive to a busy machine than req/s.
+    target_cpu_us_per_request: perRequest(cpu.targetUs, result.requests.total),
+    sandbox_cpu_us_per_request: perRequest(cpu.sandboxUs, result.requests.total),
     non_2xx: result.non2xx,
     errors: result.errors,
     timeouts: result.timeouts,
@@ -303,14 +349,19 @@ const checkInterrupted = () => {
 const measure = async (
   target: Target,
   options: { duration: number; connections: number },
-  sandboxRequests: () => Promise<number>,
+  sandboxStats: () => Promise<ProcessStats>,
 ): Promise<TargetFigures> => {
   const load = async (connections: number, duration: number) => {
     checkInterrupted();
     await probe(target);
-    const before = await sandboxRequests();
+    const [sandboxBefore, targetBefore] = [await sandboxStats(), await target.cpuUs()];
     const outcome = await run({ url: target.url, method: 'GET', headers: target.headers, duration, connections });
-    const figures = summarize(outcome, (await sandboxRequests()) - before);
+    const [sandboxAfter, targetAfter] = [await sandboxStats(), await target.cpuUs()];
+    const figures = summarize(outcome, {
+      targetUs: targetBefore === undefined || targetAfter === undefined ? undefined : targetAfter - targetBefore,
+      sandboxUs: sandboxAfter.cpuUs - sandboxBefore.cpuUs,
+      upstreamRequests: sandboxAfter.requests - sandboxBefore.requests,
+    });
     checkInterrupted();
     return figures;
   };
@@ -429,7 +480,7 @@ const main = async (): Promise<number> => {
   try {
     sandbox = await startServerProcess({ type: 'start', role: 'sandbox', dataDir });
     const upstream = { baseUrl: sandbox.baseUrl, apiKey: sandbox.apiKey! };
-    const sandboxRequests = () => sandbox!.requests();
+    const sandboxStats = () => sandbox!.stats();
     console.log(`Sandbox (upstream for every target) on ${upstream.baseUrl}, data in ${dataDir}.`);
     console.log(`GET ${path}: warm-up ${WARMUP_S} s, then ${options.duration} s at ${options.connections} connections and ${options.duration} s at 1, per target.\n`);
 
@@ -441,6 +492,7 @@ const main = async (): Promise<number> => {
           description: 'the sandbox itself',
           url: `${upstream.baseUrl}${path}`,
           headers: { ...accept, authorization: `Bearer ${upstream.apiKey}` },
+          cpuUs: async () => (await sandboxStats()).cpuUs,
           stop: async () => {},
         }),
       },
@@ -458,6 +510,7 @@ const main = async (): Promise<number> => {
             description: 'our proxy: buildServer() from src/server (Fastify + undici Pool), one Node process',
             url: `${server.baseUrl}/api${path}`,
             headers: accept,
+            cpuUs: async () => (await server.stats()).cpuUs,
             stop: async () => {
               await server.stop();
               if (options.cpuProf) consoleProfile = await readProfile(profileDir);
@@ -480,6 +533,7 @@ const main = async (): Promise<number> => {
             description: `nginx ${nginxVersionText} proxy_pass, worker_processes 1, upstream keepalive 32`,
             url: `${nginx.baseUrl}/api${path}`,
             headers: accept,
+            cpuUs: () => nginxCpuUs(nginx.child.pid!),
             stop: async () => {
               const log = await nginx.stop();
               if (log) notes.push(`nginx error log: ${log.slice(-2000)}`);
@@ -503,6 +557,7 @@ const main = async (): Promise<number> => {
             description: 'express 5 + http-proxy-middleware 3, keep-alive http.Agent, one Node process',
             url: `${server.baseUrl}/api${path}`,
             headers: accept,
+            cpuUs: async () => (await server.stats()).cpuUs,
             stop: () => server.stop(),
           };
         },
@@ -519,7 +574,7 @@ const main = async (): Promise<number> => {
         continue;
       }
       try {
-        results[name] = await measure(target, options, sandboxRequests);
+        results[name] = await measure(target, options, sandboxStats);
       } finally {
         await target.stop();
       }
@@ -535,10 +590,10 @@ const main = async (): Promise<number> => {
     const figures = results[name];
     return figures && !('skipped' in figures) ? figures : undefined;
   };
-  const header = ['target', 'req/s', 'p50 ms', 'p99 ms', 'p50 ms @1', 'non-2xx', 'errors'];
+  const header = ['target', 'req/s', 'p50 ms', 'p99 ms', 'p50 ms @1', 'non-2xx', 'errors', 'CPU µs/req'];
   const rows = (['direct', 'console', 'nginx', 'express'] as const).map((name) => {
     const figures = measured(name);
-    if (!figures) return [name, 'skipped', '', '', '', '', ''];
+    if (!figures) return [name, 'skipped', '', '', '', '', '', ''];
     return [
       name,
       figures.loaded.requests_per_s_mean.toFixed(1),
@@ -547,12 +602,14 @@ const main = async (): Promise<number> => {
       fmt(figures.single.latency_p50_ms),
       String(figures.non_2xx),
       String(figures.errors),
+      fmt(figures.loaded.target_cpu_us_per_request, 1),
     ];
   });
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) => `  ${cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('   ')}`;
   console.log('');
   console.log(`  req/s, p50 and p99 at ${options.connections} connections; "p50 ms @1" at 1 connection. Latencies from each answer's own timing.`);
+  console.log(`  CPU µs/req (at ${options.connections} connections): the answering process's own CPU time per request — the proxy's, the sandbox's for direct.`);
   console.log(line(header));
   console.log(line(widths.map((w) => '-'.repeat(w))));
   for (const row of rows) console.log(line(row));

@@ -9,18 +9,16 @@ interface Template {
   id: RouteId;
   method: string;
   segments: string[];
+  /** Literal segments before parameters, position by position (`/payout/user/lookup` before `/payout/user/{user_token}`). */
+  specificity: string;
 }
-
-const templates: Template[] = ROUTE_IDS.map((id) => ({
-  id,
-  method: ROUTES[id].method,
-  segments: ROUTES[id].path.split('/').slice(1),
-}));
 
 const isParam = (segment: string) => segment.startsWith('{');
 
-/** Literal segments before parameters, position by position (`/payout/user/lookup` before `/payout/user/{user_token}`). */
-const specificity = (t: Template) => t.segments.map((s) => (isParam(s) ? '1' : '0')).join('');
+const templates: Template[] = ROUTE_IDS.map((id) => {
+  const segments = ROUTES[id].path.split('/').slice(1);
+  return { id, method: ROUTES[id].method, segments, specificity: segments.map((s) => (isParam(s) ? '1' : '0')).join('') };
+});
 
 const matchSegments = (template: Template, segments: string[]): Record<string, string> | undefined => {
   if (template.segments.length !== segments.length) return undefined;
@@ -47,8 +45,8 @@ export const matchRoute = (method: string, pathname: string): RouteMatch => {
     const params = matchSegments(template, segments);
     if (!params) continue;
     const current = best[0];
-    if (!current || specificity(template) < specificity(current.template)) best = [{ template, params }];
-    else if (specificity(template) === specificity(current.template)) best.push({ template, params });
+    if (!current || template.specificity < current.template.specificity) best = [{ template, params }];
+    else if (template.specificity === current.template.specificity) best.push({ template, params });
   }
   if (best.length === 0) return { kind: 'not-found' };
   const hit = best.find((b) => b.template.method === method);

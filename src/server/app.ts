@@ -56,7 +56,7 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
   });
   app.addHook('onClose', () => upstream.close());
 
-  await registerSecurity(app);
+  registerSecurity(app);
   registerProxy(app, { upstream, apiKey: options.upstream.apiKey });
 
   app.get('/healthz', async () => ({ status: 'ok' }));

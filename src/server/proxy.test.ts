@@ -224,7 +224,7 @@ describe('unreachable and slow MassPay', () => {
   it('504 when MassPay is slower than UPSTREAM_TIMEOUT_MS', async () => {
     const slow = await startConsole({ upstreamTimeoutMs: 200, upstreamRetries: 0 });
     try {
-      slow.embedded.sandbox.faults.set({ latencyMs: 600 });
+      slow.embedded.sandbox.faults.set({ latencyMs: 2500 }); // undici's timers tick coarsely: leave room
       const res = await slow.call('GET', `${api}/wallet/${ada.userToken}`);
       expect(res.status).toBe(504);
       expect(res.body).toMatchObject({ status: 504, source: 'console' });
