@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import { massPayErrorBody, zodFieldIssues, type FieldIssue, type MassPayErrorStatus } from '../api';
 
 /** A refusal the sandbox answers with MassPay's error body for `status`. */
@@ -22,7 +22,7 @@ export const badRequest = (reason: string, field?: string) =>
 export const notFound = (reason: string) => new SandboxError(404, reason);
 
 /** Parses `value` with `schema` or throws a 400 naming every offending field. */
-export const parseOr400 = <T extends z.ZodType>(schema: T, value: unknown, what: string): z.output<T> => {
+export const parseOr400 = <T extends z.ZodMiniType>(schema: T, value: unknown, what: string): z.output<T> => {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issues = zodFieldIssues(result.error);

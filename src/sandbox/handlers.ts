@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import { ROUTES, type HistoryQuery, type RouteId, type TxnHistory } from '../api';
 import { COUNTRIES, DESTINATIONS, findDestination, toCompanies, toService } from './catalog';
 import { notFound } from './errors';
@@ -9,7 +9,7 @@ import type { TxnRecord } from './state';
 import type { Store } from './store';
 
 type Route<Id extends RouteId> = (typeof ROUTES)[Id];
-type BodyOf<Id extends RouteId> = Route<Id> extends { body: z.ZodType } ? z.output<Route<Id>['body']> : undefined;
+type BodyOf<Id extends RouteId> = Route<Id> extends { body: z.ZodMiniType } ? z.output<Route<Id>['body']> : undefined;
 
 export interface HandlerContext<Id extends RouteId> {
   store: Store;
