@@ -25,9 +25,32 @@ export default defineConfig({
     },
   },
   test: {
-    environment: 'node',
-    include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'scripts/**/*.test.ts'],
     exclude: [...configDefaults.exclude, 'e2e/**'],
-    testTimeout: 20_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'node',
+          environment: 'node',
+          include: ['src/{api,server,sandbox}/**/*.test.ts', 'scripts/**/*.test.ts'],
+          testTimeout: 20_000,
+        },
+      },
+      {
+        // The SPA's components in jsdom, talking over HTTP to the real server in front of the real
+        // sandbox (one console for the run, started by the global setup). The files share that
+        // sandbox and reset it between tests, so they run one at a time.
+        extends: true,
+        test: {
+          name: 'app',
+          environment: 'jsdom',
+          include: ['src/app/**/*.test.{ts,tsx}'],
+          setupFiles: ['src/app/test/setup.ts'],
+          globalSetup: ['test/app-global-setup.ts'],
+          fileParallelism: false,
+          testTimeout: 20_000,
+        },
+      },
+    ],
   },
 });

@@ -3,7 +3,10 @@ import { expect, test } from '@playwright/test';
 test('the console page loads', async ({ page }) => {
   await page.goto('/');
   await expect(page).toHaveTitle('MassPay Wallet Console');
-  await expect(page.getByRole('heading', { name: 'MassPay Wallet Console', level: 1 })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Find a user', level: 1 })).toBeVisible();
+  // The product name is in the app bar as text, not as a heading.
+  await expect(page.getByText('MassPay Wallet Console', { exact: true }).first()).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'MassPay Wallet Console' })).toHaveCount(0);
 });
 
 test('the health check answers', async ({ request }) => {

@@ -1,5 +1,6 @@
 import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
 import { autopayRulesQueryOptions } from './features/autopay/api/get-autopay-rules';
+import { serviceQueryOptions } from './features/catalog/api/get-service';
 import { userQueryOptions } from './features/users/api/get-user';
 import { walletsQueryOptions } from './features/wallets/api/get-wallets';
 import { queryClient } from './lib/query-client';
@@ -32,7 +33,11 @@ export const ROUTES: AppRoute[] = [
     prefetch: ({ userToken, walletToken }) => {
       void queryClient.prefetchQuery(userQueryOptions(userToken!));
       void queryClient.prefetchQuery(walletsQueryOptions(userToken!));
-      void queryClient.prefetchQuery(autopayRulesQueryOptions(userToken!, walletToken!));
+      // The destination names follow as soon as the rules arrive, without waiting for a render.
+      void queryClient.fetchQuery(autopayRulesQueryOptions(userToken!, walletToken!)).then(
+        (rules) => rules.forEach((rule) => void queryClient.prefetchQuery(serviceQueryOptions(rule.destination_token))),
+        () => undefined,
+      );
     },
   },
 ];

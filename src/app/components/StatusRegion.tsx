@@ -19,7 +19,11 @@ const VISIBLE_MS = 6_000;
 export const StatusRegionProvider = ({ children }: { children: ReactNode }) => {
   const [message, setMessage] = useState<{ text: string; id: number } | undefined>();
   const counter = useRef(0);
-  const announce = useCallback((text: string) => setMessage({ text, id: ++counter.current }), []);
+  // Posted on the next task: a dialog that closes in the same turn hides the rest of the page from
+  // assistive technology until it is gone, and a message put in a hidden region is never read.
+  const announce = useCallback((text: string) => {
+    setTimeout(() => setMessage({ text, id: ++counter.current }), 0);
+  }, []);
   useEffect(() => {
     if (!message) return;
     const timer = setTimeout(() => setMessage(undefined), VISIBLE_MS);

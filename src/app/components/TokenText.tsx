@@ -18,8 +18,9 @@ export const TokenText = ({ token, label }: { token: string; label: string }) =>
   };
   return (
     <Box component="span" sx={{ display: 'inline-flex', alignItems: 'center', gap: 0.5, whiteSpace: 'nowrap' }}>
-      <Tooltip title={<span style={{ fontFamily: 'monospace' }}>{token}</span>}>
-        <Box component="span" tabIndex={0} aria-label={`${label} token ${token}`} sx={{ fontFamily: 'monospace' }}>
+      {/* describeChild: the full token describes the short one (read on focus), it does not rename it. */}
+      <Tooltip title={token} describeChild slotProps={{ tooltip: { sx: { fontFamily: 'monospace', maxWidth: 'none' } } }}>
+        <Box component="span" tabIndex={0} sx={{ fontFamily: 'monospace' }}>
           {shortToken(token)}
         </Box>
       </Tooltip>

@@ -31,8 +31,8 @@ export const isApiError = (error: unknown): error is ApiError => error instanceo
 export const describeError = (error: unknown): string => {
   if (!isApiError(error)) return 'Something went wrong in the console. Reload the page; if it happens again, tell the console team.';
   const { status, problem } = error;
-  if (status === 0) return `${problem.detail ?? problem.title} Check your connection, then retry.`;
-  if (status === 502 || status === 503) return `MassPay is unavailable right now${problem.detail ? ` (${problem.detail})` : ''}. Retry in a moment.`;
-  if (status === 504) return 'MassPay did not answer in time. Retry in a moment.';
-  return problem.detail ?? problem.title;
+  const text = problem.detail ?? problem.title;
+  if (status === 0) return `${text} Check your connection, then retry.`;
+  if (status >= 500) return /again|retry/i.test(text) ? text : `${text} Retry in a moment.`;
+  return text;
 };

@@ -11,6 +11,7 @@ import { fullName, UserHeader } from '../features/users/components/UserHeader';
 import { useWallets } from '../features/wallets/api/get-wallets';
 import { WalletsTable, WalletsTableSkeleton } from '../features/wallets/components/WalletsTable';
 import { isApiError } from '../lib/api-error';
+import { usePageFailure } from '../lib/use-page-failure';
 
 const isNotFound = (error: unknown) => isApiError(error) && (error.status === 404 || (error.status === 400 && 'user_token' in error.fieldErrors));
 
@@ -19,6 +20,7 @@ export const UserPage = () => {
   const { userToken } = useParams() as { userToken: string };
   const user = useUser(userToken);
   const wallets = useWallets(userToken);
+  const failure = usePageFailure([user, wallets]);
 
   if (isNotFound(user.error) || isNotFound(wallets.error)) {
     return <NotFoundView title="User not found">No MassPay user has the token {userToken}. Check it, or find the user by email or internal ID.</NotFoundView>;
@@ -28,10 +30,13 @@ export const UserPage = () => {
     <>
       <PageTitle title={name ?? 'User'} />
       <PageBreadcrumbs items={[{ label: 'Users', to: '/' }, { label: name ?? 'User' }]} />
+      {failure.error !== undefined && <ErrorState error={failure.error} title="Could not load this user" onRetry={failure.retry} />}
       {user.data ? (
         <UserHeader user={user.data} />
       ) : user.isError ? (
-        <ErrorState error={user.error} title="Could not load the user" onRetry={() => void user.refetch()} />
+        <Typography variant="h4" component="h1" sx={{ mb: 3 }}>
+          User
+        </Typography>
       ) : (
         <Skeleton variant="text" width={320} height={56} aria-label="Loading user" />
       )}
@@ -48,7 +53,7 @@ export const UserPage = () => {
           </Paper>
         )
       ) : wallets.isError ? (
-        <ErrorState error={wallets.error} title="Could not load the wallets" onRetry={() => void wallets.refetch()} />
+        <Typography color="text.secondary">The wallets could not be loaded.</Typography>
       ) : (
         <WalletsTableSkeleton />
       )}

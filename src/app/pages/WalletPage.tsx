@@ -21,6 +21,7 @@ import { useWallets } from '../features/wallets/api/get-wallets';
 import { WalletSummary } from '../features/wallets/components/WalletSummary';
 import { walletLabel } from '../features/wallets/wallet-label';
 import { isApiError } from '../lib/api-error';
+import { usePageFailure } from '../lib/use-page-failure';
 
 // The dialogs load on first use: most visits only look.
 const AddRuleDialog = lazy(() => import('../features/autopay/components/AddRuleDialog'));
@@ -34,6 +35,7 @@ export const WalletPage = () => {
   const user = useUser(userToken);
   const wallets = useWallets(userToken);
   const rules = useAutopayRules(userToken, walletToken);
+  const failure = usePageFailure([user, wallets, rules]);
   const [adding, setAdding] = useState(false);
   const [deleting, setDeleting] = useState<{ rule: AutopayRule; label: string }>();
   const addButton = useRef<HTMLButtonElement>(null);
@@ -52,11 +54,10 @@ export const WalletPage = () => {
       <PageTitle title={`${title} · ${name}`} />
       <PageBreadcrumbs items={[{ label: 'Users', to: '/' }, { label: name, to: `/users/${userToken}` }, { label: title }]} />
       <Typography variant="h4" component="h1" sx={{ mb: 2 }}>
-        {wallet ? title : <Skeleton width={260} aria-label="Loading wallet" />}
+        {wallet || wallets.isError ? title : <Skeleton width={260} aria-label="Loading wallet" />}
       </Typography>
-      {wallets.isError ? (
-        <ErrorState error={wallets.error} title="Could not load the wallet" onRetry={() => void wallets.refetch()} />
-      ) : wallet ? (
+      {failure.error !== undefined && <ErrorState error={failure.error} title="Could not load this wallet" onRetry={failure.retry} />}
+      {wallets.isError ? null : wallet ? (
         <WalletSummary wallet={wallet} />
       ) : (
         <Skeleton variant="rounded" height={96} sx={{ mb: 2 }} />
@@ -93,7 +94,7 @@ export const WalletPage = () => {
           </Paper>
         )
       ) : rules.isError ? (
-        <ErrorState error={rules.error} title="Could not load the autopay rules" onRetry={() => void rules.refetch()} />
+        <Typography color="text.secondary">The autopay rules could not be loaded.</Typography>
       ) : (
         <Paper variant="outlined" sx={{ p: 2 }} aria-busy="true" aria-label="Loading autopay rules">
           <Skeleton height={36} />

@@ -1,5 +1,5 @@
 import { z } from 'zod/mini';
-import { attrSetTokenSchema, destinationTokenSchema, percentageSchema, toBasisPoints } from '../../../api';
+import { attrSetTokenSchema, destinationTokenSchema, percentageSchema, TOKEN_PATTERNS, toBasisPoints } from '../../../api';
 import type { Destination } from '../catalog/api/get-service';
 
 export interface RuleFormContext {
@@ -30,6 +30,8 @@ export const ruleFormSchema = (ctx: RuleFormContext) =>
         destinationTokenSchema.check(
           z.refine((token) => !ctx.usedDestinations.has(token), 'This wallet already has a rule for this destination'),
           z.superRefine(async (token, issue) => {
+            // zod runs every check; only a well-formed token is worth asking MassPay about.
+            if (!TOKEN_PATTERNS.destination.test(token) || ctx.usedDestinations.has(token)) return;
             const destination = await ctx.resolveDestination(token);
             if (destination === null) issue.addIssue({ code: 'custom', message: 'No payout destination has this token', input: token });
             else if (destination && destination.currency !== ctx.walletCurrency) {
@@ -44,7 +46,7 @@ export const ruleFormSchema = (ctx: RuleFormContext) =>
       ),
       percentage: z.pipe(
         z.pipe(
-          trimmed().check(z.minLength(1, 'Enter a percentage'), z.regex(/^\d+(\.\d+)?$/, 'Enter a number, such as 15 or 12.5')),
+          trimmed().check(z.minLength(1, 'Enter a percentage'), z.regex(/^-?\d+(\.\d+)?$/, 'Enter a number, such as 15 or 12.5')),
           z.transform(Number),
         ),
         percentageSchema.check(z.refine((p) => toBasisPoints(p) <= ctx.unallocatedBp, `At most ${ctx.unallocatedBp / 100} % is unallocated`)),

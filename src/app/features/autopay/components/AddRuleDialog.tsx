@@ -60,22 +60,27 @@ const AddRuleDialog = ({ userToken, wallet, rules, onClose }: AddRuleDialogProps
   const [formError, setFormError] = useState<string>();
   const lastSubmission = useRef<{ fingerprint: string; key: string } | undefined>(undefined);
 
-  const schema = useMemo(
-    () =>
-      ruleFormSchema({
+  const schema = useMemo(() => {
+    // react-query keeps no failed answer: remember MassPay's "no such destination" here.
+    const unknownDestinations = new Set<string>();
+    return ruleFormSchema({
         walletCurrency: wallet.currency_code,
         unallocatedBp: allocation.unallocatedBp,
         usedDestinations: new Set(rules.map((r) => r.destination_token)),
         resolveDestination: async (token) => {
+          if (unknownDestinations.has(token)) return null;
           try {
             return toDestination(token, await queryClient.fetchQuery(serviceQueryOptions(token))) ?? null;
           } catch (error) {
-            return isApiError(error) && error.status === 404 ? null : undefined;
+            if (isApiError(error) && error.status === 404) {
+              unknownDestinations.add(token);
+              return null;
+            }
+            return undefined;
           }
         },
-      }),
-    [wallet.currency_code, allocation.unallocatedBp, rules, queryClient],
-  );
+      });
+  }, [wallet.currency_code, allocation.unallocatedBp, rules, queryClient]);
 
   const form = useForm<RuleFormValues, unknown, RuleFormOutput>({ resolver: zodResolver(schema), mode: 'onTouched', defaultValues: EMPTY });
   const { control, handleSubmit, setValue, setError, formState } = form;
@@ -118,7 +123,7 @@ const AddRuleDialog = ({ userToken, wallet, rules, onClose }: AddRuleDialogProps
             Every load into this {wallet.currency_code} wallet will send this share to the destination. {formatPercent(allocation.unallocated)} is unallocated.
           </Typography>
           {allocation.unallocatedBp === 0 && (
-            <Alert severity="info" sx={{ mb: 2 }}>
+            <Alert severity="info" role="note" sx={{ mb: 2 }}>
               This wallet is fully allocated: delete a rule to free a share before adding another.
             </Alert>
           )}
@@ -161,7 +166,8 @@ const AddRuleDialog = ({ userToken, wallet, rules, onClose }: AddRuleDialogProps
                 value={services.data?.some((s) => s.destinationToken === destinationToken) ? destinationToken : ''}
                 onChange={(e) => setValue('destination_token', e.target.value, { shouldValidate: true, shouldTouch: true, shouldDirty: true })}
                 disabled={!country || !services.data || services.data.length === 0}
-                helperText={country && services.data?.length === 0 ? `No ${wallet.currency_code} services in this country` : `Services paying out in ${wallet.currency_code}`}
+                // A disabled field's helper text is greyed below readable contrast: say it only when it applies.
+                helperText={!country ? undefined : services.data?.length === 0 ? `No ${wallet.currency_code} services in this country` : `Services paying out in ${wallet.currency_code}`}
                 sx={{ flex: 2 }}
               >
                 {(services.data ?? []).map((s) => (
@@ -211,7 +217,7 @@ const AddRuleDialog = ({ userToken, wallet, rules, onClose }: AddRuleDialogProps
           <Button onClick={onClose} disabled={busy}>
             Cancel
           </Button>
-          <Button type="submit" variant="contained" loading={busy}>
+          <Button type="submit" variant="contained" loading={busy} aria-busy={busy}>
             Save
           </Button>
         </DialogActions>

@@ -62,7 +62,7 @@ const DeleteRuleDialog = ({ userToken, walletToken, rule, destinationLabel, onCl
         <Button onClick={() => onClose(false)} disabled={mutation.isPending} autoFocus>
           Cancel
         </Button>
-        <Button onClick={confirm} color="error" variant="contained" loading={mutation.isPending}>
+        <Button onClick={confirm} color="error" variant="contained" loading={mutation.isPending} aria-busy={mutation.isPending}>
           Delete
         </Button>
       </DialogActions>

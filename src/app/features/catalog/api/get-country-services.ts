@@ -18,7 +18,7 @@ export interface ServiceOption {
 export const countryServicesQueryOptions = (countryCode: string, walletToken: string, currency: string) =>
   queryOptions({
     queryKey: queryKeys.countryServices(countryCode, walletToken),
-    queryFn: ({ signal }) => apiRequest(companiesSchema, `/payout/country/${countryCode}?wallet_token=${walletToken}`, { signal }),
+    queryFn: ({ signal }) => apiRequest(companiesSchema, `/payout/country/${encodeURIComponent(countryCode)}?wallet_token=${encodeURIComponent(walletToken)}`, { signal }),
     staleTime: STALE.catalog,
     select: ({ companies }): ServiceOption[] =>
       companies

@@ -34,7 +34,7 @@ export const toDestination = (token: string, service: Service): Destination | un
 export const serviceQueryOptions = (destinationToken: string) =>
   queryOptions({
     queryKey: queryKeys.service(destinationToken),
-    queryFn: ({ signal }) => apiRequest(serviceSchema, `/payout/service/${destinationToken}`, { signal }),
+    queryFn: ({ signal }) => apiRequest(serviceSchema, `/payout/service/${encodeURIComponent(destinationToken)}`, { signal }),
     staleTime: STALE.catalog,
     select: (service) => toDestination(destinationToken, service),
   });

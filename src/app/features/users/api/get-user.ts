@@ -7,7 +7,7 @@ import { queryKeys } from '../../../lib/query-keys';
 export const userQueryOptions = (userToken: string) =>
   queryOptions({
     queryKey: queryKeys.user(userToken),
-    queryFn: ({ signal }) => apiRequest(storedUserSchema, `/payout/user/${userToken}`, { signal }),
+    queryFn: ({ signal }) => apiRequest(storedUserSchema, `/payout/user/${encodeURIComponent(userToken)}`, { signal }),
     staleTime: STALE.user,
   });
 

@@ -7,7 +7,7 @@ import { queryKeys } from '../../../lib/query-keys';
 export const walletsQueryOptions = (userToken: string) =>
   queryOptions({
     queryKey: queryKeys.wallets(userToken),
-    queryFn: ({ signal }) => apiRequest(walletListSchema, `/payout/wallet/${userToken}`, { signal }),
+    queryFn: ({ signal }) => apiRequest(walletListSchema, `/payout/wallet/${encodeURIComponent(userToken)}`, { signal }),
     staleTime: STALE.wallets,
   });
 

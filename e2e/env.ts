@@ -1,0 +1,10 @@
+/**
+ * Where the e2e servers listen and the sandbox key they share. Imported by playwright.config.ts
+ * (which starts the servers) and by the specs' helpers (which talk to them), so the two never drift.
+ */
+export const CONSOLE_PORT = 8181;
+export const SANDBOX_PORT = 8191;
+export const CONSOLE_URL = `http://127.0.0.1:${CONSOLE_PORT}`;
+export const SANDBOX_URL = `http://127.0.0.1:${SANDBOX_PORT}`;
+/** A fixed test key (the sandbox wants at least 16 characters); it guards nothing but this test sandbox. */
+export const SANDBOX_API_KEY = 'e2e-sandbox-key-7f3a9c2b5d';

@@ -1,0 +1,177 @@
+import { expect, type APIRequestContext, type Locator, type Page } from '@playwright/test';
+import { SANDBOX_API_KEY, SANDBOX_URL } from './env';
+
+export { SANDBOX_URL } from './env';
+
+/** Fixed destinations of the seed (DESIGN §3). */
+export const DEST = {
+  evergreen: 'dest_1a6f3c0e-8d2b-4c59-9e71-2f4b8a0d6c11',
+  lakeside: 'dest_2b7a4d1f-9e3c-4d6a-8f82-3a5c9b1e7d22',
+  quickCash: 'dest_3c8b5e2a-af4d-4e7b-9a93-4b6dac2f8e33',
+  bancoEjemplo: 'dest_4d9c6f3b-b05e-4f8c-8ba4-5c7ebd3a9f44',
+  rhein: 'dest_5eadb04c-c16f-409d-9cb5-6d8fce4ba055',
+  exampleCard: 'dest_6fbec15d-d270-41ae-8dc6-7e9adf5cb166',
+} as const;
+
+/** How the console labels those destinations (payer · delivery type · country · currency). */
+export const DEST_LABEL = {
+  evergreen: 'Evergreen Bank · Bank deposit · USA · USD',
+  lakeside: 'Lakeside Credit Union · Bank deposit · USA · USD',
+  exampleCard: /^Example Card Services · .+ · USA · USD$/,
+  quickCash: /^QuickCash Wallet · .+ · USA · USD$/,
+} as const;
+
+export interface FaultSettings {
+  latencyMs?: number;
+  failureRate?: number;
+  failureStatus?: number;
+  failNext?: {
+    count: number;
+    status?: number;
+    drop?: boolean;
+    phase?: 'before' | 'after';
+    methods?: ('GET' | 'POST' | 'DELETE')[];
+  };
+}
+
+export interface SandboxStats {
+  requests: number;
+  byRoute: Record<string, number>;
+}
+
+const adminHeaders = { authorization: `Bearer ${SANDBOX_API_KEY}` };
+
+const ok = async (answer: Awaited<ReturnType<APIRequestContext['get']>>, what: string): Promise<any> => {
+  if (!answer.ok()) throw new Error(`${what} answered ${answer.status()}: ${await answer.text()}`);
+  return answer.json();
+};
+
+/** The standalone sandbox's admin routes (`/__sandbox/...`), called directly with the test key. */
+export const sandboxAdmin = (request: APIRequestContext) => ({
+  setFaults: async (faults: FaultSettings) =>
+    ok(await request.put(`${SANDBOX_URL}/__sandbox/faults`, { headers: adminHeaders, data: faults }), 'PUT /__sandbox/faults'),
+  clearFaults: async () => ok(await request.delete(`${SANDBOX_URL}/__sandbox/faults`, { headers: adminHeaders }), 'DELETE /__sandbox/faults'),
+  /** Restores the seed (tokens are stable across resets). */
+  reset: async () => ok(await request.post(`${SANDBOX_URL}/__sandbox/reset`, { headers: adminHeaders }), 'POST /__sandbox/reset'),
+  stats: async (): Promise<SandboxStats> => ok(await request.get(`${SANDBOX_URL}/__sandbox/stats`, { headers: adminHeaders }), 'GET /__sandbox/stats'),
+  resetStats: async () => ok(await request.delete(`${SANDBOX_URL}/__sandbox/stats`, { headers: adminHeaders }), 'DELETE /__sandbox/stats'),
+});
+
+/** Clean slate for a spec that changes state: no faults, the seed restored, request counters at 0. */
+export const resetSandbox = async (request: APIRequestContext) => {
+  const admin = sandboxAdmin(request);
+  await admin.clearFaults();
+  await admin.reset();
+  await admin.resetStats();
+};
+
+/** A user's token, looked up through the console's proxy by internal user ID (e.g. `ext-1001`). */
+export const lookupUserToken = async (request: APIRequestContext, internalId: string): Promise<string> => {
+  const found = await ok(
+    await request.get(`/api/payout/user/lookup?internal_user_id=${encodeURIComponent(internalId)}`),
+    `lookup of ${internalId}`,
+  );
+  return found.user_token as string;
+};
+
+export interface WalletInfo {
+  token: string;
+  balance: number;
+  currency_code: string;
+  type: 'MASSPAY_CARD' | 'USER_FUNDS';
+  card_type?: string;
+  last_4?: string;
+  active: boolean;
+}
+
+/** A user's wallets through the console's proxy, in MassPay's (creation) order. */
+export const wallets = async (request: APIRequestContext, userToken: string): Promise<WalletInfo[]> =>
+  ok(await request.get(`/api/payout/wallet/${userToken}`), `wallets of ${userToken}`);
+
+/** A user's wallet tokens, in MassPay's (creation) order. */
+export const walletTokens = async (request: APIRequestContext, userToken: string): Promise<string[]> =>
+  (await wallets(request, userToken)).map((w) => w.token);
+
+export interface RuleInfo {
+  token: string;
+  destination_token: string;
+  percentage: number;
+  attr_set_token?: string;
+}
+
+/** A wallet's autopay rules through the console's proxy. */
+export const autopayRules = async (request: APIRequestContext, userToken: string, walletToken: string): Promise<RuleInfo[]> =>
+  ok(await request.get(`/api/payout/wallet/${userToken}/${walletToken}/autopayout`), `rules of ${walletToken}`);
+
+/** Ada's user token and her three wallets (DESIGN §3), found through the API as a user of the console would. */
+export const adaTokens = async (request: APIRequestContext) => {
+  const user = await lookupUserToken(request, 'ext-1001');
+  const all = await wallets(request, user);
+  const find = (what: string, predicate: (w: WalletInfo) => boolean) => {
+    const wallet = all.find(predicate);
+    if (!wallet) throw new Error(`Ada has no ${what} wallet: ${JSON.stringify(all)}`);
+    return wallet.token;
+  };
+  return {
+    user,
+    usd: find('active USD USER_FUNDS', (w) => w.type === 'USER_FUNDS' && w.active && w.currency_code === 'USD'),
+    card: find('card', (w) => w.type === 'MASSPAY_CARD'),
+    inactive: find('inactive', (w) => !w.active),
+  };
+};
+
+/** Grace's user token and her USD and EUR wallets. */
+export const graceTokens = async (request: APIRequestContext) => {
+  const user = await lookupUserToken(request, 'ext-1002');
+  const all = await wallets(request, user);
+  const usd = all.find((w) => w.currency_code === 'USD');
+  const eur = all.find((w) => w.currency_code === 'EUR');
+  if (!usd || !eur) throw new Error(`Grace's wallets are not as seeded: ${JSON.stringify(all)}`);
+  return { user, usd: usd.token, eur: eur.token };
+};
+
+/** The console's name for a non-card wallet: `Wallet <first 8>…<last 4>`. */
+export const shortWalletName = (walletToken: string) => `Wallet ${walletToken.slice(0, 8)}…${walletToken.slice(-4)}`;
+
+/** The console's name for a card wallet: `Wallet ••<last 4>`. */
+export const cardWalletName = (last4: string) => `Wallet ••${last4}`;
+
+export const userPath = (userToken: string) => `/users/${userToken}`;
+export const walletPath = (userToken: string, walletToken: string) => `/users/${userToken}/wallets/${walletToken}`;
+
+/** Collects the browser's requests that match, e.g. every POST to `/autopayout`. */
+export const recordRequests = (page: Page, method: string, urlPart: string) => {
+  const seen: string[] = [];
+  page.on('request', (r) => {
+    if (r.method() === method && r.url().includes(urlPart)) seen.push(r.url());
+  });
+  return seen;
+};
+
+/** Waits until no CSS transition or animation runs (dialogs fade in): axe and focus checks see the end state. */
+export const settleAnimations = async (page: Page) => {
+  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
+};
+
+/**
+ * Presses Tab or Shift+Tab until `target` has the focus, as a keyboard user walks to it. The direction
+ * is Tab when `target` comes after the focused element in document order, else Shift+Tab (or forced).
+ * Fails when it is not reached within `max` presses.
+ */
+export const tabTo = async (page: Page, target: Locator, { backwards, max = 60 }: { backwards?: boolean; max?: number } = {}) => {
+  await expect(target).toBeVisible();
+  const before = backwards ?? (await target.evaluate((el) => {
+    const active = document.activeElement;
+    if (!active || active === document.body) return false;
+    return Boolean(el.compareDocumentPosition(active) & Node.DOCUMENT_POSITION_FOLLOWING);
+  }));
+  const key = before ? 'Shift+Tab' : 'Tab';
+  for (let i = 0; i < max; i++) {
+    if (await target.evaluate((el) => el === document.activeElement)) return;
+    await page.keyboard.press(key);
+  }
+  await expect(target, `reached by ${key} within ${max} presses`).toBeFocused({ timeout: 1 });
+};
+
+/** Whether the focus is inside `container` (a dialog, say). */
+export const focusIsWithin = (container: Locator) => container.evaluate((el) => el.contains(document.activeElement));

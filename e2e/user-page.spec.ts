@@ -1,0 +1,76 @@
+import { expect, test } from '@playwright/test';
+import { adaTokens, cardWalletName, lookupUserToken, resetSandbox, shortWalletName, userPath, walletPath } from './support';
+
+test.beforeEach(async ({ request }) => {
+  await resetSandbox(request);
+});
+
+test('Ada’s page shows her name, email, status and three wallets', async ({ page, request }) => {
+  const ada = await adaTokens(request);
+  await page.goto(userPath(ada.user));
+
+  await expect(page.getByRole('heading', { level: 1, name: 'Ada Lovelace' })).toBeVisible();
+  await expect(page.getByText('ada@example.com')).toBeVisible();
+  await expect(page.getByText(/^active$/i).first()).toBeVisible();
+
+  const table = page.getByRole('table', { name: 'Wallets' });
+  await expect(table).toBeVisible();
+  const links = table.getByRole('link', { name: /^Wallet / });
+  await expect(links).toHaveCount(3);
+
+  const rowOf = (name: string) => table.getByRole('row').filter({ has: page.getByRole('link', { name, exact: true }) });
+
+  const usd = rowOf(shortWalletName(ada.usd));
+  await expect(usd).toHaveCount(1);
+  await expect(usd.getByRole('cell', { name: '$1,250.75', exact: true })).toBeVisible();
+  await expect(usd.getByRole('cell', { name: '85 %', exact: true })).toBeVisible();
+
+  const card = rowOf(cardWalletName('4242'));
+  await expect(card).toHaveCount(1);
+  await expect(card.getByRole('cell', { name: '$310.00', exact: true })).toBeVisible();
+  await expect(card.getByRole('cell', { name: /visa/i })).toBeVisible();
+
+  const inactive = rowOf(shortWalletName(ada.inactive));
+  await expect(inactive).toHaveCount(1);
+  await expect(inactive.getByRole('cell', { name: '$0.00', exact: true })).toBeVisible();
+  await expect(inactive).toContainText(/inactive/i);
+});
+
+test('a wallet row’s link opens the wallet; the breadcrumbs lead back', async ({ page, request }) => {
+  const ada = await adaTokens(request);
+  await page.goto(userPath(ada.user));
+
+  const crumbsOnUser = page.getByRole('navigation', { name: 'Breadcrumbs' });
+  await expect(crumbsOnUser.getByRole('link', { name: 'Users', exact: true })).toBeVisible();
+  await expect(crumbsOnUser.getByText('Ada Lovelace', { exact: true })).toBeVisible();
+
+  await page.getByRole('table', { name: 'Wallets' }).getByRole('link', { name: cardWalletName('4242'), exact: true }).click();
+  await expect(page).toHaveURL(walletPath(ada.user, ada.card));
+  await expect(page.getByRole('heading', { level: 1, name: cardWalletName('4242') })).toBeVisible();
+  await expect(page.getByText('No autopay rules')).toBeVisible();
+
+  const crumbs = page.getByRole('navigation', { name: 'Breadcrumbs' });
+  await expect(crumbs.getByRole('link', { name: 'Users', exact: true })).toBeVisible();
+  await expect(crumbs.getByText(cardWalletName('4242'), { exact: true })).toBeVisible();
+  await crumbs.getByRole('link', { name: 'Ada Lovelace', exact: true }).click();
+  await expect(page).toHaveURL(userPath(ada.user));
+  await expect(page.getByRole('heading', { level: 1, name: 'Ada Lovelace' })).toBeVisible();
+});
+
+test('Alan has no wallets: the empty state says so', async ({ page, request }) => {
+  const alan = await lookupUserToken(request, 'ext-1003');
+  await page.goto(userPath(alan));
+  await expect(page.getByRole('heading', { level: 1, name: 'Alan Turing' })).toBeVisible();
+  await expect(page.getByText('No wallets')).toBeVisible();
+});
+
+test('an unknown user has the not-found view', async ({ page }) => {
+  await page.goto(userPath('usr_00000000-0000-4000-8000-000000000000'));
+  await expect(page.getByRole('heading', { name: 'User not found' })).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Wallets' })).toHaveCount(0);
+});
+
+test('an unknown route has the not-found view', async ({ page }) => {
+  await page.goto('/no/such/page');
+  await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+});

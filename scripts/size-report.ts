@@ -1,0 +1,124 @@
+/**
+ * `npm run size`: builds the SPA and reports the JavaScript a browser must fetch before a page shows.
+ *
+ * From Vite's manifest (`dist/.vite/manifest.json`, written with `build.manifest: true`): the entry
+ * chunk of `index.html` and its static imports (recursively), plus the lazy chunk of a page and its
+ * static imports (recursively); each file counted once, gzipped at level 9. Prints one table per
+ * page and exits 1 when the user page (`/users/:token`) is over the budget (150 KiB gzipped).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+// `--dist <dir>` reads another build (e.g. `vite build --manifest --outDir /tmp/x`); default: dist/.
+const { values: args } = parseArgs({ options: { dist: { type: 'string', default: join(ROOT, 'dist') } } });
+const DIST = resolve(args.dist);
+const MANIFEST = join(DIST, '.vite', 'manifest.json');
+const BUDGET_KIB = 150;
+
+interface ManifestChunk {
+  file: string;
+  src?: string;
+  name?: string;
+  isEntry?: boolean;
+  isDynamicEntry?: boolean;
+  imports?: string[];
+  dynamicImports?: string[];
+  css?: string[];
+}
+type Manifest = Record<string, ManifestChunk>;
+
+interface Row {
+  file: string;
+  role: string;
+  raw: number;
+  gzip: number;
+}
+
+const kib = (bytes: number) => (bytes / 1024).toFixed(1);
+
+const readManifest = (): Manifest => {
+  if (!existsSync(MANIFEST)) {
+    console.error(`No Vite manifest at ${MANIFEST}.\nSet \`build: { manifest: true }\` in vite.config.ts, then run \`npm run size\` again.`);
+    process.exit(2);
+  }
+  return JSON.parse(readFileSync(MANIFEST, 'utf8')) as Manifest;
+};
+
+/** The manifest key of the chunk built from `src` (keys are usually the source path, but look at `src` too). */
+const keyOfSource = (manifest: Manifest, src: string): string => {
+  if (manifest[src]) return src;
+  const found = Object.entries(manifest).find(([, chunk]) => chunk.src === src);
+  if (!found) {
+    const sources = Object.values(manifest).map((c) => c.src).filter(Boolean).join(', ');
+    throw new Error(`The manifest has no chunk built from ${src} (it has: ${sources})`);
+  }
+  return found[0];
+};
+
+/** The chunk at `key` and everything it imports statically, depth first, each once. */
+const withStaticImports = (manifest: Manifest, key: string, seen = new Set<string>()): string[] => {
+  if (seen.has(key)) return [];
+  seen.add(key);
+  const chunk = manifest[key];
+  if (!chunk) throw new Error(`The manifest names ${key} as an import but has no entry for it`);
+  return [key, ...(chunk.imports ?? []).flatMap((child) => withStaticImports(manifest, child, seen))];
+};
+
+const sizeOf = (file: string) => {
+  const bytes = readFileSync(join(DIST, file));
+  return { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+};
+
+/** The initial JS of a page: the entry's closure, then the page's lazy chunk and what it adds. */
+const pageRows = (manifest: Manifest, pageSource: string): Row[] => {
+  const entryKey = keyOfSource(manifest, 'index.html');
+  const seen = new Set<string>();
+  const entry = withStaticImports(manifest, entryKey, seen);
+  const lazy = withStaticImports(manifest, keyOfSource(manifest, pageSource), seen);
+  const row = (key: string, role: string): Row => {
+    const { file } = manifest[key]!;
+    return { file, role, ...sizeOf(file) };
+  };
+  return [
+    ...entry.map((key, i) => row(key, i === 0 ? 'entry (index.html)' : 'entry import')),
+    ...lazy.map((key, i) => row(key, i === 0 ? `lazy page (${pageSource.split('/').pop()})` : 'page import')),
+  ];
+};
+
+const printTable = (title: string, rows: Row[]) => {
+  const total = rows.reduce((sum, r) => ({ raw: sum.raw + r.raw, gzip: sum.gzip + r.gzip }), { raw: 0, gzip: 0 });
+  const fileWidth = Math.max(5, ...rows.map((r) => r.file.length));
+  const roleWidth = Math.max(4, ...rows.map((r) => r.role.length));
+  const line = (file: string, role: string, raw: string, gzip: string) =>
+    `  ${file.padEnd(fileWidth)}  ${role.padEnd(roleWidth)}  ${raw.padStart(10)}  ${gzip.padStart(10)}`;
+  console.log(`\n${title}`);
+  console.log(line('chunk', 'role', 'raw KiB', 'gzip KiB'));
+  console.log(line('-'.repeat(fileWidth), '-'.repeat(roleWidth), '-'.repeat(10), '-'.repeat(10)));
+  for (const r of rows) console.log(line(r.file, r.role, kib(r.raw), kib(r.gzip)));
+  console.log(line('total', '', kib(total.raw), kib(total.gzip)));
+  return total;
+};
+
+const main = () => {
+  const manifest = readManifest();
+  const user = printTable('Initial JS for /users/:userToken', pageRows(manifest, 'src/app/pages/UserPage.tsx'));
+  const wallet = printTable('Initial JS for /users/:userToken/wallets/:walletToken', pageRows(manifest, 'src/app/pages/WalletPage.tsx'));
+
+  console.log(`\nUser page:   ${kib(user.gzip)} KiB gzipped (budget ${BUDGET_KIB} KiB)`);
+  console.log(`Wallet page: ${kib(wallet.gzip)} KiB gzipped`);
+  if (user.gzip > BUDGET_KIB * 1024) {
+    console.error(`The user page's initial JS is over budget by ${kib(user.gzip - BUDGET_KIB * 1024)} KiB.`);
+    process.exit(1);
+  }
+};
+
+try {
+  main();
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(2);
+}
