@@ -104,6 +104,8 @@ describe('refused before MassPay is asked', () => {
   const cases: [string, string, string, { body?: unknown; headers?: Record<string, string> }?][] = [
     ['unknown path', 'GET', `${api}/nothing`],
     ['unknown /api path', 'GET', '/api/other'],
+    ["the sandbox's fault injection", 'PUT', '/api/__sandbox/faults', { body: { failureRate: 1 } }],
+    ["the sandbox's reset", 'POST', '/api/__sandbox/reset'],
     ['PUT on the wallets path (balance notification)', 'PUT', `${api}/wallet/${ada.userToken}`],
     ['card update', 'PUT', `${api}/wallet/${ada.userToken}/${ada.cardWallet}/card?pin=1234`],
     ['load', 'POST', `${api}/load/${ada.userToken}`, { body: { client_load_id: 'x', source_token: 's', amount: 1 } }],

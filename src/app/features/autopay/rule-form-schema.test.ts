@@ -87,7 +87,7 @@ describe('ruleFormSchema', () => {
     ['blank', '  ', 'Enter a percentage'],
     ['not a number', 'abc', 'Enter a number, such as 15 or 12.5'],
     ['a number with a comma', '12,5', 'Enter a number, such as 15 or 12.5'],
-    ['negative', '-5', 'Enter a number, such as 15 or 12.5'],
+    ['negative', '-5', 'Percentage must be greater than 0'],
     ['zero', '0', 'Percentage must be greater than 0'],
     ['over 100', '150', 'Percentage must be at most 100'],
     ['three decimals', '12.345', 'Percentage may have at most two decimals'],

@@ -85,7 +85,7 @@ const CASES: Case[] = [
   { name: 'percentage that is not a number', field: 'percentage', value: 'ten', message: 'Enter a number, such as 15 or 12.5' },
   { name: 'percentage of 0', field: 'percentage', value: '0', message: 'Percentage must be greater than 0' },
   // The form takes digits only, so a minus sign is refused as "not a number".
-  { name: 'negative percentage', field: 'percentage', value: '-5', message: 'Enter a number, such as 15 or 12.5' },
+  { name: 'negative percentage', field: 'percentage', value: '-5', message: 'Percentage must be greater than 0' },
   { name: 'percentage over 100', field: 'percentage', value: '101', message: 'Percentage must be at most 100' },
   { name: 'percentage with three decimals', field: 'percentage', value: '1.125', message: 'Percentage may have at most two decimals' },
   { name: 'percentage above the unallocated remainder', field: 'percentage', value: '15.01', message: 'At most 15 % is unallocated' },
