@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { defineConfig, devices } from '@playwright/test';
-import { CONSOLE_PORT, CONSOLE_URL, SANDBOX_API_KEY, SANDBOX_PORT, SANDBOX_URL } from './e2e/env';
+import { CONSOLE_PORT, CONSOLE_URL, SANDBOX_API_KEY, SANDBOX_PORT, SANDBOX_URL, CHROMIUM } from './e2e/env';
 
 // Workers re-evaluate this file; the env vars keep one fresh data dir per run and server.
 process.env.E2E_SANDBOX_DATA_DIR ??= mkdtempSync(path.join(os.tmpdir(), 'masspay-e2e-sandbox-'));
@@ -26,19 +26,7 @@ export default defineConfig({
       name: 'chromium',
       use: {
         ...devices['Desktop Chrome'],
-        // Playwright's browser download is unavailable here: use Debian's Chromium.
-        launchOptions: {
-          executablePath: '/usr/bin/chromium',
-          args: [
-            '--no-sandbox',
-            '--disable-gpu',
-            '--disable-quic',
-            '--no-first-run',
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--disable-sync',
-          ],
-        },
+        launchOptions: CHROMIUM,
       },
     },
   ],

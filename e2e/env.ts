@@ -8,3 +8,9 @@ export const CONSOLE_URL = `http://127.0.0.1:${CONSOLE_PORT}`;
 export const SANDBOX_URL = `http://127.0.0.1:${SANDBOX_PORT}`;
 /** A fixed test key (the sandbox wants at least 16 characters); it guards nothing but this test sandbox. */
 export const SANDBOX_API_KEY = 'e2e-sandbox-key-7f3a9c2b5d';
+
+/** Debian's Chromium (Playwright's own download is unavailable here), with the flags this closed network needs. */
+export const CHROMIUM = {
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+};

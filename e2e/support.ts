@@ -4,14 +4,7 @@ import { SANDBOX_API_KEY, SANDBOX_URL } from './env';
 export { SANDBOX_URL } from './env';
 
 /** Fixed destinations of the seed (DESIGN §3). */
-export const DEST = {
-  evergreen: 'dest_1a6f3c0e-8d2b-4c59-9e71-2f4b8a0d6c11',
-  lakeside: 'dest_2b7a4d1f-9e3c-4d6a-8f82-3a5c9b1e7d22',
-  quickCash: 'dest_3c8b5e2a-af4d-4e7b-9a93-4b6dac2f8e33',
-  bancoEjemplo: 'dest_4d9c6f3b-b05e-4f8c-8ba4-5c7ebd3a9f44',
-  rhein: 'dest_5eadb04c-c16f-409d-9cb5-6d8fce4ba055',
-  exampleCard: 'dest_6fbec15d-d270-41ae-8dc6-7e9adf5cb166',
-} as const;
+export { SEED_DESTINATIONS as DEST } from '../src/sandbox/seed';
 
 /** How the console labels those destinations (payer · delivery type · country · currency). */
 export const DEST_LABEL = {

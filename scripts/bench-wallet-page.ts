@@ -23,19 +23,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium, type Page, type Request } from '@playwright/test';
+import { CHROMIUM } from '../e2e/env';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS_DIR = join(ROOT, 'bench-results');
 const API_KEY = 'bench-wallet-page-key-5e1d0c7a';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const USAGE = 'Usage: npm run bench:wallet-page -- [--runs <n>] [--latency <ms>]';
 
 const readOptions = () => {
@@ -294,7 +286,7 @@ const main = async (): Promise<number> => {
     if (!usd) throw new Error(`Ada has no active USD wallet: ${JSON.stringify(wallets)}`);
     const path = `/users/${found.user_token}/wallets/${usd.token}`;
 
-    browser.current = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
+    browser.current = await chromium.launch({ ...CHROMIUM, headless: true });
     const runs = [];
     for (let i = 0; i < options.runs; i++) {
       // A fresh context per run: no HTTP cache, no storage, no warm query cache.
