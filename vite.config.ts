@@ -12,7 +12,12 @@ export default defineConfig({
     manifest: true,
     // Schemas and icons are built by calls at module level; marking them pure lets the bundler drop
     // the ones a page does not use (the contract in src/api serves three layers).
-    rolldownOptions: { treeshake: { manualPureFunctions: ['z', 'createSvgIcon'] } },
+    rolldownOptions: {
+      treeshake: { manualPureFunctions: ['z', 'createSvgIcon'] },
+      // Everything the first page needs in one chunk: lazy pages and dialogs otherwise make the
+      // bundler split shared modules into many small chunks, each paying its own gzip overhead.
+      output: { codeSplitting: { groups: [{ name: 'initial', tags: ['$initial'] }] } },
+    },
   },
   // The server swaps the placeholder for a fresh nonce on every page (src/server/spa.ts).
   html: { cspNonce: CSP_NONCE_PLACEHOLDER },

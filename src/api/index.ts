@@ -3,6 +3,7 @@ export * from './query';
 export * from './route-match';
 export * from './routes';
 export * from './schemas/autopay';
+export * from './schemas/autopay-input';
 export * from './schemas/card';
 export * from './schemas/catalog';
 export * from './schemas/errors';

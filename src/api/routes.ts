@@ -1,10 +1,11 @@
 import { z } from 'zod/mini';
-import { autopayRuleInputSchema, autopayRuleListSchema, autopayRuleSchema, deleteAutopayRuleResultSchema } from './schemas/autopay';
+import { autopayRuleListSchema, autopayRuleSchema, deleteAutopayRuleResultSchema } from './schemas/autopay';
+import { autopayRuleInputSchema } from './schemas/autopay-input';
 import { cardSchema } from './schemas/card';
 import { companiesSchema, countryListSchema, serviceSchema } from './schemas/catalog';
 import { TXN_TYPE_FILTERS, txnHistoryListSchema } from './schemas/history';
 import { loadInputSchema, loadResultSchema } from './schemas/load';
-import { foundUserSchema, storedUserSchema } from './schemas/user';
+import { foundUserSchema, lookupEmailSchema, lookupFirstNameSchema, storedUserSchema } from './schemas/user';
 import { walletListSchema } from './schemas/wallet';
 import { optionalQuery, queryAmount, queryBool, queryDate, queryInt } from './query';
 import {
@@ -43,8 +44,8 @@ const historyTypeFilter = z.pipe(
 
 export const lookupQuerySchema = z
   .strictObject({
-    email: optionalQuery(z.email('Email is not a valid address').check(z.maxLength(254))),
-    first_name: optionalQuery(z.string().check(z.maxLength(100, 'First name is at most 100 characters'))),
+    email: optionalQuery(lookupEmailSchema),
+    first_name: optionalQuery(lookupFirstNameSchema),
     internal_user_id: optionalQuery(internalUserIdSchema),
   })
   // The SDKs mark all three required while MassPay's semantics make them alternatives: either form

@@ -1,6 +1,5 @@
 import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
 import { autopayRulesQueryOptions } from './features/autopay/api/get-autopay-rules';
-import { serviceQueryOptions } from './features/catalog/api/get-service';
 import { userQueryOptions } from './features/users/api/get-user';
 import { walletsQueryOptions } from './features/wallets/api/get-wallets';
 import { queryClient } from './lib/query-client';
@@ -34,8 +33,8 @@ export const ROUTES: AppRoute[] = [
       void queryClient.prefetchQuery(userQueryOptions(userToken!));
       void queryClient.prefetchQuery(walletsQueryOptions(userToken!));
       // The destination names follow as soon as the rules arrive, without waiting for a render.
-      void queryClient.fetchQuery(autopayRulesQueryOptions(userToken!, walletToken!)).then(
-        (rules) => rules.forEach((rule) => void queryClient.prefetchQuery(serviceQueryOptions(rule.destination_token))),
+      void Promise.all([queryClient.fetchQuery(autopayRulesQueryOptions(userToken!, walletToken!)), import('./features/catalog/api/get-service')]).then(
+        ([rules, { serviceQueryOptions }]) => rules.forEach((rule) => void queryClient.prefetchQuery(serviceQueryOptions(rule.destination_token))),
         () => undefined,
       );
     },

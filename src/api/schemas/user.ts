@@ -37,3 +37,7 @@ export const foundUserSchema = z.object({
   status: z.optional(z.enum([...USER_STATUSES, 'CLOSED'])),
 });
 export type FoundUser = z.infer<typeof foundUserSchema>;
+
+/** The lookup's (#8) email and first-name fields; the route's query schema and the SPA's form share them. */
+export const lookupEmailSchema = z.email('Email is not a valid address').check(z.maxLength(254));
+export const lookupFirstNameSchema = z.string().check(z.maxLength(100, 'First name is at most 100 characters'));

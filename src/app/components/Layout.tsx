@@ -4,7 +4,7 @@ import Link from '@mui/material/Link';
 import Toolbar from '@mui/material/Toolbar';
 import { Suspense } from 'react';
 import { Link as RouterLink, Outlet } from 'react-router';
-import CircularProgress from '@mui/material/CircularProgress';
+import Skeleton from '@mui/material/Skeleton';
 import { ThemeToggle } from '../theme/ThemeToggle';
 import { PRODUCT_NAME } from './PageTitle';
 
@@ -29,8 +29,9 @@ export const Layout = () => {
       <Box component="main" id="main" tabIndex={-1} sx={{ maxWidth: 1200, mx: 'auto', px: { xs: 2, sm: 3 }, py: 3, outline: 'none' }}>
         <Suspense
           fallback={
-            <Box sx={{ py: 6, display: 'flex', justifyContent: 'center' }}>
-              <CircularProgress aria-label="Loading page" />
+            <Box sx={{ py: 2 }} aria-busy="true" aria-label="Loading page">
+              <Skeleton width="40%" height={56} />
+              <Skeleton variant="rounded" height={160} />
             </Box>
           }
         >

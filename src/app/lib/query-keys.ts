@@ -4,9 +4,14 @@
  */
 export const queryKeys = {
   user: (userToken: string) => ['users', userToken] as const,
+  /** A lookup by email + first name or by internal user ID (`/` Find a user). */
+  userLookup: (query: Readonly<Record<string, string>>) => ['user-lookup', query] as const,
   wallets: (userToken: string) => ['users', userToken, 'wallets'] as const,
   rules: (userToken: string, walletToken: string) => ['users', userToken, 'wallets', walletToken, 'rules'] as const,
   card: (userToken: string, walletToken: string) => ['users', userToken, 'wallets', walletToken, 'card'] as const,
+  /** One page of a wallet's history (#10) under its filters: every page and filter is its own entry. */
+  transactions: (userToken: string, walletToken: string, view: { type?: string; from?: string; to?: string; page: number; size: number }) =>
+    ['users', userToken, 'wallets', walletToken, 'transactions', view] as const,
   service: (destinationToken: string) => ['catalog', 'service', destinationToken] as const,
   countries: () => ['catalog', 'countries'] as const,
   countryServices: (countryCode: string, walletToken: string) => ['catalog', 'country', countryCode, walletToken] as const,

@@ -1,47 +1,28 @@
-import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
-import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import { useState, type FormEvent } from 'react';
-import { useNavigate } from 'react-router';
-import { userTokenSchema } from '../../api';
 import { PageTitle } from '../components/PageTitle';
+import { FindByEmailForm } from '../features/users/components/FindByEmailForm';
+import { FindByInternalIdForm } from '../features/users/components/FindByInternalIdForm';
+import { FindByTokenForm } from '../features/users/components/FindByTokenForm';
+import { RecentUsers } from '../features/users/components/RecentUsers';
 
-/** `/`: find a user. (Lookup by email or internal ID comes with the everyday-console issue.) */
-export const HomePage = () => {
-  const navigate = useNavigate();
-  const [token, setToken] = useState('');
-  const [error, setError] = useState<string>();
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    const parsed = userTokenSchema.safeParse(token.trim());
-    if (!parsed.success) return setError(parsed.error.issues[0]?.message ?? 'Not a user token');
-    void navigate(`/users/${parsed.data}`);
-  };
-  return (
-    <>
-      <PageTitle />
-      <Typography variant="h4" component="h1" sx={{ mb: 2 }}>
-        Find a user
-      </Typography>
-      <Stack component="form" direction={{ xs: 'column', sm: 'row' }} spacing={2} sx={{ alignItems: 'flex-start' }} onSubmit={submit} noValidate>
-        <TextField
-          label="User token"
-          value={token}
-          onChange={(e) => {
-            setToken(e.target.value);
-            setError(undefined);
-          }}
-          error={Boolean(error)}
-          helperText={error ?? 'e.g. usr_ba4275f2-bae1-488d-9d6f-20af1cd83574'}
-          sx={{ minWidth: { sm: 460 } }}
-        />
-        <Button type="submit" variant="contained" sx={{ mt: { sm: 1 } }}>
-          Open
-        </Button>
+/** `/`: find a user by token, by email and first name, or by internal user ID; or reopen a recent one. */
+export const HomePage = () => (
+  <>
+    <PageTitle />
+    <Typography variant="h4" component="h1" sx={{ mb: 3 }}>
+      Find a user
+    </Typography>
+    {/* A Stack as the grid, not a Box: Box here would reshuffle the shared first-load chunks (npm run size). */}
+    <Stack sx={{ display: 'grid', gap: 3, gridTemplateColumns: { xs: 'minmax(0, 1fr)', md: 'minmax(0, 2fr) minmax(0, 1fr)' }, alignItems: 'start' }}>
+      <Stack spacing={3}>
+        <FindByTokenForm />
+        <FindByEmailForm />
+        <FindByInternalIdForm />
       </Stack>
-    </>
-  );
-};
+      <RecentUsers />
+    </Stack>
+  </>
+);
 
 export default HomePage;

@@ -1,13 +1,16 @@
 import Paper from '@mui/material/Paper';
 import Skeleton from '@mui/material/Skeleton';
+import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { useParams } from 'react-router';
 import { ErrorState } from '../components/LazyErrorState';
 import { NotFoundView } from '../components/NotFoundView';
 import { PageBreadcrumbs } from '../components/PageBreadcrumbs';
 import { PageTitle } from '../components/PageTitle';
+import { ExportCsvButton } from '../features/export/LazyExportCsvButton';
 import { useUser } from '../features/users/api/get-user';
 import { fullName, UserHeader } from '../features/users/components/UserHeader';
+import { useRememberUser } from '../features/users/use-remember-user';
 import { useWallets } from '../features/wallets/api/get-wallets';
 import { WalletsTable, WalletsTableSkeleton } from '../features/wallets/components/WalletsTable';
 import { isApiError } from '../lib/api-error';
@@ -19,6 +22,7 @@ const isNotFound = (error: unknown) => isApiError(error) && (error.status === 40
 export const UserPage = () => {
   const { userToken } = useParams() as { userToken: string };
   const user = useUser(userToken);
+  useRememberUser(user.data);
   const wallets = useWallets(userToken);
   const failure = usePageFailure([user, wallets]);
 
@@ -40,9 +44,12 @@ export const UserPage = () => {
       ) : (
         <Skeleton variant="text" width={320} height={56} aria-label="Loading user" />
       )}
-      <Typography variant="h5" component="h2" sx={{ mb: 1 }}>
-        Wallets
-      </Typography>
+      <Stack direction="row" spacing={2} sx={{ mb: 1, alignItems: 'flex-start', justifyContent: 'space-between' }}>
+        <Typography variant="h5" component="h2">
+          Wallets
+        </Typography>
+        {wallets.data && wallets.data.length > 0 && <ExportCsvButton userToken={userToken} user={user.data} wallets={wallets.data} />}
+      </Stack>
       {wallets.data ? (
         wallets.data.length > 0 ? (
           <WalletsTable userToken={userToken} wallets={wallets.data} />

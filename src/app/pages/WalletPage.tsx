@@ -1,3 +1,4 @@
+import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Paper from '@mui/material/Paper';
 import Skeleton from '@mui/material/Skeleton';
@@ -7,7 +8,7 @@ import { lazy, Suspense, useRef, useState } from 'react';
 import { useParams } from 'react-router';
 import type { AutopayRule } from '../../api';
 import { ErrorState } from '../components/LazyErrorState';
-import { AddIcon } from '../components/icons';
+import { AddIcon } from '../components/action-icons';
 import { NotFoundView } from '../components/NotFoundView';
 import { PageBreadcrumbs } from '../components/PageBreadcrumbs';
 import { PageTitle } from '../components/PageTitle';
@@ -26,6 +27,22 @@ import { usePageFailure } from '../lib/use-page-failure';
 // The dialogs load on first use: most visits only look.
 const AddRuleDialog = lazy(() => import('../features/autopay/components/AddRuleDialog'));
 const DeleteRuleDialog = lazy(() => import('../features/autopay/components/DeleteRuleDialog'));
+// The card, the simulation and the history load apart from the page, as one chunk: the wallet's
+// summary and rules show without waiting for their code (the table, the form fields, the schemas).
+const sections = () => import('../features/wallets/wallet-sections');
+const CardPanel = lazy(() => sections().then((m) => ({ default: m.CardPanel })));
+const SimulateLoad = lazy(() => sections().then((m) => ({ default: m.SimulateLoad })));
+const TransactionsSection = lazy(() => sections().then((m) => ({ default: m.TransactionsSection })));
+
+/** A titled part of the page; its body comes when its code has loaded. */
+const Section = ({ id, title, fallback, children }: { id: string; title: string; fallback: React.ReactNode; children: React.ReactNode }) => (
+  <Box component="section" aria-labelledby={id} sx={{ mt: 4 }}>
+    <Typography id={id} variant="h5" component="h2" sx={{ mb: 1.5 }}>
+      {title}
+    </Typography>
+    <Suspense fallback={fallback}>{children}</Suspense>
+  </Box>
+);
 
 const isNotFound = (error: unknown) => isApiError(error) && (error.status === 404 || error.status === 400);
 
@@ -61,6 +78,12 @@ export const WalletPage = () => {
         <WalletSummary wallet={wallet} />
       ) : (
         <Skeleton variant="rounded" height={96} sx={{ mb: 2 }} />
+      )}
+
+      {wallet?.type === 'MASSPAY_CARD' && (
+        <Section id="card-heading" title="Card" fallback={<Skeleton variant="rounded" height={72} aria-label="Loading card" />}>
+          <CardPanel userToken={userToken} wallet={wallet} />
+        </Section>
       )}
 
       <Stack direction="row" sx={{ alignItems: 'center', justifyContent: 'space-between', mt: 3 }}>
@@ -100,6 +123,17 @@ export const WalletPage = () => {
           <Skeleton height={36} />
           <Skeleton height={36} />
         </Paper>
+      )}
+
+      {wallet && (
+        <>
+          <Section id="simulate-heading" title="Simulate a load" fallback={<Skeleton variant="rounded" height={40} sx={{ maxWidth: 260 }} />}>
+            <SimulateLoad userToken={userToken} wallet={wallet} />
+          </Section>
+          <Section id="transactions-heading" title="Transactions" fallback={<Skeleton variant="rounded" height={160} aria-label="Loading transactions" />}>
+            <TransactionsSection userToken={userToken} walletToken={walletToken} />
+          </Section>
+        </>
       )}
 
       <Suspense fallback={null}>

@@ -9,7 +9,7 @@ import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import { LazyTooltip as Tooltip } from '../../../components/LazyTooltip';
 import type { AutopayRule } from '../../../../api';
-import { DeleteIcon } from '../../../components/icons';
+import { DeleteIcon } from '../../../components/action-icons';
 import { TokenText } from '../../../components/TokenText';
 import { visuallyHidden } from '../../../components/visually-hidden';
 import { formatPercent } from '../../../lib/format';
@@ -55,7 +55,7 @@ export const RulesTable = ({ rules, onDelete }: { rules: AutopayRule[]; onDelete
           <TableCell align="right">Percentage</TableCell>
           <TableCell>Rule token</TableCell>
           {onDelete && (
-            <TableCell align="right">
+            <TableCell align="right" sx={{ position: 'relative' /* keeps the hidden label inside the scroll box on narrow screens */ }}>
               <Box component="span" sx={visuallyHidden}>
                 Actions
               </Box>

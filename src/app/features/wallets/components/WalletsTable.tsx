@@ -7,26 +7,31 @@ import TableCell from '@mui/material/TableCell';
 import TableContainer from '@mui/material/TableContainer';
 import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
-import { useQueries, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { Link as RouterLink } from 'react-router';
 import type { Wallet } from '../../../../api';
 import { StatusText } from '../../../components/StatusText';
 import { formatMoney, formatPercent } from '../../../lib/format';
 import { allocationOf } from '../../autopay/allocation';
-import { autopayRulesQueryOptions } from '../../autopay/api/get-autopay-rules';
-import { serviceQueryOptions } from '../../catalog/api/get-service';
+import { autopayRulesQueryOptions, useAutopayRules } from '../../autopay/api/get-autopay-rules';
 import { walletLabel, walletTypeLabel } from '../wallet-label';
+
+/** A wallet's allocation, from its rules (fetched per row; the same cache serves the wallet page). */
+const WalletAllocation = ({ userToken, walletToken }: { userToken: string; walletToken: string }) => {
+  const rules = useAutopayRules(userToken, walletToken);
+  if (rules.data) return <>{formatPercent(allocationOf(rules.data).allocated)}</>;
+  return rules.isError ? <>—</> : <Skeleton width={40} sx={{ ml: 'auto' }} />;
+};
 
 const COLUMNS = ['Wallet', 'Type', 'Card', 'Balance', 'Status', 'Fees paid by', 'Allocation'];
 
 /** Every wallet of a user; each row opens the wallet, and pointing at it loads what that page shows. */
 export const WalletsTable = ({ userToken, wallets }: { userToken: string; wallets: Wallet[] }) => {
   const queryClient = useQueryClient();
-  const rules = useQueries({ queries: wallets.map((w) => autopayRulesQueryOptions(userToken, w.token)) });
 
   const prefetch = (wallet: Wallet) => {
-    void queryClient.fetchQuery(autopayRulesQueryOptions(userToken, wallet.token)).then(
-      (list) => list.forEach((rule) => void queryClient.prefetchQuery(serviceQueryOptions(rule.destination_token))),
+    void Promise.all([queryClient.fetchQuery(autopayRulesQueryOptions(userToken, wallet.token)), import('../../catalog/api/get-service')]).then(
+      ([list, { serviceQueryOptions }]) => list.forEach((rule) => void queryClient.prefetchQuery(serviceQueryOptions(rule.destination_token))),
       () => undefined,
     );
   };
@@ -44,8 +49,7 @@ export const WalletsTable = ({ userToken, wallets }: { userToken: string; wallet
           </TableRow>
         </TableHead>
         <TableBody>
-          {wallets.map((wallet, i) => {
-            const walletRules = rules[i];
+          {wallets.map((wallet) => {
             return (
               <TableRow key={wallet.token} hover onMouseEnter={() => prefetch(wallet)} onFocus={() => prefetch(wallet)}>
                 <TableCell>
@@ -61,7 +65,7 @@ export const WalletsTable = ({ userToken, wallets }: { userToken: string; wallet
                 </TableCell>
                 <TableCell>{wallet.client_paying_fees === undefined ? '—' : wallet.client_paying_fees ? 'Payor' : 'Payee'}</TableCell>
                 <TableCell align="right">
-                  {walletRules?.data ? formatPercent(allocationOf(walletRules.data).allocated) : walletRules?.isError ? '—' : <Skeleton width={40} sx={{ ml: 'auto' }} />}
+                  <WalletAllocation userToken={userToken} walletToken={wallet.token} />
                 </TableCell>
               </TableRow>
             );

@@ -1,0 +1,27 @@
+import { expect, test } from '@playwright/test';
+import { adaTokens, walletPath } from './support';
+
+// A support agent on a phone: 390 × 844, nothing cut off, tables scroll inside their own box.
+test.use({ viewport: { width: 390, height: 844 } });
+
+for (const scheme of ['light', 'dark'] as const) {
+  test(`every page fits a 390 px wide phone (${scheme})`, async ({ page, request }, testInfo) => {
+    await page.emulateMedia({ colorScheme: scheme });
+    const ada = await adaTokens(request);
+    const pages = [
+      { name: 'find a user', url: '/', ready: page.getByRole('heading', { level: 1, name: 'Find a user' }) },
+      { name: 'user', url: `/users/${ada.user}`, ready: page.getByRole('table', { name: 'Wallets' }) },
+      { name: 'wallet', url: walletPath(ada.user, ada.usd), ready: page.getByRole('table', { name: 'Autopay rules' }) },
+      { name: 'card wallet', url: walletPath(ada.user, ada.card), ready: page.getByRole('heading', { name: 'Card' }) },
+      { name: 'not found', url: '/nowhere', ready: page.getByRole('heading', { level: 1, name: 'Page not found' }) },
+    ];
+    for (const { name, url, ready } of pages) {
+      await page.goto(url);
+      await expect(ready).toBeVisible();
+      await expect(page.getByRole('button', { name: /Use (dark|light) theme/ })).toBeInViewport();
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      expect(width, `${name}: the page must not scroll sideways`).toBeLessThanOrEqual(390);
+      await testInfo.attach(`${name}-${scheme}.png`, { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' });
+    }
+  });
+}

@@ -1,0 +1,194 @@
+import Button from '@mui/material/Button';
+import LinearProgress from '@mui/material/LinearProgress';
+import Paper from '@mui/material/Paper';
+import Skeleton from '@mui/material/Skeleton';
+import Stack from '@mui/material/Stack';
+import Table from '@mui/material/Table';
+import TableBody from '@mui/material/TableBody';
+import TableCell from '@mui/material/TableCell';
+import TableContainer from '@mui/material/TableContainer';
+import TableHead from '@mui/material/TableHead';
+import TableRow from '@mui/material/TableRow';
+import TextField from '@mui/material/TextField';
+import Typography from '@mui/material/Typography';
+import { useQuery } from '@tanstack/react-query';
+import type { TxnHistory } from '../../../../api';
+import { ErrorState } from '../../../components/LazyErrorState';
+import { StatusText } from '../../../components/StatusText';
+import { formatMoney } from '../../../lib/format';
+import { transactionsQueryOptions, useTransactions } from '../api/get-transactions';
+import { formatLocalDateTime, transactionStatusLabel, transactionStatusTone, transactionTypeLabel } from '../transaction-labels';
+import { useSearchParamsState } from '../use-search-params-state';
+import { MAX_PAGE, PAGE_SIZES, readView, TX_PARAMS, TYPE_OPTIONS, writeView } from '../view-params';
+
+export interface TransactionsSectionProps {
+  userToken: string;
+  walletToken: string;
+}
+
+const COLUMNS = 7;
+
+const TransactionRow = ({ txn }: { txn: TxnHistory }) => (
+  <TableRow hover>
+    <TableCell>{transactionTypeLabel(txn.type)}</TableCell>
+    <TableCell sx={{ whiteSpace: 'nowrap' }}>
+      <time dateTime={txn.time_of_txn}>{formatLocalDateTime(txn.time_of_txn)}</time>
+    </TableCell>
+    <TableCell align="right">{formatMoney(txn.source_amount, txn.source_currency_code)}</TableCell>
+    <TableCell align="right">{formatMoney(txn.destination_amount, txn.destination_currency_code)}</TableCell>
+    <TableCell align="right">{formatMoney(txn.fee, txn.source_currency_code)}</TableCell>
+    <TableCell>
+      <StatusText label={transactionStatusLabel(txn.status)} tone={transactionStatusTone(txn.status)} />
+    </TableCell>
+    <TableCell>{txn.payer_name ?? '—'}</TableCell>
+  </TableRow>
+);
+
+/**
+ * A wallet's transactions (#10 with `wallet_token`), newest first: filtered by type and date range,
+ * paged. MassPay gives no total, so the next page is fetched ahead: Next is enabled only while
+ * there is something to go to, and going there is instant. The whole view lives in the URL.
+ */
+const TransactionsSection = ({ userToken, walletToken }: TransactionsSectionProps) => {
+  const [params, setParams] = useSearchParamsState();
+  const { view, rangeError } = readView(params);
+  const transactions = useTransactions(userToken, walletToken, view, { enabled: !rangeError });
+  const rows = transactions.data;
+  const settled = rows !== undefined && !transactions.isPlaceholderData;
+  const full = settled && rows.length === view.size && view.page < MAX_PAGE;
+  const nextPage = useQuery({ ...transactionsQueryOptions(userToken, walletToken, { ...view, page: view.page + 1 }), enabled: full && !rangeError });
+  const hasNext = full && nextPage.data?.length !== 0;
+  const filtered = Boolean(view.type || view.from || view.to);
+
+  const update = (change: Parameters<typeof writeView>[1], { replace = true } = {}) =>
+    setParams((current) => writeView(current, change), { replace });
+
+  const first = (view.page - 1) * view.size + 1;
+  const position = settled && rows.length > 0 ? `Page ${view.page} · rows ${first}–${first + rows.length - 1}` : `Page ${view.page}`;
+
+  let body: React.ReactNode;
+  if (rangeError) {
+    body = <Typography color="text.secondary">Fix the date range to see transactions.</Typography>;
+  } else if (transactions.isError) {
+    body = <ErrorState error={transactions.error} title="Could not load the transactions" onRetry={() => void transactions.refetch()} />;
+  } else if (settled && rows.length === 0) {
+    body = (
+      <Paper variant="outlined" sx={{ p: 3 }}>
+        <Typography>No transactions</Typography>
+        <Typography color="text.secondary">
+          {view.page > 1 ? `There are none on page ${view.page}.` : filtered ? 'None match these filters.' : 'This wallet has no transactions yet.'}
+        </Typography>
+      </Paper>
+    );
+  } else {
+    const busy = !settled;
+    body = (
+      <TableContainer component={Paper} variant="outlined" sx={{ position: 'relative' }}>
+        {transactions.isPlaceholderData && <LinearProgress aria-label="Loading transactions" sx={{ position: 'absolute', top: 0, left: 0, right: 0 }} />}
+        <Table aria-label="Transactions" aria-busy={busy} size="small" sx={{ opacity: transactions.isPlaceholderData ? 0.6 : 1 }}>
+          <TableHead>
+            <TableRow>
+              <TableCell>Type</TableCell>
+              <TableCell>Time</TableCell>
+              <TableCell align="right">Amount</TableCell>
+              <TableCell align="right">Received</TableCell>
+              <TableCell align="right">Fee</TableCell>
+              <TableCell>Status</TableCell>
+              <TableCell>Payer</TableCell>
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {rows
+              ? rows.map((txn) => <TransactionRow key={txn.token} txn={txn} />)
+              : Array.from({ length: 3 }, (_, i) => (
+                  <TableRow key={i}>
+                    <TableCell colSpan={COLUMNS}>
+                      <Skeleton height={28} aria-label={i === 0 ? 'Loading transactions' : undefined} />
+                    </TableCell>
+                  </TableRow>
+                ))}
+          </TableBody>
+        </Table>
+      </TableContainer>
+    );
+  }
+
+  return (
+    <>
+      <Stack direction="row" spacing={2} useFlexGap sx={{ flexWrap: 'wrap', alignItems: 'flex-start', mb: 2 }}>
+        <TextField
+          select
+          label="Type"
+          size="small"
+          value={view.type ?? ''}
+          onChange={(event) => update({ type: event.target.value })}
+          slotProps={{ select: { native: true }, inputLabel: { shrink: true } }}
+          sx={{ minWidth: 150 }}
+        >
+          {TYPE_OPTIONS.map((option) => (
+            <option key={option.value} value={option.value}>
+              {option.label}
+            </option>
+          ))}
+        </TextField>
+        <TextField
+          type="date"
+          label="From"
+          size="small"
+          value={view.from ?? ''}
+          onChange={(event) => update({ from: event.target.value })}
+          slotProps={{ inputLabel: { shrink: true } }}
+        />
+        <TextField
+          type="date"
+          label="To"
+          size="small"
+          value={view.to ?? ''}
+          onChange={(event) => update({ to: event.target.value })}
+          error={Boolean(rangeError)}
+          helperText={rangeError}
+          slotProps={{ inputLabel: { shrink: true } }}
+        />
+        {(filtered || params.has(TX_PARAMS.from) || params.has(TX_PARAMS.to)) && (
+          <Button onClick={() => update({ type: undefined, from: undefined, to: undefined })} sx={{ alignSelf: 'center' }}>
+            Clear filters
+          </Button>
+        )}
+      </Stack>
+      <Typography variant="body2" color="text.secondary" sx={{ mb: 1 }}>
+        Newest first. Dates are filtered by their UTC day, as MassPay does; times show in your time zone.
+      </Typography>
+
+      {body}
+
+      <Stack direction="row" spacing={2} useFlexGap sx={{ flexWrap: 'wrap', alignItems: 'center', justifyContent: 'flex-end', mt: 1.5 }}>
+        <TextField
+          select
+          label="Rows per page"
+          size="small"
+          value={String(view.size)}
+          onChange={(event) => update({ size: event.target.value })}
+          slotProps={{ select: { native: true }, inputLabel: { shrink: true } }}
+          sx={{ minWidth: 120 }}
+        >
+          {PAGE_SIZES.map((size) => (
+            <option key={size} value={size}>
+              {size}
+            </option>
+          ))}
+        </TextField>
+        <Typography variant="body2" aria-live="polite" sx={{ minWidth: 150, textAlign: 'center' }}>
+          {position}
+        </Typography>
+        <Button variant="outlined" disabled={view.page <= 1} onClick={() => update({ page: view.page - 1 }, { replace: false })}>
+          Previous
+        </Button>
+        <Button variant="outlined" disabled={!hasNext} onClick={() => update({ page: view.page + 1 }, { replace: false })}>
+          Next
+        </Button>
+      </Stack>
+    </>
+  );
+};
+
+export default TransactionsSection;

@@ -1,0 +1,59 @@
+import Paper from '@mui/material/Paper';
+import Skeleton from '@mui/material/Skeleton';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+import type { RedactedCard, Wallet } from '../../../../api';
+import { ErrorState } from '../../../components/LazyErrorState';
+import { StatusText } from '../../../components/StatusText';
+import { formatMoney } from '../../../lib/format';
+import { useCard } from '../api/get-card';
+
+export interface CardPanelProps {
+  userToken: string;
+  wallet: Pick<Wallet, 'token' | 'currency_code'>;
+}
+
+const STATUS: Record<RedactedCard['status'], { label: string; tone: 'success' | 'neutral' }> = {
+  ACTIVE: { label: 'Active', tone: 'success' },
+  INACTIVE: { label: 'Inactive', tone: 'neutral' },
+  CLOSED: { label: 'Closed', tone: 'neutral' },
+};
+
+const Fact = ({ label, children }: { label: string; children: React.ReactNode }) => (
+  <Stack spacing={0.25}>
+    <Typography variant="caption" color="text.secondary">
+      {label}
+    </Typography>
+    <Typography component="div">{children}</Typography>
+  </Stack>
+);
+
+/**
+ * A card wallet's card (#5) as the proxy lets it through: brand, last four, status and balance.
+ * Nothing else of the card ever reaches the browser.
+ */
+const CardPanel = ({ userToken, wallet }: CardPanelProps) => {
+  const card = useCard(userToken, wallet.token);
+
+  if (card.isError) return <ErrorState error={card.error} title="Could not load the card" onRetry={() => void card.refetch()} />;
+  if (!card.data) return <Skeleton variant="rounded" height={72} aria-label="Loading card" />;
+
+  const { type, status, balance, last_4: last4 } = card.data;
+  return (
+    <Paper variant="outlined" sx={{ p: 2 }}>
+      <Stack direction="row" spacing={4} useFlexGap sx={{ flexWrap: 'wrap' }}>
+        <Fact label="Brand">{type}</Fact>
+        <Fact label="Last four">{last4 ? `•••• ${last4}` : 'Not available'}</Fact>
+        <Fact label="Card status">
+          <StatusText label={STATUS[status].label} tone={STATUS[status].tone} />
+        </Fact>
+        <Fact label="Card balance">{formatMoney(balance, wallet.currency_code)}</Fact>
+      </Stack>
+      <Typography variant="body2" color="text.secondary" sx={{ mt: 1.5 }}>
+        Only the brand, the last four digits, the status and the balance reach this console.
+      </Typography>
+    </Paper>
+  );
+};
+
+export default CardPanel;
