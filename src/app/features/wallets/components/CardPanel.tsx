@@ -7,6 +7,7 @@ import { ErrorState } from '../../../components/LazyErrorState';
 import { StatusText } from '../../../components/StatusText';
 import { formatMoney } from '../../../lib/format';
 import { useCard } from '../api/get-card';
+import { Fact } from '../../../components/Fact';
 
 export interface CardPanelProps {
   userToken: string;
@@ -19,14 +20,6 @@ const STATUS: Record<RedactedCard['status'], { label: string; tone: 'success' | 
   CLOSED: { label: 'Closed', tone: 'neutral' },
 };
 
-const Fact = ({ label, children }: { label: string; children: React.ReactNode }) => (
-  <Stack spacing={0.25}>
-    <Typography variant="caption" color="text.secondary">
-      {label}
-    </Typography>
-    <Typography component="div">{children}</Typography>
-  </Stack>
-);
 
 /**
  * A card wallet's card (#5) as the proxy lets it through: brand, last four, status and balance.

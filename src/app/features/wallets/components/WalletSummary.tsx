@@ -6,15 +6,8 @@ import { StatusText } from '../../../components/StatusText';
 import { TokenText } from '../../../components/TokenText';
 import { formatMoney } from '../../../lib/format';
 import { walletTypeLabel } from '../wallet-label';
+import { Fact } from '../../../components/Fact';
 
-const Fact = ({ label, children }: { label: string; children: React.ReactNode }) => (
-  <Stack spacing={0.25}>
-    <Typography variant="caption" color="text.secondary">
-      {label}
-    </Typography>
-    <Typography component="div">{children}</Typography>
-  </Stack>
-);
 
 /** Balance, type, card facts, status and who pays the fees. */
 export const WalletSummary = ({ wallet }: { wallet: Wallet }) => (
