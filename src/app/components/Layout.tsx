@@ -2,11 +2,14 @@ import AppBar from '@mui/material/AppBar';
 import Box from '@mui/material/Box';
 import Link from '@mui/material/Link';
 import Toolbar from '@mui/material/Toolbar';
-import { Suspense } from 'react';
+import { lazy, Suspense } from 'react';
 import { Link as RouterLink, Outlet } from 'react-router';
 import Skeleton from '@mui/material/Skeleton';
-import { ThemeToggle } from '../theme/ThemeToggle';
+
 import { PRODUCT_NAME } from './PageTitle';
+
+// The toggle is a secondary control: it loads just after the page's content (see TokenText).
+const ThemeToggle = lazy(() => import('../theme/ThemeToggle'));
 
 /** The app bar, a skip link for keyboard users, a progress line while a page's code loads, and the page. */
 export const Layout = () => {
@@ -23,7 +26,9 @@ export const Layout = () => {
           <Link component={RouterLink} to="/" color="inherit" underline="none" sx={{ flexGrow: 1, fontWeight: 600, fontSize: '1.15rem' }}>
             {PRODUCT_NAME}
           </Link>
-          <ThemeToggle />
+          <Suspense fallback={<Box sx={{ width: 40, height: 40 }} />}>
+            <ThemeToggle />
+          </Suspense>
         </Toolbar>
       </AppBar>
       <Box component="main" id="main" tabIndex={-1} sx={{ maxWidth: 1200, mx: 'auto', px: { xs: 2, sm: 3 }, py: 3, outline: 'none' }}>

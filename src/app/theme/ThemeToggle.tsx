@@ -4,7 +4,7 @@ import { DarkModeIcon, LightModeIcon } from '../components/icons';
 import { LazyTooltip as Tooltip } from '../components/LazyTooltip';
 
 /** Flips between light and dark; MUI keeps the choice in localStorage. */
-export const ThemeToggle = () => {
+const ThemeToggle = () => {
   const { mode, systemMode, setMode } = useColorScheme();
   const current = (mode === 'system' ? systemMode : mode) ?? 'light';
   const next = current === 'dark' ? 'light' : 'dark';
@@ -17,3 +17,5 @@ export const ThemeToggle = () => {
     </Tooltip>
   );
 };
+
+export default ThemeToggle;
