@@ -2,6 +2,7 @@
  * What the benchmark scripts share: argument checks, an autocannon run that keeps every answer's own
  * timing, nearest-rank percentiles over those timings, and writing results to `bench-results/`.
  */
+import { parseArgs } from 'node:util';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,13 +10,37 @@ import autocannon from 'autocannon';
 
 export const RESULTS_DIR = fileURLToPath(new URL('../bench-results/', import.meta.url));
 
-/** A whole number from 1 to `max`, or an error naming the option and showing `usage`. */
-export const positiveInt = (name: string, raw: string, max: number, usage: string): number => {
+/** A whole number from `min` to `max`, or an error naming the option and showing `usage`. */
+export const wholeNumber = (name: string, raw: string, min: number, max: number, usage: string): number => {
   const value = Number(raw);
-  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < 1 || value > max) {
-    throw new Error(`--${name} must be a whole number from 1 to ${max} (got "${raw}")\n${usage}`);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw new Error(`--${name} must be a whole number from ${min} to ${max} (got "${raw}")\n${usage}`);
   }
   return value;
+};
+
+export const positiveInt = (name: string, raw: string, max: number, usage: string): number => wholeNumber(name, raw, 1, max, usage);
+
+/** The options every load bench takes: `--duration` (s), `--connections`, `--help`, plus its own boolean flags. */
+export const readLoadOptions = <Flag extends string>(usage: string, flags: readonly Flag[] = []) => {
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: {
+      duration: { type: 'string', default: '10' },
+      connections: { type: 'string', default: '10' },
+      help: { type: 'boolean', short: 'h', default: false },
+      ...Object.fromEntries(flags.map((flag) => [flag, { type: 'boolean', default: false }])),
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  const read = values as Record<string, string | boolean>;
+  return {
+    flags: Object.fromEntries(flags.map((flag) => [flag, read[flag] === true])) as Record<Flag, boolean>,
+    help: read.help === true,
+    duration: positiveInt('duration', String(read.duration), 3600, usage),
+    connections: positiveInt('connections', String(read.connections), 10_000, usage),
+  };
 };
 
 export const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;

@@ -28,10 +28,9 @@ import net from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { walletListSchema } from '../src/api';
 import { SEED_PEOPLE } from '../src/sandbox/seed';
-import { fileStamp, percentiles, positiveInt, RESULTS_DIR, round, run, writeResults, type RunOutcome } from './bench-lib';
+import { fileStamp, percentiles, readLoadOptions, RESULTS_DIR, round, run, writeResults, type RunOutcome } from './bench-lib';
 import type { ChildMessage, ParentMessage } from './bench-proxy-server';
 
 const USAGE = 'Usage: npm run bench:proxy -- [--duration <seconds>] [--connections <count>] [--cpu-prof]';
@@ -51,23 +50,8 @@ const BUDGETS = {
 type TargetName = 'direct' | 'console' | 'nginx' | 'express';
 
 const readOptions = () => {
-  const { values } = parseArgs({
-    args: process.argv.slice(2),
-    options: {
-      duration: { type: 'string', default: '10' },
-      connections: { type: 'string', default: '10' },
-      'cpu-prof': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
-    allowPositionals: false,
-  });
-  return {
-    help: values.help,
-    duration: positiveInt('duration', values.duration, 3600, USAGE),
-    connections: positiveInt('connections', values.connections, 10_000, USAGE),
-    cpuProf: values['cpu-prof'],
-  };
+  const { flags, ...options } = readLoadOptions(USAGE, ['cpu-prof']);
+  return { ...options, cpuProf: flags['cpu-prof'] };
 };
 
 // ---------------------------------------------------------------------------------------------

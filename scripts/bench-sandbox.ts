@@ -9,33 +9,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { walletListSchema } from '../src/api';
 import { createSandbox } from '../src/sandbox/app';
 import { SEED_PEOPLE } from '../src/sandbox/seed';
-import { fileStamp, percentiles, positiveInt as checkedInt, round, run, writeResults } from './bench-lib';
+import { fileStamp, percentiles, readLoadOptions, round, run, writeResults } from './bench-lib';
 
 const USAGE = 'Usage: npm run bench -- [--duration <seconds>] [--connections <count>]';
 
-const positiveInt = (name: string, raw: string, max: number) => checkedInt(name, raw, max, USAGE);
-
-const readOptions = () => {
-  const { values } = parseArgs({
-    args: process.argv.slice(2),
-    options: {
-      duration: { type: 'string', default: '10' },
-      connections: { type: 'string', default: '10' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
-    allowPositionals: false,
-  });
-  return {
-    help: values.help,
-    duration: positiveInt('duration', values.duration, 3600),
-    connections: positiveInt('connections', values.connections, 10_000),
-  };
-};
+const readOptions = () => readLoadOptions(USAGE);
 
 const main = async (): Promise<number> => {
   const options = readOptions();

@@ -16,7 +16,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,9 +24,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium, type Page, type Request } from '@playwright/test';
 import { CHROMIUM } from '../e2e/env';
+import { fileStamp, wholeNumber, writeResults } from './bench-lib';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const RESULTS_DIR = join(ROOT, 'bench-results');
 const API_KEY = 'bench-wallet-page-key-5e1d0c7a';
 const USAGE = 'Usage: npm run bench:wallet-page -- [--runs <n>] [--latency <ms>]';
 
@@ -41,12 +41,11 @@ const readOptions = () => {
     strict: true,
     allowPositionals: false,
   });
-  const int = (name: string, raw: string, min: number, max: number) => {
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} must be an integer from ${min} to ${max}\n${USAGE}`);
-    return n;
+  return {
+    help: values.help,
+    runs: wholeNumber('runs', values.runs, 1, 50, USAGE),
+    latencyMs: wholeNumber('latency', values.latency, 0, 10_000, USAGE),
   };
-  return { help: values.help, runs: int('runs', values.runs, 1, 50), latencyMs: int('latency', values.latency, 0, 10_000) };
 };
 
 const freePort = async (): Promise<number> => {
@@ -327,9 +326,7 @@ const main = async (): Promise<number> => {
       per_run: runs,
     };
     console.log(`\nMedian: ready ${figures.median_ready_dom_ms} ms (painted ${figures.median_ready_painted_ms} ms); ${figures.api_calls} API calls + ${figures.destination_lookups} destination lookups; ${figures.depth_until_ready} round trips deep until ready.`);
-    await mkdir(RESULTS_DIR, { recursive: true });
-    const file = join(RESULTS_DIR, `wallet-page-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    await writeFile(file, `${JSON.stringify(figures, null, 2)}\n`);
+    const file = await writeResults(`wallet-page-${fileStamp(new Date())}.json`, figures);
     console.log(`Written: ${file}`);
     return 0;
   } finally {

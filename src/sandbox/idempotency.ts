@@ -4,7 +4,8 @@ import { SandboxError, badRequest } from './errors';
 import type { IdempotencyRecord } from './state';
 import type { Store } from './store';
 
-const TTL_MS = 24 * 3_600_000;
+/** MassPay keeps an Idempotency-Key for 24 hours. */
+export const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
 
 const canonical = (value: unknown): unknown => {
   if (Array.isArray(value)) return value.map(canonical);
@@ -34,7 +35,7 @@ export const readIdempotencyKey = (header: string | string[] | undefined): strin
  */
 export const findReplay = (store: Store, key: string, fingerprint: string, now: Date): IdempotencyRecord | undefined => {
   const prior = store.state.idempotency[key];
-  if (!prior || now.getTime() - Date.parse(prior.created_at) > TTL_MS) return undefined;
+  if (!prior || now.getTime() - Date.parse(prior.created_at) > IDEMPOTENCY_TTL_MS) return undefined;
   if (prior.fingerprint !== fingerprint) {
     throw new SandboxError(400, 'This Idempotency-Key was already used for a different request', [
       { field: 'Idempotency-Key', message: 'already used for a different request' },

@@ -1,9 +1,9 @@
 import type { Wallet } from '../api';
+import { IDEMPOTENCY_TTL_MS } from './idempotency';
 import { createPersister, readState } from './persistence';
 import { createSeed } from './seed';
 import type { SandboxState } from './state';
 
-const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
 
 /**
  * The sandbox's state in memory, indexed, and persisted to `dataDir` on every change. Changes are
