@@ -89,6 +89,7 @@ export const createSandbox = async (options: SandboxOptions): Promise<Sandbox> =
   const faults = new FaultInjector(options.faults);
   const stats = new RequestStats();
   const pendingFaults = new WeakMap<FastifyRequest, Fault>();
+  const routeIds = new Map(ROUTE_IDS.map((id) => [`${ROUTES[id].method} ${toRouterPath(ROUTES[id].path)}`, id]));
 
   const app = Fastify({
     logger: options.logger ?? false,
@@ -111,8 +112,8 @@ export const createSandbox = async (options: SandboxOptions): Promise<Sandbox> =
   app.addHook('onRequest', async (request, reply) => {
     const path = pathOf(request.url);
     if (path.startsWith('/payout')) {
-      const match = matchRoute(request.method, path);
-      stats.count(match.kind === 'route' ? match.id : 'unmatched');
+      // Fastify has already routed the request: its route template names it, no second match needed.
+      stats.count(routeIds.get(`${request.method} ${request.routeOptions.url ?? ''}`) ?? 'unmatched');
       const { latencyMs } = faults.settings;
       const fault = faults.next(request.method);
       if (latencyMs > 0) await sleep(latencyMs);

@@ -27,6 +27,10 @@ export class ApiError extends Error {
 
 export const isApiError = (error: unknown): error is ApiError => error instanceof ApiError;
 
+/** Nothing is there: a 404, or a 400 refusing a token in the path (a malformed token names nothing). */
+export const isNotFound = (error: unknown): boolean =>
+  isApiError(error) && (error.status === 404 || (error.status === 400 && ('user_token' in error.fieldErrors || 'wallet_token' in error.fieldErrors)));
+
 /** What a person should read about `error`, with what to do next. */
 export const describeError = (error: unknown): string => {
   if (!isApiError(error)) return 'Something went wrong in the console. Reload the page; if it happens again, tell the console team.';

@@ -13,10 +13,9 @@ import { fullName, UserHeader } from '../features/users/components/UserHeader';
 import { useRememberUser } from '../features/users/use-remember-user';
 import { useWallets } from '../features/wallets/api/get-wallets';
 import { WalletsTable, WalletsTableSkeleton } from '../features/wallets/components/WalletsTable';
-import { isApiError } from '../lib/api-error';
+import { isNotFound } from '../lib/api-error';
 import { usePageFailure } from '../lib/use-page-failure';
 
-const isNotFound = (error: unknown) => isApiError(error) && (error.status === 404 || (error.status === 400 && 'user_token' in error.fieldErrors));
 
 /** `/users/:userToken`: the payee and all of their wallets. */
 export const UserPage = () => {

@@ -21,7 +21,7 @@ import { fullName } from '../features/users/components/UserHeader';
 import { useWallets } from '../features/wallets/api/get-wallets';
 import { WalletSummary } from '../features/wallets/components/WalletSummary';
 import { walletLabel } from '../features/wallets/wallet-label';
-import { isApiError } from '../lib/api-error';
+import { isApiError, isNotFound } from '../lib/api-error';
 import { usePageFailure } from '../lib/use-page-failure';
 
 // The dialogs load on first use: most visits only look.
@@ -44,7 +44,6 @@ const Section = ({ id, title, fallback, children }: { id: string; title: string;
   </Box>
 );
 
-const isNotFound = (error: unknown) => isApiError(error) && (error.status === 404 || error.status === 400);
 
 /** `/users/:userToken/wallets/:walletToken`: one wallet, its allocation and its autopay rules. */
 export const WalletPage = () => {
