@@ -14,3 +14,5 @@ export * from './schemas/user';
 export * from './schemas/wallet';
 export * from './tokens';
 export * from './csp';
+export * from './schemas/staff';
+export * from './schemas/audit';

@@ -30,4 +30,11 @@ export const PROBLEM_TYPES = {
   upstreamTimeout: 'urn:masspay-console:problem:upstream-timeout',
   upstreamInvalid: 'urn:masspay-console:problem:upstream-invalid',
   internal: 'urn:masspay-console:problem:internal',
+  /** No session, or it expired: sign in (again). */
+  unauthenticated: 'urn:masspay-console:problem:unauthenticated',
+  /** Signed in, but the role may not do this. */
+  forbidden: 'urn:masspay-console:problem:forbidden',
+  /** A state-changing request without the CSRF header or from another site. */
+  crossSite: 'urn:masspay-console:problem:cross-site',
+  tooManyAttempts: 'urn:masspay-console:problem:too-many-attempts',
 } as const;

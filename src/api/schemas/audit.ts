@@ -1,0 +1,82 @@
+import { z } from 'zod/mini';
+import { staffRoleSchema } from './staff';
+import { userTokenSchema } from '../tokens';
+
+export const AUDIT_ACTIONS = ['add_rule', 'delete_rule'] as const;
+export const auditActionSchema = z.enum(AUDIT_ACTIONS);
+export type AuditAction = z.infer<typeof auditActionSchema>;
+
+/**
+ * One attempt is two entries, both appended, never changed: `requested` when the console asks MassPay,
+ * then how it ended — `succeeded` (2xx), `refused` (MassPay's 4xx), `failed` (5xx or unreachable),
+ * `unknown` (timed out: MassPay may or may not have done it). `forbidden` is a refusal by the console's
+ * role check, recorded alone because MassPay is never asked.
+ */
+export const AUDIT_OUTCOMES = ['requested', 'succeeded', 'refused', 'failed', 'unknown', 'forbidden'] as const;
+export const auditOutcomeSchema = z.enum(AUDIT_OUTCOMES);
+export type AuditOutcome = z.infer<typeof auditOutcomeSchema>;
+
+export const auditEntrySchema = z.object({
+  /** Store order, as a decimal string (a bigint in PostgreSQL). */
+  id: z.string(),
+  /** ISO 8601, UTC. */
+  at: z.string(),
+  staffEmail: z.string(),
+  staffRole: staffRoleSchema,
+  action: auditActionSchema,
+  userToken: z.string(),
+  walletToken: z.string(),
+  destinationToken: z.nullable(z.string()),
+  percentage: z.nullable(z.number()),
+  ruleToken: z.nullable(z.string()),
+  idempotencyKey: z.nullable(z.string()),
+  masspayStatus: z.nullable(z.int()),
+  outcome: auditOutcomeSchema,
+  requestId: z.string(),
+});
+export type AuditEntry = z.infer<typeof auditEntrySchema>;
+
+export const AUDIT_PAGE_SIZES = [25, 50, 100] as const;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const dateSchema = z.string().check(
+  z.regex(DATE, 'Use a date like 2026-11-25'),
+  z.refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)), 'Not a real date'),
+);
+const positiveInt = (max: number) =>
+  z.pipe(
+    z.string().check(z.regex(/^[1-9]\d{0,5}$/, 'Must be a whole number from 1')),
+    z.pipe(z.transform(Number), z.number().check(z.lte(max, `Must be at most ${max}`))),
+  );
+
+/**
+ * `GET /api/audit` query (all optional): filters, then the page. `from` and `to` are whole UTC days,
+ * both included. Newest first, always.
+ */
+export const auditQuerySchema = z.strictObject({
+  user: z.optional(userTokenSchema),
+  staff: z.optional(z.string().check(z.trim(), z.toLowerCase(), z.maxLength(254))),
+  action: z.optional(auditActionSchema),
+  from: z.optional(dateSchema),
+  to: z.optional(dateSchema),
+  page: z.optional(positiveInt(100_000)),
+  limit: z.optional(positiveInt(100)),
+});
+export type AuditQueryInput = z.input<typeof auditQuerySchema>;
+export type AuditQuery = z.output<typeof auditQuerySchema>;
+
+export const auditPageSchema = z.object({
+  entries: z.array(auditEntrySchema),
+  total: z.int(),
+  page: z.int(),
+  limit: z.int(),
+});
+export type AuditPage = z.infer<typeof auditPageSchema>;
+
+/** The console's own routes beside the proxied MassPay ones (DESIGN §7 and the audit page). */
+export const CONSOLE_ROUTES = {
+  login: '/auth/login',
+  logout: '/auth/logout',
+  me: '/auth/me',
+  audit: '/api/audit',
+  auditExport: '/api/audit/export',
+} as const;
