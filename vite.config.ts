@@ -38,6 +38,8 @@ export default defineConfig({
           name: 'node',
           environment: 'node',
           include: ['src/{api,server,sandbox}/**/*.test.ts', 'scripts/**/*.test.ts'],
+          // A real PostgreSQL for the audit store's tests (initdb/pg_ctl; Debian's postgresql).
+          globalSetup: ['test/node-global-setup.ts'],
           testTimeout: 20_000,
         },
       },

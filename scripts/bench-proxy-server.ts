@@ -10,11 +10,17 @@
  * them shares a thread with autocannon. A `close` message (or the parent going away) closes the
  * server and lets the process end normally, which is when `--cpu-prof` writes its profile.
  */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import express from 'express';
 import { createProxyMiddleware } from 'http-proxy-middleware';
 import { buildServer } from '../src/server/app';
+import { openAuditStore } from '../src/server/audit/store';
+import { loadStaff } from '../src/server/auth/setup';
 import { startEmbeddedSandbox } from '../src/server/embedded-sandbox';
 
 export type ServerRole = 'sandbox' | 'console' | 'express';
@@ -26,7 +32,8 @@ export type ParentMessage =
   | { type: 'close' };
 
 export type ChildMessage =
-  | { type: 'ready'; baseUrl: string; apiKey?: string }
+  /** `headers`: what every request to this server needs (the console's session cookie). */
+  | { type: 'ready'; baseUrl: string; apiKey?: string; headers?: Record<string, string> }
   /** `requests`: what reached the sandbox's MassPay routes (0 elsewhere); `cpuUs`: this process's user + system CPU time. */
   | { type: 'stats'; requests: number; cpuUs: number }
   | { type: 'failed'; message: string };
@@ -38,6 +45,7 @@ const loopbackUrl = (server: http.Server) => `http://127.0.0.1:${(server.address
 interface Running {
   baseUrl: string;
   apiKey?: string;
+  headers?: Record<string, string>;
   requests?: () => number;
   close: () => Promise<void>;
 }
@@ -70,9 +78,34 @@ const start = async (message: Extract<ParentMessage, { type: 'start' }>): Promis
       return { baseUrl: embedded.baseUrl, apiKey: embedded.apiKey, requests: () => embedded.sandbox.stats.requests, close: embedded.close };
     }
     case 'console': {
-      const app = await buildServer({ upstream: message.upstream, logger: false });
+      // As in production: sessions checked on every request, the audit store open (GETs write nothing to it).
+      const dataDir = await mkdtemp(join(tmpdir(), 'masspay-bench-console-'));
+      const password = randomBytes(12).toString('hex');
+      const audit = await openAuditStore({ dataDir });
+      const app = await buildServer({
+        upstream: message.upstream,
+        logger: false,
+        audit,
+        auth: { staff: await loadStaff({ demoPassword: password }), sessionKey: randomBytes(32) },
+      });
       await app.listen({ port: 0, host: '127.0.0.1' });
-      return { baseUrl: loopbackUrl(app.server), close: () => app.close() };
+      const baseUrl = loopbackUrl(app.server);
+      const signIn = await fetch(`${baseUrl}/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-requested-with': 'XMLHttpRequest' },
+        body: JSON.stringify({ email: 'viewer@example.com', password }),
+      });
+      const cookie = signIn.headers.getSetCookie()[0]?.split(';')[0];
+      if (signIn.status !== 200 || !cookie) throw new Error(`the console's sign-in answered ${signIn.status}`);
+      return {
+        baseUrl,
+        headers: { cookie },
+        close: async () => {
+          await app.close();
+          await audit.close();
+          await rm(dataDir, { recursive: true, force: true });
+        },
+      };
     }
     case 'express':
       return startExpress(message.upstream);
@@ -102,7 +135,7 @@ process.on('message', (message: ParentMessage) => {
     start(message).then(
       (server) => {
         running = server;
-        send({ type: 'ready', baseUrl: server.baseUrl, apiKey: server.apiKey });
+        send({ type: 'ready', baseUrl: server.baseUrl, apiKey: server.apiKey, headers: server.headers });
       },
       (error: unknown) => send({ type: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
     );

@@ -5,7 +5,7 @@
  *
  * The request is `GET <prefix>/payout/wallet/<Ada's user token>`, to:
  * - direct:  the sandbox itself, with `Authorization: Bearer <key>`;
- * - console: our proxy, `buildServer()` from src/server, at `/api/payout/…` (it adds the key);
+ * - console: our proxy, `buildServer()` from src/server, at `/api/payout/…` (it adds the key), signed in as a viewer;
  * - nginx:   `proxy_pass` to the sandbox (`worker_processes 1`, upstream keep-alive), if installed;
  * - express: express 5 + http-proxy-middleware 3 with a keep-alive agent.
  *
@@ -94,6 +94,7 @@ interface ProcessStats {
 interface ServerProcess {
   baseUrl: string;
   apiKey?: string;
+  headers?: Record<string, string>;
   stats(): Promise<ProcessStats>;
   stop(): Promise<void>;
 }
@@ -135,6 +136,7 @@ const startServerProcess = async (start: Extract<ParentMessage, { type: 'start' 
     return {
       baseUrl: ready.baseUrl,
       apiKey: ready.apiKey,
+      headers: ready.headers,
       stats: async () => {
         const { requests, cpuUs } = await ask({ type: 'stats' }, 'stats');
         return { requests, cpuUs };
@@ -491,9 +493,9 @@ const main = async (): Promise<number> => {
           );
           return {
             name: 'console',
-            description: 'our proxy: buildServer() from src/server (Fastify + undici Pool), one Node process',
+            description: 'our proxy: buildServer() from src/server (Fastify + undici Pool), one Node process, signed in (session cookie checked on every request)',
             url: `${server.baseUrl}/api${path}`,
-            headers: accept,
+            headers: { ...accept, ...server.headers },
             cpuUs: async () => (await server.stats()).cpuUs,
             stop: async () => {
               await server.stop();

@@ -3,7 +3,8 @@ import { ErrorBoundary, type FallbackProps } from 'react-error-boundary';
 import { matchRoutes, Route, Routes, useLocation } from 'react-router';
 import { Layout } from './components/Layout';
 import { NotFoundView } from './components/NotFoundView';
-import { ROUTES } from './routes';
+import { RequireSession } from './features/session/components/RequireSession';
+import { ROUTES, type AppRoute } from './routes';
 
 // The error page loads only when a page breaks.
 const RouteErrorView = lazy(() => import('./components/RouteError'));
@@ -17,29 +18,38 @@ const RouteError = (props: FallbackProps) => (
 const useRoutePrefetch = () => {
   const location = useLocation();
   useLayoutEffect(() => {
-    for (const match of matchRoutes(ROUTES, location) ?? []) (match.route as (typeof ROUTES)[number]).prefetch?.(match.params);
+    for (const match of matchRoutes(ROUTES, location) ?? []) {
+      const route = match.route as AppRoute;
+      route.Page.preload().catch(() => undefined);
+      route.prefetch?.(match.params);
+    }
   }, [location]);
 };
 
 export const App = () => {
   useRoutePrefetch();
   const location = useLocation();
+  const route = ({ path, Page }: AppRoute) => (
+    <Route
+      key={path}
+      path={path}
+      element={
+        // One boundary per route, reset by navigation: a broken page never takes the app down.
+        <ErrorBoundary FallbackComponent={RouteError} resetKeys={[location.pathname]}>
+          <Page />
+        </ErrorBoundary>
+      }
+    />
+  );
   return (
     <Routes>
       <Route element={<Layout />}>
-        {ROUTES.map(({ path, Page }) => (
-          <Route
-            key={path}
-            path={path}
-            element={
-              // One boundary per route, reset by navigation: a broken page never takes the app down.
-              <ErrorBoundary FallbackComponent={RouteError} resetKeys={[location.pathname]}>
-                <Page />
-              </ErrorBoundary>
-            }
-          />
-        ))}
-        <Route path="*" element={<NotFoundView title="Page not found">No page of the console has this address.</NotFoundView>} />
+        {ROUTES.filter((r) => r.public).map(route)}
+        {/* Everything else needs a signed-in staff member. */}
+        <Route element={<RequireSession />}>
+          {ROUTES.filter((r) => !r.public).map(route)}
+          <Route path="*" element={<NotFoundView title="Page not found">No page of the console has this address.</NotFoundView>} />
+        </Route>
       </Route>
     </Routes>
   );

@@ -6,7 +6,9 @@ import { queryClient } from './lib/query-client';
 
 export interface AppRoute {
   path: string;
-  Page: LazyExoticComponent<ComponentType>;
+  Page: LazyExoticComponent<ComponentType> & { preload: () => Promise<unknown> };
+  /** Open to people who are not signed in (only `/login`); every other route is behind the session gate. */
+  public?: boolean;
   /**
    * The route's loader: starts every request the page needs at once, in parallel with the page's
    * code, without waiting for answers (pages show skeletons), so there is no request waterfall.
@@ -14,10 +16,13 @@ export interface AppRoute {
   prefetch?: (params: Record<string, string | undefined>) => void;
 }
 
-const page = (load: () => Promise<{ default: ComponentType }>) => lazy(load);
+// `preload` starts loading a page's code with its data, while the session gate is still asking who is signed in.
+const page = (load: () => Promise<{ default: ComponentType }>) => Object.assign(lazy(load), { preload: load });
 
 export const ROUTES: AppRoute[] = [
+  { path: '/login', Page: page(() => import('./pages/LoginPage')), public: true },
   { path: '/', Page: page(() => import('./pages/HomePage')) },
+  { path: '/audit', Page: page(() => import('./pages/AuditPage')) },
   {
     path: '/users/:userToken',
     Page: page(() => import('./pages/UserPage')),

@@ -66,11 +66,26 @@ describe('the SPA', () => {
 });
 
 describe('security headers on every response', () => {
-  it.each(['/', '/assets/index-abc123.js', '/healthz', `/api/payout/country/list`, '/api/payout/nowhere', '/users/x'])('%s', async (url) => {
+  it.each([
+    ['/', 'page'],
+    ['/assets/index-abc123.js', 'page'],
+    ['/users/x', 'page'],
+    ['/healthz', 'api'],
+    ['/api/payout/country/list', 'api'],
+    ['/api/payout/nowhere', 'api'],
+    ['/auth/me', 'api'],
+  ])('%s (%s)', async (url, kind) => {
     const res = await c.call('GET', url);
     const csp = res.headers.get('content-security-policy')!;
-    expect(csp).toContain("default-src 'self'");
-    expect(csp).toContain("script-src 'self'");
+    if (kind === 'page') {
+      expect(csp).toContain("default-src 'self'");
+      expect(csp).toContain("script-src 'self'");
+      expect(res.headers.get('strict-transport-security')).toMatch(/max-age=\d+/);
+    } else {
+      // JSON is never rendered: nothing may load or run at all.
+      expect(csp).toMatch(/^default-src 'none'/);
+      expect(res.headers.get('cross-origin-resource-policy')).toBe('same-origin');
+    }
     expect(csp).not.toContain('unsafe-inline');
     expect(csp).toContain("frame-ancestors 'none'");
     expect(res.headers.get('x-frame-options')).toBe('DENY');

@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { PROBLEM_TYPES } from '../api';
+import type { AuditStore } from './audit/store';
+import { registerAuditRoutes } from './audit-routes';
+import { registerAuth, type AuthOptions } from './auth';
 import { sendProblem } from './problem';
 import { PROXY_BODY_LIMIT, registerProxy } from './proxy';
+import { recordForbidden } from './proxy-audit';
 import { registerSecurity } from './security';
 import { registerSpa } from './spa';
 import { createUpstream } from './upstream';
@@ -17,6 +21,12 @@ export interface ServerOptions {
   /** The built SPA; without it only the API and health routes are served (`npm run dev` uses Vite's). */
   distDir?: string;
   logger?: FastifyServerOptions['logger'];
+  /** Staff, sessions and the identity proxy (see auth/). */
+  auth: Omit<AuthOptions, 'onForbidden'>;
+  /** Where every attempted change is recorded; the server does not close it. */
+  audit: AuditStore;
+  /** Addresses whose X-Forwarded-* headers are believed (the TLS-terminating proxy), for Secure cookies and client IPs. */
+  trustProxy?: readonly string[];
 }
 
 /** Log options: never a key, a cookie or an Authorization header, whatever a serializer adds later. */
@@ -43,6 +53,7 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
     genReqId: () => randomUUID(),
     requestIdHeader: false, // a client's id is not trusted: ours is on every response and log line
     routerOptions: { maxParamLength: 2048 },
+    trustProxy: options.trustProxy ? [...options.trustProxy] : false,
     frameworkErrors: (_error, request, reply) => sendProblem(request, reply, 400, { type: PROBLEM_TYPES.validation, detail: 'The request URL is malformed.' }),
   });
   // Only JSON bodies exist here; anything else is refused before a handler runs.
@@ -57,7 +68,9 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
   app.addHook('onClose', () => upstream.close());
 
   registerSecurity(app);
-  registerProxy(app, { upstream, apiKey: options.upstream.apiKey });
+  await registerAuth(app, { ...options.auth, onForbidden: (request, staff) => recordForbidden(options.audit, request, staff) });
+  registerProxy(app, { upstream, apiKey: options.upstream.apiKey, audit: options.audit });
+  registerAuditRoutes(app, options.audit);
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (request, reply) => {

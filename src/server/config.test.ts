@@ -13,7 +13,7 @@ describe('configuration', () => {
   });
 
   it('reads a real MassPay', () => {
-    const config = readConfig({ MASSPAY_BASE_URL: 'https://api.masspay.io/v1.0.0', MASSPAY_API_KEY: 'k', PORT: '9000', UPSTREAM_TIMEOUT_MS: '2500' });
+    const config = readConfig({ MASSPAY_BASE_URL: 'https://api.masspay.io/v1.0.0', MASSPAY_API_KEY: 'k', PORT: '9000', UPSTREAM_TIMEOUT_MS: '2500', STAFF_FILE: 'staff.json' });
     expect(config).toMatchObject({ port: 9000, upstreamTimeoutMs: 2500, upstream: { baseUrl: 'https://api.masspay.io/v1.0.0', apiKey: 'k' } });
   });
 
@@ -25,8 +25,29 @@ describe('configuration', () => {
     [{ MASSPAY_BASE_URL: 'ftp://x', MASSPAY_API_KEY: 'k' }, /MASSPAY_BASE_URL: must be an http\(s\) URL/],
     [{ UPSTREAM_TIMEOUT_MS: '5' }, /UPSTREAM_TIMEOUT_MS/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+    [{ MASSPAY_BASE_URL: 'https://api.masspay.io/v1.0.0', MASSPAY_API_KEY: 'k' }, /STAFF_FILE: is required with a real MASSPAY_BASE_URL/],
+    [{ TRUSTED_AUTH_HEADER: 'X-Forwarded-Email', STAFF_FILE: 's.json' }, /TRUSTED_PROXY_IPS: is required/],
+    [{ TRUSTED_AUTH_HEADER: 'X-Forwarded-Email', TRUSTED_PROXY_IPS: '10.0.0.1' }, /STAFF_FILE: is required with TRUSTED_AUTH_HEADER/],
+    [{ TRUSTED_AUTH_HEADER: 'X Email', TRUSTED_PROXY_IPS: '10.0.0.1', STAFF_FILE: 's.json' }, /TRUSTED_AUTH_HEADER: must be a header name/],
+    [{ TRUSTED_AUTH_HEADER: 'X-Email', TRUSTED_PROXY_IPS: 'proxy.example', STAFF_FILE: 's.json' }, /TRUSTED_PROXY_IPS: must be a comma-separated list/],
+    [{ SESSION_SECRET: 'short' }, /SESSION_SECRET: must be at least 32 characters/],
+    [{ DEMO_PASSWORD: 'short' }, /DEMO_PASSWORD: must be at least 8/],
+    [{ DATABASE_URL: 'mysql://x/y' }, /DATABASE_URL: must be a postgres/],
   ])('refuses %o with a message naming it', (env, message) => {
     expect(() => readConfig(env)).toThrow(message);
+  });
+
+  it('reads the auth settings: trusted-header mode with its proxies, the staff file, the database', () => {
+    const config = readConfig({
+      TRUSTED_AUTH_HEADER: 'X-Forwarded-Email',
+      TRUSTED_PROXY_IPS: '10.0.0.1, 192.168.0.0/16',
+      STAFF_FILE: 'staff.json',
+      DATABASE_URL: 'postgres://u@127.0.0.1:5432/audit',
+    });
+    expect(config.auth.trustedHeader).toEqual({ name: 'X-Forwarded-Email', proxies: ['10.0.0.1', '192.168.0.0/16'] });
+    expect(config.auth.staffFile).toMatch(/\/staff\.json$/);
+    expect(config.auth.demoPassword).toBe('demo-password');
+    expect(config.databaseUrl).toBe('postgres://u@127.0.0.1:5432/audit');
   });
 
   it('treats an empty variable as unset', () => {

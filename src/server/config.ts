@@ -1,5 +1,15 @@
 import { resolve } from 'node:path';
+import proxyAddr from 'proxy-addr';
 import { z } from 'zod';
+
+const isAddressList = (list: string[]) => {
+  try {
+    proxyAddr.compile(list);
+    return list.length > 0;
+  } catch {
+    return false;
+  }
+};
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -14,6 +24,16 @@ const envSchema = z
     DATA_DIR: z.string().min(1).default('./data'),
     UPSTREAM_TIMEOUT_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(100).max(120_000).default(10_000),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+    STAFF_FILE: z.string().min(1).optional(),
+    DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters').default('demo-password'),
+    SESSION_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 32`)').optional(),
+    TRUSTED_AUTH_HEADER: z.string().regex(/^[A-Za-z0-9-]+$/, 'must be a header name, e.g. X-Forwarded-Email').optional(),
+    TRUSTED_PROXY_IPS: z
+      .string()
+      .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean))
+      .refine(isAddressList, 'must be a comma-separated list of IP addresses or CIDR ranges')
+      .optional(),
+    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional(),
   });
 
 /** Rules between variables, checked even when a single variable is wrong, so one message names all. */
@@ -22,6 +42,11 @@ const pairingProblems = (env: Record<string, string | undefined>): string[] => [
   ...(env.MASSPAY_API_KEY && !env.MASSPAY_BASE_URL
     ? ['MASSPAY_BASE_URL: is required when MASSPAY_API_KEY is set (without both, the embedded sandbox is used)']
     : []),
+  ...(env.MASSPAY_BASE_URL && !env.STAFF_FILE && !env.TRUSTED_AUTH_HEADER
+    ? ['STAFF_FILE: is required with a real MASSPAY_BASE_URL (or TRUSTED_AUTH_HEADER): demo accounts exist only on the embedded sandbox']
+    : []),
+  ...(env.TRUSTED_AUTH_HEADER && !env.TRUSTED_PROXY_IPS ? ['TRUSTED_PROXY_IPS: is required with TRUSTED_AUTH_HEADER (the identity proxy\'s addresses)'] : []),
+  ...(env.TRUSTED_AUTH_HEADER && !env.STAFF_FILE ? ['STAFF_FILE: is required with TRUSTED_AUTH_HEADER (roles come from it)'] : []),
 ];
 
 export interface ServerConfig {
@@ -32,6 +57,17 @@ export interface ServerConfig {
   dataDir: string;
   upstreamTimeoutMs: number;
   logLevel: (typeof LOG_LEVELS)[number];
+  auth: {
+    staffFile?: string;
+    /** Embedded sandbox only: the demo accounts' password. */
+    demoPassword: string;
+    sessionSecret?: string;
+    trustedHeader?: { name: string; proxies: string[] };
+  };
+  /** `TRUSTED_PROXY_IPS`: the reverse proxy whose X-Forwarded-For/-Proto (and identity header) are believed. */
+  trustProxy?: string[];
+  /** Absent: the embedded audit store under DATA_DIR. */
+  databaseUrl?: string;
 }
 
 export class ConfigError extends Error {}
@@ -56,5 +92,13 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): ServerConfig =
     dataDir: resolve(e.DATA_DIR),
     upstreamTimeoutMs: e.UPSTREAM_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
+    auth: {
+      staffFile: e.STAFF_FILE ? resolve(e.STAFF_FILE) : undefined,
+      demoPassword: e.DEMO_PASSWORD,
+      sessionSecret: e.SESSION_SECRET,
+      trustedHeader: e.TRUSTED_AUTH_HEADER && e.TRUSTED_PROXY_IPS ? { name: e.TRUSTED_AUTH_HEADER, proxies: e.TRUSTED_PROXY_IPS } : undefined,
+    },
+    trustProxy: e.TRUSTED_PROXY_IPS,
+    databaseUrl: e.DATABASE_URL,
   };
 };

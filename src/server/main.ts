@@ -2,6 +2,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import closeWithGrace from 'close-with-grace';
 import { buildServer, loggerOptions } from './app';
+import { openAuditStore } from './audit/store';
+import { DEMO_ACCOUNTS, loadSessionKey, loadStaff } from './auth/setup';
 import { buildSpaIfStale } from './build-spa';
 import { ConfigError, readConfig } from './config';
 import { startEmbeddedSandbox } from './embedded-sandbox';
@@ -21,18 +23,26 @@ const main = async () => {
 
   const embedded = config.upstream ? undefined : await startEmbeddedSandbox({ dataDir: config.dataDir, logger: loggerOptions(config.logLevel === 'info' ? 'warn' : config.logLevel) });
   const upstream = config.upstream ?? { baseUrl: embedded!.baseUrl, apiKey: embedded!.apiKey };
+  // Demo accounts exist on the embedded sandbox only: with a real MassPay, staff come from STAFF_FILE.
+  const staff = await loadStaff({ staffFile: config.auth.staffFile, demoPassword: embedded ? config.auth.demoPassword : undefined });
+  const sessionKey = await loadSessionKey({ sessionSecret: config.auth.sessionSecret, dataDir: config.dataDir });
+  const audit = await openAuditStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
 
   const app = await buildServer({
     upstream,
     upstreamTimeoutMs: config.upstreamTimeoutMs,
     distDir: flags['api-only'] ? undefined : distDir,
     logger: loggerOptions(config.logLevel),
+    auth: { staff, sessionKey, trustedHeader: config.auth.trustedHeader },
+    audit,
+    trustProxy: config.auth.trustedHeader?.proxies ?? config.trustProxy,
   });
 
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'closing after an error');
     else app.log.info(`${signal ?? 'close'} received, closing`);
     await app.close();
+    await audit.close();
     await embedded?.close();
   });
 
@@ -40,6 +50,12 @@ const main = async () => {
   const where = config.upstream ? `MassPay at ${new URL(config.upstream.baseUrl).origin}` : `the embedded MassPay sandbox (data in ${config.dataDir})`;
   console.log(`MassPay Wallet Console listening on http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`);
   console.log(`Upstream: ${where}`);
+  console.log(`Audit log: ${audit.kind === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : `embedded PostgreSQL (data in ${config.dataDir})`}`);
+  if (config.auth.trustedHeader) console.log(`Sign-in: by the identity proxy's ${config.auth.trustedHeader.name} header`);
+  if (embedded) {
+    console.log(`Demo sign-in (embedded sandbox only): ${DEMO_ACCOUNTS.map((account) => account.email).join(', ')}`);
+    console.log(`  password: ${config.auth.demoPassword}${config.auth.demoPassword === 'demo-password' ? ' (the default; set DEMO_PASSWORD to change it)' : ' (from DEMO_PASSWORD)'}`);
+  }
 };
 
 main().catch((error: unknown) => {

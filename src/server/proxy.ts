@@ -12,7 +12,9 @@ import {
   type FieldIssue,
   type RedactedCard,
 } from '../api';
+import type { AuditStore } from './audit/store';
 import { problemFromMassPay, sendProblem } from './problem';
+import { auditChange, auditedAction, createdRuleToken, outcomeOf, ruleFromList, type ChangeDetails } from './proxy-audit';
 import { UpstreamTimeoutError, UpstreamUnavailableError, type Upstream } from './upstream';
 
 export const API_PREFIX = '/api';
@@ -56,8 +58,32 @@ const redactCard = (body: Buffer): RedactedCard | undefined => {
  * before MassPay is asked: the method and path template, each path token against its pattern, the
  * query names and values, and the body against the shared zod schema.
  */
-export const registerProxy = (app: FastifyInstance, { upstream, apiKey }: { upstream: Upstream; apiKey: string }) => {
+export const registerProxy = (app: FastifyInstance, { upstream, apiKey, audit }: { upstream: Upstream; apiKey: string; audit: AuditStore }) => {
   const authorization = `Bearer ${apiKey}`;
+
+  /** What the audit log records of a change: the destination and share of a rule being deleted come from MassPay's list. */
+  const changeDetails = async (action: ChangeDetails['action'], path: string, tokens: Record<string, string>, body: unknown, query: Record<string, unknown>, idempotencyKey: string): Promise<ChangeDetails> => {
+    const details: ChangeDetails = {
+      action,
+      userToken: tokens.user_token!,
+      walletToken: tokens.wallet_token!,
+      destinationToken: null,
+      percentage: null,
+      ruleToken: null,
+      idempotencyKey,
+    };
+    if (action === 'add_rule') {
+      const rule = body as { destination_token: string; percentage: number };
+      return { ...details, destinationToken: rule.destination_token, percentage: rule.percentage };
+    }
+    const ruleToken = query.token as string;
+    try {
+      const list = await upstream.send({ method: 'GET', path, headers: { authorization, accept: 'application/json' } });
+      return { ...details, ruleToken, ...(list.status === 200 ? ruleFromList(list.body, ruleToken) : {}) };
+    } catch {
+      return { ...details, ruleToken };
+    }
+  };
 
   const handle = async (request: FastifyRequest, reply: FastifyReply) => {
     reply.header('cache-control', 'no-store');
@@ -91,9 +117,11 @@ export const registerProxy = (app: FastifyInstance, { upstream, apiKey }: { upst
     if (!query.success) return refuse(request, reply, 'The query is not valid for this route.', zodFieldIssues(query.error));
 
     let body: string | undefined;
+    let bodyData: unknown;
     if ('body' in route) {
       const parsed = route.body.safeParse(request.body);
       if (!parsed.success) return refuse(request, reply, 'The request body is not valid.', zodFieldIssues(parsed.error));
+      bodyData = parsed.data;
       body = JSON.stringify(parsed.data);
     } else if (request.body !== undefined) {
       return refuse(request, reply, 'This route takes no request body.');
@@ -114,11 +142,24 @@ export const registerProxy = (app: FastifyInstance, { upstream, apiKey }: { upst
       headers['idempotency-key'] = (clientKey as string | undefined) ?? randomUUID();
     }
 
+    const action = auditedAction(match.id);
+    let change: Awaited<ReturnType<typeof auditChange>> | undefined;
+    if (action) {
+      const details = await changeDetails(action, path, params.data, bodyData, query.data, headers['idempotency-key']!);
+      try {
+        change = await auditChange(audit, request, details);
+      } catch (error) {
+        request.log.error({ err: error }, 'audit log: a change could not be recorded; MassPay was not asked');
+        return sendProblem(request, reply, 503, { type: PROBLEM_TYPES.auditUnavailable, title: 'Audit log unavailable', detail: 'The change could not be recorded, so it was not sent to MassPay. Nothing changed; try again in a moment.' });
+      }
+    }
+
     const search = new URLSearchParams(values).toString();
     let response;
     try {
       response = await upstream.send({ method: route.method, path: search ? `${path}?${search}` : path, headers, body });
     } catch (error) {
+      await change?.finish(error instanceof UpstreamTimeoutError ? 'unknown' : 'failed', null);
       if (error instanceof UpstreamTimeoutError) {
         return sendProblem(request, reply, 504, { type: PROBLEM_TYPES.upstreamTimeout, detail: `${error.message}. Nothing is known about the outcome; retrying is safe for reads, and for changes with the same Idempotency-Key.` });
       }
@@ -129,6 +170,10 @@ export const registerProxy = (app: FastifyInstance, { upstream, apiKey }: { upst
     }
 
     request.log.debug({ route: match.id, upstreamStatus: response.status }, 'upstream answered');
+    if (change) {
+      const ruleToken = action === 'add_rule' && response.status < 300 ? createdRuleToken(response.body) : undefined;
+      await change.finish(outcomeOf(response.status), response.status, ruleToken ?? undefined);
+    }
     if (response.status >= 400) return sendProblem(request, reply, response.status, problemFromMassPay(response.status, response.body));
     if (response.status < 200 || response.status >= 300 || !response.contentType.startsWith('application/json')) {
       return sendProblem(request, reply, 502, { type: PROBLEM_TYPES.upstreamInvalid, detail: `MassPay sent an unexpected answer (${response.status}, ${response.contentType || 'no content type'}).` });

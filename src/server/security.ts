@@ -52,11 +52,26 @@ const securityHeaders = (): Record<string, string> => {
   return headers;
 };
 
-/** Security headers and the request id on every response. */
+/**
+ * JSON answers are never rendered, so they need no CSP beyond "nothing at all, never framed", and none
+ * of helmet's page-only headers: five short headers instead of twelve, on the path that carries nearly
+ * all traffic (header bytes are a third of the proxy's CPU, per `bench:proxy --cpu-prof`).
+ */
+const API_HEADERS: Record<string, string> = {
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'cross-origin-resource-policy': 'same-origin',
+};
+
+const isApiUrl = (url: string) => url.startsWith('/api/') || url.startsWith('/auth/') || url === '/healthz' || url === '/readyz';
+
+/** Security headers and the request id on every response: helmet's full set on pages and assets. */
 export const registerSecurity = (app: FastifyInstance) => {
-  const headers = securityHeaders();
+  const pageHeaders = securityHeaders();
   app.addHook('onRequest', (request, reply, done) => {
-    reply.headers(headers);
+    reply.headers(isApiUrl(request.raw.url!) ? API_HEADERS : pageHeaders);
     reply.header('x-request-id', request.id);
     done();
   });

@@ -1,10 +1,15 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { request as undiciRequest } from 'undici';
+import type { StaffRole } from '../api';
 import { buildServer, loggerOptions, type ServerOptions } from './app';
+import { openAuditStore, type AuditStore } from './audit/store';
+import { SESSION_COOKIE, type AuthOptions } from './auth';
+import { loadStaff } from './auth/setup';
 import { startEmbeddedSandbox, type EmbeddedSandbox } from './embedded-sandbox';
 
 export interface SeenRequest {
@@ -81,20 +86,53 @@ export const rawCall = (baseUrl: string, method: string, path: string, init: { b
     req.end(body);
   });
 
+/** The demo accounts' password in tests (the server's default). */
+export const TEST_PASSWORD = 'demo-password';
+
+export interface CallInit {
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Whose session cookie goes with the request: a demo account (default `editor`), or nobody. */
+  as?: StaffRole | 'anonymous';
+  /** Send `X-Requested-With: XMLHttpRequest` as the SPA does (default true). */
+  csrf?: boolean;
+}
+type CallResult = Awaited<ReturnType<typeof rawCall>>;
+
 export interface RunningConsole {
   baseUrl: string;
   embedded: EmbeddedSandbox;
   recorder: Awaited<ReturnType<typeof startRecorder>>;
+  audit: AuditStore;
   /** Every log line the server wrote, as text. */
   logs: string[];
-  call: (method: string, path: string, init?: { body?: unknown; headers?: Record<string, string> }) => Promise<{ status: number; body: any; text: string; headers: Headers }>;
+  /** The session cookie (`name=value`) of a demo account, signed in once through `/auth/login`. */
+  sessionCookie: (role: StaffRole) => Promise<string>;
+  call: (method: string, path: string, init?: CallInit) => Promise<CallResult>;
   close: () => Promise<void>;
 }
 
-/** The real server (proxy) on an ephemeral port, in front of a real sandbox with a fresh DATA_DIR. */
-export const startConsole = async (options: Partial<ServerOptions> & { recorder?: boolean } = {}): Promise<RunningConsole> => {
+/** The `name=value` of the session cookie a response sets. */
+export const sessionCookieOf = (headers: Headers) => {
+  const line = headers.get('set-cookie') ?? '';
+  const match = new RegExp(`(?:^|,\\s*)(${SESSION_COOKIE}=[^;]*)`).exec(line);
+  return match?.[1];
+};
+
+/**
+ * The real server (proxy) on an ephemeral port, in front of a real sandbox with a fresh DATA_DIR, with
+ * the embedded audit store and the three demo accounts (password TEST_PASSWORD). Sign-in limits are
+ * lifted unless a test sets them.
+ */
+export const startConsole = async (
+  options: Partial<Omit<ServerOptions, 'auth'>> & { recorder?: boolean; auth?: Partial<AuthOptions> } = {},
+): Promise<RunningConsole> => {
   const dataDir = await mkdtemp(join(tmpdir(), 'masspay-console-'));
-  const embedded = await startEmbeddedSandbox({ dataDir });
+  const [embedded, audit, staff] = await Promise.all([
+    startEmbeddedSandbox({ dataDir }),
+    options.audit ? Promise.resolve(options.audit) : openAuditStore({ dataDir }),
+    loadStaff({ demoPassword: TEST_PASSWORD }),
+  ]);
   const recorder = await startRecorder(embedded.baseUrl);
   const logs: string[] = [];
   const stream = new Writable({
@@ -103,23 +141,52 @@ export const startConsole = async (options: Partial<ServerOptions> & { recorder?
       done();
     },
   });
+  const { auth, ...rest } = options;
   const app = await buildServer({
     upstream: { baseUrl: recorder.baseUrl, apiKey: embedded.apiKey },
     upstreamRetryDelayMs: 5,
     logger: { ...(loggerOptions('trace') as object), stream },
-    ...options,
+    audit,
+    ...rest,
+    auth: { staff, sessionKey: randomBytes(32), loginLimits: { perIp: 10_000, perAccount: 10_000, windowMs: 60_000 }, ...auth },
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const baseUrl = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-  const call: RunningConsole['call'] = (method, path, init = {}) => rawCall(baseUrl, method, path, init);
+
+  const cookies = new Map<StaffRole, Promise<string>>();
+  const sessionCookie = (role: StaffRole) => {
+    if (!cookies.has(role)) {
+      cookies.set(
+        role,
+        rawCall(baseUrl, 'POST', '/auth/login', { body: { email: `${role}@example.com`, password: TEST_PASSWORD }, headers: { 'x-requested-with': 'XMLHttpRequest' } }).then((answer) => {
+          const cookie = sessionCookieOf(answer.headers);
+          if (answer.status !== 200 || !cookie) throw new Error(`sign-in as ${role} answered ${answer.status}: ${answer.text}`);
+          return cookie;
+        }),
+      );
+    }
+    return cookies.get(role)!;
+  };
+  const call: RunningConsole['call'] = async (method, path, { as = 'editor', csrf = true, headers, ...init } = {}) =>
+    rawCall(baseUrl, method, path, {
+      ...init,
+      headers: {
+        ...(csrf ? { 'x-requested-with': 'XMLHttpRequest' } : {}),
+        ...(as === 'anonymous' ? {} : { cookie: await sessionCookie(as) }),
+        ...headers,
+      },
+    });
   return {
     baseUrl,
     embedded,
     recorder,
+    audit,
     logs,
+    sessionCookie,
     call,
     close: async () => {
       await app.close();
+      if (!options.audit) await audit.close();
       await recorder.close();
       await embedded.close();
       await rm(dataDir, { recursive: true, force: true });

@@ -40,7 +40,11 @@ export const AUDIT_PAGE_SIZES = [25, 50, 100] as const;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const dateSchema = z.string().check(
   z.regex(DATE, 'Use a date like 2026-11-25'),
-  z.refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)), 'Not a real date'),
+  // Date.parse rolls 2026-02-30 over into March: the day must survive the round trip.
+  z.refine((value) => {
+    const ms = Date.parse(`${value}T00:00:00Z`);
+    return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === value;
+  }, 'Not a real date'),
 );
 const positiveInt = (max: number) =>
   z.pipe(

@@ -37,4 +37,6 @@ export const PROBLEM_TYPES = {
   /** A state-changing request without the CSRF header or from another site. */
   crossSite: 'urn:masspay-console:problem:cross-site',
   tooManyAttempts: 'urn:masspay-console:problem:too-many-attempts',
+  /** The audit log cannot be written: the change was not sent to MassPay. */
+  auditUnavailable: 'urn:masspay-console:problem:audit-unavailable',
 } as const;

@@ -2,7 +2,7 @@ import { z } from 'zod/mini';
 
 /** DESIGN §7: `viewer` reads; `editor` also adds and deletes rules; `admin` also reads the audit log. */
 export const STAFF_ROLES = ['viewer', 'editor', 'admin'] as const;
-export const staffRoleSchema = z.enum(STAFF_ROLES);
+export const staffRoleSchema = z.enum(STAFF_ROLES, { error: 'must be viewer, editor or admin' });
 export type StaffRole = z.infer<typeof staffRoleSchema>;
 
 /** What a role may do. The server enforces it on every route; the SPA only hides what would be refused. */

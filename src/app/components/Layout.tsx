@@ -5,14 +5,18 @@ import Toolbar from '@mui/material/Toolbar';
 import { lazy, Suspense } from 'react';
 import { Link as RouterLink, Outlet } from 'react-router';
 import Skeleton from '@mui/material/Skeleton';
+import { useSession } from '../features/session/api/get-session';
 
 import { PRODUCT_NAME } from './PageTitle';
 
 // The toggle is a secondary control: it loads just after the page's content (see TokenText).
 const ThemeToggle = lazy(() => import('../theme/ThemeToggle'));
+// Who is signed in, the audit link and Sign out: secondary too, so their code loads apart.
+const SessionBar = lazy(() => import('../features/session/components/SessionBar'));
 
 /** The app bar, a skip link for keyboard users, a progress line while a page's code loads, and the page. */
 export const Layout = () => {
+  const staff = useSession().data;
   return (
     <>
       <Link
@@ -26,6 +30,11 @@ export const Layout = () => {
           <Link component={RouterLink} to="/" color="inherit" underline="none" sx={{ flexGrow: 1, fontWeight: 600, fontSize: '1.15rem' }}>
             {PRODUCT_NAME}
           </Link>
+          {staff && (
+            <Suspense fallback={null}>
+              <SessionBar staff={staff} />
+            </Suspense>
+          )}
           <Suspense fallback={<Box sx={{ width: 40, height: 40 }} />}>
             <ThemeToggle />
           </Suspense>

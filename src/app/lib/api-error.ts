@@ -1,11 +1,15 @@
-import type { Problem } from '../../api';
+import { PROBLEM_TYPES, type Problem } from '../../api';
 
 /**
  * Every failure the SPA meets, as one typed error: the server's problem+json, or one made here for a
  * network failure (status 0) or an answer that does not match its schema.
  */
 export class ApiError extends Error {
-  constructor(readonly problem: Problem) {
+  constructor(
+    readonly problem: Problem,
+    /** `Retry-After` of the answer, in seconds, when it gave one (a 429). */
+    readonly retryAfterSeconds?: number,
+  ) {
     super(problem.detail ?? problem.title);
     this.name = 'ApiError';
   }
@@ -26,6 +30,13 @@ export class ApiError extends Error {
 }
 
 export const isApiError = (error: unknown): error is ApiError => error instanceof ApiError;
+
+/** No session, or it expired meanwhile: the person must sign in (again). */
+export const isUnauthenticated = (error: unknown): boolean =>
+  isApiError(error) && error.status === 401 && (error.problem.type === PROBLEM_TYPES.unauthenticated || error.problem.type === 'about:blank');
+
+/** Signed in, but this staff member's role may not do it. */
+export const isForbidden = (error: unknown): boolean => isApiError(error) && error.status === 403 && error.problem.type !== PROBLEM_TYPES.crossSite;
 
 /** Nothing is there: a 404, or a 400 refusing a token in the path (a malformed token names nothing). */
 export const isNotFound = (error: unknown): boolean =>

@@ -10,18 +10,28 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
+/** `Retry-After` in seconds (a number or an HTTP date), when the answer gives one. */
+const retryAfterSeconds = (response: Response): number | undefined => {
+  const value = response.headers.get('retry-after')?.trim();
+  if (!value) return undefined;
+  if (/^\d+$/.test(value)) return Number(value);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
+};
+
 /**
- * The SPA's one way to the server: same-origin `/api`, the CSRF header every change must carry,
- * answers parsed with the shared schemas, and every failure turned into an `ApiError`.
+ * The SPA's one way to the server: a same-origin path (`/api/...`, `/auth/...`), the CSRF header
+ * every change must carry, the session cookie, answers parsed with the shared schemas, and every
+ * failure turned into an `ApiError`.
  */
-export const apiRequest = async <S extends z.ZodMiniType>(schema: S, path: string, options: RequestOptions = {}): Promise<z.output<S>> => {
+export const request = async <S extends z.ZodMiniType>(schema: S, url: string, options: RequestOptions = {}): Promise<z.output<S>> => {
   const headers: Record<string, string> = { accept: 'application/json', 'x-requested-with': 'XMLHttpRequest' };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
 
   let response: Response;
   try {
-    response = await fetch(`/api${path}`, {
+    response = await fetch(url, {
       method: options.method ?? 'GET',
       headers,
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
@@ -42,7 +52,10 @@ export const apiRequest = async <S extends z.ZodMiniType>(schema: S, path: strin
   }
   if (!response.ok) {
     const problem = problemSchema.safeParse(json);
-    throw new ApiError(problem.success ? problem.data : { type: 'about:blank', title: response.statusText || 'Request failed', status: response.status });
+    throw new ApiError(
+      problem.success ? problem.data : { type: 'about:blank', title: response.statusText || 'Request failed', status: response.status },
+      retryAfterSeconds(response),
+    );
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
@@ -50,3 +63,7 @@ export const apiRequest = async <S extends z.ZodMiniType>(schema: S, path: strin
   }
   return parsed.data;
 };
+
+/** A request to the proxied MassPay routes and the console's own data routes, under `/api`. */
+export const apiRequest = <S extends z.ZodMiniType>(schema: S, path: string, options: RequestOptions = {}): Promise<z.output<S>> =>
+  request(schema, `/api${path}`, options);

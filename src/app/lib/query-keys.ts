@@ -3,6 +3,10 @@
  * always agrees. Keys nest: a user's wallets and rules sit under the user.
  */
 export const queryKeys = {
+  /** Who is signed in (`GET /auth/me`): a `StaffMember`, or `null` when nobody is. Kept across sign-outs. */
+  session: () => ['session'] as const,
+  /** One page of the audit log under its filters. */
+  audit: (query: Readonly<Record<string, string | number>>) => ['audit', query] as const,
   user: (userToken: string) => ['users', userToken] as const,
   /** A lookup by email + first name or by internal user ID (`/` Find a user). */
   userLookup: (query: Readonly<Record<string, string>>) => ['user-lookup', query] as const,

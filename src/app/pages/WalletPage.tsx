@@ -6,16 +6,18 @@ import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { lazy, Suspense, useRef, useState } from 'react';
 import { useParams } from 'react-router';
-import type { AutopayRule } from '../../api';
+import { can, type AutopayRule } from '../../api';
 import { ErrorState } from '../components/LazyErrorState';
 import { AddIcon } from '../components/action-icons';
 import { NotFoundView } from '../components/NotFoundView';
 import { PageBreadcrumbs } from '../components/PageBreadcrumbs';
 import { PageTitle } from '../components/PageTitle';
+import { readAddRuleDraft, type AddRuleDraft } from '../features/autopay/add-rule-draft';
 import { allocationOf } from '../features/autopay/allocation';
 import { useAutopayRules } from '../features/autopay/api/get-autopay-rules';
 import { AllocationSummary } from '../features/autopay/components/AllocationSummary';
 import { RulesTable } from '../features/autopay/components/RulesTable';
+import { useSession } from '../features/session/api/get-session';
 import { useUser } from '../features/users/api/get-user';
 import { fullName } from '../features/users/components/UserHeader';
 import { useWallets } from '../features/wallets/api/get-wallets';
@@ -52,7 +54,11 @@ export const WalletPage = () => {
   const wallets = useWallets(userToken);
   const rules = useAutopayRules(userToken, walletToken);
   const failure = usePageFailure([user, wallets, rules]);
-  const [adding, setAdding] = useState(false);
+  const staff = useSession().data;
+  const canChange = staff ? can(staff.role, 'changeRules') : false;
+  // Back from signing in again after the session expired during an add: the dialog reopens as it was.
+  const [draft, setDraft] = useState<AddRuleDraft | undefined>(() => (staff && canChange ? readAddRuleDraft(userToken, walletToken, staff.email) : undefined));
+  const [adding, setAdding] = useState(draft !== undefined);
   const [deleting, setDeleting] = useState<{ rule: AutopayRule; label: string }>();
   const addButton = useRef<HTMLButtonElement>(null);
 
@@ -89,18 +95,25 @@ export const WalletPage = () => {
         <Typography variant="h5" component="h2">
           Autopay rules
         </Typography>
-        <Button
-          ref={addButton}
-          variant="contained"
-          startIcon={<AddIcon />}
-          onClick={() => setAdding(true)}
-          disabled={!wallet?.active || !rules.data}
-          aria-describedby={wallet && !wallet.active ? 'inactive-wallet-note' : undefined}
-        >
-          Add rule
-        </Button>
+        {canChange && (
+          <Button
+            ref={addButton}
+            variant="contained"
+            startIcon={<AddIcon />}
+            onClick={() => setAdding(true)}
+            disabled={!wallet?.active || !rules.data}
+            aria-describedby={wallet && !wallet.active ? 'inactive-wallet-note' : undefined}
+          >
+            Add rule
+          </Button>
+        )}
       </Stack>
-      {wallet && !wallet.active && (
+      {staff && !canChange && (
+        <Typography color="text.secondary" sx={{ mt: 1 }}>
+          You can view these rules. Changing them needs the editor role.
+        </Typography>
+      )}
+      {canChange && wallet && !wallet.active && (
         <Typography id="inactive-wallet-note" color="text.secondary" sx={{ mt: 1 }}>
           This wallet is inactive: no new rules can be added to it.
         </Typography>
@@ -108,11 +121,13 @@ export const WalletPage = () => {
       {allocation && <AllocationSummary allocation={allocation} />}
       {rules.data ? (
         rules.data.length > 0 ? (
-          <RulesTable rules={rules.data} onDelete={(rule, label) => setDeleting({ rule, label })} />
+          <RulesTable rules={rules.data} onDelete={canChange ? (rule, label) => setDeleting({ rule, label }) : undefined} />
         ) : (
           <Paper variant="outlined" sx={{ p: 3 }}>
             <Typography>No autopay rules</Typography>
-            <Typography color="text.secondary">Every load stays in this wallet. {wallet?.active ? 'Add a rule to send a share of each load to a destination.' : ''}</Typography>
+            <Typography color="text.secondary">
+              Every load stays in this wallet. {wallet?.active && canChange ? 'Add a rule to send a share of each load to a destination.' : ''}
+            </Typography>
           </Paper>
         )
       ) : rules.isError ? (
@@ -136,7 +151,19 @@ export const WalletPage = () => {
       )}
 
       <Suspense fallback={null}>
-        {adding && wallet && rules.data && <AddRuleDialog userToken={userToken} wallet={wallet} rules={rules.data} onClose={() => setAdding(false)} />}
+        {adding && wallet && rules.data && (
+          <AddRuleDialog
+            userToken={userToken}
+            wallet={wallet}
+            rules={rules.data}
+            staffEmail={staff?.email}
+            draft={draft}
+            onClose={() => {
+              setAdding(false);
+              setDraft(undefined);
+            }}
+          />
+        )}
         {deleting && (
           <DeleteRuleDialog
             userToken={userToken}

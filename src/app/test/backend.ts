@@ -3,7 +3,18 @@
 // points the SPA's relative `/api/...` requests at the running console, records what the SPA sent,
 // and drives the sandbox's own test controls (`/__sandbox/...`).
 import { inject } from 'vitest';
-import { autopayRuleListSchema, foundUserSchema, serviceSchema, walletListSchema, type AutopayRule, type Wallet } from '../../api';
+import {
+  autopayRuleListSchema,
+  CONSOLE_ROUTES,
+  foundUserSchema,
+  serviceSchema,
+  staffMemberSchema,
+  walletListSchema,
+  type AutopayRule,
+  type StaffMember,
+  type StaffRole,
+  type Wallet,
+} from '../../api';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -12,6 +23,8 @@ declare module 'vitest' {
     /** The sandbox itself, for its `/__sandbox` controls. */
     sandboxUrl: string;
     sandboxKey: string;
+    /** The password of the demo staff accounts `viewer@`, `editor@` and `admin@example.com`. */
+    staffPassword: string;
   }
 }
 
@@ -31,30 +44,187 @@ export const sentWith = (method: string) => sent.filter((r) => r.method === meth
 const nodeFetch = globalThis.fetch;
 
 /**
- * jsdom has no server behind `location`: relative URLs (`/api/...`) go to the running console.
- * Everything else about the request is the SPA's own.
+ * The browser's cookie jar for the console's origin, as small as the tests need: `Set-Cookie` of
+ * answers to relative requests is kept (an empty value, `Max-Age=0` or a past `Expires` removes the
+ * cookie), and the cookies go with every later relative request. The session cookie is HttpOnly:
+ * the SPA never sees it, only this jar does, as a browser would.
+ */
+export const cookieJar = {
+  cookies: new Map<string, string>(),
+  /** The `Cookie` header to send, or undefined when the jar is empty. */
+  header(): string | undefined {
+    return this.cookies.size === 0 ? undefined : [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+  },
+  store(headers: Headers) {
+    for (const line of headers.getSetCookie()) {
+      const [pair = '', ...attributes] = line.split(';').map((part) => part.trim());
+      const equals = pair.indexOf('=');
+      if (equals <= 0) continue;
+      const name = pair.slice(0, equals);
+      const value = pair.slice(equals + 1);
+      const attribute = (wanted: string) => attributes.find((a) => a.toLowerCase().startsWith(`${wanted}=`))?.slice(wanted.length + 1);
+      const maxAge = attribute('max-age');
+      const expires = attribute('expires');
+      const gone = value === '' || (maxAge !== undefined && Number(maxAge) <= 0) || (expires !== undefined && Date.parse(expires) <= Date.now());
+      if (gone) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+  },
+  /** Puts `cookie` (`name=value; …`) in the jar instead of what it held. */
+  replace(cookie: string | undefined) {
+    this.cookies.clear();
+    for (const pair of cookie?.split(';') ?? []) {
+      const equals = pair.indexOf('=');
+      if (equals > 0) this.cookies.set(pair.slice(0, equals).trim(), pair.slice(equals + 1).trim());
+    }
+  },
+  /** Forgets every cookie: the session is gone, as when it expires on the server. */
+  clear() {
+    this.cookies.clear();
+  },
+};
+
+/**
+ * jsdom has no server behind `location`: relative URLs (`/api/...`, `/auth/...`) go to the running
+ * console, with the jar's cookies. Everything else about the request is the SPA's own.
  */
 export const installFetch = () => {
   const consoleUrl = inject('consoleUrl');
-  globalThis.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
+  globalThis.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
     if (typeof input === 'string' && input.startsWith('/')) {
+      const headers = new Headers(init?.headers);
       sent.push({
         method: (init?.method ?? 'GET').toUpperCase(),
         path: input,
-        headers: new Headers(init?.headers),
+        headers: new Headers(headers),
         body: typeof init?.body === 'string' ? init.body : undefined,
       });
-      return nodeFetch(consoleUrl + input, init);
+      const cookie = cookieJar.header();
+      if (cookie) headers.set('cookie', cookie);
+      const response = await nodeFetch(consoleUrl + input, { ...init, headers });
+      cookieJar.store(response.headers);
+      return response;
     }
     return nodeFetch(input, init);
   };
 };
 
-/** A GET through the real console, as the test's own reader (not recorded in `sent`). */
-export const readApi = async (path: string): Promise<unknown> => {
-  const response = await nodeFetch(`${inject('consoleUrl')}/api${path}`, { headers: { accept: 'application/json' } });
+export const STAFF_EMAILS: Record<StaffRole, string> = {
+  viewer: 'viewer@example.com',
+  editor: 'editor@example.com',
+  admin: 'admin@example.com',
+};
+
+/** `POST /auth/login` as a demo account, outside the SPA: the session cookie it sets, and who it is. */
+const login = async (role: StaffRole): Promise<{ cookie: string; staff: StaffMember }> => {
+  const password = inject('staffPassword');
+  if (typeof password !== 'string') throw new Error("The app tests' global setup (test/app-global-setup.ts) provides no `staffPassword` to sign in with");
+  const response = await nodeFetch(`${inject('consoleUrl')}${CONSOLE_ROUTES.login}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json', 'x-requested-with': 'XMLHttpRequest' },
+    body: JSON.stringify({ email: STAFF_EMAILS[role], password }),
+  });
+  if (!response.ok) throw new Error(`POST ${CONSOLE_ROUTES.login} as ${role} answered ${response.status}: ${await response.text()}`);
+  const cookie = response.headers
+    .getSetCookie()
+    .map((line) => line.split(';')[0]!.trim())
+    .filter((pair) => !pair.endsWith('='))
+    .join('; ');
+  return { cookie, staff: staffMemberSchema.parse(await response.json()) };
+};
+
+// One sign-in per account and test file: its cookie is put back in the jar while it still works.
+const sessions = new Map<StaffRole, { cookie: string; staff: StaffMember }>();
+
+const isValid = async (cookie: string, role: StaffRole) => {
+  const response = await nodeFetch(`${inject('consoleUrl')}${CONSOLE_ROUTES.me}`, { headers: { accept: 'application/json', cookie } });
+  if (!response.ok) return false;
+  const staff = staffMemberSchema.safeParse(await response.json());
+  return staff.success && staff.data.role === role;
+};
+
+const session = async (role: StaffRole, { check = true } = {}) => {
+  const known = sessions.get(role);
+  if (known && (!check || (await isValid(known.cookie, role)))) return known;
+  const fresh = await login(role);
+  sessions.set(role, fresh);
+  return fresh;
+};
+const sessionCookie = async (role: StaffRole, options?: { check?: boolean }) => (await session(role, options)).cookie;
+
+/**
+ * The browser is signed in as the demo account of `role` (a real `/auth/login`, once per test file):
+ * its session cookie is in the jar. Returns who that is.
+ */
+export const signInAs = async (role: StaffRole): Promise<StaffMember> => {
+  const { cookie, staff } = await session(role);
+  cookieJar.replace(cookie);
+  return staff;
+};
+
+/** Signed out on the server too (`POST /auth/logout` with the jar's cookie), and the jar emptied. */
+export const signOut = async () => {
+  const cookie = cookieJar.header();
+  if (cookie) {
+    const response = await nodeFetch(`${inject('consoleUrl')}${CONSOLE_ROUTES.logout}`, {
+      method: 'POST',
+      headers: { cookie, 'x-requested-with': 'XMLHttpRequest' },
+    });
+    for (const [role, known] of sessions) if (known.cookie === cookie) sessions.delete(role);
+    if (!response.ok && response.status !== 401) throw new Error(`POST ${CONSOLE_ROUTES.logout} answered ${response.status}`);
+  }
+  cookieJar.clear();
+};
+
+let noSignIn = false;
+/**
+ * Every test starts signed in as an editor. A console without sign-in (`/auth/login` answers 404:
+ * the server before sessions) needs none, and the tests run without.
+ */
+export const startSignedIn = async () => {
+  if (noSignIn) return;
+  try {
+    await signInAs('editor');
+  } catch (error) {
+    if (error instanceof Error && / answered 404:/.test(error.message)) {
+      noSignIn = true;
+      cookieJar.clear();
+      return;
+    }
+    throw error;
+  }
+};
+
+/** A GET through the real console, as the test's own reader (an editor's own session, or `as`; not recorded in `sent`). */
+export const readApi = async (path: string, { as = 'editor' }: { as?: StaffRole } = {}): Promise<unknown> => {
+  const get = async () => {
+    const cookie = noSignIn ? undefined : await sessionCookie(as, { check: false });
+    return nodeFetch(`${inject('consoleUrl')}/api${path}`, { headers: { accept: 'application/json', ...(cookie ? { cookie } : {}) } });
+  };
+  let response = await get();
+  if (response.status === 401 && !noSignIn) {
+    sessions.delete(as);
+    response = await get();
+  }
   if (!response.ok) throw new Error(`GET /api${path} answered ${response.status}: ${await response.text()}`);
   return response.json();
+};
+
+/** A change through the real console as the test's own actor (an editor, or `as`); not recorded in `sent`. */
+export const callApi = async (method: 'POST' | 'DELETE', path: string, { body, as = 'editor' }: { body?: unknown; as?: StaffRole } = {}) => {
+  const cookie = await sessionCookie(as);
+  const response = await nodeFetch(`${inject('consoleUrl')}/api${path}`, {
+    method,
+    headers: {
+      accept: 'application/json',
+      'x-requested-with': 'XMLHttpRequest',
+      'idempotency-key': crypto.randomUUID(),
+      cookie,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json().catch(() => undefined)) as unknown };
 };
 
 const admin = async (method: string, path: string, body?: unknown): Promise<unknown> => {

@@ -3,7 +3,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { render, type RenderOptions } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { ReactElement } from 'react';
-import { MemoryRouter } from 'react-router';
+import { MemoryRouter, useLocation, type Location } from 'react-router';
 import { StatusRegionProvider } from '../components/StatusRegion';
 import { theme } from '../theme/theme';
 
@@ -12,6 +12,12 @@ export interface RenderAppOptions extends Omit<RenderOptions, 'wrapper' | 'queri
   route?: string;
 }
 
+/** Where the router is now, for tests to read: `${pathname}${search}`. */
+const LocationSpy = ({ onChange }: { onChange: (location: Location) => void }) => {
+  onChange(useLocation());
+  return null;
+};
+
 /**
  * Renders `ui` as the app would: a fresh QueryClient (no retries, so a failure shows at once), the
  * page's status region, the MUI theme and a router. Returns a `userEvent` session as `user`.
@@ -19,15 +25,21 @@ export interface RenderAppOptions extends Omit<RenderOptions, 'wrapper' | 'queri
 export const renderApp = (ui: ReactElement, { route = '/', ...options }: RenderAppOptions = {}) => {
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
   const user = userEvent.setup();
+  let current: Location | undefined;
   const result = render(
     <ThemeProvider theme={theme}>
       <QueryClientProvider client={queryClient}>
         <StatusRegionProvider>
-          <MemoryRouter initialEntries={[route]}>{ui}</MemoryRouter>
+          <MemoryRouter initialEntries={[route]}>
+            {ui}
+            <LocationSpy onChange={(location) => void (current = location)} />
+          </MemoryRouter>
         </StatusRegionProvider>
       </QueryClientProvider>
     </ThemeProvider>,
     options,
   );
-  return { ...result, user, queryClient };
+  /** The router's path and search now, e.g. `/login?next=%2F`. */
+  const path = () => (current ? `${current.pathname}${current.search}` : undefined);
+  return { ...result, user, queryClient, path };
 };

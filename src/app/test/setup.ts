@@ -1,8 +1,8 @@
 // Setup of the `app` test project (jsdom): matchers, the console behind `/api`, a clean DOM.
 import '@testing-library/jest-dom/vitest';
 import { cleanup } from '@testing-library/react';
-import { afterEach } from 'vitest';
-import { installFetch } from './backend';
+import { afterEach, beforeEach } from 'vitest';
+import { installFetch, startSignedIn } from './backend';
 
 installFetch();
 
@@ -19,6 +19,12 @@ if (typeof window.matchMedia !== 'function') {
     dispatchEvent: () => false,
   });
 }
+
+// Every test starts signed in as an editor (the console refuses `/api` to nobody), with a fresh tab.
+beforeEach(async () => {
+  sessionStorage.clear();
+  await startSignedIn();
+});
 
 // Without vitest globals, Testing Library cannot register its own cleanup.
 afterEach(() => cleanup());

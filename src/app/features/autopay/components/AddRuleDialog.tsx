@@ -14,13 +14,14 @@ import { useMemo, useRef, useState } from 'react';
 import { Controller, useForm, useWatch } from 'react-hook-form';
 import { TOKEN_PATTERNS, type AutopayRule, type Wallet } from '../../../../api';
 import { useAnnounce } from '../../../components/StatusRegion';
-import { describeError, isApiError } from '../../../lib/api-error';
+import { describeError, isApiError, isUnauthenticated } from '../../../lib/api-error';
 import { formatPercent } from '../../../lib/format';
 import { newIdempotencyKey } from '../../../lib/idempotency-key';
 import { useDebounced } from '../../../lib/use-debounced';
 import { useCountries } from '../../catalog/api/get-countries';
 import { useCountryServices } from '../../catalog/api/get-country-services';
 import { serviceQueryOptions, toDestination, useService } from '../../catalog/api/get-service';
+import { clearAddRuleDraft, saveAddRuleDraft, type AddRuleDraft } from '../add-rule-draft';
 import { allocationOf } from '../allocation';
 import { useCreateAutopayRule } from '../api/create-autopay-rule';
 import { ruleFormSchema, type RuleFormOutput, type RuleFormValues } from '../rule-form-schema';
@@ -30,6 +31,10 @@ export interface AddRuleDialogProps {
   wallet: Wallet;
   rules: AutopayRule[];
   onClose: () => void;
+  /** Who is adding: with it, a save that meets an expired session keeps a draft to reopen after signing in. */
+  staffEmail?: string;
+  /** What was typed before the session expired, and the submission's Idempotency-Key. */
+  draft?: AddRuleDraft;
 }
 
 const FIELDS = ['destination_token', 'percentage', 'attr_set_token'] as const;
@@ -51,14 +56,19 @@ const DestinationPreview = ({ token }: { token: string }) => {
  * within what is left, checked as typed and again by MassPay. A failed save keeps everything typed,
  * and saving the same values again reuses the same Idempotency-Key, so a retry never adds twice.
  */
-const AddRuleDialog = ({ userToken, wallet, rules, onClose }: AddRuleDialogProps) => {
+const AddRuleDialog = ({ userToken, wallet, rules, onClose: close, staffEmail, draft }: AddRuleDialogProps) => {
   const queryClient = useQueryClient();
   const announce = useAnnounce();
   const mutation = useCreateAutopayRule(userToken, wallet.token);
   const allocation = allocationOf(rules);
   const [country, setCountry] = useState('');
   const [formError, setFormError] = useState<string>();
-  const lastSubmission = useRef<{ fingerprint: string; key: string } | undefined>(undefined);
+  const lastSubmission = useRef<{ fingerprint: string; key: string } | undefined>(draft && { fingerprint: draft.fingerprint, key: draft.idempotencyKey });
+  // Saved or given up: the draft has served.
+  const onClose = () => {
+    clearAddRuleDraft(userToken, wallet.token);
+    close();
+  };
 
   const schema = useMemo(() => {
     // react-query keeps no failed answer: remember MassPay's "no such destination" here.
@@ -82,7 +92,7 @@ const AddRuleDialog = ({ userToken, wallet, rules, onClose }: AddRuleDialogProps
       });
   }, [wallet.currency_code, allocation.unallocatedBp, rules, queryClient]);
 
-  const form = useForm<RuleFormValues, unknown, RuleFormOutput>({ resolver: zodResolver(schema), mode: 'onTouched', defaultValues: EMPTY });
+  const form = useForm<RuleFormValues, unknown, RuleFormOutput>({ resolver: zodResolver(schema), mode: 'onTouched', defaultValues: draft?.values ?? EMPTY });
   const { control, handleSubmit, setValue, setError, formState } = form;
   const destinationToken = useWatch({ control, name: 'destination_token' });
   const countries = useCountries();
@@ -92,13 +102,17 @@ const AddRuleDialog = ({ userToken, wallet, rules, onClose }: AddRuleDialogProps
     setFormError(undefined);
     const fingerprint = JSON.stringify(input);
     if (lastSubmission.current?.fingerprint !== fingerprint) lastSubmission.current = { fingerprint, key: newIdempotencyKey() };
+    const idempotencyKey = lastSubmission.current.key;
+    // Kept before sending: a 401 takes the person to sign in at once, and this brings them back here.
+    if (staffEmail) saveAddRuleDraft(userToken, wallet.token, { staff: staffEmail, values: form.getValues(), fingerprint, idempotencyKey });
     try {
-      const rule = await mutation.mutateAsync({ input, idempotencyKey: lastSubmission.current.key });
+      const rule = await mutation.mutateAsync({ input, idempotencyKey });
       const name = queryClient.getQueryData(serviceQueryOptions(rule.destination_token).queryKey);
       const label = (name && toDestination(rule.destination_token, name)?.label) ?? rule.destination_token;
       announce(`Rule added: ${formatPercent(rule.percentage)} to ${label}`);
       onClose();
     } catch (error) {
+      if (!isUnauthenticated(error)) clearAddRuleDraft(userToken, wallet.token);
       // MassPay's refusal goes under the field it names; anything else above the buttons.
       const fields = isApiError(error) ? error.fieldErrors : {};
       let placed = false;
@@ -122,6 +136,11 @@ const AddRuleDialog = ({ userToken, wallet, rules, onClose }: AddRuleDialogProps
           <Typography color="text.secondary" sx={{ mb: 2 }}>
             Every load into this {wallet.currency_code} wallet will send this share to the destination. {formatPercent(allocation.unallocated)} is unallocated.
           </Typography>
+          {draft && (
+            <Alert severity="info" role="note" sx={{ mb: 2 }}>
+              You were signed out before this rule was saved. What you typed is back: check it, then Save.
+            </Alert>
+          )}
           {allocation.unallocatedBp === 0 && (
             <Alert severity="info" role="note" sx={{ mb: 2 }}>
               This wallet is fully allocated: delete a rule to free a share before adding another.

@@ -1,0 +1,79 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { foundUserSchema } from '../api';
+import { cookieJar, freshSandbox, readApi, signInAs } from './test/backend';
+import { renderConsole, signInWithForm } from './test/console';
+
+// The session gate against the real console: real sign-in, real 401s, the cookie in the test's jar.
+
+let adaToken: string;
+beforeEach(async () => {
+  await freshSandbox();
+  adaToken = foundUserSchema.parse(await readApi('/payout/user/lookup?internal_user_id=ext-1001')).user_token;
+});
+
+const banner = () => within(screen.getByRole('banner'));
+
+describe('the session gate', () => {
+  it('sends a signed-out visitor to /login?next=<path + search>, and back there after signing in', async () => {
+    cookieJar.clear();
+    const path = `/users/${adaToken}?from=test`;
+    const c = renderConsole(path);
+    await waitFor(() => expect(c.path()).toBe(`/login?next=${encodeURIComponent(path)}`));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Sign in' })).toBeInTheDocument();
+
+    await signInWithForm(c, 'editor');
+    await waitFor(() => expect(c.path()).toBe(path));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Ada Lovelace' })).toBeInTheDocument();
+  });
+
+  it('sends to sign in when a request meets an expired session (401), then back', async () => {
+    const c = renderConsole('/');
+    const id = await screen.findByRole('textbox', { name: 'Internal user ID' });
+    cookieJar.clear();
+    await c.user.type(id, 'ext-1002{Enter}');
+    await waitFor(() => expect(c.path()).toBe('/login'));
+
+    await signInWithForm(c, 'editor');
+    await waitFor(() => expect(c.path()).toBe('/'));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Find a user' })).toBeInTheDocument();
+  });
+});
+
+describe('the app bar', () => {
+  it("names the signed-in staff member and role; an editor gets no audit log link", async () => {
+    const editor = await signInAs('editor');
+    renderConsole('/');
+    expect(await banner().findByText(`${editor.name} · editor`)).toBeInTheDocument();
+    expect(banner().getByRole('button', { name: 'Sign out' })).toBeInTheDocument();
+    expect(banner().queryByRole('link', { name: 'Audit log' })).not.toBeInTheDocument();
+  });
+
+  it('offers an admin the audit log', async () => {
+    const admin = await signInAs('admin');
+    const c = renderConsole('/');
+    expect(await banner().findByText(`${admin.name} · admin`)).toBeInTheDocument();
+    await c.user.click(banner().getByRole('link', { name: 'Audit log' }));
+    await waitFor(() => expect(c.path()).toBe('/audit'));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Audit log' })).toBeInTheDocument();
+  });
+
+  it('Sign out ends the session, goes to /login and forgets everything the staff member saw', async () => {
+    await signInAs('editor');
+    const c = renderConsole(`/users/${adaToken}`);
+    expect(await screen.findByRole('heading', { level: 1, name: 'Ada Lovelace' })).toBeInTheDocument();
+    expect(c.queryClient.getQueryCache().findAll({ queryKey: ['users'] }).length).toBeGreaterThan(0);
+
+    await c.user.click(banner().getByRole('button', { name: 'Sign out' }));
+    await waitFor(() => expect(c.path()).toBe('/login'));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Sign in' })).toBeInTheDocument();
+    expect(banner().queryByRole('button', { name: 'Sign out' })).not.toBeInTheDocument();
+    expect(c.queryClient.getQueryCache().getAll().map((q) => q.queryKey)).toEqual([['session']]);
+    expect(cookieJar.header()).toBeUndefined();
+
+    // The server forgot the session too: the next person starts from nothing.
+    await signInWithForm(c, 'viewer');
+    await waitFor(() => expect(c.path()).toBe('/'));
+    expect(await banner().findByText(/ · viewer$/)).toBeInTheDocument();
+  });
+});

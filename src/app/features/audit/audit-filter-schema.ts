@@ -1,0 +1,46 @@
+import { z } from 'zod/mini';
+import { AUDIT_ACTIONS, TOKEN_PATTERNS, type AuditAction } from '../../../api';
+import { isDate, type AuditFilters } from './audit-params';
+
+export interface AuditFilterValues {
+  user: string;
+  staff: string;
+  action: AuditAction | '';
+  from: string;
+  to: string;
+}
+
+const trimmed = () => z.string().check(z.trim());
+const date = () => trimmed().check(z.refine((value) => value === '' || isDate(value), 'Use a date like 2026-11-25'));
+
+/** The filter form: each field empty (no filter) or something the server accepts. */
+export const auditFilterSchema = z.pipe(
+  z
+    .object({
+      user: trimmed().check(z.refine((value) => value === '' || TOKEN_PATTERNS.user.test(value), 'A user token looks like usr_…')),
+      staff: trimmed().check(z.toLowerCase(), z.maxLength(254, 'Staff email is too long')),
+      action: z.enum(['', ...AUDIT_ACTIONS]),
+      from: date(),
+      to: date(),
+    })
+    .check(
+      z.refine(({ from, to }) => !from || !to || from <= to, { message: 'To must be on or after From', path: ['to'] }),
+    ),
+  z.transform(
+    ({ user, staff, action, from, to }): AuditFilters => ({
+      ...(user ? { user } : {}),
+      ...(staff ? { staff } : {}),
+      ...(action ? { action } : {}),
+      ...(from ? { from } : {}),
+      ...(to ? { to } : {}),
+    }),
+  ),
+);
+
+export const toFilterValues = (filters: AuditFilters): AuditFilterValues => ({
+  user: filters.user ?? '',
+  staff: filters.staff ?? '',
+  action: filters.action ?? '',
+  from: filters.from ?? '',
+  to: filters.to ?? '',
+});

@@ -1,0 +1,28 @@
+import type { AuditAction, AuditOutcome } from '../../../api';
+
+const ACTIONS: Record<AuditAction, string> = { add_rule: 'Add rule', delete_rule: 'Delete rule' };
+export const auditActionLabel = (action: AuditAction): string => ACTIONS[action] ?? action;
+
+const OUTCOMES: Record<AuditOutcome, { label: string; tone: 'success' | 'warning' | 'neutral' }> = {
+  requested: { label: 'Requested', tone: 'neutral' },
+  succeeded: { label: 'Succeeded', tone: 'success' },
+  refused: { label: 'Refused', tone: 'warning' },
+  failed: { label: 'Failed', tone: 'warning' },
+  unknown: { label: 'Unknown', tone: 'warning' },
+  forbidden: { label: 'Forbidden', tone: 'warning' },
+};
+export const auditOutcome = (outcome: AuditOutcome) => OUTCOMES[outcome] ?? { label: outcome, tone: 'neutral' as const };
+
+const timeFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'medium' });
+/** The entry's UTC time in the reader's own time zone, to the second; the raw value when it is not a date. */
+export const formatAuditTime = (iso: string): string => {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : timeFormat.format(date);
+};
+
+/** "Showing 1–25 of 73". */
+export const showingText = (page: number, limit: number, rows: number, total: number): string => {
+  if (rows === 0) return `Showing 0 of ${total}`;
+  const first = (page - 1) * limit + 1;
+  return `Showing ${first}–${first + rows - 1} of ${total}`;
+};

@@ -1,0 +1,72 @@
+import { AUDIT_ACTIONS, AUDIT_PAGE_SIZES, TOKEN_PATTERNS, type AuditAction } from '../../../api';
+
+/** The audit log's filters, as the URL and `GET /api/audit` name them. */
+export interface AuditFilters {
+  user?: string;
+  staff?: string;
+  action?: AuditAction;
+  /** `YYYY-MM-DD`, whole UTC days, both included. */
+  from?: string;
+  to?: string;
+}
+
+export interface AuditView {
+  filters: AuditFilters;
+  /** From 1. */
+  page: number;
+  limit: number;
+}
+
+export const DEFAULT_LIMIT = 25;
+export const MAX_PAGE = 100_000;
+const FILTERS = ['user', 'staff', 'action', 'from', 'to'] as const;
+
+export const isDate = (value: string | null | undefined): value is string => {
+  if (!value || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+};
+
+/** The view in the URL; what makes no sense there (a hand-edited link) falls back to its default. */
+export const readAuditView = (params: URLSearchParams): AuditView => {
+  const filters: AuditFilters = {};
+  const user = params.get('user')?.trim();
+  if (user && TOKEN_PATTERNS.user.test(user)) filters.user = user;
+  const staff = params.get('staff')?.trim().toLowerCase();
+  if (staff && staff.length <= 254) filters.staff = staff;
+  const action = params.get('action');
+  if ((AUDIT_ACTIONS as readonly string[]).includes(action ?? '')) filters.action = action as AuditAction;
+  for (const key of ['from', 'to'] as const) {
+    const value = params.get(key);
+    if (isDate(value)) filters[key] = value;
+  }
+  const pageText = params.get('page') ?? '';
+  const page = /^\d{1,6}$/.test(pageText) ? Math.min(MAX_PAGE, Math.max(1, Number(pageText))) : 1;
+  const limitNumber = Number(params.get('limit'));
+  const limit = (AUDIT_PAGE_SIZES as readonly number[]).includes(limitNumber) ? limitNumber : DEFAULT_LIMIT;
+  return { filters, page, limit };
+};
+
+/** The filters as search params (only those set), in one fixed order. */
+export const filterParams = (filters: AuditFilters): URLSearchParams => {
+  const params = new URLSearchParams();
+  for (const key of FILTERS) {
+    const value = filters[key];
+    if (value) params.set(key, value);
+  }
+  return params;
+};
+
+/** The whole view as search params: defaults (page 1, 25 per page) are left out. */
+export const viewParams = ({ filters, page, limit }: AuditView): URLSearchParams => {
+  const params = filterParams(filters);
+  if (page > 1) params.set('page', String(page));
+  if (limit !== DEFAULT_LIMIT) params.set('limit', String(limit));
+  return params;
+};
+
+/** `GET /api/audit/export?<filters>`: every matching entry as CSV. */
+export const auditExportHref = (filters: AuditFilters): string => {
+  const query = filterParams(filters).toString();
+  return `/api/audit/export${query ? `?${query}` : ''}`;
+};

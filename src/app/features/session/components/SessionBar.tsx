@@ -1,0 +1,36 @@
+import Alert from '@mui/material/Alert';
+import Button from '@mui/material/Button';
+import Link from '@mui/material/Link';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+import { Link as RouterLink } from 'react-router';
+import { can, type StaffMember } from '../../../../api';
+import { describeError } from '../../../lib/api-error';
+import { useSignOut } from '../api/sign-out';
+
+/** The app bar's part about the signed-in staff member: who and in which role, the audit log for admins, Sign out. */
+const SessionBar = ({ staff }: { staff: StaffMember }) => {
+  const signOut = useSignOut();
+  return (
+    <Stack direction="row" spacing={2} useFlexGap sx={{ alignItems: 'center', flexWrap: 'wrap', justifyContent: 'flex-end', mr: 1 }}>
+      {can(staff.role, 'readAudit') && (
+        <Link component={RouterLink} to="/audit" color="inherit" underline="hover">
+          Audit log
+        </Link>
+      )}
+      <Typography component="span" variant="body2">
+        {staff.name} · {staff.role}
+      </Typography>
+      <Button color="inherit" variant="outlined" size="small" loading={signOut.isPending} aria-busy={signOut.isPending} onClick={() => signOut.mutate()}>
+        Sign out
+      </Button>
+      {signOut.isError && (
+        <Alert severity="error" role="alert" variant="filled" sx={{ py: 0 }}>
+          Not signed out. {describeError(signOut.error)}
+        </Alert>
+      )}
+    </Stack>
+  );
+};
+
+export default SessionBar;

@@ -1,0 +1,101 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { auditPageSchema, autopayRuleSchema, foundUserSchema, walletListSchema } from '../../api';
+import { callApi, readApi, sentWith, signInAs } from '../test/backend';
+import { renderConsole } from '../test/console';
+
+// The audit log against the real console: entries made by real changes through the proxy.
+
+const RHEIN = 'dest_5eadb04c-c16f-409d-9cb5-6d8fce4ba055';
+let grace: string;
+
+/** Adds and deletes a rule on Grace's EUR wallet until her audit trail fills more than one page. */
+beforeAll(async () => {
+  grace = foundUserSchema.parse(await readApi('/payout/user/lookup?internal_user_id=ext-1002')).user_token;
+  const eur = walletListSchema.parse(await readApi(`/payout/wallet/${grace}`)).find((w) => w.currency_code === 'EUR')!;
+  const rules = `/payout/wallet/${grace}/${eur.token}/autopayout`;
+  const total = async () => auditPageSchema.parse(await readApi(`/audit?user=${grace}&limit=25`, { as: 'admin' })).total;
+  while ((await total()) <= 30) {
+    const added = await callApi('POST', rules, { body: { destination_token: RHEIN, percentage: 10 } });
+    if (added.status !== 200) throw new Error(`Adding a rule answered ${added.status}`);
+    const rule = autopayRuleSchema.parse(added.body);
+    const deleted = await callApi('DELETE', `${rules}?token=${rule.token}`);
+    if (deleted.status !== 200) throw new Error(`Deleting a rule answered ${deleted.status}`);
+  }
+}, 60_000);
+
+beforeEach(async () => {
+  await signInAs('admin');
+});
+
+const auditGets = () => sentWith('GET').filter((r) => r.path.startsWith('/api/audit'));
+const serverPage = async (query: string) => auditPageSchema.parse(await readApi(`/audit?${query}`, { as: 'admin' }));
+
+describe('AuditPage', () => {
+  it('is the audit log: newest first, with every column', async () => {
+    renderConsole('/audit');
+    expect(await screen.findByRole('heading', { level: 1, name: 'Audit log' })).toBeInTheDocument();
+    await waitFor(() => expect(document.title).toBe('Audit log · MassPay Wallet Console'));
+    const table = await screen.findByRole('table', { name: 'Audit log' });
+    const headers = within(table).getAllByRole('columnheader').map((h) => h.textContent);
+    expect(headers).toEqual(['Time', 'Staff', 'Action', 'Outcome', 'User', 'Wallet', 'Destination', 'Percentage', 'Rule', 'MassPay status', 'Request id']);
+    await waitFor(() => expect(within(table).getAllByRole('row').length).toBeGreaterThan(1));
+    const newest = (await serverPage('limit=25')).entries[0]!;
+    const first = within(table).getAllByRole('row')[1]!;
+    expect(first).toHaveTextContent(newest.requestId);
+    expect(first.querySelector('time')).toHaveAttribute('title', newest.at);
+  });
+
+  it('applies the filters on submit: to the URL, to the request, to the export', async () => {
+    const c = renderConsole('/audit');
+    await screen.findByRole('table', { name: 'Audit log' });
+    await c.user.type(screen.getByRole('textbox', { name: 'User token' }), grace);
+    await c.user.selectOptions(screen.getByRole('combobox', { name: 'Action' }), 'Add rule');
+    await c.user.click(screen.getByRole('button', { name: 'Apply filters' }));
+
+    await waitFor(() => expect(c.path()).toBe(`/audit?user=${grace}&action=add_rule`));
+    await waitFor(() => expect(auditGets().at(-1)?.path).toBe(`/api/audit?user=${grace}&action=add_rule&page=1&limit=25`));
+    const expected = await serverPage(`user=${grace}&action=add_rule&limit=25`);
+    expect(await screen.findByText(`Showing 1–${Math.min(25, expected.total)} of ${expected.total}`)).toBeInTheDocument();
+    const rows = within(screen.getByRole('table', { name: 'Audit log' })).getAllByRole('row').slice(1);
+    expect(rows.every((row) => /Add rule/.test(row.textContent ?? ''))).toBe(true);
+    expect(screen.getByRole('link', { name: 'Export CSV' })).toHaveAttribute('href', `/api/audit/export?user=${grace}&action=add_rule`);
+
+    await c.user.click(screen.getByRole('button', { name: 'Clear filters' }));
+    await waitFor(() => expect(c.path()).toBe('/audit'));
+    expect(screen.getByRole('textbox', { name: 'User token' })).toHaveValue('');
+    expect(screen.getByRole('combobox', { name: 'Action' })).toHaveValue('');
+  });
+
+  it('opens a link with filters as it was, and pages on the server', async () => {
+    const c = renderConsole(`/audit?user=${grace}`);
+    expect(await screen.findByRole('textbox', { name: 'User token' })).toHaveValue(grace);
+    const total = (await serverPage(`user=${grace}&limit=25`)).total;
+    expect(await screen.findByText(`Showing 1–25 of ${total}`)).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Previous page' })).toBeDisabled();
+
+    await c.user.click(screen.getByRole('button', { name: 'Next page' }));
+    await waitFor(() => expect(c.path()).toBe(`/audit?user=${grace}&page=2`));
+    expect(await screen.findByText(`Showing 26–${Math.min(50, total)} of ${total}`)).toBeInTheDocument();
+    expect(auditGets().at(-1)?.path).toBe(`/api/audit?user=${grace}&page=2&limit=25`);
+
+    await c.user.selectOptions(screen.getByRole('combobox', { name: 'Rows per page' }), '50');
+    await waitFor(() => expect(c.path()).toBe(`/audit?user=${grace}&limit=50`));
+    expect(await screen.findByText(`Showing 1–${Math.min(50, total)} of ${total}`)).toBeInTheDocument();
+  });
+
+  it('says when nothing matches', async () => {
+    renderConsole('/audit?staff=nobody%40example.com');
+    expect(await screen.findByText('No audit entries')).toBeInTheDocument();
+    expect(screen.getByText('None match these filters.')).toBeInTheDocument();
+  });
+
+  it.each(['viewer', 'editor'] as const)('tells a %s that only admins can read it', async (role) => {
+    await signInAs(role);
+    renderConsole('/audit');
+    expect(await screen.findByRole('heading', { level: 1, name: 'Audit log' })).toBeInTheDocument();
+    expect(await screen.findByRole('alert')).toHaveTextContent('Only admins can read the audit log.');
+    expect(screen.queryByRole('table', { name: 'Audit log' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('link', { name: 'Export CSV' })).not.toBeInTheDocument();
+  });
+});

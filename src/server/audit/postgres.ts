@@ -1,0 +1,46 @@
+// `DATABASE_URL=postgres://…`: a pool of connections to a PostgreSQL server shared by replicas.
+import pg from 'pg';
+import type { SqlDb, SqlRunner } from './db';
+
+const runner = (db: pg.Pool | pg.PoolClient): SqlRunner => ({
+  query: async <Row>(text: string, params?: unknown[]) => (await db.query(text, params)).rows as Row[],
+  exec: async (text) => {
+    // Without parameters node-postgres uses the simple protocol, which allows several statements.
+    await db.query(text);
+  },
+});
+
+export const openPostgres = async (connectionString: string): Promise<SqlDb> => {
+  const pool = new pg.Pool({ connectionString, max: 5, application_name: 'masspay-console-audit' });
+  // An idle connection the server dropped is discarded by the pool; without a listener the
+  // 'error' event would crash the process.
+  pool.on('error', () => {});
+  // The store promises that a resolved append is on disk, whatever the server's default says.
+  pool.on('connect', (client) => {
+    client.query('SET synchronous_commit = on').catch(() => {});
+  });
+  // Fail at start-up, not at the first audited request, when the URL is wrong.
+  await pool.query('SELECT 1');
+  return {
+    ...runner(pool),
+    transaction: async (work) => {
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        await client.query('BEGIN');
+        const result = await work(runner(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch((rollbackError: Error) => {
+          broken = rollbackError;
+        });
+        throw error;
+      } finally {
+        // A connection that could not roll back is closed rather than reused mid-transaction.
+        client.release(broken);
+      }
+    },
+    close: () => pool.end(),
+  };
+};

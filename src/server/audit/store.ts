@@ -1,0 +1,156 @@
+// The audit log: append-only, embedded (PGlite) by default, PostgreSQL with DATABASE_URL. Both run
+// the same SQL below and the same migrations.
+import { join } from 'node:path';
+import type { AuditAction, AuditEntry } from '../../api';
+import type { SqlDb, SqlRunner } from './db';
+import { migrate } from './migrations';
+
+export type NewAuditEntry = Omit<AuditEntry, 'id' | 'at'>;
+
+export interface AuditFilters {
+  user?: string;
+  /** Exact email; it arrives lower-cased from the query schema. */
+  staff?: string;
+  action?: AuditAction;
+  /** YYYY-MM-DD, a whole UTC day, included. */
+  from?: string;
+  /** YYYY-MM-DD, a whole UTC day, included. */
+  to?: string;
+}
+
+export interface AuditStore {
+  kind: 'embedded' | 'postgres';
+  /** Durable when it resolves (committed); the server awaits it before answering the client. */
+  append(entry: NewAuditEntry): Promise<AuditEntry>;
+  /** Newest first (by id desc), paged on the server. `total` counts all matches. */
+  list(filters: AuditFilters, page: { page: number; limit: number }): Promise<{ entries: AuditEntry[]; total: number }>;
+  /** Every match, newest first, fetched in batches (keyset on id) — for the CSV export. */
+  iterate(filters: AuditFilters): AsyncIterable<AuditEntry>;
+  close(): Promise<void>;
+}
+
+// Conversions happen in SQL so both drivers hand back the same plain values whatever their type
+// parsers do: id as text (bigint), `at` as ISO 8601 UTC with milliseconds, percentage as float8.
+// ORDER BY must then say `audit_log.id`: a bare `id` would sort by the text alias ('9' after '10').
+const COLUMNS = `
+  id::text AS id,
+  to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at,
+  staff_email AS "staffEmail", staff_role AS "staffRole", action,
+  user_token AS "userToken", wallet_token AS "walletToken", destination_token AS "destinationToken",
+  percentage::float8 AS percentage, rule_token AS "ruleToken", idempotency_key AS "idempotencyKey",
+  masspay_status AS "masspayStatus", outcome, request_id AS "requestId"`;
+
+const INSERT = `
+  INSERT INTO audit_log (staff_email, staff_role, action, user_token, wallet_token, destination_token,
+    percentage, rule_token, idempotency_key, masspay_status, outcome, request_id)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+  RETURNING ${COLUMNS}`;
+
+const EXPORT_BATCH = 500;
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Midnight UTC of `day` (YYYY-MM-DD) plus `days`, as ISO. Refuses a day that does not exist: Date.parse
+ * rolls 2026-02-30 over to March, PostgreSQL would reject it mid-query.
+ */
+export const utcMidnight = (day: string, days = 0): string => {
+  const ms = Date.parse(`${day}T00:00:00Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== day) {
+    throw new RangeError(`Not a real date: ${day}`);
+  }
+  return new Date(ms + days * DAY_MS).toISOString();
+};
+
+/** `WHERE …` for the filters, parameters numbered from $1; `params` is extended in place. */
+const whereClause = (filters: AuditFilters, params: unknown[]): string[] => {
+  const conditions: string[] = [];
+  const add = (sql: (placeholder: string) => string, value: unknown) => {
+    params.push(value);
+    conditions.push(sql(`$${params.length}`));
+  };
+  if (filters.user !== undefined) add((p) => `user_token = ${p}`, filters.user);
+  if (filters.staff !== undefined) add((p) => `staff_email = ${p}`, filters.staff);
+  if (filters.action !== undefined) add((p) => `action = ${p}`, filters.action);
+  // Whole UTC days: from midnight of `from` up to (not including) midnight after `to`.
+  if (filters.from !== undefined) add((p) => `at >= ${p}::timestamptz`, utcMidnight(filters.from));
+  if (filters.to !== undefined) add((p) => `at < ${p}::timestamptz`, utcMidnight(filters.to, 1));
+  return conditions;
+};
+
+const where = (conditions: string[]) => (conditions.length ? `WHERE ${conditions.join(' AND ')}` : '');
+
+const listPage = async (db: SqlRunner, filters: AuditFilters, page: { page: number; limit: number }) => {
+  const params: unknown[] = [];
+  const conditions = where(whereClause(filters, params));
+  const [count] = await db.query<{ total: string }>(`SELECT count(*)::text AS total FROM audit_log ${conditions}`, params);
+  const entries = await db.query<AuditEntry>(
+    `SELECT ${COLUMNS} FROM audit_log ${conditions} ORDER BY audit_log.id DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+    [...params, page.limit, (page.page - 1) * page.limit],
+  );
+  return { entries, total: Number(count?.total ?? 0) };
+};
+
+async function* iterate(db: SqlRunner, filters: AuditFilters): AsyncIterable<AuditEntry> {
+  let before: string | undefined;
+  for (;;) {
+    const params: unknown[] = [];
+    const conditions = whereClause(filters, params);
+    if (before !== undefined) {
+      params.push(before);
+      conditions.push(`id < $${params.length}::bigint`);
+    }
+    params.push(EXPORT_BATCH);
+    const batch = await db.query<AuditEntry>(
+      `SELECT ${COLUMNS} FROM audit_log ${where(conditions)} ORDER BY audit_log.id DESC LIMIT $${params.length}`,
+      params,
+    );
+    yield* batch;
+    if (batch.length < EXPORT_BATCH) return;
+    before = batch[batch.length - 1]!.id;
+  }
+}
+
+export const createAuditStore = (kind: AuditStore['kind'], db: SqlDb): AuditStore => ({
+  kind,
+  append: async (entry) => {
+    const [row] = await db.query<AuditEntry>(INSERT, [
+      entry.staffEmail,
+      entry.staffRole,
+      entry.action,
+      entry.userToken,
+      entry.walletToken,
+      entry.destinationToken,
+      entry.percentage,
+      entry.ruleToken,
+      entry.idempotencyKey,
+      entry.masspayStatus,
+      entry.outcome,
+      entry.requestId,
+    ]);
+    if (!row) throw new Error('audit_log INSERT returned no row');
+    return row;
+  },
+  list: (filters, page) =>
+    // One snapshot for the count and the page, so `total` agrees with the entries beside it.
+    db.transaction(async (tx) => {
+      await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+      return listPage(tx, filters, page);
+    }),
+  iterate: (filters) => iterate(db, filters),
+  close: () => db.close(),
+});
+
+export const openAuditStore = async (options: { databaseUrl?: string; dataDir: string }): Promise<AuditStore> => {
+  // Loaded on demand: a server on PostgreSQL never loads the WebAssembly, and the reverse.
+  const db = options.databaseUrl
+    ? await (await import('./postgres')).openPostgres(options.databaseUrl)
+    : await (await import('./pglite')).openPglite(join(options.dataDir, 'audit-db'));
+  try {
+    await migrate(db);
+  } catch (error) {
+    await db.close().catch(() => {});
+    throw error;
+  }
+  return createAuditStore(options.databaseUrl ? 'postgres' : 'embedded', db);
+};

@@ -1,0 +1,61 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { can, CSRF_HEADER, PROBLEM_TYPES, type Permission, type StaffMember } from '../../api';
+import { sendProblem } from '../problem';
+import type { IdentityResolver } from './identity';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * DESIGN §7: a state-changing request must carry `X-Requested-With: XMLHttpRequest` (a cross-site
+ * form cannot set it, and a cross-site fetch cannot without a CORS preflight we never grant), and, when
+ * the browser sends them, an `Origin` equal to our own and no `Sec-Fetch-Site: cross-site`.
+ */
+export const crossSiteReason = (request: FastifyRequest): string | undefined => {
+  if (SAFE_METHODS.has(request.method)) return undefined;
+  if (request.headers[CSRF_HEADER.name] !== CSRF_HEADER.value) return `Changes must carry the header ${CSRF_HEADER.name}: ${CSRF_HEADER.value}.`;
+  if (request.headers['sec-fetch-site'] === 'cross-site') return 'Changes may not come from another site.';
+  const origin = request.headers.origin;
+  if (origin !== undefined && origin !== `${request.protocol}://${request.host}`) return 'Changes may only come from the console itself.';
+  return undefined;
+};
+
+/** What a request to `/api` needs: reading the audit log, changing rules, or reading. */
+export const permissionFor = (method: string, url: string): Permission => {
+  if (url === '/api/audit' || url.startsWith('/api/audit/') || url.startsWith('/api/audit?')) return 'readAudit';
+  return SAFE_METHODS.has(method) ? 'read' : 'changeRules';
+};
+
+export interface GuardOptions {
+  identify: IdentityResolver;
+  /** Told of every refusal by role, before it is answered (the audit log records refused changes). */
+  onForbidden?: (request: FastifyRequest, staff: StaffMember) => Promise<void>;
+}
+
+/**
+ * Before anything else is done: the CSRF check on every request, then on `/api` a signed-in staff
+ * member (401) whose role allows the request (403).
+ */
+export const registerGuard = (app: FastifyInstance, { identify, onForbidden }: GuardOptions) => {
+  app.decorateRequest('staff', null);
+
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    const crossSite = crossSiteReason(request);
+    if (crossSite) return sendProblem(request, reply, 403, { type: PROBLEM_TYPES.crossSite, title: 'Cross-site request refused', detail: crossSite });
+
+    const url = request.raw.url!;
+    const isApi = url.startsWith('/api/') || url === '/api';
+    if (!isApi && !url.startsWith('/auth/')) return;
+    request.staff = identify(request);
+    if (!isApi) return;
+
+    if (!request.staff) {
+      return sendProblem(request, reply, 401, { type: PROBLEM_TYPES.unauthenticated, title: 'Sign-in required', detail: 'Sign in to use the console; your session may have expired.' });
+    }
+    const permission = permissionFor(request.method, url);
+    if (!can(request.staff.role, permission)) {
+      await onForbidden?.(request, request.staff);
+      const detail = permission === 'readAudit' ? 'Only admins can read the audit log.' : `Your role (${request.staff.role}) may read but not change autopay rules.`;
+      return sendProblem(request, reply, 403, { type: PROBLEM_TYPES.forbidden, detail });
+    }
+  });
+};

@@ -1,0 +1,17 @@
+// Global setup of the `node` test project (vite.config.ts): one real PostgreSQL for the whole run,
+// started from the machine's binaries (scripts/postgres.ts); tests reach it with inject('databaseUrl').
+import type { TestProject } from 'vitest/node';
+import { startPostgres } from '../scripts/postgres';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** A fresh database on a throwaway PostgreSQL, e.g. `postgres://postgres@127.0.0.1:41234/masspay_console`. */
+    databaseUrl: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const postgres = await startPostgres();
+  project.provide('databaseUrl', postgres.url);
+  return () => postgres.stop();
+}
