@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pRetry from 'p-retry';
-import { Pool, errors as undiciErrors } from 'undici';
+import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
 
 export interface UpstreamRequest {
   method: 'GET' | 'POST' | 'DELETE' | 'PUT';
@@ -64,20 +64,50 @@ export const createUpstream = ({ baseUrl, timeoutMs, retries = 2, minRetryDelayM
   const prefix = url.pathname.replace(/\/+$/, '');
   const pool = new Pool(url.origin, { connections, keepAliveTimeout: 30_000, pipelining: 1 });
 
+  /**
+   * One request through undici's lowest-level `dispatch`: the answer's chunks are gathered straight
+   * into one Buffer, with none of the stream machinery of `request()`'s body (a tenth of the proxy's
+   * CPU per request, per `bench:proxy --cpu-prof`).
+   */
+  const dispatch = (request: UpstreamRequest) =>
+    new Promise<UpstreamResponse>((resolve, reject) => {
+      let status = 0;
+      let contentType = '';
+      const chunks: Buffer[] = [];
+      pool.dispatch(
+        {
+          method: request.method,
+          path: prefix + request.path,
+          headers: request.headers,
+          body: request.body,
+          // undici's own timers: no per-request AbortSignal and timer to allocate on the hot path.
+          headersTimeout: timeoutMs,
+          bodyTimeout: timeoutMs,
+        },
+        // undici's native handler shape (what its client calls; the newer one is adapted onto it):
+        // raw header pairs, of which only Content-Type is read.
+        {
+          onConnect: () => {},
+          onHeaders: (statusCode: number, rawHeaders: Buffer[]) => {
+            status = statusCode;
+            for (let i = 0; i < rawHeaders.length; i += 2) {
+              if (rawHeaders[i]!.length === 12 && rawHeaders[i]!.toString('latin1').toLowerCase() === 'content-type') contentType = rawHeaders[i + 1]!.toString('latin1');
+            }
+            return true;
+          },
+          onData: (chunk: Buffer) => {
+            chunks.push(chunk);
+            return true;
+          },
+          onComplete: () => resolve({ status, contentType, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) }),
+          onError: (error: Error) => reject(error),
+        } as unknown as Dispatcher.DispatchHandler,
+      );
+    });
+
   const attempt = async (request: UpstreamRequest): Promise<UpstreamResponse> => {
     try {
-      const response = await pool.request({
-        method: request.method,
-        path: prefix + request.path,
-        headers: request.headers,
-        body: request.body,
-        // undici's own timers: no per-request AbortSignal and timer to allocate on the hot path.
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-      });
-      const body = Buffer.from(await response.body.arrayBuffer());
-      const contentType = response.headers['content-type'];
-      return { status: response.statusCode, contentType: typeof contentType === 'string' ? contentType : '', body };
+      return await dispatch(request);
     } catch (error) {
       if (isTimeout(error)) throw new UpstreamTimeoutError(`MassPay did not answer within ${timeoutMs} ms`, { cause: error });
       const code = codeOf(error);
