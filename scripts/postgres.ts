@@ -78,7 +78,8 @@ const waitUntilAccepting = async (url: string, deadline: number) => {
   }
 };
 
-export const startPostgres = async (): Promise<RunningPostgres> => {
+/** `port`: a fixed port (e.g. for Playwright's webServer); default, a free one. */
+export const startPostgres = async ({ port: fixedPort }: { port?: number } = {}): Promise<RunningPostgres> => {
   const bin = findPostgresBin();
   if (!bin) {
     throw new Error(
@@ -113,7 +114,7 @@ export const startPostgres = async (): Promise<RunningPostgres> => {
   try {
     // --no-sync: a throwaway cluster needs no fsync of its initial files (initdb is much faster).
     await pgCommand(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-locale', '--no-sync']);
-    const port = await freePort();
+    const port = fixedPort ?? (await freePort());
     // The socket goes into the temp dir: the default /var/run/postgresql may not exist or be writable.
     const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`;
     started = true;
@@ -142,7 +143,8 @@ export const startPostgres = async (): Promise<RunningPostgres> => {
 };
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const running = await startPostgres();
+  // `POSTGRES_PORT=5433 npm run postgres`: on that port; otherwise a free one.
+  const running = await startPostgres({ port: process.env.POSTGRES_PORT ? Number(process.env.POSTGRES_PORT) : undefined });
   console.log(running.url);
   const shutdown = () => {
     void running.stop().then(() => process.exit(0));

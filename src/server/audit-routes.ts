@@ -12,7 +12,6 @@ export const registerAuditRoutes = (app: FastifyInstance, audit: AuditStore) => 
   const readQuery = (query: unknown) => auditQuerySchema.safeParse(query);
 
   app.get(CONSOLE_ROUTES.audit, async (request, reply) => {
-    reply.header('cache-control', 'no-store');
     const query = readQuery(request.query);
     if (!query.success) return sendProblem(request, reply, 400, { type: PROBLEM_TYPES.validation, detail: 'The audit filters are not valid.', issues: zodFieldIssues(query.error) });
     const { page = 1, limit = AUDIT_PAGE_SIZES[0], ...filters } = query.data;
@@ -25,7 +24,6 @@ export const registerAuditRoutes = (app: FastifyInstance, audit: AuditStore) => 
     if (!query.success) return sendProblem(request, reply, 400, { type: PROBLEM_TYPES.validation, detail: 'The audit filters are not valid.', issues: zodFieldIssues(query.error) });
     const { page: _page, limit: _limit, ...filters } = query.data;
     reply
-      .header('cache-control', 'no-store')
       .header('content-disposition', `attachment; filename="audit-log-${new Date().toISOString().slice(0, 10)}.csv"`)
       .type('text/csv; charset=utf-8');
     return reply.send(auditCsvRows(audit.iterate(filters)));

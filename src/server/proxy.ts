@@ -86,7 +86,6 @@ export const registerProxy = (app: FastifyInstance, { upstream, apiKey, audit }:
   };
 
   const handle = async (request: FastifyRequest, reply: FastifyReply) => {
-    reply.header('cache-control', 'no-store');
     const target = request.raw.url!.slice(API_PREFIX.length);
     const queryAt = target.indexOf('?');
     const path = queryAt < 0 ? target : target.slice(0, queryAt);

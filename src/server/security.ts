@@ -63,6 +63,8 @@ const API_HEADERS: Record<string, string> = {
   'referrer-policy': 'no-referrer',
   'x-frame-options': 'DENY',
   'cross-origin-resource-policy': 'same-origin',
+  // Answers about money and sessions are never cached anywhere.
+  'cache-control': 'no-store',
 };
 
 const isApiUrl = (url: string) => url.startsWith('/api/') || url.startsWith('/auth/') || url === '/healthz' || url === '/readyz';

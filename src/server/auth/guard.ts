@@ -38,24 +38,30 @@ export interface GuardOptions {
 export const registerGuard = (app: FastifyInstance, { identify, onForbidden }: GuardOptions) => {
   app.decorateRequest('staff', null);
 
-  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+  // A callback hook, not an async one: it runs on every request, and nearly always just calls `done`.
+  app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     const crossSite = crossSiteReason(request);
-    if (crossSite) return sendProblem(request, reply, 403, { type: PROBLEM_TYPES.crossSite, title: 'Cross-site request refused', detail: crossSite });
+    if (crossSite) return void sendProblem(request, reply, 403, { type: PROBLEM_TYPES.crossSite, title: 'Cross-site request refused', detail: crossSite });
 
     const url = request.raw.url!;
     const isApi = url.startsWith('/api/') || url === '/api';
-    if (!isApi && !url.startsWith('/auth/')) return;
+    if (!isApi && !url.startsWith('/auth/')) return done();
     request.staff = identify(request);
-    if (!isApi) return;
+    if (!isApi) return done();
 
     if (!request.staff) {
-      return sendProblem(request, reply, 401, { type: PROBLEM_TYPES.unauthenticated, title: 'Sign-in required', detail: 'Sign in to use the console; your session may have expired.' });
+      return void sendProblem(request, reply, 401, { type: PROBLEM_TYPES.unauthenticated, title: 'Sign-in required', detail: 'Sign in to use the console; your session may have expired.' });
     }
     const permission = permissionFor(request.method, url);
-    if (!can(request.staff.role, permission)) {
-      await onForbidden?.(request, request.staff);
-      const detail = permission === 'readAudit' ? 'Only admins can read the audit log.' : `Your role (${request.staff.role}) may read but not change autopay rules.`;
-      return sendProblem(request, reply, 403, { type: PROBLEM_TYPES.forbidden, detail });
-    }
+    if (can(request.staff.role, permission)) return done();
+
+    const staff = request.staff;
+    const detail = permission === 'readAudit' ? 'Only admins can read the audit log.' : `Your role (${staff.role}) may read but not change autopay rules.`;
+    const refuse = () => void sendProblem(request, reply, 403, { type: PROBLEM_TYPES.forbidden, detail });
+    if (!onForbidden) return refuse();
+    onForbidden(request, staff).then(refuse, (error: unknown) => {
+      request.log.error({ err: error }, 'recording a refused request failed');
+      refuse();
+    });
   });
 };

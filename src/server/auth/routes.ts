@@ -75,7 +75,6 @@ export const registerAuthRoutes = (
   });
 
   app.get('/auth/me', async (request, reply) => {
-    reply.header('cache-control', 'no-store');
     if (!request.staff) return sendProblem(request, reply, 401, { type: PROBLEM_TYPES.unauthenticated, title: 'Sign-in required', detail: 'Nobody is signed in.' });
     return request.staff;
   });
