@@ -21,13 +21,20 @@ export const wholeNumber = (name: string, raw: string, min: number, max: number,
 
 export const positiveInt = (name: string, raw: string, max: number, usage: string): number => wholeNumber(name, raw, 1, max, usage);
 
-/** The options every load bench takes: `--duration` (s), `--connections`, `--help`, plus its own boolean flags. */
-export const readLoadOptions = <Flag extends string>(usage: string, flags: readonly Flag[] = []) => {
+/**
+ * The options every load bench takes: `--duration` (s), `--connections`, `--help`, plus its own boolean
+ * flags; `defaults` are the duration and connections when not given (10 and 10 unless said).
+ */
+export const readLoadOptions = <Flag extends string>(
+  usage: string,
+  flags: readonly Flag[] = [],
+  defaults: { duration?: number; connections?: number } = {},
+) => {
   const { values } = parseArgs({
     args: process.argv.slice(2),
     options: {
-      duration: { type: 'string', default: '10' },
-      connections: { type: 'string', default: '10' },
+      duration: { type: 'string', default: String(defaults.duration ?? 10) },
+      connections: { type: 'string', default: String(defaults.connections ?? 10) },
       help: { type: 'boolean', short: 'h', default: false },
       ...Object.fromEntries(flags.map((flag) => [flag, { type: 'boolean', default: false }])),
     },

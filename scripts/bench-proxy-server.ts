@@ -1,9 +1,12 @@
 /**
- * A server process for `scripts/bench-proxy.ts`, never run by hand: the parent forks it (with tsx),
- * sends one `start` message naming the role, and gets back `ready` with the server's base URL.
+ * A server process for `scripts/bench-proxy.ts` and `scripts/bench-load.ts`, never run by hand: the
+ * parent forks it with tsx (bench-servers.ts), sends one `start` message naming the role, and gets
+ * back `ready` with the server's base URL.
  *
  * - `sandbox`: the one embedded MassPay sandbox every target talks to (fault injection and logger off).
- * - `console`: our proxy, `buildServer()` from src/server, pointed at the sandbox.
+ * - `console`: our proxy, `buildServer()` from src/server, pointed at the sandbox, signed in as the
+ *   demo account of `staffRole` (default `viewer`; `editor` may add and delete rules). An `audit`
+ *   message answers how many entries its audit log holds.
  * - `express`: express 5 + http-proxy-middleware 3, `/api` → the sandbox, key added, keep-alive agent.
  *
  * Each server runs in its own process so that it has its own event loop, as nginx does, and none of
@@ -18,6 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
 import { createProxyMiddleware } from 'http-proxy-middleware';
+import type { StaffRole } from '../src/api';
 import { buildServer } from '../src/server/app';
 import { openAuditStore } from '../src/server/audit/store';
 import { loadStaff } from '../src/server/auth/setup';
@@ -27,8 +31,9 @@ export type ServerRole = 'sandbox' | 'console' | 'express';
 
 export type ParentMessage =
   | { type: 'start'; role: 'sandbox'; dataDir: string }
-  | { type: 'start'; role: 'console' | 'express'; upstream: { baseUrl: string; apiKey: string } }
+  | { type: 'start'; role: 'console' | 'express'; upstream: { baseUrl: string; apiKey: string }; staffRole?: StaffRole }
   | { type: 'stats' }
+  | { type: 'audit' }
   | { type: 'close' };
 
 export type ChildMessage =
@@ -36,6 +41,8 @@ export type ChildMessage =
   | { type: 'ready'; baseUrl: string; apiKey?: string; headers?: Record<string, string> }
   /** `requests`: what reached the sandbox's MassPay routes (0 elsewhere); `cpuUs`: this process's user + system CPU time. */
   | { type: 'stats'; requests: number; cpuUs: number }
+  /** `entries`: how many entries the console's audit log holds (0 for the other roles). */
+  | { type: 'audit'; entries: number }
   | { type: 'failed'; message: string };
 
 const send = (message: ChildMessage) => process.send?.(message);
@@ -47,6 +54,7 @@ interface Running {
   apiKey?: string;
   headers?: Record<string, string>;
   requests?: () => number;
+  auditEntries?: () => Promise<number>;
   close: () => Promise<void>;
 }
 
@@ -93,13 +101,14 @@ const start = async (message: Extract<ParentMessage, { type: 'start' }>): Promis
       const signIn = await fetch(`${baseUrl}/auth/login`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-requested-with': 'XMLHttpRequest' },
-        body: JSON.stringify({ email: 'viewer@example.com', password }),
+        body: JSON.stringify({ email: `${message.staffRole ?? 'viewer'}@example.com`, password }),
       });
       const cookie = signIn.headers.getSetCookie()[0]?.split(';')[0];
       if (signIn.status !== 200 || !cookie) throw new Error(`the console's sign-in answered ${signIn.status}`);
       return {
         baseUrl,
         headers: { cookie },
+        auditEntries: async () => (await audit.list({}, { page: 1, limit: 1 })).total,
         close: async () => {
           await app.close();
           await audit.close();
@@ -138,6 +147,11 @@ process.on('message', (message: ParentMessage) => {
         send({ type: 'ready', baseUrl: server.baseUrl, apiKey: server.apiKey, headers: server.headers });
       },
       (error: unknown) => send({ type: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
+    );
+  } else if (message.type === 'audit') {
+    (running?.auditEntries?.() ?? Promise.resolve(0)).then(
+      (entries) => send({ type: 'audit', entries }),
+      (error: unknown) => send({ type: 'failed', message: `audit count: ${error instanceof Error ? error.message : String(error)}` }),
     );
   } else if (message.type === 'stats') {
     const { user, system } = process.cpuUsage();

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --duration <s>] [-- --connections <n>]`: load-tests the sandbox in-process.
+ * `npm run bench:sandbox [-- --duration <s>] [-- --connections <n>]`: load-tests the sandbox in-process.
  *
  * Starts a sandbox on an ephemeral loopback port with a fresh temporary DATA_DIR, drives
  * `GET /payout/wallet/<Ada's user token>` with autocannon (default 10 s, 10 connections), prints a
@@ -14,7 +14,7 @@ import { createSandbox } from '../src/sandbox/app';
 import { SEED_PEOPLE } from '../src/sandbox/seed';
 import { fileStamp, percentiles, readLoadOptions, round, run, writeResults } from './bench-lib';
 
-const USAGE = 'Usage: npm run bench -- [--duration <seconds>] [--connections <count>]';
+const USAGE = 'Usage: npm run bench:sandbox -- [--duration <seconds>] [--connections <count>]';
 
 const readOptions = () => readLoadOptions(USAGE);
 

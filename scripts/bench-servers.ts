@@ -1,0 +1,230 @@
+/**
+ * The server processes the load benches share (bench-proxy.ts, bench-load.ts): forking
+ * bench-proxy-server.ts per role and talking to it over IPC, and nginx as a `proxy_pass` in front of
+ * the sandbox. Every child started here is ended when this process exits, whatever happens.
+ */
+import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { access, chmod, constants, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ChildMessage, ParentMessage } from './bench-proxy-server';
+
+export const NGINX = '/usr/sbin/nginx';
+const SERVER_SCRIPT = fileURLToPath(new URL('./bench-proxy-server.ts', import.meta.url));
+const TSX_LOADER = import.meta.resolve('tsx');
+const START_TIMEOUT_MS = 30_000;
+const STOP_TIMEOUT_MS = 10_000;
+
+// ---------------------------------------------------------------------------------------------
+// Child processes: every one is ended at exit, whatever happens.
+
+const children = new Set<ChildProcess>();
+process.on('exit', () => {
+  // SIGTERM, not SIGKILL: nginx's master then takes its worker down with it.
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+});
+
+const track = (child: ChildProcess) => {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+};
+
+export const exited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
+
+/** Asks politely (`ask`), then SIGKILLs after a while; resolves once the process is gone. */
+const stopChild = async (child: ChildProcess, ask: () => void) => {
+  if (exited(child)) return;
+  const gone = once(child, 'exit');
+  ask();
+  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+  try {
+    await gone;
+  } finally {
+    clearTimeout(timer);
+  }
+};
+
+export interface ProcessStats {
+  /** The sandbox's count of requests that reached its MassPay routes (0 for the other roles). */
+  requests: number;
+  /** CPU time (user + system) the process has used so far, in microseconds. */
+  cpuUs: number;
+}
+
+export interface ServerProcess {
+  baseUrl: string;
+  apiKey?: string;
+  headers?: Record<string, string>;
+  stats(): Promise<ProcessStats>;
+  /** The console's count of audit-log entries (0 for the other roles). */
+  auditEntries(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** Forks bench-proxy-server.ts with tsx, starts the role and waits for its base URL. */
+export const startServerProcess = async (start: Extract<ParentMessage, { type: 'start' }>, execArgv: string[] = []): Promise<ServerProcess> => {
+  const child = track(fork(SERVER_SCRIPT, [], { execArgv: ['--import', TSX_LOADER, ...execArgv], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+  const ask = <T extends ChildMessage['type']>(message: ParentMessage | undefined, wanted: T) =>
+    new Promise<Extract<ChildMessage, { type: T }>>((resolve, reject) => {
+      const done = () => {
+        clearTimeout(timer);
+        child.off('message', onMessage);
+        child.off('exit', onExit);
+      };
+      const onMessage = (answer: ChildMessage) => {
+        if (answer.type === 'failed') {
+          done();
+          reject(new Error(`The ${start.role} process failed: ${answer.message}`));
+        } else if (answer.type === wanted) {
+          done();
+          resolve(answer as Extract<ChildMessage, { type: T }>);
+        }
+      };
+      const onExit = (code: number | null, signal: string | null) => {
+        done();
+        reject(new Error(`The ${start.role} process exited (${code ?? signal}) unexpectedly`));
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`The ${start.role} process did not answer "${message?.type ?? 'start'}" within ${START_TIMEOUT_MS} ms`));
+      }, START_TIMEOUT_MS);
+      child.on('message', onMessage);
+      child.once('exit', onExit);
+      if (message) child.send(message);
+    });
+
+  try {
+    const ready = await ask(start, 'ready');
+    return {
+      baseUrl: ready.baseUrl,
+      apiKey: ready.apiKey,
+      headers: ready.headers,
+      stats: async () => {
+        const { requests, cpuUs } = await ask({ type: 'stats' }, 'stats');
+        return { requests, cpuUs };
+      },
+      auditEntries: async () => (await ask({ type: 'audit' }, 'audit')).entries,
+      stop: () => stopChild(child, () => (child.connected ? child.send({ type: 'close' } satisfies ParentMessage) : child.kill('SIGTERM'))),
+    };
+  } catch (error) {
+    await stopChild(child, () => child.kill('SIGTERM'));
+    throw error;
+  }
+};
+
+// ---------------------------------------------------------------------------------------------
+// nginx
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+
+const CLOCK_TICKS_PER_S = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** CPU time (user + system, µs) of nginx's master and its workers, from /proc (Linux); undefined elsewhere. */
+export const nginxCpuUs = async (masterPid: number): Promise<number | undefined> => {
+  const ticksOf = async (pid: number) => {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+    if (!stat) return undefined;
+    // Fields after the parenthesised command name: state ppid … utime(14) stime(15).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) };
+  };
+  const master = await ticksOf(masterPid);
+  if (!master) return undefined;
+  let ticks = master.ticks;
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === masterPid) continue;
+    const child = await ticksOf(Number(entry));
+    if (child?.ppid === masterPid) ticks += child.ticks;
+  }
+  return (ticks * 1e6) / CLOCK_TICKS_PER_S;
+};
+
+export const nginxVersion = async () => {
+  const child = spawn(NGINX, ['-v'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let text = '';
+  child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+  await once(child, 'close');
+  return text.trim().replace(/^nginx version:\s*/, '');
+};
+
+/** One worker, upstream keep-alive, `/api/` → the sandbox's root with the key added; all files in `dir`. */
+const nginxConf = (port: number, upstream: URL, apiKey: string, keepalive: number) => `# Written by scripts/bench-servers.ts; started with -g 'daemon off;'.
+worker_processes 1;
+pid nginx.pid;
+error_log error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path body_temp;
+  proxy_temp_path proxy_temp;
+  fastcgi_temp_path fastcgi_temp;
+  uwsgi_temp_path uwsgi_temp;
+  scgi_temp_path scgi_temp;
+  # nginx closes a keep-alive connection after 1000 requests by default (client and upstream side);
+  # Node's servers and agents set no such limit, and autocannon counts the reset as an error.
+  keepalive_requests 1000000;
+  upstream masspay_sandbox {
+    server ${upstream.host};
+    keepalive ${keepalive};
+    keepalive_requests 1000000;
+  }
+  server {
+    listen 127.0.0.1:${port};
+    location /api/ {
+      proxy_pass http://masspay_sandbox/;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Authorization "Bearer ${apiKey}";
+    }
+  }
+}
+`;
+
+/** `keepalive`: idle upstream connections each worker keeps (32 unless said; keep it ≥ the client connections). */
+export const startNginx = async (upstream: { baseUrl: string; apiKey: string }, { keepalive = 32 }: { keepalive?: number } = {}) => {
+  const dir = await mkdtemp(join(os.tmpdir(), 'masspay-bench-nginx-'));
+  // Run as root, nginx's worker is `nobody`: it must be able to reach its temp directories in here.
+  await chmod(dir, 0o711);
+  const conf = join(dir, 'nginx.conf');
+  const port = await freePort();
+  await writeFile(conf, nginxConf(port, new URL(upstream.baseUrl), upstream.apiKey, keepalive), { mode: 0o600 });
+  const child = track(spawn(NGINX, ['-c', conf, '-p', `${dir}/`, '-e', join(dir, 'error.log'), '-g', 'daemon off;'], { stdio: ['ignore', 'ignore', 'pipe'] }));
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const errorLog = async () => {
+    const log = await readFile(join(dir, 'error.log'), 'utf8').catch(() => '');
+    return `${stderr}${log}`.trim();
+  };
+  const stop = async () => {
+    await stopChild(child, () => child.kill('SIGTERM'));
+    const log = await errorLog();
+    await rm(dir, { recursive: true, force: true });
+    return log;
+  };
+  return { baseUrl: `http://127.0.0.1:${port}`, child, errorLog, stop };
+};
+
+/** Whether nginx is installed (at {@link NGINX}). */
+export const nginxInstalled = () =>
+  access(NGINX, constants.X_OK).then(
+    () => true,
+    () => false,
+  );
