@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { adaTokens, resetSandbox, settleAnimations, userPath, walletPath } from './support';
+import { adaTokens, consoleChanges, DEST, resetSandbox, settleAnimations, useRole, userPath, walletPath, type Role } from './support';
 
 test.beforeEach(async ({ request }) => {
   await resetSandbox(request);
@@ -19,6 +19,8 @@ const switchTo = async (page: Page, theme: Theme) => {
 
 interface View {
   name: string;
+  /** Who looks at it; the editor when not said. */
+  as?: Role | 'signed out';
   open(page: Page, request: APIRequestContext): Promise<void>;
   /** What to do once the page is loaded and themed (open a dialog). */
   then?(page: Page): Promise<void>;
@@ -73,6 +75,62 @@ const views: View[] = [
     },
   },
   {
+    name: 'sign-in page (/login)',
+    as: 'signed out',
+    open: async (page) => {
+      await page.goto('/login');
+      await expect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible();
+    },
+  },
+  {
+    name: 'sign-in page with its errors',
+    as: 'signed out',
+    open: async (page) => {
+      await page.goto('/login');
+      await expect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible();
+    },
+    then: async (page) => {
+      // Empty fields first (errors under them, nothing sent), then an unknown account (the generic
+      // alert): no real account's failure count grows.
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await expect(page.getByLabel('Password')).toHaveAttribute('aria-invalid', 'true');
+      await page.getByLabel('Email').fill('nobody@example.com');
+      await page.getByLabel('Password').fill('not-a-password-of-anyone');
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await expect(page.getByRole('alert')).toHaveText('The email or password is not right.');
+    },
+  },
+  {
+    name: 'audit log (/audit)',
+    as: 'admin',
+    open: async (page, request) => {
+      // At least one entry, whatever ran before: the admin adds a rule (admins may).
+      const ada = await adaTokens(request);
+      const added = await consoleChanges(request).addRule(ada.user, ada.usd, { destination_token: DEST.quickCash, percentage: 5 });
+      expect(added.ok(), await added.text()).toBe(true);
+      await page.goto(`/audit?user=${ada.user}`);
+      await expect(page.getByRole('table', { name: 'Audit log' }).getByRole('cell', { name: 'Succeeded', exact: true }).first()).toBeVisible();
+    },
+  },
+  {
+    name: 'audit log, refused to a viewer',
+    as: 'viewer',
+    open: async (page) => {
+      await page.goto('/audit');
+      await expect(page.getByRole('alert')).toHaveText('Only admins can read the audit log.');
+    },
+  },
+  {
+    name: 'wallet page, read by a viewer',
+    as: 'viewer',
+    open: async (page, request) => {
+      const ada = await adaTokens(request);
+      await page.goto(walletPath(ada.user, ada.usd));
+      await expect(page.getByText('You can view these rules. Changing them needs the editor role.')).toBeVisible();
+      await expect(page.getByRole('table', { name: 'Autopay rules' }).getByRole('row')).toHaveCount(3);
+    },
+  },
+  {
     name: 'user not found',
     open: async (page) => {
       await page.goto(userPath('usr_00000000-0000-4000-8000-000000000000'));
@@ -88,34 +146,45 @@ const views: View[] = [
   },
 ];
 
+const check = (theme: Theme, view: View) =>
+  test(`${view.name}: no serious or critical violations`, async ({ page, request }) => {
+    await page.emulateMedia({ colorScheme: theme });
+    // Pick the theme on the home page first (the choice is the app's, kept across pages or not).
+    await page.goto('/');
+    await switchTo(page, theme);
+    await view.open(page, request);
+    // The theme survives the navigation; if it does not, switch again on this page.
+    await switchTo(page, theme);
+    await view.then?.(page);
+    await settleAnimations(page);
+
+    const results = await new AxeBuilder({ page }).analyze();
+    const blocking = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    const others = results.violations.filter((v) => !blocking.includes(v));
+    for (const v of others) {
+      console.log(`[axe ${theme} · ${view.name}] ${v.impact ?? 'n/a'} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    }
+    const summary = blocking.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => ({ target: n.target.join(' '), html: n.html.slice(0, 300), summary: n.failureSummary })),
+    }));
+    expect(summary, JSON.stringify(summary, null, 2)).toEqual([]);
+  });
+
 for (const theme of ['light', 'dark'] as const) {
   test.describe(`axe, ${theme} theme`, () => {
     for (const view of views) {
-      test(`${view.name}: no serious or critical violations`, async ({ page, request }) => {
-        await page.emulateMedia({ colorScheme: theme });
-        // Pick the theme on the home page first (the choice is the app's, kept across pages or not).
-        await page.goto('/');
-        await switchTo(page, theme);
-        await view.open(page, request);
-        // The theme survives the navigation; if it does not, switch again on this page.
-        await switchTo(page, theme);
-        await view.then?.(page);
-        await settleAnimations(page);
-
-        const results = await new AxeBuilder({ page }).analyze();
-        const blocking = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-        const others = results.violations.filter((v) => !blocking.includes(v));
-        for (const v of others) {
-          console.log(`[axe ${theme} · ${view.name}] ${v.impact ?? 'n/a'} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-        }
-        const summary = blocking.map((v) => ({
-          id: v.id,
-          impact: v.impact,
-          help: v.help,
-          nodes: v.nodes.map((n) => ({ target: n.target.join(' '), html: n.html.slice(0, 300), summary: n.failureSummary })),
-        }));
-        expect(summary, JSON.stringify(summary, null, 2)).toEqual([]);
-      });
+      const as = view.as;
+      if (!as) check(theme, view);
+      else {
+        // The browser state of that role (or nobody); the `request` fixture follows it too.
+        test.describe(as === 'signed out' ? 'signed out' : `as the ${as}`, () => {
+          useRole(as);
+          check(theme, view);
+        });
+      }
     }
   });
 }

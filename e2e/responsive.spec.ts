@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { adaTokens, walletPath } from './support';
+import { adaTokens, useRole, walletPath } from './support';
 
 // A support agent on a phone: 390 × 844, nothing cut off, tables scroll inside their own box.
 test.use({ viewport: { width: 390, height: 844 } });
@@ -25,3 +25,27 @@ for (const scheme of ['light', 'dark'] as const) {
     }
   });
 }
+
+test.describe('signed out', () => {
+  useRole('signed out');
+  test('the sign-in page fits a 390 px wide phone', async ({ page }) => {
+    await page.goto('/login');
+    await expect(page.getByRole('button', { name: 'Sign in', exact: true })).toBeInViewport();
+    await expect(page.getByLabel('Email')).toBeInViewport();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  });
+});
+
+test.describe('as the admin', () => {
+  useRole('admin');
+  test('the audit log and the app bar of an admin fit a 390 px wide phone', async ({ page }) => {
+    await page.goto('/audit');
+    await expect(page.getByRole('heading', { level: 1, name: 'Audit log' })).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Apply filters', exact: true })).toBeVisible();
+    // The app bar keeps its controls on the screen: the audit link, Sign out and the theme button.
+    for (const control of [page.getByRole('link', { name: 'Audit log', exact: true }), page.getByRole('button', { name: 'Sign out', exact: true }), page.getByRole('button', { name: /Use (dark|light) theme/ })]) {
+      await expect(control).toBeInViewport();
+    }
+    expect(await page.evaluate(() => document.documentElement.scrollWidth), 'the page must not scroll sideways').toBeLessThanOrEqual(390);
+  });
+});

@@ -1,7 +1,36 @@
-import { expect, type APIRequestContext, type Locator, type Page } from '@playwright/test';
-import { SANDBOX_API_KEY, SANDBOX_URL } from './env';
+import { expect, test, type APIRequestContext, type Locator, type Page, type PlaywrightWorkerArgs } from '@playwright/test';
+import { CONSOLE_URL, SANDBOX_API_KEY, SANDBOX_URL, STAFF, STAFF_PASSWORD, storageStateOf, type Role } from './env';
 
-export { SANDBOX_URL } from './env';
+export { SANDBOX_URL, STAFF, STAFF_PASSWORD, storageStateOf, type Role } from './env';
+
+/** A browser state with nobody signed in. */
+export const SIGNED_OUT = { cookies: [], origins: [] };
+
+/**
+ * The browser state of a spec (or `describe`): a role's saved sign-in (e2e/auth.setup.ts), or nobody.
+ * The project's default is the editor. The `request` fixture and `browser.newContext()` follow it too.
+ */
+export const useRole = (role: Role | 'signed out') => test.use({ storageState: role === 'signed out' ? SIGNED_OUT : storageStateOf(role) });
+
+/**
+ * An API client of the console signed in as `role` (its saved state), apart from the test's own
+ * browser and `request`: e.g. to look tokens up while the page is signed out. Dispose of it after use.
+ */
+export const apiAs = (playwright: PlaywrightWorkerArgs['playwright'], role: Role) =>
+  playwright.request.newContext({ baseURL: CONSOLE_URL, storageState: storageStateOf(role) });
+
+/** The header every change to the console must carry (DESIGN §7); the SPA always sends it. */
+export const CSRF_HEADERS = { 'x-requested-with': 'XMLHttpRequest' } as const;
+
+/** Fills in /login as `role` (or with another password) and presses Sign in; the page must show the form. */
+export const signInThroughForm = async (page: Page, role: Role, password = STAFF_PASSWORD) => {
+  await page.getByLabel('Email').fill(STAFF[role].email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+};
+
+/** The app bar's "name · role" of a signed-in staff member. */
+export const staffBadge = (page: Page, role: Role) => page.getByText(`${STAFF[role].name} · ${role}`, { exact: true });
 
 /** Fixed destinations of the seed (DESIGN §3). */
 export { SEED_DESTINATIONS as DEST } from '../src/sandbox/seed';
@@ -57,6 +86,17 @@ export const resetSandbox = async (request: APIRequestContext) => {
   await admin.reset();
   await admin.resetStats();
 };
+
+/**
+ * The console's API for changes, as the SPA calls it (session cookie of `request`, the CSRF header).
+ * Answers as they come: the caller checks the status.
+ */
+export const consoleChanges = (request: APIRequestContext) => ({
+  addRule: (userToken: string, walletToken: string, rule: { destination_token: string; percentage: number }) =>
+    request.post(`/api/payout/wallet/${userToken}/${walletToken}/autopayout`, { headers: CSRF_HEADERS, data: rule }),
+  deleteRule: (userToken: string, walletToken: string, ruleToken: string) =>
+    request.delete(`/api/payout/wallet/${userToken}/${walletToken}/autopayout?token=${encodeURIComponent(ruleToken)}`, { headers: CSRF_HEADERS }),
+});
 
 /** A user's token, looked up through the console's proxy by internal user ID (e.g. `ext-1001`). */
 export const lookupUserToken = async (request: APIRequestContext, internalId: string): Promise<string> => {
@@ -125,6 +165,9 @@ export const graceTokens = async (request: APIRequestContext) => {
 
 /** The console's name for a non-card wallet: `Wallet <first 8>…<last 4>`. */
 export const shortWalletName = (walletToken: string) => `Wallet ${walletToken.slice(0, 8)}…${walletToken.slice(-4)}`;
+
+/** How the console shows a long token (the audit log's cells): its first 8 and last 4 characters. */
+export const shortToken = (token: string) => (token.length > 14 ? `${token.slice(0, 8)}…${token.slice(-4)}` : token);
 
 /** The console's name for a card wallet: `Wallet ••<last 4>`. */
 export const cardWalletName = (last4: string) => `Wallet ••${last4}`;

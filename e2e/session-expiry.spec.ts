@@ -1,0 +1,118 @@
+import { expect, test, type Page } from '@playwright/test';
+import { adaTokens, autopayRules, DEST, DEST_LABEL, recordRequests, resetSandbox, sandboxAdmin, signInThroughForm, staffBadge, useRole, walletPath } from './support';
+
+// The editor's saved session (the project's default) opens the wallet; the session then ends behind
+// the page's back (its cookie is cleared: to the server, that is an expired session).
+test.beforeEach(async ({ request }) => {
+  await resetSandbox(request);
+});
+
+const rulesTable = (page: Page) => page.getByRole('table', { name: 'Autopay rules' });
+const deleteButtons = (page: Page) => rulesTable(page).getByRole('button', { name: /^Delete rule / });
+const addDialog = (page: Page) => page.getByRole('dialog', { name: 'Add autopay rule' });
+
+/** Opens Ada's USD wallet and its add dialog, and types 12 % to QuickCash Wallet (nothing saved yet). */
+const startAdding = async (page: Page, ada: { user: string; usd: string }) => {
+  await page.goto(walletPath(ada.user, ada.usd));
+  await expect(deleteButtons(page)).toHaveCount(2);
+  await page.getByRole('button', { name: 'Add rule', exact: true }).click();
+  const dialog = addDialog(page);
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole('textbox', { name: 'Destination token' }).fill(DEST.quickCash);
+  await dialog.getByRole('textbox', { name: 'Percentage' }).fill('12');
+  await expect(dialog.getByText(/QuickCash Wallet/).first()).toBeVisible();
+  return dialog;
+};
+
+test('the session ends while adding: Save leads to sign-in, then back to the dialog as typed; Save adds the rule once', async ({ page, request, context }) => {
+  const ada = await adaTokens(request);
+  const dialog = await startAdding(page, ada);
+  await sandboxAdmin(request).resetStats();
+  const posts = recordRequests(page, 'POST', '/autopayout');
+
+  await context.clearCookies();
+  await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+
+  // To the sign-in page, which knows where to return.
+  await expect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible();
+  await expect(page).toHaveURL((url) => url.pathname === '/login' && url.searchParams.get('next') === walletPath(ada.user, ada.usd));
+  await expect(page.getByText('Sign in to continue where you were.')).toBeVisible();
+  expect(posts).toHaveLength(1);
+  // The console refused it (401) before MassPay was asked.
+  expect((await sandboxAdmin(request).stats()).byRoute.createAutopayRule).toBeUndefined();
+  expect(await autopayRules(request, ada.user, ada.usd)).toHaveLength(2);
+
+  // Signing in again returns to the wallet with the dialog open and what was typed.
+  await signInThroughForm(page, 'editor');
+  await expect(page).toHaveURL((url) => url.pathname === walletPath(ada.user, ada.usd));
+  await expect(staffBadge(page, 'editor')).toBeVisible();
+  await expect(addDialog(page)).toBeVisible();
+  await expect(addDialog(page).getByRole('textbox', { name: 'Destination token' })).toHaveValue(DEST.quickCash);
+  await expect(addDialog(page).getByRole('textbox', { name: 'Percentage' })).toHaveValue('12');
+
+  await addDialog(page).getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Rule added' })).toBeVisible();
+  await expect(addDialog(page)).toBeHidden();
+  await expect(deleteButtons(page)).toHaveCount(3);
+  const quickCash = rulesTable(page).getByRole('row').filter({ has: page.getByRole('button', { name: new RegExp(`^Delete rule ${DEST_LABEL.quickCash.source.slice(1)}`) }) });
+  await expect(quickCash).toHaveCount(1);
+  await expect(quickCash.getByRole('cell', { name: '12 %', exact: true })).toBeVisible();
+  await expect(page.getByText('97 % allocated · 3 % unallocated')).toBeVisible();
+
+  // Exactly one rule was made, by exactly one request to MassPay.
+  const rules = await autopayRules(request, ada.user, ada.usd);
+  expect(rules).toHaveLength(3);
+  expect(rules.filter((r) => r.destination_token === DEST.quickCash).map((r) => r.percentage)).toEqual([12]);
+  expect((await sandboxAdmin(request).stats()).byRoute.createAutopayRule).toBe(1);
+  expect(posts).toHaveLength(2);
+
+  // The draft is used up: a reload shows the wallet without the dialog.
+  await page.reload();
+  await expect(deleteButtons(page)).toHaveCount(3);
+  await expect(addDialog(page)).toHaveCount(0);
+});
+
+test('a draft left at an expired session is not handed to another staff member who signs in', async ({ page, request, context }) => {
+  const ada = await adaTokens(request);
+  const dialog = await startAdding(page, ada);
+
+  await context.clearCookies();
+  await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible();
+
+  // The admin (who may change rules too) signs in at the same browser: the wallet, no editor's dialog.
+  await signInThroughForm(page, 'admin');
+  await expect(page).toHaveURL((url) => url.pathname === walletPath(ada.user, ada.usd));
+  await expect(staffBadge(page, 'admin')).toBeVisible();
+  await expect(deleteButtons(page)).toHaveCount(2);
+  await expect(page.getByRole('button', { name: 'Add rule', exact: true })).toBeEnabled();
+  await expect(addDialog(page)).toHaveCount(0);
+  expect(await autopayRules(request, ada.user, ada.usd)).toHaveLength(2);
+});
+
+test.describe('as the admin', () => {
+  useRole('admin');
+
+  test('the session ends on a filtered audit log: signing in again returns to the same filters', async ({ page, request, context }) => {
+    const ada = await adaTokens(request);
+    const audit = `/audit?user=${ada.user}&action=add_rule`;
+    await page.goto(audit);
+    await expect(page.getByLabel('User token', { exact: true })).toHaveValue(ada.user);
+    await expect(page.getByRole('heading', { level: 1, name: 'Audit log' })).toBeVisible();
+
+    await context.clearCookies();
+    await page.getByLabel('Action', { exact: true }).selectOption({ label: 'Delete rule' });
+    await page.getByRole('button', { name: 'Apply filters', exact: true }).click();
+
+    // The next request meets the ended session: to /login, which remembers the page and its filters.
+    const next = `/audit?user=${ada.user}&action=delete_rule`;
+    await expect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible();
+    await expect(page).toHaveURL((url) => url.pathname === '/login' && url.searchParams.get('next') === next);
+
+    await signInThroughForm(page, 'admin');
+    await expect(page).toHaveURL((url) => `${url.pathname}${url.search}` === next);
+    await expect(page.getByLabel('User token', { exact: true })).toHaveValue(ada.user);
+    await expect(page.getByLabel('Action', { exact: true })).toHaveValue('delete_rule');
+    await expect(page.getByText(/^Showing \d+(–\d+)? of \d+$/)).toBeVisible();
+  });
+});
