@@ -104,3 +104,31 @@ export const writeResults = async (name: string, figures: unknown): Promise<stri
   await writeFile(file, `${JSON.stringify(figures, null, 2)}\n`);
   return file;
 };
+
+const perRequest = (cpuUs: number | undefined, requests: number) => (cpuUs === undefined || requests === 0 ? null : round(cpuUs / requests, 1));
+
+
+/** One autocannon run's figures, with the CPU each process spent per answered request. */
+export const summarize = ({ result, latencies }: RunOutcome, cpu: { targetUs?: number; sandboxUs: number; upstreamRequests: number }) => {
+  const { percentile, max } = percentiles(latencies);
+  return {
+    connections: result.connections,
+    duration_s: result.duration,
+    requests_per_s_mean: round(result.requests.mean),
+    // From each 2xx answer's own timing (autocannon's histogram keeps whole milliseconds only).
+    latency_p50_ms: percentile(50),
+    latency_p90_ms: percentile(90),
+    latency_p99_ms: percentile(99),
+    latency_max_ms: max(),
+    autocannon_latency_ms: { p50: result.latency.p50, p99: result.latency.p99, mean: round(result.latency.average), max: result.latency.max },
+    total_requests: result.requests.total,
+    status_codes: Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, stats]) => [code, stats.count ?? 0])),
+    upstream_requests: cpu.upstreamRequests,
+    // CPU per answered request: less sensitive to a busy machine than req/s.
+    target_cpu_us_per_request: perRequest(cpu.targetUs, result.requests.total),
+    sandbox_cpu_us_per_request: perRequest(cpu.sandboxUs, result.requests.total),
+    non_2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+  };
+};

@@ -27,7 +27,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { walletListSchema } from '../src/api';
 import { SEED_PEOPLE } from '../src/sandbox/seed';
-import { fileStamp, percentiles, readLoadOptions, RESULTS_DIR, round, run, writeResults, type RunOutcome } from './bench-lib';
+import { fileStamp, readLoadOptions, RESULTS_DIR, round, run, summarize, writeResults } from './bench-lib';
 import { exited, nginxCpuUs, nginxInstalled, NGINX, nginxVersion, startNginx, startServerProcess, type ProcessStats, type ServerProcess } from './bench-servers';
 
 const USAGE = 'Usage: npm run bench:proxy -- [--duration <seconds>] [--connections <count>] [--cpu-prof]';
@@ -82,30 +82,6 @@ const waitUntilAnswering = async (target: Pick<Target, 'name' | 'url' | 'headers
   }
 };
 
-const perRequest = (cpuUs: number | undefined, requests: number) => (cpuUs === undefined || requests === 0 ? null : round(cpuUs / requests, 1));
-
-const summarize = ({ result, latencies }: RunOutcome, cpu: { targetUs?: number; sandboxUs: number; upstreamRequests: number }) => {
-  const { percentile, max } = percentiles(latencies);
-  return {
-    connections: result.connections,
-    duration_s: result.duration,
-    requests_per_s_mean: round(result.requests.mean),
-    // From each 2xx answer's own timing (autocannon's histogram keeps whole milliseconds only).
-    latency_p50_ms: percentile(50),
-    latency_p90_ms: percentile(90),
-    latency_p99_ms: percentile(99),
-    latency_max_ms: max(),
-    autocannon_latency_ms: { p50: result.latency.p50, p99: result.latency.p99, mean: round(result.latency.average), max: result.latency.max },
-    total_requests: result.requests.total,
-    upstream_requests: cpu.upstreamRequests,
-    // CPU per answered request, including warm keep-alive bookkeeping: less sensitive to a busy machine than req/s.
-    target_cpu_us_per_request: perRequest(cpu.targetUs, result.requests.total),
-    sandbox_cpu_us_per_request: perRequest(cpu.sandboxUs, result.requests.total),
-    non_2xx: result.non2xx,
-    errors: result.errors,
-    timeouts: result.timeouts,
-  };
-};
 type RunFigures = ReturnType<typeof summarize>;
 
 interface TargetFigures {

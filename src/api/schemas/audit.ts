@@ -67,6 +67,8 @@ export const auditQuerySchema = z.strictObject({
 });
 export type AuditQueryInput = z.input<typeof auditQuerySchema>;
 export type AuditQuery = z.output<typeof auditQuerySchema>;
+/** What narrows the log, without the page: `staff` lower-cased, `from`/`to` whole UTC days, both included. */
+export type AuditFilters = Omit<AuditQuery, 'page' | 'limit'>;
 
 export const auditPageSchema = z.object({
   entries: z.array(auditEntrySchema),

@@ -1,22 +1,13 @@
 // The audit log: append-only, embedded (PGlite) by default, PostgreSQL with DATABASE_URL. Both run
 // the same SQL below and the same migrations.
 import { join } from 'node:path';
-import type { AuditAction, AuditEntry } from '../../api';
+import type { AuditEntry, AuditFilters } from '../../api';
 import type { SqlDb, SqlRunner } from './db';
 import { migrate } from './migrations';
 
 export type NewAuditEntry = Omit<AuditEntry, 'id' | 'at'>;
 
-export interface AuditFilters {
-  user?: string;
-  /** Exact email; it arrives lower-cased from the query schema. */
-  staff?: string;
-  action?: AuditAction;
-  /** YYYY-MM-DD, a whole UTC day, included. */
-  from?: string;
-  /** YYYY-MM-DD, a whole UTC day, included. */
-  to?: string;
-}
+export type { AuditFilters };
 
 export interface AuditStore {
   kind: 'embedded' | 'postgres';

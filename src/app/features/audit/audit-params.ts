@@ -1,14 +1,6 @@
-import { AUDIT_ACTIONS, AUDIT_PAGE_SIZES, TOKEN_PATTERNS, type AuditAction } from '../../../api';
+import { AUDIT_ACTIONS, AUDIT_PAGE_SIZES, TOKEN_PATTERNS, type AuditAction, type AuditFilters } from '../../../api';
 
-/** The audit log's filters, as the URL and `GET /api/audit` name them. */
-export interface AuditFilters {
-  user?: string;
-  staff?: string;
-  action?: AuditAction;
-  /** `YYYY-MM-DD`, whole UTC days, both included. */
-  from?: string;
-  to?: string;
-}
+export type { AuditFilters };
 
 export interface AuditView {
   filters: AuditFilters;
