@@ -8,7 +8,10 @@ export const fromCents = (cents: number): number => cents / 100;
 
 /** True when `value` has at most two decimals (tolerating binary float noise such as 0.1 + 0.2). */
 export const hasAtMostTwoDecimals = (value: number): boolean =>
-  Number.isFinite(value) && Math.abs(value * 100 - Math.round(value * 100)) < 1e-6;
+  // n / 100 is the double nearest to n hundredths (what `12.34` parses to); arithmetic noise of an ulp
+  // or so (0.1 + 0.2) is forgiven, relative to the value — an absolute tolerance let 5e-324 and
+  // 5.000000001 through.
+  Number.isFinite(value) && Math.abs(value - Math.round(value * 100) / 100) <= Number.EPSILON * Math.abs(value);
 
 /**
  * Splits `amountCents` by rules given in basis points: each share is rounded down to the cent,

@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { PROBLEM_TYPES } from '../api';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPES } from '../api';
 import type { AuditStore } from './audit/store';
 import { registerAuditRoutes } from './audit-routes';
 import { registerAuth, type AuthOptions } from './auth';
+import { answeredBeforeClose } from './auth/guard';
 import { sendProblem } from './problem';
 import { PROXY_BODY_LIMIT, registerProxy } from './proxy';
 import { recordForbidden } from './proxy-audit';
@@ -46,6 +49,23 @@ const FASTIFY_PROBLEMS: Record<string, [number, string, string]> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, PROBLEM_TYPES.validation, 'Content-Length does not match the body.'],
 };
 
+/** A problem+json answer written straight to a socket, for requests that never become Fastify requests. */
+const rawProblem = (socket: Duplex, status: number, reason: string, detail: string) => {
+  if (!socket.writable) return;
+  const body = JSON.stringify({ type: PROBLEM_TYPES.validation, title: reason, status, detail, source: 'console' });
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+      `X-Content-Type-Options: nosniff\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
+  );
+};
+
+/** Requests Node's HTTP parser refuses (bad bytes, smuggling-prone framing, oversized headers) never reach Fastify. */
+const answerMalformedRequest = (error: Error & { code?: string }, socket: Duplex) => {
+  if (answeredBeforeClose.has(socket)) return void socket.destroy();
+  if (error.code === 'HPE_HEADER_OVERFLOW') return rawProblem(socket, 431, 'Request Header Fields Too Large', 'The request headers are too large.');
+  rawProblem(socket, 400, 'Bad Request', 'The HTTP request is malformed.');
+};
+
 /** The console's server: security headers, the MassPay proxy, health checks and the SPA. */
 export const buildServer = async (options: ServerOptions): Promise<FastifyInstance> => {
   const app = Fastify({
@@ -55,7 +75,12 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
     routerOptions: { maxParamLength: 2048 },
     trustProxy: options.trustProxy ? [...options.trustProxy] : false,
     frameworkErrors: (_error, request, reply) => sendProblem(request, reply, 400, { type: PROBLEM_TYPES.validation, detail: 'The request URL is malformed.' }),
+    clientErrorHandler: answerMalformedRequest,
+    // Node would answer a missing Host itself, in plain text; the guard refuses it as problem+json.
+    http: { requireHostHeader: false },
   });
+  // CONNECT (a tunnel) is not HTTP this server speaks; without a listener Node would just drop the socket.
+  app.server.on('connect', (_request: IncomingMessage, socket: Duplex) => rawProblem(socket, 405, 'Method Not Allowed', 'CONNECT is not served here.'));
   // Only JSON bodies exist here; anything else is refused before a handler runs.
   app.removeContentTypeParser(['text/plain']);
 
@@ -87,6 +112,7 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
   });
 
   if (options.distDir) await registerSpa(app, options.distDir);
+  else app.setNotFoundHandler((request, reply) => sendProblem(request, reply, 404, { type: PROBLEM_TYPES.notFound, detail: 'Nothing is served at this path.' }));
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const known = FASTIFY_PROBLEMS[error.code] ?? (error instanceof SyntaxError ? FASTIFY_PROBLEMS.FST_ERR_CTP_INVALID_JSON_BODY : undefined);

@@ -28,13 +28,19 @@ const refuse = (request: FastifyRequest, reply: FastifyReply, detail: string, is
 
 /** A query string as an object; a name given twice is refused rather than guessed at. */
 const readQuery = (raw: string): { values: Record<string, string>; repeated: string[] } => {
-  const values: Record<string, string> = {};
+  const values = new Map<string, string>();
   const repeated: string[] = [];
   for (const [name, value] of new URLSearchParams(raw)) {
-    if (name in values) repeated.push(name);
-    values[name] = value;
+    if (values.has(name)) repeated.push(name);
+    values.set(name, value);
   }
-  return { values, repeated };
+  // `fromEntries` defines own properties: `__proto__=` is a query name like any other (and refused).
+  return { values: Object.fromEntries(values), repeated };
+};
+
+const hasBody = (request: FastifyRequest) => {
+  const length = request.headers['content-length'];
+  return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 };
 
 /** The card route's answer, stripped to what the browser may see: never the number, CVV, PIN or expiry. */
@@ -86,7 +92,12 @@ export const registerProxy = (app: FastifyInstance, { upstream, apiKey, audit }:
   };
 
   const handle = async (request: FastifyRequest, reply: FastifyReply) => {
-    const target = request.raw.url!.slice(API_PREFIX.length);
+    const raw = request.raw.url!;
+    // The router decodes: `/%61pi/…` reaches this route too. Only the plain prefix is forwarded.
+    if (!raw.startsWith(`${API_PREFIX}/`)) {
+      return refuse(request, reply, 'The path holds an encoded character, a backslash, or an empty or dot segment.');
+    }
+    const target = raw.slice(API_PREFIX.length);
     const queryAt = target.indexOf('?');
     const path = queryAt < 0 ? target : target.slice(0, queryAt);
     const rawQuery = queryAt < 0 ? '' : target.slice(queryAt + 1);
@@ -122,7 +133,8 @@ export const registerProxy = (app: FastifyInstance, { upstream, apiKey, audit }:
       if (!parsed.success) return refuse(request, reply, 'The request body is not valid.', zodFieldIssues(parsed.error));
       bodyData = parsed.data;
       body = JSON.stringify(parsed.data);
-    } else if (request.body !== undefined) {
+    } else if (request.body !== undefined || hasBody(request)) {
+      // Fastify does not parse GET and DELETE bodies at all: the headers tell that one was sent.
       return refuse(request, reply, 'This route takes no request body.');
     }
 

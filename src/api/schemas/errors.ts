@@ -84,9 +84,11 @@ export const zodFieldIssues = (error: z.core.$ZodError): FieldIssue[] =>
 
 /** Field issues grouped by field, as problem+json's `errors` carries them (issues without a field left out). */
 export const groupFieldIssues = (issues: readonly FieldIssue[]): Record<string, string[]> => {
-  const grouped: Record<string, string[]> = {};
-  for (const { field, message } of issues) if (field) (grouped[field] ??= []).push(message);
-  return grouped;
+  // A Map, not `{}`: a field named `__proto__` or `constructor` (it comes from the request) must be a
+  // field like any other, not the object's prototype.
+  const grouped = new Map<string, string[]>();
+  for (const { field, message } of issues) if (field) grouped.set(field, [...(grouped.get(field) ?? []), message]);
+  return Object.fromEntries(grouped);
 };
 
 export const formatFieldIssue = ({ field, message }: FieldIssue): string => (field ? `${field}: ${message}` : message);
