@@ -2,19 +2,48 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { defineConfig, devices } from '@playwright/test';
-import { CONSOLE_PORT, CONSOLE_URL, SANDBOX_API_KEY, SANDBOX_PORT, SANDBOX_URL, CHROMIUM, storageStateOf } from './e2e/env';
+import {
+  CHROMIUM,
+  CONSOLE_B_PORT,
+  CONSOLE_B_URL,
+  CONSOLE_PORT,
+  CONSOLE_URL,
+  DATABASE_URL,
+  POSTGRES_PORT,
+  REPLICA_B_SPECS,
+  SANDBOX_API_KEY,
+  SANDBOX_PORT,
+  SANDBOX_URL,
+  SESSION_SECRET,
+  storageStateOf,
+} from './e2e/env';
 
 // Workers re-evaluate this file; the env vars keep one fresh data dir per run and server.
 process.env.E2E_SANDBOX_DATA_DIR ??= mkdtempSync(path.join(os.tmpdir(), 'masspay-e2e-sandbox-'));
 process.env.E2E_CONSOLE_DATA_DIR ??= mkdtempSync(path.join(os.tmpdir(), 'masspay-e2e-console-'));
+process.env.E2E_CONSOLE_B_DATA_DIR ??= mkdtempSync(path.join(os.tmpdir(), 'masspay-e2e-console-b-'));
 // With a real MASSPAY_BASE_URL the console has no demo accounts: e2e/make-staff-file.ts writes this
-// file (the accounts of e2e/env.ts) just before the console starts, in the webServer command below.
+// file (the accounts of e2e/env.ts) just before the first console starts, in the webServer command below.
 process.env.E2E_STAFF_FILE ??= path.join(mkdtempSync(path.join(os.tmpdir(), 'masspay-e2e-staff-')), 'staff.json');
 
 // Specs reset the sandbox and inject faults: a server left over from another run (other data, other
 // key, other faults) would make them lie, so reusing one is opt-in. A reused console must know the
-// staff accounts of e2e/env.ts (started once by this config, it does).
+// staff accounts and session secret of e2e/env.ts (started once by this config, it does).
 const reuseExistingServer = process.env.E2E_REUSE_SERVERS === '1';
+
+/** What both replicas share: the sandbox as their MassPay, the staff, the session key, the audit store. */
+const replicaEnv = {
+  STAFF_FILE: process.env.E2E_STAFF_FILE,
+  HOST: '127.0.0.1',
+  MASSPAY_BASE_URL: SANDBOX_URL,
+  MASSPAY_API_KEY: SANDBOX_API_KEY,
+  SESSION_SECRET,
+  DATABASE_URL,
+  UPSTREAM_TIMEOUT_MS: '3000',
+  LOG_LEVEL: 'warn',
+};
+
+const browser = { ...devices['Desktop Chrome'], launchOptions: CHROMIUM };
 
 export default defineConfig({
   testDir: 'e2e',
@@ -27,27 +56,39 @@ export default defineConfig({
   use: { baseURL: CONSOLE_URL, trace: 'retain-on-failure' },
   projects: [
     {
-      // Signs each role in once through /login and saves its browser state in e2e/.auth/ (git-ignored):
-      // failed sign-ins are rate-limited, successful ones are not, and a session outlives the run.
+      // Signs each role in once through replica A's /login and saves its browser state in e2e/.auth/
+      // (git-ignored): failed sign-ins are rate-limited, successful ones are not, and a session
+      // outlives the run.
       name: 'setup',
       testMatch: /auth\.setup\.ts$/,
-      use: {
-        ...devices['Desktop Chrome'],
-        launchOptions: CHROMIUM,
-      },
+      use: browser,
     },
     {
+      // Replica A: every spec but replica B's half (e2e/replicas.spec.ts, which talks to both, included).
       name: 'chromium',
       dependencies: ['setup'],
+      testIgnore: REPLICA_B_SPECS,
       use: {
-        ...devices['Desktop Chrome'],
-        launchOptions: CHROMIUM,
+        ...browser,
         // Signed in as the editor by default (it may read and change rules); a spec that needs
         // another role, or nobody, says so with `test.use({ storageState: ... })` (e2e/support.ts).
         storageState: storageStateOf('editor'),
       },
     },
+    {
+      // Replica B: its half of the specs, with the sessions made on A (a cookie is per host, not per
+      // port: B accepts it because both replicas share SESSION_SECRET).
+      name: 'replica-b',
+      dependencies: ['setup'],
+      testMatch: REPLICA_B_SPECS,
+      use: {
+        ...browser,
+        baseURL: CONSOLE_B_URL,
+        storageState: storageStateOf('editor'),
+      },
+    },
   ],
+  // Started one after the other, in this order, each once it is ready.
   webServer: [
     {
       // The MassPay sandbox alone, so that specs can reset it and inject faults through its admin routes.
@@ -67,21 +108,36 @@ export default defineConfig({
       stdout: 'pipe',
     },
     {
-      // The console, proxying to that sandbox as it would to MassPay.
-      command: 'npx tsx e2e/make-staff-file.ts && npm start',
+      // The replicas' shared audit store: a throwaway PostgreSQL (initdb, pg_ctl; `.ci/run` installs
+      // them), removed when this process gets SIGTERM. Readiness is its port; the consoles wait for
+      // the database itself (e2e/wait-for.ts).
+      command: 'npx tsx scripts/postgres.ts',
+      port: POSTGRES_PORT,
+      env: { POSTGRES_PORT: String(POSTGRES_PORT) },
+      reuseExistingServer,
+      timeout: 60_000,
+      gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
+      stdout: 'pipe',
+    },
+    {
+      // Replica A, proxying to that sandbox as it would to MassPay. It writes the staff file first, and
+      // builds the SPA when dist/ is stale (src/server/build-spa.ts) before it listens.
+      command: `npx tsx e2e/make-staff-file.ts && npx tsx e2e/wait-for.ts --pg ${DATABASE_URL} && npm start`,
       url: `${CONSOLE_URL}/healthz`,
-      env: {
-        STAFF_FILE: process.env.E2E_STAFF_FILE,
-        PORT: String(CONSOLE_PORT),
-        HOST: '127.0.0.1',
-        MASSPAY_BASE_URL: SANDBOX_URL,
-        MASSPAY_API_KEY: SANDBOX_API_KEY,
-        DATA_DIR: process.env.E2E_CONSOLE_DATA_DIR,
-        UPSTREAM_TIMEOUT_MS: '3000',
-        LOG_LEVEL: 'warn',
-      },
+      env: { ...replicaEnv, PORT: String(CONSOLE_PORT), DATA_DIR: process.env.E2E_CONSOLE_DATA_DIR },
       reuseExistingServer,
       timeout: 120_000, // the first start may run vite build
+      gracefulShutdown: { signal: 'SIGTERM', timeout: 5_000 },
+      stdout: 'pipe',
+    },
+    {
+      // Replica B: only once A answers, so that A's build (if any) is done and B finds dist/ fresh —
+      // two `vite build` into one dist/ at once would race.
+      command: `npx tsx e2e/wait-for.ts --http ${CONSOLE_URL}/healthz && npm start`,
+      url: `${CONSOLE_B_URL}/healthz`,
+      env: { ...replicaEnv, PORT: String(CONSOLE_B_PORT), DATA_DIR: process.env.E2E_CONSOLE_B_DATA_DIR },
+      reuseExistingServer,
+      timeout: 180_000,
       gracefulShutdown: { signal: 'SIGTERM', timeout: 5_000 },
       stdout: 'pipe',
     },

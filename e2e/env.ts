@@ -6,6 +6,24 @@ export const CONSOLE_PORT = 8181;
 export const SANDBOX_PORT = 8191;
 export const CONSOLE_URL = `http://127.0.0.1:${CONSOLE_PORT}`;
 export const SANDBOX_URL = `http://127.0.0.1:${SANDBOX_PORT}`;
+
+/**
+ * Two replicas of the console (issue 7): A (above) and B, separate processes and data dirs, sharing the
+ * sandbox, the staff file, one PostgreSQL audit store and the session secret. The setup project signs
+ * in on A; cookies are per host, not per port, so the same sessions reach B.
+ */
+export const CONSOLE_B_PORT = 8182;
+export const CONSOLE_B_URL = `http://127.0.0.1:${CONSOLE_B_PORT}`;
+/** The throwaway PostgreSQL of the run (scripts/postgres.ts), the replicas' shared audit store. */
+export const POSTGRES_PORT = 8193;
+export const DATABASE_URL = `postgres://postgres@127.0.0.1:${POSTGRES_PORT}/masspay_console`;
+/** The replicas' shared session key (the console wants at least 32 characters); it guards nothing but this run. */
+export const SESSION_SECRET = 'e2e-session-secret-shared-by-both-replicas-5b1e';
+/**
+ * The spec files replica B runs (project `replica-b`); A runs the others. About half the time each,
+ * not the suite twice. B's half changes rules and reads the audit log with sessions made on A.
+ */
+export const REPLICA_B_SPECS = /\/(autopay|roles|session-expiry|axe|user-page|card)\.spec\.ts$/;
 /** A fixed test key (the sandbox wants at least 16 characters); it guards nothing but this test sandbox. */
 export const SANDBOX_API_KEY = 'e2e-sandbox-key-7f3a9c2b5d';
 

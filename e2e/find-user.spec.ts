@@ -93,6 +93,9 @@ test('with a result, a miss, an error under a field and a recent user: no seriou
   const ada = await adaTokens(request);
   await page.goto(userPath(ada.user));
   await expect(page.getByRole('heading', { level: 1, name: 'Ada Lovelace' })).toBeVisible();
+  // The page remembers her once its storage code has loaded (a lazy chunk): a full navigation before
+  // that would cancel it. Wait until this browser holds her.
+  await expect.poll(() => page.evaluate(() => localStorage.getItem('masspay-console:recent-users') ?? '')).toContain(ada.user);
   await page.goto('/');
   await expect(section(page, 'Recently opened').getByRole('link', { name: 'Ada Lovelace' })).toBeVisible();
 

@@ -12,12 +12,16 @@ export const SIGNED_OUT = { cookies: [], origins: [] };
  */
 export const useRole = (role: Role | 'signed out') => test.use({ storageState: role === 'signed out' ? SIGNED_OUT : storageStateOf(role) });
 
+/** The console the running test's project talks to: replica A, or B for the `replica-b` project. */
+export const projectBaseURL = () => test.info().project.use.baseURL ?? CONSOLE_URL;
+
 /**
- * An API client of the console signed in as `role` (its saved state), apart from the test's own
- * browser and `request`: e.g. to look tokens up while the page is signed out. Dispose of it after use.
+ * An API client of the console (the test project's replica, or `baseURL`) signed in as `role` (its
+ * saved state), apart from the test's own browser and `request`: e.g. to look tokens up while the page
+ * is signed out. Dispose of it after use.
  */
-export const apiAs = (playwright: PlaywrightWorkerArgs['playwright'], role: Role) =>
-  playwright.request.newContext({ baseURL: CONSOLE_URL, storageState: storageStateOf(role) });
+export const apiAs = (playwright: PlaywrightWorkerArgs['playwright'], role: Role, baseURL = projectBaseURL()) =>
+  playwright.request.newContext({ baseURL, storageState: storageStateOf(role) });
 
 /** The header every change to the console must carry (DESIGN §7); the SPA always sends it. */
 export const CSRF_HEADERS = { 'x-requested-with': 'XMLHttpRequest' } as const;

@@ -1,0 +1,297 @@
+import { expect, test, type APIRequestContext, type Locator, type Page, type PlaywrightWorkerArgs } from '@playwright/test';
+import {
+  adaTokens,
+  apiAs,
+  autopayRules,
+  DEST,
+  DEST_LABEL,
+  resetSandbox,
+  sandboxAdmin,
+  walletPath,
+  type FaultSettings,
+} from './support';
+
+// MassPay failing while a staff member adds a rule (issue 7, item 1), through the sandbox's fault
+// injection: each case shows a clear alert in the dialog, keeps what was typed, and a retry of the same
+// submission (same Idempotency-Key) ends with exactly one new rule. The console runs with
+// UPSTREAM_TIMEOUT_MS=3000 (playwright.config.ts); the proxy never retries a POST itself.
+
+test.beforeEach(async ({ request }) => {
+  await resetSandbox(request);
+});
+
+test.afterEach(async ({ request }) => {
+  await sandboxAdmin(request).clearFaults();
+});
+
+const PERCENTAGE = '12';
+const rulesTable = (page: Page) => page.getByRole('table', { name: 'Autopay rules' });
+const deleteButtons = (page: Page) => rulesTable(page).getByRole('button', { name: /^Delete rule / });
+const quickCashRows = (page: Page) =>
+  rulesTable(page)
+    .getByRole('row')
+    .filter({ has: page.getByRole('button', { name: new RegExp(`^Delete rule ${DEST_LABEL.quickCash.source.slice(1)}`) }) });
+const addDialog = (page: Page) => page.getByRole('dialog', { name: 'Add autopay rule' });
+const saveButton = (dialog: Locator) => dialog.getByRole('button', { name: 'Save', exact: true });
+
+/** The Idempotency-Key of every POST to `/autopayout` the page sends, in order (what the SPA put on the wire). */
+const recordAddKeys = (page: Page) => {
+  const keys: string[] = [];
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && r.url().includes('/autopayout')) keys.push(r.headers()['idempotency-key'] ?? '(none)');
+  });
+  return keys;
+};
+
+/** Opens Ada's USD wallet (60 % + 25 %) and its add dialog, and types 12 % to QuickCash Wallet. */
+const startAdding = async (page: Page, request: APIRequestContext) => {
+  const ada = await adaTokens(request);
+  await page.goto(walletPath(ada.user, ada.usd));
+  await expect(deleteButtons(page)).toHaveCount(2);
+  await page.getByRole('button', { name: 'Add rule', exact: true }).click();
+  const dialog = addDialog(page);
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole('textbox', { name: 'Destination token' }).fill(DEST.quickCash);
+  await dialog.getByRole('textbox', { name: 'Percentage' }).fill(PERCENTAGE);
+  // The name is looked up (and cached) while nothing fails yet.
+  await expect(dialog.getByText(/QuickCash Wallet/).first()).toBeVisible();
+  return { ada, dialog };
+};
+
+/**
+ * The dialog's way to try again: the alert's Retry when it has one, else Save (the same values, so the
+ * same submission and key). Returns once the page has sent attempt number `attempt`.
+ */
+const retry = async (dialog: Locator, keys: string[], attempt: number) => {
+  const alertRetry = dialog.getByRole('alert').getByRole('button', { name: 'Retry', exact: true });
+  await ((await alertRetry.count()) > 0 ? alertRetry : saveButton(dialog)).click();
+  await expect.poll(() => keys.length, { message: `attempt ${attempt} is sent` }).toBe(attempt);
+};
+
+/** After a failed attempt: the dialog is open with a clear alert and what was typed, ready for another try. */
+const expectFailureShown = async (dialog: Locator, message: RegExp) => {
+  const alert = dialog.getByRole('alert');
+  await expect(alert).toBeVisible({ timeout: 15_000 });
+  await expect(alert).toContainText(/^The rule was not added\./);
+  await expect(alert).toContainText(message);
+  test.info().annotations.push({ type: 'alert', description: (await alert.textContent()) ?? '' });
+  await expect(saveButton(dialog)).toBeEnabled();
+  await expect(dialog.getByRole('textbox', { name: 'Destination token' })).toHaveValue(DEST.quickCash);
+  await expect(dialog.getByRole('textbox', { name: 'Percentage' })).toHaveValue(PERCENTAGE);
+};
+
+/** The final, successful attempt: the dialog closes, "Rule added", the table shows the rule once. */
+const expectAddedOnce = async (page: Page, dialog: Locator) => {
+  await expect(page.getByRole('status').filter({ hasText: 'Rule added' })).toBeVisible({ timeout: 15_000 });
+  await expect(dialog).toBeHidden();
+  await expect(deleteButtons(page)).toHaveCount(3);
+  await expect(quickCashRows(page)).toHaveCount(1);
+  await expect(quickCashRows(page).getByRole('cell', { name: `${PERCENTAGE} %`, exact: true })).toBeVisible();
+  await expect(page.getByText('97 % allocated · 3 % unallocated')).toBeVisible();
+};
+
+/** Through the API: Ada's USD wallet holds its two seeded rules and exactly one 12 % QuickCash rule. */
+const expectOneNewRule = async (request: APIRequestContext, ada: { user: string; usd: string }) => {
+  const rules = await autopayRules(request, ada.user, ada.usd);
+  expect(rules.map((r) => r.destination_token).sort()).toEqual([DEST.evergreen, DEST.lakeside, DEST.quickCash].sort());
+  expect(rules.filter((r) => r.destination_token === DEST.quickCash).map((r) => r.percentage)).toEqual([Number(PERCENTAGE)]);
+  return rules.find((r) => r.destination_token === DEST.quickCash)!;
+};
+
+/** Every attempt carried one and the same, well-formed Idempotency-Key. */
+const expectOneKey = (keys: string[], attempts: number) => {
+  expect(keys).toHaveLength(attempts);
+  expect(keys[0]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  expect(new Set(keys).size).toBe(1);
+};
+
+/**
+ * The admin's audit log for that key: a `requested` entry and an outcome per attempt (the proxy sent the
+ * browser's key to MassPay each time), the last one `succeeded` with the rule's token.
+ */
+const expectAudited = async (playwright: PlaywrightWorkerArgs['playwright'], ada: { user: string }, key: string, outcomes: string[], ruleToken: string) => {
+  const admin = await apiAs(playwright, 'admin');
+  try {
+    const answer = await admin.get(`/api/audit?user=${ada.user}&action=add_rule&limit=100`);
+    expect(answer.status()).toBe(200);
+    const { entries } = (await answer.json()) as { entries: { id: string; idempotencyKey: string | null; outcome: string; ruleToken: string | null }[] };
+    const ours = entries.filter((e) => e.idempotencyKey === key).sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)));
+    expect(ours.map((e) => e.outcome)).toEqual(outcomes.flatMap((o) => ['requested', o]));
+    expect(ours.at(-1)?.ruleToken).toBe(ruleToken);
+  } finally {
+    await admin.dispose();
+  }
+};
+
+/** Waits out a slow request MassPay is still working on, so that it cannot land in the next test. */
+const waitUntil = async (page: Page, deadline: number) => {
+  const left = deadline - Date.now();
+  if (left > 0) await page.waitForTimeout(left);
+};
+
+test('MassPay down: "could not be reached", Save again while still down fails the same way, then adds the rule once', async ({ page, request, playwright }) => {
+  const admin = sandboxAdmin(request);
+  const { ada, dialog } = await startAdding(page, request);
+  const keys = recordAddKeys(page);
+  // Down: every request's connection is dropped before MassPay does anything.
+  await admin.setFaults({ failNext: { count: 10_000, drop: true } });
+
+  await saveButton(dialog).click();
+  await expect.poll(() => keys.length).toBe(1);
+  await expectFailureShown(dialog, /MassPay could not be reached/);
+  await expect(dialog.getByRole('alert')).toContainText(/try again/i);
+
+  await retry(dialog, keys, 2);
+  await expectFailureShown(dialog, /MassPay could not be reached/);
+  expect(await autopayRules(request, ada.user, ada.usd).catch(() => 'unreadable while down')).toBe('unreadable while down');
+
+  await admin.clearFaults();
+  await retry(dialog, keys, 3);
+  await expectAddedOnce(page, dialog);
+
+  const rule = await expectOneNewRule(request, ada);
+  expectOneKey(keys, 3);
+  await expectAudited(playwright, ada, keys[0]!, ['failed', 'failed', 'succeeded'], rule.token);
+});
+
+test('slower than the proxy’s timeout, retried before the slow add lands: "did not answer in time", then exactly one rule', async ({ page, request, playwright }) => {
+  const admin = sandboxAdmin(request);
+  const { ada, dialog } = await startAdding(page, request);
+  const keys = recordAddKeys(page);
+  const LATENCY = 6_000; // the proxy gives up after 3 s; MassPay adds the rule after 6 s
+  await admin.setFaults({ latencyMs: LATENCY });
+
+  const sentAt = Date.now();
+  await saveButton(dialog).click();
+  await expectFailureShown(dialog, /MassPay did not answer within 3000 ms/);
+  await expect(dialog.getByRole('alert')).toContainText(/Nothing is known about the outcome/);
+
+  // Retried at once: this attempt adds the rule; the slow first one then finds its key already used.
+  await admin.clearFaults();
+  expect(Date.now() - sentAt).toBeLessThan(LATENCY);
+  await retry(dialog, keys, 2);
+  await expectAddedOnce(page, dialog);
+  const rule = await expectOneNewRule(request, ada);
+
+  // The slow request's time passes: it changes nothing (a MassPay that finishes it finds its key used;
+  // the sandbox never handles a request the proxy gave up on).
+  await waitUntil(page, sentAt + LATENCY + 1_000);
+  expect((await expectOneNewRule(request, ada)).token).toBe(rule.token);
+  await page.reload();
+  await expect(deleteButtons(page)).toHaveCount(3);
+  await expect(quickCashRows(page)).toHaveCount(1);
+
+  expectOneKey(keys, 2);
+  expect((await admin.stats()).byRoute.createAutopayRule).toBe(2);
+  await expectAudited(playwright, ada, keys[0]!, ['unknown', 'succeeded'], rule.token);
+});
+
+test('slower than the proxy’s timeout, retried after the slow add’s time has passed: still exactly one rule', async ({ page, request, playwright }) => {
+  const admin = sandboxAdmin(request);
+  const { ada, dialog } = await startAdding(page, request);
+  const keys = recordAddKeys(page);
+  const LATENCY = 4_500;
+  await admin.setFaults({ latencyMs: LATENCY });
+
+  const sentAt = Date.now();
+  await saveButton(dialog).click();
+  await expectFailureShown(dialog, /MassPay did not answer within 3000 ms/);
+  await admin.clearFaults();
+
+  // Past the moment MassPay would have finished the slow add. Whether it made the rule depends on
+  // MassPay: the sandbox sleeps before it reads the body, so a request the proxy gave up on is never
+  // handled there (no rule); a MassPay that finishes the work would have made it. Both must end the same.
+  await waitUntil(page, sentAt + LATENCY + 1_000);
+  const before = await autopayRules(request, ada.user, ada.usd);
+  const landed = before.find((r) => r.destination_token === DEST.quickCash);
+  test.info().annotations.push({ type: 'slow add', description: landed ? 'landed before the retry' : 'never landed (the sandbox dropped the abandoned request)' });
+  await expect(dialog).toBeVisible();
+
+  await retry(dialog, keys, 2);
+  await expectAddedOnce(page, dialog);
+  const rule = await expectOneNewRule(request, ada);
+  if (landed) expect(rule.token).toBe(landed.token);
+  expectOneKey(keys, 2);
+  await expectAudited(playwright, ada, keys[0]!, ['unknown', 'succeeded'], rule.token);
+});
+
+const statusCases: { name: string; fault: FaultSettings; failures: number; message: RegExp }[] = [
+  { name: 'a 500 on the add', fault: { failNext: { count: 1, status: 500, methods: ['POST'] } }, failures: 1, message: /Retry in a moment/ },
+  { name: '503 twice, then fine', fault: { failNext: { count: 2, status: 503, methods: ['POST'] } }, failures: 2, message: /Retry in a moment/ },
+];
+
+for (const { name, fault, failures, message } of statusCases) {
+  test(`${name}: an alert each time, the values kept, the retry adds the rule once`, async ({ page, request, playwright }) => {
+    const admin = sandboxAdmin(request);
+    const { ada, dialog } = await startAdding(page, request);
+    const keys = recordAddKeys(page);
+    await admin.setFaults(fault);
+
+    await saveButton(dialog).click();
+    await expect.poll(() => keys.length).toBe(1);
+    await expectFailureShown(dialog, message);
+    for (let attempt = 2; attempt <= failures; attempt++) {
+      await retry(dialog, keys, attempt);
+      await expectFailureShown(dialog, message);
+    }
+    // Nothing was made by the failed attempts.
+    expect(await autopayRules(request, ada.user, ada.usd)).toHaveLength(2);
+
+    // The fault used itself up: the next attempt goes through, the fault is not cleared by hand.
+    await retry(dialog, keys, failures + 1);
+    await expectAddedOnce(page, dialog);
+
+    const rule = await expectOneNewRule(request, ada);
+    expectOneKey(keys, failures + 1);
+    expect((await admin.stats()).byRoute.createAutopayRule).toBe(failures + 1);
+    await expectAudited(playwright, ada, keys[0]!, [...Array<string>(failures).fill('failed'), 'succeeded'], rule.token);
+  });
+}
+
+test('the connection dropped in the middle of an add: "could not be reached", the retry is replayed, one rule', async ({ page, request, playwright }) => {
+  const admin = sandboxAdmin(request);
+  const { ada, dialog } = await startAdding(page, request);
+  const keys = recordAddKeys(page);
+  // MassPay makes and stores the rule, then the connection drops before the answer.
+  await admin.setFaults({ failNext: { count: 1, drop: true, phase: 'after', methods: ['POST'] } });
+
+  await saveButton(dialog).click();
+  await expect.poll(() => keys.length).toBe(1);
+  await expectFailureShown(dialog, /MassPay could not be reached/);
+  const made = await expectOneNewRule(request, ada);
+
+  await retry(dialog, keys, 2);
+  await expectAddedOnce(page, dialog);
+  expect((await expectOneNewRule(request, ada)).token).toBe(made.token);
+  expectOneKey(keys, 2);
+  expect((await admin.stats()).byRoute.createAutopayRule).toBe(2);
+  await expectAudited(playwright, ada, keys[0]!, ['failed', 'succeeded'], made.token);
+});
+
+test('MassPay down while a wallet page opens: an alert with Retry, which works once MassPay is back', async ({ page, request }) => {
+  const admin = sandboxAdmin(request);
+  const ada = await adaTokens(request);
+  await admin.setFaults({ failNext: { count: 10_000, drop: true } });
+
+  await page.goto(walletPath(ada.user, ada.usd));
+  // The proxy retries a GET twice and the SPA once more before it says so.
+  const alerts = page.getByRole('alert').filter({ has: page.getByRole('button', { name: 'Retry', exact: true }) });
+  await expect(alerts.first()).toBeVisible({ timeout: 30_000 });
+  await expect(alerts.first()).toContainText(/MassPay could not be reached|MassPay is unavailable/);
+  await expect(rulesTable(page)).toHaveCount(0);
+
+  // Retry while still down: it asks MassPay again and still says so.
+  const asked = (await admin.stats()).requests;
+  await alerts.first().getByRole('button', { name: 'Retry', exact: true }).click();
+  await expect.poll(async () => (await admin.stats()).requests).toBeGreaterThan(asked);
+  await expect(alerts.first()).toBeVisible({ timeout: 30_000 });
+  await expect(rulesTable(page)).toHaveCount(0);
+
+  await admin.clearFaults();
+  for (let left = await alerts.count(); left > 0; left = await alerts.count()) {
+    await alerts.first().getByRole('button', { name: 'Retry', exact: true }).click();
+    await expect(alerts, 'Retry makes its alert go away').toHaveCount(left - 1, { timeout: 15_000 });
+  }
+  await expect(deleteButtons(page)).toHaveCount(2);
+  await expect(page.getByText('85 % allocated · 15 % unallocated')).toBeVisible();
+});

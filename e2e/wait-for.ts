@@ -1,0 +1,54 @@
+/**
+ * Waits, before a console of the e2e run starts, for what it needs (playwright.config.ts):
+ * `--pg <url>` until that PostgreSQL database takes queries (the server's port opens a moment before
+ * `scripts/postgres.ts` has created the database), `--http <url>` until that URL answers 2xx (replica B
+ * waits for replica A, so that two `npm start` never run `vite build` into dist/ at once).
+ * Fails after 120 s.
+ */
+import pg from 'pg';
+
+const DEADLINE = Date.now() + 120_000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const untilReady = async (what: string, attempt: () => Promise<void>) => {
+  for (;;) {
+    try {
+      await attempt();
+      return;
+    } catch (error) {
+      if (Date.now() > DEADLINE) {
+        console.error(`wait-for: ${what} is not ready: ${(error as Error).message}`);
+        process.exit(1);
+      }
+      await sleep(200);
+    }
+  }
+};
+
+const args = process.argv.slice(2);
+for (let i = 0; i < args.length; i += 2) {
+  const [flag, target] = [args[i], args[i + 1]];
+  if (!target) {
+    console.error(`wait-for: ${flag ?? '(nothing)'} needs a URL`);
+    process.exit(2);
+  }
+  if (flag === '--pg') {
+    await untilReady(target, async () => {
+      const client = new pg.Client({ connectionString: target });
+      try {
+        await client.connect();
+        await client.query('SELECT 1');
+      } finally {
+        await client.end().catch(() => {});
+      }
+    });
+  } else if (flag === '--http') {
+    await untilReady(target, async () => {
+      const answer = await fetch(target);
+      if (!answer.ok) throw new Error(`answered ${answer.status}`);
+    });
+  } else {
+    console.error(`wait-for: unknown option ${flag}`);
+    process.exit(2);
+  }
+}
