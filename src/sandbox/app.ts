@@ -89,6 +89,7 @@ export const createSandbox = async (options: SandboxOptions): Promise<Sandbox> =
   const faults = new FaultInjector(options.faults);
   const stats = new RequestStats();
   const pendingFaults = new WeakMap<FastifyRequest, Fault>();
+  const slowed = new WeakMap<FastifyRequest, number>();
   const routeIds = new Map(ROUTE_IDS.map((id) => [`${ROUTES[id].method} ${toRouterPath(ROUTES[id].path)}`, id]));
 
   const app = Fastify({
@@ -114,15 +115,25 @@ export const createSandbox = async (options: SandboxOptions): Promise<Sandbox> =
     if (path.startsWith('/payout')) {
       // Fastify has already routed the request: its route template names it, no second match needed.
       stats.count(routeIds.get(`${request.method} ${request.routeOptions.url ?? ''}`) ?? 'unmatched');
-      const { latencyMs } = faults.settings;
       const fault = faults.next(request.method);
-      if (latencyMs > 0) await sleep(latencyMs);
-      if (fault?.phase === 'before') return injectFault(request, reply, fault);
       if (fault) pendingFaults.set(request, fault);
+      if (faults.settings.latencyMs > 0) slowed.set(request, faults.settings.latencyMs);
     } else if (!path.startsWith('/__sandbox')) {
       return;
     }
     if (!keyMatches(request.headers.authorization)) return sendError(reply, 401);
+  });
+
+  // Latency and "before" faults once the body has been read, as a slow MassPay would be: a client
+  // that gives up waiting (the proxy's timeout) does not stop the change from being made.
+  app.addHook('preHandler', async (request, reply) => {
+    const latencyMs = slowed.get(request);
+    if (latencyMs) await sleep(latencyMs);
+    const fault = pendingFaults.get(request);
+    if (fault?.phase === 'before') {
+      pendingFaults.delete(request);
+      return injectFault(request, reply, fault);
+    }
   });
 
   app.addHook('onSend', async (request, reply, payload) => {

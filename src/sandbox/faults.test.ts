@@ -28,6 +28,21 @@ describe('fault injection', () => {
     expect((await sb.call('GET', wallets)).status).toBe(200);
   });
 
+  it('latency delays a change but does not cancel it: a client that gives up waiting still changed the wallet', async () => {
+    sb.sandbox.faults.set({ latencyMs: 600 });
+    const abandoned = fetch(`${sb.baseUrl}${adaRules}`, {
+      method: 'POST',
+      headers: { authorization: sb.apiKey, 'content-type': 'application/json' },
+      body: JSON.stringify({ destination_token: SEED_DESTINATIONS.quickCash, percentage: 5 }),
+      signal: AbortSignal.timeout(150),
+    });
+    await expect(abandoned).rejects.toThrow();
+    sb.sandbox.faults.clear();
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    const rules = (await sb.call('GET', adaRules)).body as { destination_token: string }[];
+    expect(rules.map((r) => r.destination_token)).toContain(SEED_DESTINATIONS.quickCash);
+  });
+
   it('drops the connection when asked', async () => {
     sb.sandbox.faults.set({ failNext: { count: 1, drop: true } });
     await expect(fetch(`${sb.baseUrl}${wallets}`, { headers: { authorization: sb.apiKey } })).rejects.toThrow();

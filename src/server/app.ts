@@ -84,9 +84,10 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
   // Only JSON bodies exist here; anything else is refused before a handler runs.
   app.removeContentTypeParser(['text/plain']);
 
+  const timeoutMs = options.upstreamTimeoutMs ?? 10_000;
   const upstream = createUpstream({
     baseUrl: options.upstream.baseUrl,
-    timeoutMs: options.upstreamTimeoutMs ?? 10_000,
+    timeoutMs,
     retries: options.upstreamRetries,
     minRetryDelayMs: options.upstreamRetryDelayMs,
   });
@@ -94,7 +95,7 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
 
   registerSecurity(app);
   await registerAuth(app, { ...options.auth, onForbidden: (request, staff) => recordForbidden(options.audit, request, staff) });
-  registerProxy(app, { upstream, apiKey: options.upstream.apiKey, audit: options.audit });
+  registerProxy(app, { upstream, apiKey: options.upstream.apiKey, audit: options.audit, timeoutMs });
   registerAuditRoutes(app, options.audit);
 
   app.get('/healthz', async () => ({ status: 'ok' }));

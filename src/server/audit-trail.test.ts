@@ -70,6 +70,35 @@ describe('every attempted change is recorded when asked for and when MassPay ans
     expect((await entriesOf(slow.headers.get('x-request-id'))).map((e) => [e.outcome, e.masspayStatus])).toEqual([['requested', null], ['unknown', null]]);
   });
 
+  it('the connection broken after the add was sent: unknown (MassPay made it), and the retry with the same key is replayed', async () => {
+    const key = 'c0ffee00-1111-4222-8333-444455556666';
+    c.embedded.sandbox.faults.set({ failNext: { count: 1, drop: true, phase: 'after', methods: ['POST'] } });
+    const broken = await c.call('POST', adaRules, { body: { destination_token: D.quickCash, percentage: 2 }, headers: { 'idempotency-key': key } });
+    expect(broken.status).toBe(502);
+    expect(broken.body.type).toBe(PROBLEM_TYPES.upstreamInterrupted);
+    expect(broken.body.detail).toMatch(/may or may not have been made\. It is safe to try again/);
+    expect((await entriesOf(broken.headers.get('x-request-id'))).map((e) => e.outcome)).toEqual(['requested', 'unknown']);
+
+    const again = await c.call('POST', adaRules, { body: { destination_token: D.quickCash, percentage: 2 }, headers: { 'idempotency-key': key } });
+    expect(again.status).toBe(200);
+    const rules = (await c.call('GET', adaRules)).body as { token: string; destination_token: string }[];
+    expect(rules.filter((r) => r.destination_token === D.quickCash)).toHaveLength(1);
+    await c.call('DELETE', `${adaRules}?token=${again.body.token}`);
+  });
+
+  it('MassPay refusing connections: failed, and the staff member is told nothing changed', async () => {
+    const closed = await startConsole({ upstream: { baseUrl: 'http://127.0.0.1:9', apiKey: 'unused' } });
+    try {
+      const res = await closed.call('POST', adaRules, { body: { destination_token: D.quickCash, percentage: 1 } });
+      expect(res.status).toBe(502);
+      expect(res.body).toMatchObject({ type: PROBLEM_TYPES.upstreamUnavailable, detail: 'MassPay could not be reached, so nothing was changed. Try again in a moment.' });
+      const entries = (await closed.audit.list({}, { page: 1, limit: 10 })).entries.filter((e) => e.requestId === res.headers.get('x-request-id'));
+      expect(entries.map((e) => e.outcome)).toEqual(['failed', 'requested']);
+    } finally {
+      await closed.close();
+    }
+  });
+
   it('a change refused by role is recorded alone, and MassPay is not asked', async () => {
     const before = c.embedded.sandbox.stats.requests;
     const res = await c.call('DELETE', `${adaRules}?token=autopayout_00000000-0000-4000-8000-000000000001`, { as: 'viewer' });

@@ -232,7 +232,7 @@ describe('unreachable and slow MassPay', () => {
       const res = await slow.call('GET', `${api}/wallet/${ada.userToken}`);
       expect(res.status).toBe(504);
       expect(res.body).toMatchObject({ status: 504, source: 'console' });
-      expect(res.body.detail).toMatch(/within 200 ms/);
+      expect(res.body.detail).toMatch(/within 0.2 s/);
     } finally {
       await slow.close();
     }

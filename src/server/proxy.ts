@@ -64,7 +64,10 @@ const redactCard = (body: Buffer): RedactedCard | undefined => {
  * before MassPay is asked: the method and path template, each path token against its pattern, the
  * query names and values, and the body against the shared zod schema.
  */
-export const registerProxy = (app: FastifyInstance, { upstream, apiKey, audit }: { upstream: Upstream; apiKey: string; audit: AuditStore }) => {
+export const registerProxy = (
+  app: FastifyInstance,
+  { upstream, apiKey, audit, timeoutMs }: { upstream: Upstream; apiKey: string; audit: AuditStore; timeoutMs: number },
+) => {
   const authorization = `Bearer ${apiKey}`;
 
   /** What the audit log records of a change: the destination and share of a rule being deleted come from MassPay's list. */
@@ -170,14 +173,25 @@ export const registerProxy = (app: FastifyInstance, { upstream, apiKey, audit }:
     try {
       response = await upstream.send({ method: route.method, path: search ? `${path}?${search}` : path, headers, body });
     } catch (error) {
-      await change?.finish(error instanceof UpstreamTimeoutError ? 'unknown' : 'failed', null);
+      if (!(error instanceof UpstreamTimeoutError || error instanceof UpstreamUnavailableError)) throw error;
+      // Staff read these: the detail says what happened and whether the change was made, never a code.
+      request.log.warn({ route: match.id, upstream: error.message }, 'MassPay did not answer');
+      const seconds = Math.round(timeoutMs / 100) / 10;
+      const unknown = error instanceof UpstreamTimeoutError || error.mayHaveArrived;
+      await change?.finish(unknown ? 'unknown' : 'failed', null);
+      if (!change) {
+        return error instanceof UpstreamTimeoutError
+          ? sendProblem(request, reply, 504, { type: PROBLEM_TYPES.upstreamTimeout, detail: `MassPay did not answer within ${seconds} s. Try again in a moment.` })
+          : sendProblem(request, reply, 502, { type: PROBLEM_TYPES.upstreamUnavailable, detail: 'MassPay could not be reached. Try again in a moment.' });
+      }
+      const safeAgain = 'It is safe to try again: the same request is never carried out twice.';
       if (error instanceof UpstreamTimeoutError) {
-        return sendProblem(request, reply, 504, { type: PROBLEM_TYPES.upstreamTimeout, detail: `${error.message}. Nothing is known about the outcome; retrying is safe for reads, and for changes with the same Idempotency-Key.` });
+        return sendProblem(request, reply, 504, { type: PROBLEM_TYPES.upstreamTimeout, detail: `MassPay did not answer within ${seconds} s, so the change may or may not have been made. ${safeAgain}` });
       }
-      if (error instanceof UpstreamUnavailableError) {
-        return sendProblem(request, reply, 502, { type: PROBLEM_TYPES.upstreamUnavailable, detail: `${error.message}. Try again in a moment.` });
+      if (unknown) {
+        return sendProblem(request, reply, 502, { type: PROBLEM_TYPES.upstreamInterrupted, detail: `The connection to MassPay broke after the change was sent, so it may or may not have been made. ${safeAgain}` });
       }
-      throw error;
+      return sendProblem(request, reply, 502, { type: PROBLEM_TYPES.upstreamUnavailable, detail: 'MassPay could not be reached, so nothing was changed. Try again in a moment.' });
     }
 
     request.log.debug({ route: match.id, upstreamStatus: response.status }, 'upstream answered');

@@ -18,8 +18,22 @@ export interface UpstreamResponse {
 
 /** MassPay did not answer in time (→ 504). */
 export class UpstreamTimeoutError extends Error {}
-/** MassPay could not be reached or hung up (→ 502). */
-export class UpstreamUnavailableError extends Error {}
+/**
+ * MassPay could not be reached or hung up (→ 502). `mayHaveArrived`: the connection broke after the
+ * request could have been read (a reset, a hang-up), as opposed to one never made (refused, no route).
+ */
+export class UpstreamUnavailableError extends Error {
+  constructor(
+    message: string,
+    readonly mayHaveArrived: boolean,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** Errors of a connection that was never made: MassPay cannot have seen the request. */
+const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
 const RETRYABLE_STATUSES = new Set([502, 503, 504]);
 const CONNECTION_ERROR_CODES = new Set([
@@ -43,8 +57,8 @@ class RetryableStatus extends Error {
 const codeOf = (error: unknown): string | undefined =>
   (error as { code?: string }).code ?? ((error as { cause?: { code?: string } }).cause?.code);
 
-const isTimeout = (error: unknown) =>
-  error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError || error instanceof undiciErrors.ConnectTimeoutError;
+// Not ConnectTimeoutError: a connection never made is "could not be reached", not "no answer in time".
+const isTimeout = (error: unknown) => error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError;
 
 export interface UpstreamOptions {
   baseUrl: string;
@@ -112,7 +126,7 @@ export const createUpstream = ({ baseUrl, timeoutMs, retries = 2, minRetryDelayM
       if (isTimeout(error)) throw new UpstreamTimeoutError(`MassPay did not answer within ${timeoutMs} ms`, { cause: error });
       const code = codeOf(error);
       if (code && (CONNECTION_ERROR_CODES.has(code) || code.startsWith('UND_ERR'))) {
-        throw new UpstreamUnavailableError(`MassPay could not be reached (${code})`, { cause: error });
+        throw new UpstreamUnavailableError(`MassPay could not be reached (${code})`, !NEVER_CONNECTED.has(code), { cause: error });
       }
       throw error;
     }

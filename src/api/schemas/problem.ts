@@ -28,6 +28,8 @@ export const PROBLEM_TYPES = {
   masspay: 'urn:masspay-console:problem:masspay',
   upstreamUnavailable: 'urn:masspay-console:problem:upstream-unavailable',
   upstreamTimeout: 'urn:masspay-console:problem:upstream-timeout',
+  /** The connection to MassPay broke after a change was sent: it may or may not have been made. */
+  upstreamInterrupted: 'urn:masspay-console:problem:upstream-interrupted',
   upstreamInvalid: 'urn:masspay-console:problem:upstream-invalid',
   internal: 'urn:masspay-console:problem:internal',
   /** No session, or it expired: sign in (again). */
@@ -40,3 +42,6 @@ export const PROBLEM_TYPES = {
   /** The audit log cannot be written: the change was not sent to MassPay. */
   auditUnavailable: 'urn:masspay-console:problem:audit-unavailable',
 } as const;
+
+/** Problems after which a change may or may not have been made (the same Idempotency-Key makes retrying safe). */
+export const OUTCOME_UNKNOWN_PROBLEMS: readonly string[] = [PROBLEM_TYPES.upstreamTimeout, PROBLEM_TYPES.upstreamInterrupted];

@@ -48,6 +48,6 @@ export const describeError = (error: unknown): string => {
   const { status, problem } = error;
   const text = problem.detail ?? problem.title;
   if (status === 0) return `${text} Check your connection, then retry.`;
-  if (status >= 500) return /again|retry/i.test(text) ? text : `${text} Retry in a moment.`;
+  if (status >= 500) return /again|retry/i.test(text) ? text : `${text.replace(/([^.!?])$/, '$1.')} Try again in a moment.`;
   return text;
 };

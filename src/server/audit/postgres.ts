@@ -11,14 +11,12 @@ const runner = (db: pg.Pool | pg.PoolClient): SqlRunner => ({
 });
 
 export const openPostgres = async (connectionString: string): Promise<SqlDb> => {
-  const pool = new pg.Pool({ connectionString, max: 5, application_name: 'masspay-console-audit' });
+  // The store promises that a resolved append is on disk, whatever the server's default says: every
+  // connection starts with synchronous_commit on (a startup option, so no query races the first one).
+  const pool = new pg.Pool({ connectionString, max: 5, application_name: 'masspay-console-audit', options: '-c synchronous_commit=on' });
   // An idle connection the server dropped is discarded by the pool; without a listener the
   // 'error' event would crash the process.
   pool.on('error', () => {});
-  // The store promises that a resolved append is on disk, whatever the server's default says.
-  pool.on('connect', (client) => {
-    client.query('SET synchronous_commit = on').catch(() => {});
-  });
   // Fail at start-up, not at the first audited request, when the URL is wrong.
   await pool.query('SELECT 1');
   return {

@@ -1,9 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { can, CSRF_HEADER, PROBLEM_TYPES, type Permission, type StaffMember } from '../../api';
+import { can, CONSOLE_ROUTES, CSRF_HEADER, PROBLEM_TYPES, type Permission, type StaffMember } from '../../api';
 import { sendProblem } from '../problem';
 import type { IdentityResolver } from './identity';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Connections answered and being closed because their framing cannot be trusted: the rest of their
+ * bytes makes Node's parser fail, and that failure needs no second answer (see app.ts).
+ */
+export const answeredBeforeClose = new WeakSet<object>();
 
 /**
  * DESIGN §7: a state-changing request must carry `X-Requested-With: XMLHttpRequest` (a cross-site
@@ -19,11 +25,16 @@ export const crossSiteReason = (request: FastifyRequest): string | undefined => 
   return undefined;
 };
 
-/** What a request to `/api` needs: reading the audit log, changing rules, or reading. */
-export const permissionFor = (method: string, url: string): Permission => {
-  if (url === '/api/audit' || url.startsWith('/api/audit/') || url.startsWith('/api/audit?')) return 'readAudit';
+/**
+ * What a request to `/api` needs, by the route Fastify matched — never by the raw URL, which the router
+ * decodes (`/%61pi/audit` IS `/api/audit` to it): reading the audit log, changing rules, or reading.
+ */
+export const permissionFor = (method: string, route: string): Permission => {
+  if (route === CONSOLE_ROUTES.audit || route === CONSOLE_ROUTES.auditExport) return 'readAudit';
   return SAFE_METHODS.has(method) ? 'read' : 'changeRules';
 };
+
+const isApiRoute = (route: string) => route === '/api' || route.startsWith('/api/');
 
 export interface GuardOptions {
   identify: IdentityResolver;
@@ -40,19 +51,33 @@ export const registerGuard = (app: FastifyInstance, { identify, onForbidden }: G
 
   // A callback hook, not an async one: it runs on every request, and nearly always just calls `done`.
   app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    // Only origin-form targets (`/path`): an absolute URL (`http://host/api/…`) is routed by its path,
+    // and nothing here needs it.
+    if (!request.raw.url!.startsWith('/')) {
+      return void sendProblem(request, reply, 400, { type: PROBLEM_TYPES.validation, detail: 'The request target must be a path.' });
+    }
+    if (!request.headers.host) return void sendProblem(request, reply, 400, { type: PROBLEM_TYPES.validation, detail: 'The Host header is missing.' });
+    // RFC 9112 §6.1: a request body whose framing is not chunked cannot be delimited; answer and hang up.
+    const framing = request.headers['transfer-encoding'];
+    if (framing !== undefined && framing.trim().toLowerCase() !== 'chunked') {
+      reply.header('connection', 'close');
+      answeredBeforeClose.add(request.raw.socket);
+      return void sendProblem(request, reply, 400, { type: PROBLEM_TYPES.validation, detail: 'Transfer-Encoding must be chunked.' });
+    }
     const crossSite = crossSiteReason(request);
     if (crossSite) return void sendProblem(request, reply, 403, { type: PROBLEM_TYPES.crossSite, title: 'Cross-site request refused', detail: crossSite });
 
-    const url = request.raw.url!;
-    const isApi = url.startsWith('/api/') || url === '/api';
-    if (!isApi && !url.startsWith('/auth/')) return done();
+    // The route Fastify matched (its template), so an encoded path is judged as what it will reach.
+    const route = request.routeOptions.url ?? '';
+    const isApi = isApiRoute(route);
+    if (!isApi && !route.startsWith('/auth/')) return done();
     request.staff = identify(request);
     if (!isApi) return done();
 
     if (!request.staff) {
       return void sendProblem(request, reply, 401, { type: PROBLEM_TYPES.unauthenticated, title: 'Sign-in required', detail: 'Sign in to use the console; your session may have expired.' });
     }
-    const permission = permissionFor(request.method, url);
+    const permission = permissionFor(request.method, route);
     if (can(request.staff.role, permission)) return done();
 
     const staff = request.staff;

@@ -12,7 +12,7 @@ import Typography from '@mui/material/Typography';
 import { useQueryClient } from '@tanstack/react-query';
 import { useMemo, useRef, useState } from 'react';
 import { Controller, useForm, useWatch } from 'react-hook-form';
-import { TOKEN_PATTERNS, type AutopayRule, type Wallet } from '../../../../api';
+import { OUTCOME_UNKNOWN_PROBLEMS, TOKEN_PATTERNS, type AutopayRule, type Wallet } from '../../../../api';
 import { useAnnounce } from '../../../components/StatusRegion';
 import { describeError, isApiError, isUnauthenticated } from '../../../lib/api-error';
 import { formatPercent } from '../../../lib/format';
@@ -123,7 +123,9 @@ const AddRuleDialog = ({ userToken, wallet, rules, onClose: close, staffEmail, d
           placed = true;
         }
       }
-      if (!placed) setFormError(`The rule was not added. ${describeError(error)}`);
+      // After a timeout or a broken connection MassPay may have made the rule: say so, not "not added".
+      const maybeMade = isApiError(error) && OUTCOME_UNKNOWN_PROBLEMS.includes(error.problem.type);
+      if (!placed) setFormError(maybeMade ? describeError(error) : `The rule was not added. ${describeError(error)}`);
     }
   };
 
