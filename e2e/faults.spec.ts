@@ -1,15 +1,5 @@
 import { expect, test, type APIRequestContext, type Locator, type Page, type PlaywrightWorkerArgs } from '@playwright/test';
-import {
-  adaTokens,
-  apiAs,
-  autopayRules,
-  DEST,
-  DEST_LABEL,
-  resetSandbox,
-  sandboxAdmin,
-  walletPath,
-  type FaultSettings,
-} from './support';
+import { adaTokens, apiAs, autopayRules, deleteButtons, DEST, DEST_LABEL, type FaultSettings, resetSandbox, rulesTable, sandboxAdmin, startAddingQuickCash, walletPath } from './support';
 
 // MassPay failing while a staff member adds a rule (issue 7, item 1), through the sandbox's fault
 // injection: each case shows a clear alert in the dialog, keeps what was typed, and a retry of the same
@@ -25,13 +15,10 @@ test.afterEach(async ({ request }) => {
 });
 
 const PERCENTAGE = '12';
-const rulesTable = (page: Page) => page.getByRole('table', { name: 'Autopay rules' });
-const deleteButtons = (page: Page) => rulesTable(page).getByRole('button', { name: /^Delete rule / });
 const quickCashRows = (page: Page) =>
   rulesTable(page)
     .getByRole('row')
     .filter({ has: page.getByRole('button', { name: new RegExp(`^Delete rule ${DEST_LABEL.quickCash.source.slice(1)}`) }) });
-const addDialog = (page: Page) => page.getByRole('dialog', { name: 'Add autopay rule' });
 const saveButton = (dialog: Locator) => dialog.getByRole('button', { name: 'Save', exact: true });
 
 /** The Idempotency-Key of every POST to `/autopayout` the page sends, in order (what the SPA put on the wire). */
@@ -43,19 +30,10 @@ const recordAddKeys = (page: Page) => {
   return keys;
 };
 
-/** Opens Ada's USD wallet (60 % + 25 %) and its add dialog, and types 12 % to QuickCash Wallet. */
+/** Ada's USD wallet with its add dialog open and 12 % to QuickCash Wallet typed. */
 const startAdding = async (page: Page, request: APIRequestContext) => {
   const ada = await adaTokens(request);
-  await page.goto(walletPath(ada.user, ada.usd));
-  await expect(deleteButtons(page)).toHaveCount(2);
-  await page.getByRole('button', { name: 'Add rule', exact: true }).click();
-  const dialog = addDialog(page);
-  await expect(dialog).toBeVisible();
-  await dialog.getByRole('textbox', { name: 'Destination token' }).fill(DEST.quickCash);
-  await dialog.getByRole('textbox', { name: 'Percentage' }).fill(PERCENTAGE);
-  // The name is looked up (and cached) while nothing fails yet.
-  await expect(dialog.getByText(/QuickCash Wallet/).first()).toBeVisible();
-  return { ada, dialog };
+  return { ada, dialog: await startAddingQuickCash(page, ada, PERCENTAGE) };
 };
 
 /**

@@ -1,22 +1,6 @@
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { CONSOLE_B_URL, CONSOLE_URL } from './env';
-import {
-  adaTokens,
-  apiAs,
-  autopayRules,
-  CSRF_HEADERS,
-  DEST,
-  DEST_LABEL,
-  resetSandbox,
-  shortToken,
-  signInThroughForm,
-  SIGNED_OUT,
-  STAFF,
-  staffBadge,
-  storageStateOf,
-  walletPath,
-  type Role,
-} from './support';
+import { adaTokens, apiAs, autopayRules, CSRF_HEADERS, deleteButtons, DEST, DEST_LABEL, resetSandbox, type Role, rulesTable, shortToken, SIGNED_OUT, signInThroughForm, STAFF, staffBadge, storageStateOf, walletPath } from './support';
 
 // Two replicas of the console (issue 7, item 6), started by playwright.config.ts: A on CONSOLE_URL and
 // B on CONSOLE_B_URL, separate processes sharing the sandbox, the staff file, one PostgreSQL audit
@@ -30,8 +14,6 @@ const REPLICAS = { A: CONSOLE_URL, B: CONSOLE_B_URL } as const;
 type Replica = keyof typeof REPLICAS;
 const other = (replica: Replica): Replica => (replica === 'A' ? 'B' : 'A');
 
-const rulesTable = (page: Page) => page.getByRole('table', { name: 'Autopay rules' });
-const deleteButtons = (page: Page) => rulesTable(page).getByRole('button', { name: /^Delete rule / });
 const quickCashDelete = (page: Page) => rulesTable(page).getByRole('button', { name: new RegExp(`^Delete rule ${DEST_LABEL.quickCash.source.slice(1)}`) });
 const auditTable = (page: Page) => page.getByRole('table', { name: 'Audit log' });
 const auditRows = (page: Page) => auditTable(page).getByRole('row').filter({ has: page.getByRole('cell') });

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { adaTokens, autopayRules, DEST, DEST_LABEL, recordRequests, resetSandbox, sandboxAdmin, signInThroughForm, staffBadge, useRole, walletPath } from './support';
+import { adaTokens, addDialog, autopayRules, deleteButtons, DEST, DEST_LABEL, recordRequests, resetSandbox, rulesTable, sandboxAdmin, signInThroughForm, staffBadge, startAddingQuickCash, useRole, walletPath } from './support';
 
 // The editor's saved session (the project's default) opens the wallet; the session then ends behind
 // the page's back (its cookie is cleared: to the server, that is an expired session).
@@ -7,22 +7,8 @@ test.beforeEach(async ({ request }) => {
   await resetSandbox(request);
 });
 
-const rulesTable = (page: Page) => page.getByRole('table', { name: 'Autopay rules' });
-const deleteButtons = (page: Page) => rulesTable(page).getByRole('button', { name: /^Delete rule / });
-const addDialog = (page: Page) => page.getByRole('dialog', { name: 'Add autopay rule' });
 
-/** Opens Ada's USD wallet and its add dialog, and types 12 % to QuickCash Wallet (nothing saved yet). */
-const startAdding = async (page: Page, ada: { user: string; usd: string }) => {
-  await page.goto(walletPath(ada.user, ada.usd));
-  await expect(deleteButtons(page)).toHaveCount(2);
-  await page.getByRole('button', { name: 'Add rule', exact: true }).click();
-  const dialog = addDialog(page);
-  await expect(dialog).toBeVisible();
-  await dialog.getByRole('textbox', { name: 'Destination token' }).fill(DEST.quickCash);
-  await dialog.getByRole('textbox', { name: 'Percentage' }).fill('12');
-  await expect(dialog.getByText(/QuickCash Wallet/).first()).toBeVisible();
-  return dialog;
-};
+const startAdding = (page: Page, ada: { user: string; usd: string }) => startAddingQuickCash(page, ada);
 
 test('the session ends while adding: Save leads to sign-in, then back to the dialog as typed; Save adds the rule once', async ({ page, request, context }) => {
   const ada = await adaTokens(request);

@@ -1,4 +1,5 @@
 import { expect, test, type APIRequestContext, type Locator, type Page, type PlaywrightWorkerArgs } from '@playwright/test';
+import { SEED_DESTINATIONS } from '../src/sandbox/seed';
 import { CONSOLE_URL, SANDBOX_API_KEY, SANDBOX_URL, STAFF, STAFF_PASSWORD, storageStateOf, type Role } from './env';
 
 export { SANDBOX_URL, STAFF, STAFF_PASSWORD, storageStateOf, type Role } from './env';
@@ -37,7 +38,7 @@ export const signInThroughForm = async (page: Page, role: Role, password = STAFF
 export const staffBadge = (page: Page, role: Role) => page.getByText(`${STAFF[role].name} · ${role}`, { exact: true });
 
 /** Fixed destinations of the seed (DESIGN §3). */
-export { SEED_DESTINATIONS as DEST } from '../src/sandbox/seed';
+export const DEST = SEED_DESTINATIONS;
 
 /** How the console labels those destinations (payer · delivery type · country · currency). */
 export const DEST_LABEL = {
@@ -215,3 +216,27 @@ export const tabTo = async (page: Page, target: Locator, { backwards, max = 60 }
 
 /** Whether the focus is inside `container` (a dialog, say). */
 export const focusIsWithin = (container: Locator) => container.evaluate((el) => el.contains(document.activeElement));
+
+// ---------------------------------------------------------------------------------------------
+// The wallet page's rules and add dialog, as the specs that change rules drive them.
+
+export const rulesTable = (page: Page) => page.getByRole('table', { name: 'Autopay rules' });
+export const deleteButtons = (page: Page) => rulesTable(page).getByRole('button', { name: /^Delete rule / });
+export const addDialog = (page: Page) => page.getByRole('dialog', { name: 'Add autopay rule' });
+
+/**
+ * Opens Ada's USD wallet (60 % + 25 %) and its add dialog, and types `percentage` % to QuickCash
+ * Wallet; nothing is saved yet. Waits for the destination's name, so it is looked up (and cached)
+ * before any fault is injected.
+ */
+export const startAddingQuickCash = async (page: Page, ada: { user: string; usd: string }, percentage = '12') => {
+  await page.goto(walletPath(ada.user, ada.usd));
+  await expect(deleteButtons(page)).toHaveCount(2);
+  await page.getByRole('button', { name: 'Add rule', exact: true }).click();
+  const dialog = addDialog(page);
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole('textbox', { name: 'Destination token' }).fill(DEST.quickCash);
+  await dialog.getByRole('textbox', { name: 'Percentage' }).fill(percentage);
+  await expect(dialog.getByText(/QuickCash Wallet/).first()).toBeVisible();
+  return dialog;
+};

@@ -41,7 +41,7 @@ import { autopayRuleListSchema, autopayRuleSchema, deleteAutopayRuleResultSchema
 import { DESTINATIONS, toPayer } from '../src/sandbox/catalog';
 import { createSeed, SEED_PEOPLE, userToken } from '../src/sandbox/seed';
 import { fileStamp, percentiles, readLoadOptions, round, run, summarize, writeResults } from './bench-lib';
-import { exited, nginxCpuUs, nginxInstalled, NGINX, nginxVersion, startNginx, startServerProcess, type ServerProcess } from './bench-servers';
+import { nginxInstalled, NGINX, nginxVersion, startCheckedNginx, startServerProcess, type ServerProcess } from './bench-servers';
 
 const USAGE = 'Usage: npm run bench -- [--duration <seconds>] [--connections <count>]';
 const WARMUP_S = 2;
@@ -227,19 +227,6 @@ const probeGet = async (target: Pick<Target, 'name' | 'baseUrl' | 'prefix' | 'he
   if (wallets.length !== 3) throw new Error(`${target.name}: GET ${url} answered ${wallets.length} wallets, not Ada's 3`);
 };
 
-/** Probes until the target answers (nginx needs a moment after spawning), or fails after `ms`. */
-const waitUntilAnswering = async (target: Pick<Target, 'name' | 'baseUrl' | 'prefix' | 'headers'>, ms: number, gone: () => boolean) => {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      await probeGet(target);
-      return;
-    } catch (error) {
-      if (gone() || Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-};
 
 const changeHeaders = (target: Target, json: boolean) => ({
   ...target.headers,
@@ -527,26 +514,16 @@ const main = async (): Promise<number> => {
           nginxVersionText = await nginxVersion();
           // Enough idle upstream connections for every client connection: no reconnecting to the sandbox.
           const keepalive = Math.max(32, options.connections);
-          const nginx = await startNginx(upstream, { keepalive });
+          const shape = { name: 'nginx' as const, prefix: '/api', headers: accept };
+          const nginx = await startCheckedNginx(upstream, { keepalive, notes, answers: (baseUrl: string) => probeGet({ ...shape, baseUrl }) });
           const target: Target = {
-            name: 'nginx',
+            ...shape,
             description: `nginx ${nginxVersionText} proxy_pass, worker_processes 1, upstream keepalive ${keepalive}`,
             baseUrl: nginx.baseUrl,
-            prefix: '/api',
-            headers: accept,
             changeHeaders: {},
-            cpuUs: () => nginxCpuUs(nginx.child.pid!),
-            stop: async () => {
-              const log = await nginx.stop();
-              if (log) notes.push(`nginx error log: ${log.slice(-2000)}`);
-            },
+            cpuUs: nginx.cpuUs,
+            stop: nginx.stop,
           };
-          try {
-            await waitUntilAnswering(target, 10_000, () => exited(nginx.child));
-          } catch (error) {
-            const log = await nginx.stop();
-            throw new Error(`nginx did not come up: ${(error as Error).message}${log ? `\n${log}` : ''}`, { cause: error });
-          }
           return target;
         },
       },

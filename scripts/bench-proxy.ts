@@ -28,7 +28,7 @@ import { fileURLToPath } from 'node:url';
 import { walletListSchema } from '../src/api';
 import { SEED_PEOPLE } from '../src/sandbox/seed';
 import { fileStamp, readLoadOptions, RESULTS_DIR, round, run, summarize, writeResults } from './bench-lib';
-import { exited, nginxCpuUs, nginxInstalled, NGINX, nginxVersion, startNginx, startServerProcess, type ProcessStats, type ServerProcess } from './bench-servers';
+import { nginxInstalled, NGINX, nginxVersion, startCheckedNginx, startServerProcess, type ProcessStats, type ServerProcess } from './bench-servers';
 
 const USAGE = 'Usage: npm run bench:proxy -- [--duration <seconds>] [--connections <count>] [--cpu-prof]';
 const WARMUP_S = 2;
@@ -68,19 +68,6 @@ const probe = async (target: Pick<Target, 'name' | 'url' | 'headers'>) => {
   if (wallets.length !== 3) throw new Error(`${target.name}: GET ${target.url} answered ${wallets.length} wallets, not Ada's 3`);
 };
 
-/** Probes until the target answers (nginx needs a moment after spawning), or fails after `ms`. */
-const waitUntilAnswering = async (target: Pick<Target, 'name' | 'url' | 'headers'>, ms: number, gone: () => boolean) => {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      await probe(target);
-      return;
-    } catch (error) {
-      if (gone() || Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-};
 
 type RunFigures = ReturnType<typeof summarize>;
 
@@ -277,24 +264,15 @@ const main = async (): Promise<number> => {
         start: async () => {
           if (!(await nginxInstalled())) return `${NGINX} is not installed`;
           nginxVersionText = await nginxVersion();
-          const nginx = await startNginx(upstream);
+          const shape = { name: 'nginx' as const, headers: accept };
+          const nginx = await startCheckedNginx(upstream, { notes, answers: (baseUrl: string) => probe({ ...shape, url: `${baseUrl}/api${path}` }) });
           const target: Target = {
-            name: 'nginx',
+            ...shape,
             description: `nginx ${nginxVersionText} proxy_pass, worker_processes 1, upstream keepalive 32`,
             url: `${nginx.baseUrl}/api${path}`,
-            headers: accept,
-            cpuUs: () => nginxCpuUs(nginx.child.pid!),
-            stop: async () => {
-              const log = await nginx.stop();
-              if (log) notes.push(`nginx error log: ${log.slice(-2000)}`);
-            },
+            cpuUs: nginx.cpuUs,
+            stop: nginx.stop,
           };
-          try {
-            await waitUntilAnswering(target, 10_000, () => exited(nginx.child));
-          } catch (error) {
-            const log = await nginx.stop();
-            throw new Error(`nginx did not come up: ${(error as Error).message}${log ? `\n${log}` : ''}`, { cause: error });
-          }
           return target;
         },
       },

@@ -228,3 +228,36 @@ export const nginxInstalled = () =>
     () => true,
     () => false,
   );
+
+/**
+ * nginx in front of `upstream`, handed back once `answers` succeeds against it (retried for 10 s);
+ * `stop` adds the tail of nginx's error log, if any, to `notes`.
+ */
+export const startCheckedNginx = async (
+  upstream: { baseUrl: string; apiKey: string },
+  { keepalive, answers, notes }: { keepalive?: number; answers: (baseUrl: string) => Promise<unknown>; notes: string[] },
+) => {
+  const nginx = await startNginx(upstream, { keepalive });
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      await answers(nginx.baseUrl);
+      break;
+    } catch (error) {
+      if (!exited(nginx.child) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        continue;
+      }
+      const log = await nginx.stop();
+      throw new Error(`nginx did not come up: ${(error as Error).message}${log ? `\n${log}` : ''}`, { cause: error });
+    }
+  }
+  return {
+    baseUrl: nginx.baseUrl,
+    cpuUs: () => nginxCpuUs(nginx.child.pid!),
+    stop: async () => {
+      const log = await nginx.stop();
+      if (log) notes.push(`nginx error log: ${log.slice(-2000)}`);
+    },
+  };
+};
