@@ -24,7 +24,11 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium, type Page, type Request } from '@playwright/test';
 import { CHROMIUM } from '../e2e/env';
+import { hashPassword } from '../src/server/auth/passwords';
+import { writeStaffFile } from '../src/server/auth/staff-file';
 import { fileStamp, wholeNumber, writeResults } from './bench-lib';
+
+const SIGN_IN_HEADERS = { 'content-type': 'application/json', 'x-requested-with': 'XMLHttpRequest' };
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const API_KEY = 'bench-wallet-page-key-5e1d0c7a';
@@ -115,13 +119,19 @@ const waitReady = async (started: ReturnType<typeof startChild>, url: string, he
   throw new Error(`${started.name} was not ready at ${url} within ${timeoutMs} ms:\n${started.output.join('')}`);
 };
 
-const getJson = async <T>(url: string): Promise<T> => {
-  const answer = await fetch(url, { headers: { accept: 'application/json' } });
+const STAFF = { email: 'bench-editor@example.com', name: 'Bench Editor', role: 'editor' as const, password: 'bench-wallet-page-password' };
+
+const getJson = async <T>(url: string, cookie: string): Promise<T> => {
+  const answer = await fetch(url, { headers: { accept: 'application/json', cookie } });
   if (!answer.ok) throw new Error(`GET ${url} answered ${answer.status}: ${await answer.text()}`);
   return (await answer.json()) as T;
 };
 
+/** What the page asks the console: MassPay data under /api, the session under /auth. */
+const isServerCall = (pathname: string) => pathname.startsWith('/api/') || pathname.startsWith('/auth/');
+
 interface ApiRequest {
+  session?: boolean;
   method: string;
   path: string;
   status: number | null;
@@ -181,7 +191,7 @@ const measure = async (page: Page, url: string) => {
   const seen: { method: string; url: string; status: number | null }[] = [];
   const problems: string[] = [];
   const record = (request: Request, status: number | null) => {
-    if (new URL(request.url()).pathname.startsWith('/api/')) seen.push({ method: request.method(), url: request.url(), status });
+    if (isServerCall(new URL(request.url()).pathname)) seen.push({ method: request.method(), url: request.url(), status });
   };
   page.on('requestfinished', (request) => void request.response().then((r) => record(request, r?.status() ?? null)));
   page.on('requestfailed', (request) => record(request, null));
@@ -212,12 +222,20 @@ const measure = async (page: Page, url: string) => {
   // Pair each API request with its timing entry, in order per URL (a URL may be fetched twice).
   const unused = [...seen];
   const requests: ApiRequest[] = entries
-    .filter((e) => new URL(e.name).pathname.startsWith('/api/'))
+    .filter((e) => isServerCall(new URL(e.name).pathname))
     .map((e) => {
       const at = unused.findIndex((r) => r.url === e.name);
       const info = at >= 0 ? unused.splice(at, 1)[0]! : { method: 'GET', url: e.name, status: null };
       const { pathname, search } = new URL(e.name);
-      return { method: info.method, path: pathname + search, status: info.status, lookup: pathname.startsWith('/api/payout/service/'), start: e.startTime, end: e.responseEnd };
+      return {
+        method: info.method,
+        path: pathname + search,
+        status: info.status,
+        lookup: pathname.startsWith('/api/payout/service/'),
+        session: pathname.startsWith('/auth/'),
+        start: e.startTime,
+        end: e.responseEnd,
+      };
     });
   const pageChunk = entries.find((e) => /\/assets\/WalletPage-[^/]*\.js$/.test(new URL(e.name).pathname));
 
@@ -229,9 +247,11 @@ const measure = async (page: Page, url: string) => {
     ready_dom_ms: Math.round(ready.dom),
     ready_painted_ms: Math.round(ready.frame),
     page_chunk_loaded_ms: pageChunk ? Math.round(pageChunk.responseEnd) : null,
-    api_calls: requests.filter((r) => !r.lookup).length,
+    // MassPay data (user, wallets, rules); the session check (`/auth/me`) and destination lookups apart.
+    api_calls: requests.filter((r) => !r.lookup && !r.session).length,
+    session_calls: requests.filter((r) => r.session).length,
     destination_lookups: requests.filter((r) => r.lookup).length,
-    api_calls_before_ready: beforeReady.filter((r) => !r.lookup).length,
+    api_calls_before_ready: beforeReady.filter((r) => !r.lookup && !r.session).length,
     destination_lookups_before_ready: beforeReady.filter((r) => r.lookup).length,
     depth_until_ready: depthUntilReady,
     depth_all: depthAll,
@@ -267,20 +287,27 @@ const main = async (): Promise<number> => {
       DATA_DIR: sandboxDir,
       LOG_LEVEL: 'warn',
     });
+    // With a real MASSPAY_BASE_URL the console wants a staff file: one editor, signed in per run.
+    const staffFile = join(consoleDir, 'staff.json');
+    await writeStaffFile(staffFile, [{ email: STAFF.email, name: STAFF.name, role: STAFF.role, passwordHash: await hashPassword(STAFF.password) }]);
     const server = startChild('console', 'src/server/main.ts', {
       PORT: String(consolePort),
       HOST: '127.0.0.1',
       MASSPAY_BASE_URL: sandboxUrl,
       MASSPAY_API_KEY: API_KEY,
       DATA_DIR: consoleDir,
+      STAFF_FILE: staffFile,
       LOG_LEVEL: 'warn',
     });
     await waitReady(sandbox, `${sandboxUrl}/__sandbox/faults`, { authorization: `Bearer ${API_KEY}` }, 60_000);
     // The console may build the SPA first.
     await waitReady(server, `${consoleUrl}/healthz`, {}, 180_000);
 
-    const found = await getJson<{ user_token: string }>(`${consoleUrl}/api/payout/user/lookup?internal_user_id=ext-1001`);
-    const wallets = await getJson<{ token: string; type: string; currency_code: string; active: boolean }[]>(`${consoleUrl}/api/payout/wallet/${found.user_token}`);
+    const signIn = await fetch(`${consoleUrl}/auth/login`, { method: 'POST', headers: SIGN_IN_HEADERS, body: JSON.stringify({ email: STAFF.email, password: STAFF.password }) });
+    const cookie = signIn.headers.getSetCookie()[0]?.split(';')[0];
+    if (signIn.status !== 200 || !cookie) throw new Error(`Signing in answered ${signIn.status}: ${await signIn.text()}`);
+    const found = await getJson<{ user_token: string }>(`${consoleUrl}/api/payout/user/lookup?internal_user_id=ext-1001`, cookie);
+    const wallets = await getJson<{ token: string; type: string; currency_code: string; active: boolean }[]>(`${consoleUrl}/api/payout/wallet/${found.user_token}`, cookie);
     const usd = wallets.find((w) => w.type === 'USER_FUNDS' && w.active && w.currency_code === 'USD');
     if (!usd) throw new Error(`Ada has no active USD wallet: ${JSON.stringify(wallets)}`);
     const path = `/users/${found.user_token}/wallets/${usd.token}`;
@@ -291,6 +318,9 @@ const main = async (): Promise<number> => {
       // A fresh context per run: no HTTP cache, no storage, no warm query cache.
       const context = await browser.current.newContext({ baseURL: consoleUrl });
       try {
+        // Signed in as staff are when they open a wallet; the page still checks the session itself.
+        const signedIn = await context.request.post('/auth/login', { headers: SIGN_IN_HEADERS, data: { email: STAFF.email, password: STAFF.password } });
+        if (!signedIn.ok()) throw new Error(`Signing in the browser answered ${signedIn.status()}`);
         runs.push(await measure(await context.newPage(), `${consoleUrl}${path}`));
       } finally {
         await context.close();
@@ -320,12 +350,13 @@ const main = async (): Promise<number> => {
       median_ready_dom_ms: median(runs.map((r) => r.ready_dom_ms)),
       median_ready_painted_ms: median(runs.map((r) => r.ready_painted_ms)),
       api_calls: last.api_calls,
+      session_calls: last.session_calls,
       destination_lookups: last.destination_lookups,
       depth_until_ready: last.depth_until_ready,
       depth_all: last.depth_all,
       per_run: runs,
     };
-    console.log(`\nMedian: ready ${figures.median_ready_dom_ms} ms (painted ${figures.median_ready_painted_ms} ms); ${figures.api_calls} API calls + ${figures.destination_lookups} destination lookups; ${figures.depth_until_ready} round trips deep until ready.`);
+    console.log(`\nMedian: ready ${figures.median_ready_dom_ms} ms (painted ${figures.median_ready_painted_ms} ms); ${figures.api_calls} API calls + ${figures.destination_lookups} destination lookups + ${figures.session_calls} session check; ${figures.depth_until_ready} round trips deep until ready.`);
     const file = await writeResults(`wallet-page-${fileStamp(new Date())}.json`, figures);
     console.log(`Written: ${file}`);
     return 0;
