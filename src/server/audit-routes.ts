@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AUDIT_PAGE_SIZES, auditQuerySchema, CONSOLE_ROUTES, PROBLEM_TYPES, zodFieldIssues, type AuditPage } from '../api';
 import { auditCsvRows } from './audit/csv';
 import type { AuditFilters, AuditStore } from './audit/store';
@@ -9,20 +9,26 @@ import { sendProblem } from './problem';
  * match as CSV. No route of the console changes or removes an entry.
  */
 export const registerAuditRoutes = (app: FastifyInstance, audit: AuditStore) => {
-  const readQuery = (query: unknown) => auditQuerySchema.safeParse(query);
+  /** The query, checked; a bad one is answered 400 here and `undefined` returned. */
+  const readQuery = (request: FastifyRequest, reply: FastifyReply) => {
+    const query = auditQuerySchema.safeParse(request.query);
+    if (query.success) return query.data;
+    void sendProblem(request, reply, 400, { type: PROBLEM_TYPES.validation, detail: 'The audit filters are not valid.', issues: zodFieldIssues(query.error) });
+    return undefined;
+  };
 
   app.get(CONSOLE_ROUTES.audit, async (request, reply) => {
-    const query = readQuery(request.query);
-    if (!query.success) return sendProblem(request, reply, 400, { type: PROBLEM_TYPES.validation, detail: 'The audit filters are not valid.', issues: zodFieldIssues(query.error) });
-    const { page = 1, limit = AUDIT_PAGE_SIZES[0], ...filters } = query.data;
+    const query = readQuery(request, reply);
+    if (!query) return reply;
+    const { page = 1, limit = AUDIT_PAGE_SIZES[0], ...filters } = query;
     const { entries, total } = await audit.list(filters satisfies AuditFilters, { page, limit });
     return { entries, total, page, limit } satisfies AuditPage;
   });
 
   app.get(CONSOLE_ROUTES.auditExport, async (request, reply) => {
-    const query = readQuery(request.query);
-    if (!query.success) return sendProblem(request, reply, 400, { type: PROBLEM_TYPES.validation, detail: 'The audit filters are not valid.', issues: zodFieldIssues(query.error) });
-    const { page: _page, limit: _limit, ...filters } = query.data;
+    const query = readQuery(request, reply);
+    if (!query) return reply;
+    const { page: _page, limit: _limit, ...filters } = query;
     reply
       .header('content-disposition', `attachment; filename="audit-log-${new Date().toISOString().slice(0, 10)}.csv"`)
       .type('text/csv; charset=utf-8');

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { autopayRuleListSchema, autopayRuleSchema, idempotencyKeySchema, matchRoute, ROUTE_PARAMS, ruleTokenSchema, type AuditAction, type AuditOutcome, type RouteId, type StaffMember } from '../api';
+import { splitApiTarget } from './api-target';
 import type { AuditStore, NewAuditEntry } from './audit/store';
 
 /** The proxied routes that change money's path, and what the audit log calls them. */
@@ -72,15 +73,15 @@ export const ruleFromList = (body: Buffer, token: string) => {
 
 /** A change refused by role is recorded too (MassPay is never asked), with what the URL tells. */
 export const recordForbidden = async (store: AuditStore, request: FastifyRequest, staff: StaffMember) => {
-  const url = request.raw.url!.slice('/api'.length);
-  const queryAt = url.indexOf('?');
-  const match = matchRoute(request.method, queryAt < 0 ? url : url.slice(0, queryAt));
+  const target = splitApiTarget(request.raw.url!);
+  if (!target) return;
+  const match = matchRoute(request.method, target.path);
   if (match.kind !== 'route') return;
   const action = auditedAction(match.id);
   const params = ROUTE_PARAMS[match.id].safeParse(match.params);
   // Only well-formed attempts are recorded: the log holds tokens, never whatever a URL carried.
   if (!action || !params.success) return;
-  const ruleToken = ruleTokenSchema.safeParse(new URLSearchParams(queryAt < 0 ? '' : url.slice(queryAt + 1)).get('token'));
+  const ruleToken = ruleTokenSchema.safeParse(new URLSearchParams(target.rawQuery).get('token'));
   const idempotencyKey = idempotencyKeySchema.safeParse(request.headers['idempotency-key']);
   const details: ChangeDetails = {
     action,

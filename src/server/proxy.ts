@@ -12,12 +12,12 @@ import {
   type FieldIssue,
   type RedactedCard,
 } from '../api';
+import { API_PREFIX, splitApiTarget } from './api-target';
 import type { AuditStore } from './audit/store';
 import { problemFromMassPay, sendProblem } from './problem';
 import { auditChange, auditedAction, createdRuleToken, outcomeOf, ruleFromList, type ChangeDetails } from './proxy-audit';
 import { UpstreamTimeoutError, UpstreamUnavailableError, type Upstream } from './upstream';
 
-export const API_PREFIX = '/api';
 export const PROXY_BODY_LIMIT = 16 * 1024;
 
 /** Encoded characters, backslashes, empty or dot segments: no MassPay path of ours has any. */
@@ -95,15 +95,9 @@ export const registerProxy = (
   };
 
   const handle = async (request: FastifyRequest, reply: FastifyReply) => {
-    const raw = request.raw.url!;
-    // The router decodes: `/%61pi/…` reaches this route too. Only the plain prefix is forwarded.
-    if (!raw.startsWith(`${API_PREFIX}/`)) {
-      return refuse(request, reply, 'The path holds an encoded character, a backslash, or an empty or dot segment.');
-    }
-    const target = raw.slice(API_PREFIX.length);
-    const queryAt = target.indexOf('?');
-    const path = queryAt < 0 ? target : target.slice(0, queryAt);
-    const rawQuery = queryAt < 0 ? '' : target.slice(queryAt + 1);
+    const target = splitApiTarget(request.raw.url!);
+    if (!target) return refuse(request, reply, 'The path holds an encoded character, a backslash, or an empty or dot segment.');
+    const { path, rawQuery } = target;
 
     if (SUSPICIOUS_PATH.test(path)) {
       return refuse(request, reply, 'The path holds an encoded character, a backslash, or an empty or dot segment.');

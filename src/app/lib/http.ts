@@ -1,5 +1,5 @@
 import type { z } from 'zod/mini';
-import { problemSchema } from '../../api';
+import { CSRF_HEADER, problemSchema } from '../../api';
 import { ApiError } from './api-error';
 
 export interface RequestOptions {
@@ -25,7 +25,7 @@ const retryAfterSeconds = (response: Response): number | undefined => {
  * failure turned into an `ApiError`.
  */
 export const request = async <S extends z.ZodMiniType>(schema: S, url: string, options: RequestOptions = {}): Promise<z.output<S>> => {
-  const headers: Record<string, string> = { accept: 'application/json', 'x-requested-with': 'XMLHttpRequest' };
+  const headers: Record<string, string> = { accept: 'application/json', [CSRF_HEADER.name]: CSRF_HEADER.value };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
 

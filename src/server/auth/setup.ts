@@ -12,9 +12,9 @@ export const DEMO_ACCOUNTS = STAFF_ROLES.map((role) => ({ email: `${role}@exampl
  * demo accounts with `DEMO_PASSWORD` (a file's account of the same email wins).
  */
 export const loadStaff = async ({ staffFile, demoPassword }: { staffFile?: string; demoPassword?: string }): Promise<StaffDirectory> => {
-  const demo: StaffAccount[] = demoPassword
-    ? await Promise.all(DEMO_ACCOUNTS.map(async (account) => ({ ...account, passwordHash: await hashPassword(demoPassword) })))
-    : [];
+  // One hash for the one shared (and printed) demo password: scrypt is slow on purpose.
+  const demoHash = demoPassword ? await hashPassword(demoPassword) : undefined;
+  const demo: StaffAccount[] = demoHash ? DEMO_ACCOUNTS.map((account) => ({ ...account, passwordHash: demoHash })) : [];
   const fromFile = staffFile ? await readStaffFile(staffFile) : [];
   return toDirectory([...demo, ...fromFile]);
 };
