@@ -1,4 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
+import { readFile } from 'node:fs/promises';
+import { expect, test, type Download, type Page } from '@playwright/test';
 import { adaTokens, addDialog, autopayRules, deleteButtons, DEST, DEST_LABEL, recordRequests, resetSandbox, rulesTable, sandboxAdmin, signInThroughForm, staffBadge, startAddingQuickCash, useRole, walletPath } from './support';
 
 // The editor's saved session (the project's default) opens the wallet; the session then ends behind
@@ -100,5 +101,35 @@ test.describe('as the admin', () => {
     await expect(page.getByLabel('User token', { exact: true })).toHaveValue(ada.user);
     await expect(page.getByLabel('Action', { exact: true })).toHaveValue('delete_rule');
     await expect(page.getByText(/^Showing \d+(–\d+)? of \d+$/)).toBeVisible();
+  });
+
+  test('the session ends on a filtered audit log: Export CSV leads to sign-in, not to a file, then back; Export CSV then downloads', async ({ page, request, context }) => {
+    const ada = await adaTokens(request);
+    const audit = `/audit?user=${ada.user}&action=add_rule`;
+    await page.goto(audit);
+    await expect(page.getByText(/^Showing \d+(–\d+)? of \d+$/)).toBeVisible();
+    const downloads: Download[] = [];
+    page.on('download', (download) => downloads.push(download));
+
+    await context.clearCookies();
+    await page.getByRole('link', { name: 'Export CSV', exact: true }).click();
+
+    // Not the server's 401 saved as a file or shown as JSON: the sign-in page, which remembers the filters.
+    await expect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible();
+    await expect(page).toHaveURL((url) => url.pathname === '/login' && url.searchParams.get('next') === audit);
+    expect(downloads).toEqual([]);
+
+    await signInThroughForm(page, 'admin');
+    await expect(page).toHaveURL((url) => `${url.pathname}${url.search}` === audit);
+    await expect(page.getByLabel('User token', { exact: true })).toHaveValue(ada.user);
+    await expect(page.getByLabel('Action', { exact: true })).toHaveValue('add_rule');
+
+    const downloading = page.waitForEvent('download');
+    await page.getByRole('link', { name: 'Export CSV', exact: true }).click();
+    const download = await downloading;
+    expect(download.suggestedFilename()).toMatch(/^audit-log-\d{4}-\d{2}-\d{2}\.csv$/);
+    const [header] = (await readFile(await download.path(), 'utf8')).replace(/^\uFEFF/, '').split(/\r?\n/);
+    expect(header).toContain('user_token');
+    expect(downloads).toHaveLength(1);
   });
 });

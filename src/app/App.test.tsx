@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { foundUserSchema } from '../api';
-import { cookieJar, freshSandbox, readApi, signInAs } from './test/backend';
+import { cookieJar, freshSandbox, loadAdaUsd, readApi, signInAs } from './test/backend';
 import { renderConsole, signInWithForm } from './test/console';
 
 // The session gate against the real console: real sign-in, real 401s, the cookie in the test's jar.
@@ -75,5 +75,45 @@ describe('the app bar', () => {
     await signInWithForm(c, 'viewer');
     await waitFor(() => expect(c.path()).toBe('/'));
     expect(await banner().findByText(/ · viewer$/)).toBeInTheDocument();
+  });
+});
+
+describe("the last staff member's status message", () => {
+  /** Deletes Ada's 25 % rule on her wallet page, as the editor, until "Rule deleted: …" shows. */
+  const deleteAdasRule = async () => {
+    const ada = await loadAdaUsd();
+    const c = renderConsole(`/users/${ada.userToken}/wallets/${ada.wallet.token}`);
+    const rules = await screen.findByRole('table', { name: 'Autopay rules' });
+    const row = await within(rules).findByRole('row', { name: /25 %/ });
+    await c.user.click(within(row).getByRole('button', { name: /^Delete rule / }));
+    const dialog = await screen.findByRole('alertdialog', { name: 'Delete autopay rule?' });
+    await c.user.click(within(dialog).getByRole('button', { name: 'Delete' }));
+    expect(await screen.findByText(/^Rule deleted: 25 % to /)).toBeInTheDocument();
+    return c;
+  };
+  const deletedMessage = () => screen.queryByText(/^Rule deleted/);
+
+  it('goes with Sign out: the next person to sign in never reads it', async () => {
+    const c = await deleteAdasRule();
+    await c.user.click(banner().getByRole('button', { name: 'Sign out' }));
+    await waitFor(() => expect(c.path()).toBe('/login'));
+    // Well within the message's own few seconds.
+    expect(deletedMessage()).not.toBeInTheDocument();
+
+    await signInWithForm(c, 'viewer');
+    expect(await banner().findByText(/ · viewer$/)).toBeInTheDocument();
+    expect(deletedMessage()).not.toBeInTheDocument();
+  });
+
+  it('goes when a request finds the session expired', async () => {
+    const c = await deleteAdasRule();
+    await c.user.click(banner().getByRole('link', { name: 'MassPay Wallet Console' }));
+    const id = await screen.findByRole('textbox', { name: 'Internal user ID' });
+    expect(deletedMessage()).toBeInTheDocument();
+
+    cookieJar.clear();
+    await c.user.type(id, 'ext-1002{Enter}');
+    await waitFor(() => expect(c.path()).toBe('/login'));
+    expect(deletedMessage()).not.toBeInTheDocument();
   });
 });

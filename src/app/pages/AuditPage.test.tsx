@@ -1,8 +1,8 @@
 import { screen, waitFor, within } from '@testing-library/react';
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { auditPageSchema, autopayRuleSchema, foundUserSchema, walletListSchema } from '../../api';
-import { callApi, readApi, sentWith, signInAs } from '../test/backend';
-import { renderConsole } from '../test/console';
+import { callApi, cookieJar, readApi, sentWith, signInAs } from '../test/backend';
+import { renderConsole, signInWithForm } from '../test/console';
 
 // The audit log against the real console: entries made by real changes through the proxy.
 
@@ -27,6 +27,23 @@ beforeAll(async () => {
 beforeEach(async () => {
   await signInAs('admin');
 });
+
+/**
+ * The downloads the browser is handed from now on: every click on a `download` link that nothing
+ * cancelled (as a browser would follow it), by its href. jsdom cannot download, so none goes further.
+ */
+const followedDownloads = () => {
+  const hrefs: string[] = [];
+  const record = (event: MouseEvent) => {
+    const link = event.target instanceof Element ? event.target.closest('a[download]') : null;
+    if (!link || event.defaultPrevented) return;
+    hrefs.push(link.getAttribute('href') ?? '');
+    event.preventDefault();
+  };
+  window.addEventListener('click', record);
+  onTestFinished(() => window.removeEventListener('click', record));
+  return hrefs;
+};
 
 const auditGets = () => sentWith('GET').filter((r) => r.path.startsWith('/api/audit'));
 const serverPage = async (query: string) => auditPageSchema.parse(await readApi(`/audit?${query}`, { as: 'admin' }));
@@ -82,6 +99,34 @@ describe('AuditPage', () => {
     await c.user.selectOptions(screen.getByRole('combobox', { name: 'Rows per page' }), '50');
     await waitFor(() => expect(c.path()).toBe(`/audit?user=${grace}&limit=50`));
     expect(await screen.findByText(`Showing 1–${Math.min(50, total)} of ${total}`)).toBeInTheDocument();
+  });
+
+  it('Export CSV downloads the CSV of the filters applied', async () => {
+    const downloads = followedDownloads();
+    const c = renderConsole(`/audit?user=${grace}&action=add_rule`);
+    await screen.findByText(/^Showing 1–/);
+    await c.user.click(screen.getByRole('link', { name: 'Export CSV' }));
+    await waitFor(() => expect(downloads).toEqual([`/api/audit/export?user=${grace}&action=add_rule`]));
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+  });
+
+  it('Export CSV on an ended session downloads nothing: to sign in, then back to the same filters', async () => {
+    const downloads = followedDownloads();
+    const path = `/audit?user=${grace}&action=add_rule`;
+    const c = renderConsole(path);
+    await screen.findByText(/^Showing 1–/);
+
+    cookieJar.clear();
+    await c.user.click(screen.getByRole('link', { name: 'Export CSV' }));
+    await waitFor(() => expect(c.path()).toBe(`/login?next=${encodeURIComponent(path)}`));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Sign in' })).toBeInTheDocument();
+    expect(downloads).toEqual([]);
+
+    await signInWithForm(c, 'admin');
+    await waitFor(() => expect(c.path()).toBe(path));
+    expect(await screen.findByRole('textbox', { name: 'User token' })).toHaveValue(grace);
+    await c.user.click(screen.getByRole('link', { name: 'Export CSV' }));
+    await waitFor(() => expect(downloads).toEqual([`/api/audit/export?user=${grace}&action=add_rule`]));
   });
 
   it('says when nothing matches', async () => {

@@ -8,10 +8,11 @@ import { AUDIT_PAGE_SIZES, can } from '../../api';
 import { ErrorState } from '../components/LazyErrorState';
 import { PageTitle } from '../components/PageTitle';
 import { useAuditLog } from '../features/audit/api/get-audit-log';
-import { auditExportHref, MAX_PAGE, readAuditView, viewParams, type AuditView } from '../features/audit/audit-params';
+import { MAX_PAGE, readAuditView, viewParams, type AuditView } from '../features/audit/audit-params';
 import { showingText } from '../features/audit/audit-labels';
 import { AuditFiltersForm } from '../features/audit/components/AuditFiltersForm';
 import { AuditTable } from '../features/audit/components/AuditTable';
+import { ExportAuditLink } from '../features/audit/components/ExportAuditLink';
 import { useSession } from '../features/session/api/get-session';
 import { useSearchParamsState } from '../features/transactions/use-search-params-state';
 import { isForbidden } from '../lib/api-error';
@@ -73,11 +74,7 @@ export const AuditPage = () => {
         <Typography variant="h4" component="h1">
           Audit log
         </Typography>
-        {allowed && !isForbidden(log.error) && (
-          <Button variant="outlined" size="small" href={auditExportHref(view.filters)} download>
-            Export CSV
-          </Button>
-        )}
+        {allowed && !isForbidden(log.error) && <ExportAuditLink filters={view.filters} />}
       </Stack>
       {allowed && !isForbidden(log.error) && (
         <>

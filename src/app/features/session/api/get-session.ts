@@ -25,6 +25,12 @@ export const sessionQueryOptions = () =>
 /** The signed-in staff member: `data` is a `StaffMember`, `null` when signed out, `undefined` while unknown. */
 export const useSession = () => useQuery(sessionQueryOptions());
 
+/**
+ * Who is signed in, asked of the server now rather than the cache: before leaving the SPA for a plain
+ * link to `/api` (a download), whose 401 nothing would catch. `null` ends the session here too.
+ */
+export const recheckSession = (queryClient: QueryClient) => queryClient.fetchQuery({ ...sessionQueryOptions(), staleTime: 0 });
+
 // Whose data the cache holds: the last staff member seen signed in with this client.
 const owners = new WeakMap<QueryClient, string>();
 export const cacheOwner = (queryClient: QueryClient) => owners.get(queryClient);
