@@ -28,6 +28,7 @@ const refuse = (request: FastifyRequest, reply: FastifyReply, detail: string, is
 
 /** A query string as an object; a name given twice is refused rather than guessed at. */
 const readQuery = (raw: string): { values: Record<string, string>; repeated: string[] } => {
+  if (raw === '') return { values: {}, repeated: [] };
   const values = new Map<string, string>();
   const repeated: string[] = [];
   for (const [name, value] of new URLSearchParams(raw)) {
@@ -162,7 +163,7 @@ export const registerProxy = (
       }
     }
 
-    const search = new URLSearchParams(values).toString();
+    const search = rawQuery === '' ? '' : new URLSearchParams(values).toString();
     let response;
     try {
       response = await upstream.send({ method: route.method, path: search ? `${path}?${search}` : path, headers, body });

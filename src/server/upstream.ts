@@ -60,6 +60,47 @@ const codeOf = (error: unknown): string | undefined =>
 // Not ConnectTimeoutError: a connection never made is "could not be reached", not "no answer in time".
 const isTimeout = (error: unknown) => error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError;
 
+/**
+ * Gathers one answer, in undici's native handler shape (what its client calls; the newer shape is
+ * adapted onto it): raw header pairs, of which only Content-Type is read. A class rather than five
+ * closures, so a request allocates one object for it and nothing else.
+ */
+class AnswerCollector {
+  private status = 0;
+  private contentType = '';
+  private readonly chunks: Buffer[] = [];
+
+  constructor(
+    private readonly resolve: (response: UpstreamResponse) => void,
+    private readonly reject: (error: Error) => void,
+  ) {}
+
+  onConnect() {}
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[]) {
+    this.status = statusCode;
+    for (let i = 0; i < rawHeaders.length; i += 2) {
+      const name = rawHeaders[i]!;
+      if (name.length === 12 && name.toString('latin1').toLowerCase() === 'content-type') this.contentType = rawHeaders[i + 1]!.toString('latin1');
+    }
+    return true;
+  }
+
+  onData(chunk: Buffer) {
+    this.chunks.push(chunk);
+    return true;
+  }
+
+  onComplete() {
+    const { chunks } = this;
+    this.resolve({ status: this.status, contentType: this.contentType, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) });
+  }
+
+  onError(error: Error) {
+    this.reject(error);
+  }
+}
+
 export interface UpstreamOptions {
   baseUrl: string;
   timeoutMs: number;
@@ -85,9 +126,6 @@ export const createUpstream = ({ baseUrl, timeoutMs, retries = 2, minRetryDelayM
    */
   const dispatch = (request: UpstreamRequest) =>
     new Promise<UpstreamResponse>((resolve, reject) => {
-      let status = 0;
-      let contentType = '';
-      const chunks: Buffer[] = [];
       pool.dispatch(
         {
           method: request.method,
@@ -98,24 +136,7 @@ export const createUpstream = ({ baseUrl, timeoutMs, retries = 2, minRetryDelayM
           headersTimeout: timeoutMs,
           bodyTimeout: timeoutMs,
         },
-        // undici's native handler shape (what its client calls; the newer one is adapted onto it):
-        // raw header pairs, of which only Content-Type is read.
-        {
-          onConnect: () => {},
-          onHeaders: (statusCode: number, rawHeaders: Buffer[]) => {
-            status = statusCode;
-            for (let i = 0; i < rawHeaders.length; i += 2) {
-              if (rawHeaders[i]!.length === 12 && rawHeaders[i]!.toString('latin1').toLowerCase() === 'content-type') contentType = rawHeaders[i + 1]!.toString('latin1');
-            }
-            return true;
-          },
-          onData: (chunk: Buffer) => {
-            chunks.push(chunk);
-            return true;
-          },
-          onComplete: () => resolve({ status, contentType, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) }),
-          onError: (error: Error) => reject(error),
-        } as unknown as Dispatcher.DispatchHandler,
+        new AnswerCollector(resolve, reject) as unknown as Dispatcher.DispatchHandler,
       );
     });
 
@@ -134,19 +155,19 @@ export const createUpstream = ({ baseUrl, timeoutMs, retries = 2, minRetryDelayM
 
   const send = async (request: UpstreamRequest, { retry = true } = {}): Promise<UpstreamResponse> => {
     if (request.method !== 'GET' || retries === 0 || !retry) return attempt(request);
+    // The first try runs bare: nearly every GET succeeds, and p-retry's bookkeeping is not free.
+    try {
+      const response = await attempt(request);
+      if (!RETRYABLE_STATUSES.has(response.status)) return response;
+    } catch (error) {
+      if (!(error instanceof UpstreamUnavailableError)) throw error;
+    }
+    await sleep(minRetryDelayMs * (1 + Math.random()));
     const once = async () => {
       const response = await attempt(request);
       if (RETRYABLE_STATUSES.has(response.status)) throw new RetryableStatus(response);
       return response;
     };
-    // The first try runs bare: nearly every GET succeeds, and p-retry's bookkeeping is not free.
-    try {
-      return await once();
-    } catch (error) {
-      if (error instanceof RetryableStatus || error instanceof UpstreamUnavailableError) {
-        await sleep(minRetryDelayMs * (1 + Math.random()));
-      } else throw error;
-    }
     try {
       return await pRetry(once, {
         retries: retries - 1,
