@@ -23,12 +23,14 @@ export const positiveInt = (name: string, raw: string, max: number, usage: strin
 
 /**
  * The options every load bench takes: `--duration` (s), `--connections`, `--help`, plus its own boolean
- * flags; `defaults` are the duration and connections when not given (10 and 10 unless said).
+ * flags and its own string options (`strings`: name → default, read raw for the bench to check);
+ * `defaults` are the duration and connections when not given (10 and 10 unless said).
  */
-export const readLoadOptions = <Flag extends string>(
+export const readLoadOptions = <Flag extends string, Text extends string = never>(
   usage: string,
   flags: readonly Flag[] = [],
   defaults: { duration?: number; connections?: number } = {},
+  strings: Record<Text, string> = {} as Record<Text, string>,
 ) => {
   const { values } = parseArgs({
     args: process.argv.slice(2),
@@ -37,6 +39,7 @@ export const readLoadOptions = <Flag extends string>(
       connections: { type: 'string', default: String(defaults.connections ?? 10) },
       help: { type: 'boolean', short: 'h', default: false },
       ...Object.fromEntries(flags.map((flag) => [flag, { type: 'boolean', default: false }])),
+      ...Object.fromEntries(Object.entries<string>(strings).map(([name, value]) => [name, { type: 'string', default: value }])),
     },
     strict: true,
     allowPositionals: false,
@@ -44,6 +47,7 @@ export const readLoadOptions = <Flag extends string>(
   const read = values as Record<string, string | boolean>;
   return {
     flags: Object.fromEntries(flags.map((flag) => [flag, read[flag] === true])) as Record<Flag, boolean>,
+    strings: Object.fromEntries(Object.keys(strings).map((name) => [name, String(read[name])])) as Record<Text, string>,
     help: read.help === true,
     duration: positiveInt('duration', String(read.duration), 3600, usage),
     connections: positiveInt('connections', String(read.connections), 10_000, usage),

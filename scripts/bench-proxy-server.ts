@@ -8,6 +8,11 @@
  *   demo account of `staffRole` (default `viewer`; `editor` may add and delete rules). An `audit`
  *   message answers how many entries its audit log holds.
  * - `express`: express 5 + http-proxy-middleware 3, `/api` → the sandbox, key added, keep-alive agent.
+ * - `fastify-http-proxy`: Fastify 5 + @fastify/http-proxy (undici underneath), `/api` → the sandbox,
+ *   key added: a fast, widely used Node proxy, with no checks of its own.
+ * - `node-floor`: node:http's server and the console's own upstream client (`createUpstream`: the same
+ *   undici Pool and dispatch), key added, nothing else — no routing, checks, sessions or headers. The
+ *   least any Node proxy on undici does per request: the yardstick for what the console's checks cost.
  *
  * Each server runs in its own process so that it has its own event loop, as nginx does, and none of
  * them shares a thread with autocannon. A `close` message (or the parent going away) closes the
@@ -19,19 +24,24 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fastifyHttpProxy from '@fastify/http-proxy';
 import express from 'express';
+import Fastify from 'fastify';
 import { createProxyMiddleware } from 'http-proxy-middleware';
 import type { StaffRole } from '../src/api';
 import { buildServer } from '../src/server/app';
 import { openAuditStore } from '../src/server/audit/store';
 import { loadStaff } from '../src/server/auth/setup';
 import { startEmbeddedSandbox } from '../src/server/embedded-sandbox';
+import { createUpstream } from '../src/server/upstream';
 
-export type ServerRole = 'sandbox' | 'console' | 'express';
+export type ServerRole = 'sandbox' | 'console' | 'express' | 'fastify-http-proxy' | 'node-floor';
+type ProxyRole = Exclude<ServerRole, 'sandbox' | 'console'>;
 
 export type ParentMessage =
   | { type: 'start'; role: 'sandbox'; dataDir: string }
-  | { type: 'start'; role: 'console' | 'express'; upstream: { baseUrl: string; apiKey: string }; staffRole?: StaffRole }
+  | { type: 'start'; role: 'console'; upstream: { baseUrl: string; apiKey: string }; staffRole?: StaffRole }
+  | { type: 'start'; role: ProxyRole; upstream: { baseUrl: string; apiKey: string } }
   | { type: 'stats' }
   | { type: 'audit' }
   | { type: 'close' };
@@ -58,6 +68,19 @@ interface Running {
   close: () => Promise<void>;
 }
 
+const listening = async (server: http.Server): Promise<string> => {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  return loopbackUrl(server);
+};
+
+const closeServer = async (server: http.Server) => {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+};
+
 const startExpress = async ({ baseUrl, apiKey }: { baseUrl: string; apiKey: string }): Promise<Running> => {
   const agent = new http.Agent({ keepAlive: true });
   const app = express();
@@ -65,16 +88,45 @@ const startExpress = async ({ baseUrl, apiKey }: { baseUrl: string; apiKey: stri
   // Mounted at /api, express strips the prefix: /api/payout/… reaches the sandbox as /payout/….
   app.use('/api', createProxyMiddleware({ target: baseUrl, agent, headers: { authorization: `Bearer ${apiKey}` } }));
   const server = http.createServer(app);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
+  return {
+    baseUrl: await listening(server),
+    close: async () => {
+      await closeServer(server);
+      agent.destroy();
+    },
+  };
+};
+
+const startFastifyHttpProxy = async ({ baseUrl, apiKey }: { baseUrl: string; apiKey: string }): Promise<Running> => {
+  const app = Fastify({ logger: false });
+  await app.register(fastifyHttpProxy, {
+    upstream: baseUrl,
+    prefix: '/api',
+    replyOptions: { rewriteRequestHeaders: (_request, headers) => ({ ...headers, authorization: `Bearer ${apiKey}` }) },
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  return { baseUrl: loopbackUrl(app.server), close: () => app.close() };
+};
+
+const startNodeFloor = async ({ baseUrl, apiKey }: { baseUrl: string; apiKey: string }): Promise<Running> => {
+  const upstream = createUpstream({ baseUrl, timeoutMs: 10_000 });
+  const headers = { authorization: `Bearer ${apiKey}`, accept: 'application/json' };
+  const server = http.createServer((request, response) => {
+    upstream.send({ method: 'GET', path: request.url!.slice('/api'.length), headers }).then(
+      (answer) => {
+        response.writeHead(answer.status, { 'content-type': answer.contentType, 'content-length': answer.body.length });
+        response.end(answer.body);
+      },
+      () => {
+        response.writeHead(502).end();
+      },
+    );
   });
   return {
-    baseUrl: loopbackUrl(server),
+    baseUrl: await listening(server),
     close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      agent.destroy();
+      await closeServer(server);
+      await upstream.close();
     },
   };
 };
@@ -118,6 +170,10 @@ const start = async (message: Extract<ParentMessage, { type: 'start' }>): Promis
     }
     case 'express':
       return startExpress(message.upstream);
+    case 'fastify-http-proxy':
+      return startFastifyHttpProxy(message.upstream);
+    case 'node-floor':
+      return startNodeFloor(message.upstream);
   }
 };
 

@@ -1,36 +1,42 @@
 /**
- * `npm run bench:proxy [-- --duration <s>] [-- --connections <n>] [-- --cpu-prof]`: what our proxy
- * costs, side by side with the upstream alone and with two other proxies, all against the SAME
- * upstream — one embedded MassPay sandbox (fresh temporary DATA_DIR, fault injection and logger off).
+ * `npm run bench:proxy [-- --duration <s>] [--connections <n>] [--rounds <n>] [--targets a,b] [--cpu-prof]`:
+ * what our proxy costs, side by side with the upstream alone and with other proxies, all against the
+ * SAME upstream — one embedded MassPay sandbox (fresh temporary DATA_DIR, fault injection and logger off).
  *
  * The request is `GET <prefix>/payout/wallet/<Ada's user token>`, to:
  * - direct:  the sandbox itself, with `Authorization: Bearer <key>`;
  * - console: our proxy, `buildServer()` from src/server, at `/api/payout/…` (it adds the key), signed in as a viewer;
+ * - node-floor: node:http + the console's own undici client, key added, no checks at all (the least a Node proxy does);
+ * - fastify-http-proxy: Fastify + @fastify/http-proxy, key added, no checks (a fast, widely used Node proxy);
  * - nginx:   `proxy_pass` to the sandbox (`worker_processes 1`, upstream keep-alive), if installed;
  * - express: express 5 + http-proxy-middleware 3 with a keep-alive agent.
  *
  * Every server runs in a process of its own (see bench-proxy-server.ts; nginx is one anyway) and
- * autocannon runs in this one; the targets are measured one after another, never concurrently. Per
- * target: a checked request, 2 s of warm-up, `--duration` s at `--connections` connections, then
- * `--duration` s at 1 connection for the unloaded latency (each run preceded by a checked request).
- * Prints a table and the budget ratios and writes everything to `bench-results/proxy-<timestamp>.json`
- * (git-ignored). Besides req/s and latency it records each run's CPU time per request of the answering
- * process (the proxy's; the sandbox's for direct): on a small shared machine that varies far less
- * from run to run than req/s does. `--cpu-prof` also profiles the console's process and prints its top self-time
- * functions (its figures are then somewhat lower than unprofiled ones).
+ * autocannon runs in this one. All are started first and warmed up (2 s); then, `--rounds` times, each
+ * target in turn (the order rotating by one each round) gets `--duration` s at `--connections`
+ * connections and `--duration` s at 1 connection for the unloaded latency, each run preceded by a
+ * checked request. Targets never run concurrently. On a small shared machine one run varies by ±20 %,
+ * so the report gives each figure's median over the rounds, and the budget ratios per round (each
+ * from runs minutes apart at most) as median and range. Besides req/s and latency it records each
+ * run's CPU time per request of the answering process (the proxy's; the sandbox's for direct), which
+ * varies less from run to run than req/s does. The budgets are also worked out for node-floor and
+ * fastify-http-proxy, which do none of the console's checks: what they reach here is what a Node
+ * proxy can reach here. Everything is written to `bench-results/proxy-<timestamp>.json` (git-ignored).
+ * `--cpu-prof` also profiles the console's process and prints its top self-time functions (its figures
+ * are then somewhat lower than unprofiled ones).
  *
  * Exits non-zero if any target had an error or a non-2xx answer. Budgets are reported, not asserted.
  */
-import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { walletListSchema } from '../src/api';
 import { SEED_PEOPLE } from '../src/sandbox/seed';
-import { fileStamp, readLoadOptions, RESULTS_DIR, round, run, summarize, writeResults } from './bench-lib';
+import { fileStamp, positiveInt, readLoadOptions, RESULTS_DIR, round, run, summarize, writeResults } from './bench-lib';
 import { nginxInstalled, NGINX, nginxVersion, startCheckedNginx, startServerProcess, type ProcessStats, type ServerProcess } from './bench-servers';
 
-const USAGE = 'Usage: npm run bench:proxy -- [--duration <seconds>] [--connections <count>] [--cpu-prof]';
+const USAGE = 'Usage: npm run bench:proxy -- [--duration <seconds>] [--connections <count>] [--rounds <count>] [--targets <name,name,…>] [--cpu-prof]';
 const WARMUP_S = 2;
 
 const BUDGETS = {
@@ -39,11 +45,22 @@ const BUDGETS = {
   addedP50Ms: 0.15,
 };
 
-type TargetName = 'direct' | 'console' | 'nginx' | 'express';
+const TARGET_NAMES = ['direct', 'console', 'node-floor', 'fastify-http-proxy', 'nginx', 'express'] as const;
+type TargetName = (typeof TARGET_NAMES)[number];
+/** The proxies the budgets are worked out for: ours, and two that check nothing, for comparison. */
+const BUDGETED: readonly TargetName[] = ['console', 'node-floor', 'fastify-http-proxy'];
 
 const readOptions = () => {
-  const { flags, ...options } = readLoadOptions(USAGE, ['cpu-prof']);
-  return { ...options, cpuProf: flags['cpu-prof'] };
+  const { flags, strings, ...options } = readLoadOptions(USAGE, ['cpu-prof'], { duration: 5 }, { rounds: '3', targets: TARGET_NAMES.join(',') });
+  const targets = strings.targets.split(',').map((name) => name.trim());
+  const unknown = targets.filter((name) => !(TARGET_NAMES as readonly string[]).includes(name));
+  if (unknown.length > 0 || targets.length === 0) throw new Error(`--targets takes names from ${TARGET_NAMES.join(', ')} (got "${strings.targets}")\n${USAGE}`);
+  return {
+    ...options,
+    cpuProf: flags['cpu-prof'],
+    rounds: positiveInt('rounds', strings.rounds, 100, USAGE),
+    targets: TARGET_NAMES.filter((name) => targets.includes(name)),
+  };
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -68,18 +85,18 @@ const probe = async (target: Pick<Target, 'name' | 'url' | 'headers'>) => {
   if (wallets.length !== 3) throw new Error(`${target.name}: GET ${target.url} answered ${wallets.length} wallets, not Ada's 3`);
 };
 
-
 type RunFigures = ReturnType<typeof summarize>;
+
+interface RoundFigures {
+  loaded: RunFigures;
+  single: RunFigures;
+}
 
 interface TargetFigures {
   description: string;
   url: string;
-  warmup: RunFigures;
-  loaded: RunFigures;
-  single: RunFigures;
-  non_2xx: number;
-  errors: number;
-  notes?: string[];
+  warmup?: RunFigures;
+  rounds: RoundFigures[];
 }
 
 let interrupted = false;
@@ -87,36 +104,48 @@ const checkInterrupted = () => {
   if (interrupted) throw new Error('Interrupted.');
 };
 
-const measure = async (
-  target: Target,
-  options: { duration: number; connections: number },
-  sandboxStats: () => Promise<ProcessStats>,
-): Promise<TargetFigures> => {
-  const load = async (connections: number, duration: number) => {
-    checkInterrupted();
-    await probe(target);
-    const [sandboxBefore, targetBefore] = [await sandboxStats(), await target.cpuUs()];
-    const outcome = await run({ url: target.url, method: 'GET', headers: target.headers, duration, connections });
-    const [sandboxAfter, targetAfter] = [await sandboxStats(), await target.cpuUs()];
-    const figures = summarize(outcome, {
-      targetUs: targetBefore === undefined || targetAfter === undefined ? undefined : targetAfter - targetBefore,
-      sandboxUs: sandboxAfter.cpuUs - sandboxBefore.cpuUs,
-      upstreamRequests: sandboxAfter.requests - sandboxBefore.requests,
-    });
-    checkInterrupted();
-    return figures;
-  };
-  console.log(`${target.name}: ${target.url} — ${WARMUP_S} s warm-up, ${options.duration} s at ${options.connections} connections, ${options.duration} s at 1…`);
-  const warmup = await load(options.connections, WARMUP_S);
-  const loaded = await load(options.connections, options.duration);
-  const single = await load(1, options.duration);
-  const runs = [warmup, loaded, single];
+/** One autocannon run against `target`, with the CPU the answering process and the sandbox spent on it. */
+const load = async (target: Target, connections: number, duration: number, sandboxStats: () => Promise<ProcessStats>): Promise<RunFigures> => {
+  checkInterrupted();
+  await probe(target);
+  const [sandboxBefore, targetBefore] = [await sandboxStats(), await target.cpuUs()];
+  const outcome = await run({ url: target.url, method: 'GET', headers: target.headers, duration, connections });
+  const [sandboxAfter, targetAfter] = [await sandboxStats(), await target.cpuUs()];
+  const figures = summarize(outcome, {
+    targetUs: targetBefore === undefined || targetAfter === undefined ? undefined : targetAfter - targetBefore,
+    sandboxUs: sandboxAfter.cpuUs - sandboxBefore.cpuUs,
+    upstreamRequests: sandboxAfter.requests - sandboxBefore.requests,
+  });
+  checkInterrupted();
+  return figures;
+};
+
+const median = (values: readonly number[]) => {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+
+/** Median, lowest and highest of the values that exist (null when none does). */
+const spread = (values: readonly (number | null | undefined)[]) => {
+  const known = values.filter((value): value is number => value !== null && value !== undefined);
+  const middle = median(known);
+  return middle === null ? null : { median: round(middle, 3), min: round(Math.min(...known), 3), max: round(Math.max(...known), 3) };
+};
+type Spread = ReturnType<typeof spread>;
+
+/** A target's figures over the rounds: the median of each. */
+const medians = (figures: TargetFigures) => {
+  const of = (pick: (round: RoundFigures) => number | null | undefined) => spread(figures.rounds.map(pick));
+  const runs = [...(figures.warmup ? [figures.warmup] : []), ...figures.rounds.flatMap((r) => [r.loaded, r.single])];
   return {
-    description: target.description,
-    url: target.url,
-    warmup,
-    loaded,
-    single,
+    requests_per_s: of((r) => r.loaded.requests_per_s_mean),
+    latency_p50_ms: of((r) => r.loaded.latency_p50_ms),
+    latency_p99_ms: of((r) => r.loaded.latency_p99_ms),
+    single_latency_p50_ms: of((r) => r.single.latency_p50_ms),
+    cpu_us_per_request: of((r) => r.loaded.target_cpu_us_per_request),
+    single_cpu_us_per_request: of((r) => r.single.target_cpu_us_per_request),
     non_2xx: runs.reduce((sum, r) => sum + r.non_2xx, 0),
     errors: runs.reduce((sum, r) => sum + r.errors, 0),
   };
@@ -188,9 +217,8 @@ const readProfile = async (dir: string) => {
 
 // ---------------------------------------------------------------------------------------------
 
-const ratioMet = (value: number | null, budget: number) => (value === null ? null : value >= budget);
-
 const fmt = (value: number | null | undefined, digits = 3) => (value === null || value === undefined ? 'n/a' : value.toFixed(digits));
+const fmtSpread = (value: Spread, digits = 3) => (value ? `${fmt(value.median, digits)} (${fmt(value.min, digits)}–${fmt(value.max, digits)})` : 'n/a');
 
 const main = async (): Promise<number> => {
   const options = readOptions();
@@ -210,164 +238,190 @@ const main = async (): Promise<number> => {
   const accept = { accept: 'application/json' };
   const notes: string[] = [
     `${os.cpus().length} CPU core(s), shared by autocannon (this process), the sandbox (one Node process) and the proxy under test; targets run one after another.`,
-    'nginx runs with worker_processes 1; the console is one Node process (one event loop), and so are express and the sandbox.',
+    'nginx runs with worker_processes 1; the console is one Node process (one event loop), and so are the other Node proxies and the sandbox.',
   ];
-  const results: Partial<Record<TargetName, TargetFigures | { skipped: string }>> = {};
+  const skipped: Partial<Record<TargetName, string>> = {};
+  const results: Partial<Record<TargetName, TargetFigures>> = {};
   let consoleProfile: Awaited<ReturnType<typeof readProfile>>;
   let nginxVersionText: string | undefined;
 
   const dataDir = await mkdtemp(join(os.tmpdir(), 'masspay-proxy-bench-'));
   let sandbox: ServerProcess | undefined;
+  const running: Target[] = [];
   try {
     sandbox = await startServerProcess({ type: 'start', role: 'sandbox', dataDir });
     const upstream = { baseUrl: sandbox.baseUrl, apiKey: sandbox.apiKey! };
     const sandboxStats = () => sandbox!.stats();
     console.log(`Sandbox (upstream for every target) on ${upstream.baseUrl}, data in ${dataDir}.`);
-    console.log(`GET ${path}: warm-up ${WARMUP_S} s, then ${options.duration} s at ${options.connections} connections and ${options.duration} s at 1, per target.\n`);
 
-    const targets: { name: TargetName; start: () => Promise<Target | string> }[] = [
-      {
+    /** A Node proxy of bench-proxy-server.ts in its own process, at `/api`. */
+    const nodeProxy = async (name: 'console' | 'node-floor' | 'fastify-http-proxy' | 'express', description: string, execArgv: string[] = []): Promise<Target> => {
+      const server = await startServerProcess({ type: 'start', role: name, upstream }, execArgv);
+      return {
+        name,
+        description,
+        url: `${server.baseUrl}/api${path}`,
+        headers: { ...accept, ...server.headers },
+        cpuUs: async () => (await server.stats()).cpuUs,
+        stop: () => server.stop(),
+      };
+    };
+
+    const starters: Record<TargetName, () => Promise<Target | string>> = {
+      direct: async () => ({
         name: 'direct',
-        start: async () => ({
-          name: 'direct',
-          description: 'the sandbox itself',
-          url: `${upstream.baseUrl}${path}`,
-          headers: { ...accept, authorization: `Bearer ${upstream.apiKey}` },
-          cpuUs: async () => (await sandboxStats()).cpuUs,
-          stop: async () => {},
-        }),
+        description: 'the sandbox itself',
+        url: `${upstream.baseUrl}${path}`,
+        headers: { ...accept, authorization: `Bearer ${upstream.apiKey}` },
+        cpuUs: async () => (await sandboxStats()).cpuUs,
+        stop: async () => {},
+      }),
+      console: async () => {
+        const profileDir = join(RESULTS_DIR, `cpu-console-${stamp}`);
+        if (options.cpuProf) await mkdir(profileDir, { recursive: true });
+        const target = await nodeProxy(
+          'console',
+          'our proxy: buildServer() from src/server (Fastify + undici Pool), one Node process, signed in (session cookie checked on every request)',
+          options.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
+        );
+        return {
+          ...target,
+          stop: async () => {
+            await target.stop();
+            if (options.cpuProf) consoleProfile = await readProfile(profileDir);
+          },
+        };
       },
-      {
-        name: 'console',
-        start: async () => {
-          const profileDir = join(RESULTS_DIR, `cpu-console-${stamp}`);
-          if (options.cpuProf) await mkdir(profileDir, { recursive: true });
-          const server = await startServerProcess(
-            { type: 'start', role: 'console', upstream },
-            options.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
-          );
-          return {
-            name: 'console',
-            description: 'our proxy: buildServer() from src/server (Fastify + undici Pool), one Node process, signed in (session cookie checked on every request)',
-            url: `${server.baseUrl}/api${path}`,
-            headers: { ...accept, ...server.headers },
-            cpuUs: async () => (await server.stats()).cpuUs,
-            stop: async () => {
-              await server.stop();
-              if (options.cpuProf) consoleProfile = await readProfile(profileDir);
-            },
-          };
-        },
+      'node-floor': () => nodeProxy('node-floor', "node:http + the console's undici client (createUpstream), key added, no checks, sessions or extra headers"),
+      'fastify-http-proxy': () => nodeProxy('fastify-http-proxy', 'Fastify 5 + @fastify/http-proxy (undici), key added, no checks'),
+      nginx: async () => {
+        if (!(await nginxInstalled())) return `${NGINX} is not installed`;
+        nginxVersionText = await nginxVersion();
+        const shape = { name: 'nginx' as const, headers: accept };
+        const nginx = await startCheckedNginx(upstream, { notes, answers: (baseUrl: string) => probe({ ...shape, url: `${baseUrl}/api${path}` }) });
+        return {
+          ...shape,
+          description: `nginx ${nginxVersionText} proxy_pass, worker_processes 1, upstream keepalive 32`,
+          url: `${nginx.baseUrl}/api${path}`,
+          cpuUs: nginx.cpuUs,
+          stop: nginx.stop,
+        };
       },
-      {
-        name: 'nginx',
-        start: async () => {
-          if (!(await nginxInstalled())) return `${NGINX} is not installed`;
-          nginxVersionText = await nginxVersion();
-          const shape = { name: 'nginx' as const, headers: accept };
-          const nginx = await startCheckedNginx(upstream, { notes, answers: (baseUrl: string) => probe({ ...shape, url: `${baseUrl}/api${path}` }) });
-          const target: Target = {
-            ...shape,
-            description: `nginx ${nginxVersionText} proxy_pass, worker_processes 1, upstream keepalive 32`,
-            url: `${nginx.baseUrl}/api${path}`,
-            cpuUs: nginx.cpuUs,
-            stop: nginx.stop,
-          };
-          return target;
-        },
-      },
-      {
-        name: 'express',
-        start: async () => {
-          const server = await startServerProcess({ type: 'start', role: 'express', upstream });
-          return {
-            name: 'express',
-            description: 'express 5 + http-proxy-middleware 3, keep-alive http.Agent, one Node process',
-            url: `${server.baseUrl}/api${path}`,
-            headers: accept,
-            cpuUs: async () => (await server.stats()).cpuUs,
-            stop: () => server.stop(),
-          };
-        },
-      },
-    ];
+      express: () => nodeProxy('express', 'express 5 + http-proxy-middleware 3, keep-alive http.Agent, one Node process'),
+    };
 
-    for (const { name, start } of targets) {
+    for (const name of options.targets) {
       checkInterrupted();
-      const target = await start();
+      const target = await starters[name]();
       if (typeof target === 'string') {
-        results[name] = { skipped: target };
+        skipped[name] = target;
         notes.push(`${name} skipped: ${target}.`);
         console.log(`${name}: skipped (${target}).`);
         continue;
       }
-      try {
-        results[name] = await measure(target, options, sandboxStats);
-      } finally {
-        await target.stop();
+      running.push(target);
+      results[name] = { description: target.description, url: target.url, rounds: [] };
+    }
+
+    console.log(
+      `GET ${path}: each target warmed up ${WARMUP_S} s, then ${options.rounds} round(s) of ${options.duration} s at ${options.connections} connections and ${options.duration} s at 1, per target.\n`,
+    );
+    for (const target of running) {
+      console.log(`${target.name}: ${target.url} — warm-up`);
+      results[target.name]!.warmup = await load(target, options.connections, WARMUP_S, sandboxStats);
+    }
+    for (let r = 0; r < options.rounds; r++) {
+      // Rotated each round, so no target always runs right after the same one.
+      const order = running.map((_, i) => running[(i + r) % running.length]!);
+      console.log(`Round ${r + 1} of ${options.rounds}: ${order.map((t) => t.name).join(', ')}`);
+      for (const target of order) {
+        const loaded = await load(target, options.connections, options.duration, sandboxStats);
+        const single = await load(target, 1, options.duration, sandboxStats);
+        results[target.name]!.rounds.push({ loaded, single });
       }
     }
   } finally {
     process.off('SIGINT', onSigint);
+    for (const target of running) await target.stop();
     await sandbox?.stop();
     await rm(dataDir, { recursive: true, force: true });
   }
 
   // ---- Report
-  const measured = (name: TargetName) => {
-    const figures = results[name];
-    return figures && !('skipped' in figures) ? figures : undefined;
-  };
-  const header = ['target', 'req/s', 'p50 ms', 'p99 ms', 'p50 ms @1', 'non-2xx', 'errors', 'CPU µs/req'];
-  const rows = (['direct', 'console', 'nginx', 'express'] as const).map((name) => {
-    const figures = measured(name);
-    if (!figures) return [name, 'skipped', '', '', '', '', '', ''];
+  const summaries = Object.fromEntries(Object.entries(results).map(([name, figures]) => [name, medians(figures)])) as Partial<Record<TargetName, ReturnType<typeof medians>>>;
+  const header = ['target', 'req/s', 'p50 ms', 'p99 ms', 'p50 ms @1', 'CPU µs/req', 'CPU µs/req @1', 'non-2xx', 'errors'];
+  const rows = TARGET_NAMES.filter((name) => options.targets.includes(name)).map((name) => {
+    const figures = summaries[name];
+    if (!figures) return [name, 'skipped', '', '', '', '', '', '', ''];
     return [
       name,
-      figures.loaded.requests_per_s_mean.toFixed(1),
-      fmt(figures.loaded.latency_p50_ms),
-      fmt(figures.loaded.latency_p99_ms),
-      fmt(figures.single.latency_p50_ms),
+      fmt(figures.requests_per_s?.median, 0),
+      fmt(figures.latency_p50_ms?.median),
+      fmt(figures.latency_p99_ms?.median),
+      fmt(figures.single_latency_p50_ms?.median),
+      fmt(figures.cpu_us_per_request?.median, 1),
+      fmt(figures.single_cpu_us_per_request?.median, 1),
       String(figures.non_2xx),
       String(figures.errors),
-      fmt(figures.loaded.target_cpu_us_per_request, 1),
     ];
   });
-  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => `  ${cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('   ')}`;
+  const table = (head: string[], body: string[][]) => {
+    const widths = head.map((title, i) => Math.max(title.length, ...body.map((row) => row[i]!.length)));
+    const line = (cells: string[]) => `  ${cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('   ')}`;
+    console.log(line(head));
+    console.log(line(widths.map((w) => '-'.repeat(w))));
+    for (const row of body) console.log(line(row));
+  };
   console.log('');
-  console.log(`  req/s, p50 and p99 at ${options.connections} connections; "p50 ms @1" at 1 connection. Latencies from each answer's own timing.`);
-  console.log(`  CPU µs/req (at ${options.connections} connections): the answering process's own CPU time per request — the proxy's, the sandbox's for direct.`);
-  console.log(line(header));
-  console.log(line(widths.map((w) => '-'.repeat(w))));
-  for (const row of rows) console.log(line(row));
+  console.log(`  Medians over ${options.rounds} round(s). req/s, p50, p99 and CPU at ${options.connections} connections; "@1" at 1 connection.`);
+  console.log('  Latencies from each answer\'s own timing. CPU µs/req: the answering process\'s own CPU time per request (the sandbox\'s for direct).');
+  table(header, rows);
   console.log('');
 
-  const direct = measured('direct');
-  const consoleFigures = measured('console');
-  const nginx = measured('nginx');
-  const express = measured('express');
-  const ratio = (a?: TargetFigures, b?: TargetFigures) => (a && b && b.loaded.requests_per_s_mean > 0 ? round(a.loaded.requests_per_s_mean / b.loaded.requests_per_s_mean, 3) : null);
-  const addedP50 =
-    consoleFigures?.single.latency_p50_ms != null && direct?.single.latency_p50_ms != null
-      ? round(consoleFigures.single.latency_p50_ms - direct.single.latency_p50_ms, 3)
-      : null;
-  const verdict = (met: boolean | null) => (met === null ? 'n/a' : met ? 'ok' : 'MISSED');
-  const budgets = [
-    nginx
-      ? { name: 'console ÷ nginx req/s', value: ratio(consoleFigures, nginx), budget: `≥ ${BUDGETS.consoleVsNginx}`, met: ratioMet(ratio(consoleFigures, nginx), BUDGETS.consoleVsNginx) }
-      : { name: 'console ÷ direct req/s (nginx absent; the budget is against nginx)', value: ratio(consoleFigures, direct), budget: 'n/a', met: null },
-    { name: 'console ÷ express req/s', value: ratio(consoleFigures, express), budget: `≥ ${BUDGETS.consoleVsExpress}`, met: ratioMet(ratio(consoleFigures, express), BUDGETS.consoleVsExpress) },
-    {
-      name: 'console p50 − direct p50 @1 connection (ms added)',
-      value: addedP50,
-      budget: `≤ ${BUDGETS.addedP50Ms}`,
-      met: addedP50 === null ? null : addedP50 <= BUDGETS.addedP50Ms,
-    },
+  // Per round, so each ratio compares runs made minutes apart at most.
+  const perRound = (name: TargetName, versus: TargetName, pick: (a: RoundFigures, b: RoundFigures) => number | null) => {
+    const a = results[name]?.rounds;
+    const b = results[versus]?.rounds;
+    if (!a || !b) return null;
+    return spread(a.map((round, i) => (b[i] ? pick(round, b[i]) : null)));
+  };
+  const reqRatio = (a: RoundFigures, b: RoundFigures) => (b.loaded.requests_per_s_mean > 0 ? a.loaded.requests_per_s_mean / b.loaded.requests_per_s_mean : null);
+  const addedP50 = (a: RoundFigures, b: RoundFigures) =>
+    a.single.latency_p50_ms === null || b.single.latency_p50_ms === null ? null : a.single.latency_p50_ms - b.single.latency_p50_ms;
+  const nginxAbsent = !results.nginx;
+  const measures = [
+    nginxAbsent
+      ? { name: 'req/s ÷ direct (nginx absent; the budget is against nginx)', budget: 'n/a', versus: 'direct' as const, pick: reqRatio, met: () => null }
+      : { name: 'req/s ÷ nginx', budget: `≥ ${BUDGETS.consoleVsNginx}`, versus: 'nginx' as const, pick: reqRatio, met: (v: number) => v >= BUDGETS.consoleVsNginx },
+    { name: 'req/s ÷ express', budget: `≥ ${BUDGETS.consoleVsExpress}`, versus: 'express' as const, pick: reqRatio, met: (v: number) => v >= BUDGETS.consoleVsExpress },
+    { name: 'p50 @1 − direct p50 @1 (ms added)', budget: `≤ ${BUDGETS.addedP50Ms}`, versus: 'direct' as const, pick: addedP50, met: (v: number) => v <= BUDGETS.addedP50Ms },
   ];
-  const nameWidth = Math.max(...budgets.map((b) => b.name.length));
-  for (const b of budgets) {
-    console.log(`  ${b.name.padEnd(nameWidth)}  ${String(b.value ?? 'n/a').padStart(8)}   budget ${b.budget.padEnd(6)}  ${verdict(b.met)}`);
+  const budgeted = BUDGETED.filter((name) => results[name]);
+  const verdict = (met: boolean | null) => (met === null ? 'n/a' : met ? 'ok' : 'MISSED');
+  const budgets = measures.map((measure) => ({
+    name: measure.name,
+    budget: measure.budget,
+    ...Object.fromEntries(
+      budgeted.map((name) => {
+        const value = perRound(name, measure.versus, measure.pick);
+        return [name, { ...value, verdict: verdict(value ? measure.met(value.median) : null) }];
+      }),
+    ),
+  })) as ({ name: string; budget: string } & Record<string, { median?: number; min?: number; max?: number; verdict: string }>)[];
+  if (budgeted.length > 0) {
+    console.log('  Budgets (median of the per-round ratios, range in brackets); the verdict is on the median.');
+    console.log('  node-floor and fastify-http-proxy check nothing: they show what a Node proxy reaches on this machine.');
+    table(
+      ['measure', 'budget', ...budgeted],
+      budgets.map((b) => [
+        b.name,
+        b.budget,
+        ...budgeted.map((name) => {
+          const value = b[name]!;
+          return value.median === undefined ? 'n/a' : `${fmtSpread(value as Spread)} ${value.verdict}`;
+        }),
+      ]),
+    );
   }
   console.log('');
   for (const note of notes) console.log(`  Note: ${note}`);
@@ -386,27 +440,24 @@ const main = async (): Promise<number> => {
     warmup_s: WARMUP_S,
     duration_s: options.duration,
     connections: options.connections,
+    rounds: options.rounds,
     node: process.version,
     nginx: nginxVersionText ?? null,
     cpus: os.cpus().length,
     cpu_model: os.cpus()[0]?.model ?? null,
     cpu_profiled: options.cpuProf,
+    skipped,
+    medians: summaries,
+    budgets,
     targets: results,
-    budgets: budgets.map((b) => ({ ...b, verdict: verdict(b.met) })),
     notes,
     ...(consoleProfile ? { console_cpu_profile: consoleProfile } : {}),
   });
   console.log(`\nWrote ${file}`);
 
-  const failed = Object.entries(results).filter(([, f]) => f && !('skipped' in f) && (f.errors > 0 || f.non_2xx > 0));
-  if (failed.length > 0) {
-    for (const [name, f] of failed) {
-      const figures = f as TargetFigures;
-      console.error(`FAILED: ${name} had ${figures.errors} error(s) and ${figures.non_2xx} non-2xx answer(s).`);
-    }
-    return 1;
-  }
-  return 0;
+  const failed = Object.entries(summaries).filter(([, f]) => f.errors > 0 || f.non_2xx > 0);
+  for (const [name, f] of failed) console.error(`FAILED: ${name} had ${f.errors} error(s) and ${f.non_2xx} non-2xx answer(s).`);
+  return failed.length > 0 ? 1 : 0;
 };
 
 main().then(
