@@ -66,6 +66,8 @@ interface Target {
   cpuUs(): Promise<number | undefined>;
   /** The console's audit-log entry count. */
   auditEntries?(): Promise<number>;
+  /** Before each run: the console signs in afresh (see bench-proxy-server.ts), into `headers`. */
+  refresh?(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -253,6 +255,7 @@ const probeCycle = async (target: Target, wallet: BenchWallet) => {
 };
 
 const getWallets = async (m: Measurer, connections: number, duration: number) => {
+  await m.target.refresh?.();
   await probeGet(m.target);
   return measured(m, {
     url: `${m.target.baseUrl}${m.target.prefix}/payout/wallet/${SEED_PEOPLE.ada.userToken}`,
@@ -271,6 +274,7 @@ const getWallets = async (m: Measurer, connections: number, duration: number) =>
  */
 const addDeleteCycles = async (m: Measurer, wallets: BenchWallet[], connections: number, duration: number): Promise<CycleFigures> => {
   const { target } = m;
+  await target.refresh?.();
   const slots: Slot[] = wallets.slice(0, connections).map((wallet) => ({ wallet, postsSent: 0, postsOk: 0, deletesSent: 0, deletesOk: 0 }));
   const baselines = await readBaselines(m.sandboxApi, slots.map((slot) => slot.wallet));
   const byMethod: Record<Method, number[]> = { POST: [], DELETE: [] };
@@ -493,7 +497,7 @@ const main = async (): Promise<number> => {
         name: 'console',
         start: async () => {
           const server = await startServerProcess({ type: 'start', role: 'console', upstream, staffRole: 'editor' });
-          return {
+          const target: Target = {
             name: 'console',
             description:
               'our proxy: buildServer() from src/server (Fastify + undici Pool), one Node process, signed in as an editor (session cookie checked on every request), audit log in embedded PGlite',
@@ -503,8 +507,10 @@ const main = async (): Promise<number> => {
             changeHeaders: { 'x-requested-with': 'XMLHttpRequest' },
             cpuUs: async () => (await server.stats()).cpuUs,
             auditEntries: () => server.auditEntries(),
+            refresh: async () => void Object.assign(target.headers, await server.signIn()),
             stop: () => server.stop(),
           };
+          return target;
         },
       },
       {

@@ -44,6 +44,8 @@ export type ParentMessage =
   | { type: 'start'; role: ProxyRole; upstream: { baseUrl: string; apiKey: string } }
   | { type: 'stats' }
   | { type: 'audit' }
+  /** The console only: sign in afresh (see `signIn`). */
+  | { type: 'sign-in' }
   | { type: 'close' };
 
 export type ChildMessage =
@@ -53,6 +55,7 @@ export type ChildMessage =
   | { type: 'stats'; requests: number; cpuUs: number }
   /** `entries`: how many entries the console's audit log holds (0 for the other roles). */
   | { type: 'audit'; entries: number }
+  | { type: 'signed-in'; headers: Record<string, string> }
   | { type: 'failed'; message: string };
 
 const send = (message: ChildMessage) => process.send?.(message);
@@ -65,6 +68,12 @@ interface Running {
   headers?: Record<string, string>;
   requests?: () => number;
   auditEntries?: () => Promise<number>;
+  /**
+   * A new session cookie. A session's "last seen" is rewritten at most once a minute, and a browser
+   * takes the new cookie; autocannon does not, so without a fresh sign-in per run every answer after
+   * the first minute would carry a re-encrypted Set-Cookie that no real client causes.
+   */
+  signIn?: () => Promise<Record<string, string>>;
   close: () => Promise<void>;
 }
 
@@ -150,16 +159,20 @@ const start = async (message: Extract<ParentMessage, { type: 'start' }>): Promis
       });
       await app.listen({ port: 0, host: '127.0.0.1' });
       const baseUrl = loopbackUrl(app.server);
-      const signIn = await fetch(`${baseUrl}/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-requested-with': 'XMLHttpRequest' },
-        body: JSON.stringify({ email: `${message.staffRole ?? 'viewer'}@example.com`, password }),
-      });
-      const cookie = signIn.headers.getSetCookie()[0]?.split(';')[0];
-      if (signIn.status !== 200 || !cookie) throw new Error(`the console's sign-in answered ${signIn.status}`);
+      const signIn = async () => {
+        const answer = await fetch(`${baseUrl}/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-requested-with': 'XMLHttpRequest' },
+          body: JSON.stringify({ email: `${message.staffRole ?? 'viewer'}@example.com`, password }),
+        });
+        const cookie = answer.headers.getSetCookie()[0]?.split(';')[0];
+        if (answer.status !== 200 || !cookie) throw new Error(`the console's sign-in answered ${answer.status}`);
+        return { cookie };
+      };
       return {
         baseUrl,
-        headers: { cookie },
+        headers: await signIn(),
+        signIn,
         auditEntries: async () => (await audit.list({}, { page: 1, limit: 1 })).total,
         close: async () => {
           await app.close();
@@ -208,6 +221,11 @@ process.on('message', (message: ParentMessage) => {
     (running?.auditEntries?.() ?? Promise.resolve(0)).then(
       (entries) => send({ type: 'audit', entries }),
       (error: unknown) => send({ type: 'failed', message: `audit count: ${error instanceof Error ? error.message : String(error)}` }),
+    );
+  } else if (message.type === 'sign-in') {
+    (running?.signIn?.() ?? Promise.resolve({})).then(
+      (headers) => send({ type: 'signed-in', headers }),
+      (error: unknown) => send({ type: 'failed', message: `sign-in: ${error instanceof Error ? error.message : String(error)}` }),
     );
   } else if (message.type === 'stats') {
     const { user, system } = process.cpuUsage();

@@ -73,6 +73,8 @@ interface Target {
   headers: Record<string, string>;
   /** CPU time used so far (µs) by the process that answers: the proxy's, or the sandbox's for direct. */
   cpuUs(): Promise<number | undefined>;
+  /** Before each run: the console signs in afresh (see bench-proxy-server.ts), into `headers`. */
+  refresh?(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -107,6 +109,7 @@ const checkInterrupted = () => {
 /** One autocannon run against `target`, with the CPU the answering process and the sandbox spent on it. */
 const load = async (target: Target, connections: number, duration: number, sandboxStats: () => Promise<ProcessStats>): Promise<RunFigures> => {
   checkInterrupted();
+  await target.refresh?.();
   await probe(target);
   const [sandboxBefore, targetBefore] = [await sandboxStats(), await target.cpuUs()];
   const outcome = await run({ url: target.url, method: 'GET', headers: target.headers, duration, connections });
@@ -257,7 +260,7 @@ const main = async (): Promise<number> => {
     /** A Node proxy of bench-proxy-server.ts in its own process, at `/api`. */
     const nodeProxy = async (name: 'console' | 'node-floor' | 'fastify-http-proxy' | 'express', description: string, execArgv: string[] = []): Promise<Target> => {
       const server = await startServerProcess({ type: 'start', role: name, upstream }, execArgv);
-      return {
+      const target: Target = {
         name,
         description,
         url: `${server.baseUrl}/api${path}`,
@@ -265,6 +268,8 @@ const main = async (): Promise<number> => {
         cpuUs: async () => (await server.stats()).cpuUs,
         stop: () => server.stop(),
       };
+      if (name === 'console') target.refresh = async () => void Object.assign(target.headers, await server.signIn());
+      return target;
     };
 
     const starters: Record<TargetName, () => Promise<Target | string>> = {
@@ -284,13 +289,12 @@ const main = async (): Promise<number> => {
           'our proxy: buildServer() from src/server (Fastify + undici Pool), one Node process, signed in (session cookie checked on every request)',
           options.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
         );
-        return {
-          ...target,
-          stop: async () => {
-            await target.stop();
-            if (options.cpuProf) consoleProfile = await readProfile(profileDir);
-          },
+        const stop = target.stop;
+        target.stop = async () => {
+          await stop();
+          if (options.cpuProf) consoleProfile = await readProfile(profileDir);
         };
+        return target;
       },
       'node-floor': () => nodeProxy('node-floor', "node:http + the console's undici client (createUpstream), key added, no checks, sessions or extra headers"),
       'fastify-http-proxy': () => nodeProxy('fastify-http-proxy', 'Fastify 5 + @fastify/http-proxy (undici), key added, no checks'),

@@ -62,6 +62,8 @@ export interface ServerProcess {
   stats(): Promise<ProcessStats>;
   /** The console's count of audit-log entries (0 for the other roles). */
   auditEntries(): Promise<number>;
+  /** The console's headers after a fresh sign-in (see bench-proxy-server.ts); empty for the other roles. */
+  signIn(): Promise<Record<string, string>>;
   stop(): Promise<void>;
 }
 
@@ -108,6 +110,7 @@ export const startServerProcess = async (start: Extract<ParentMessage, { type: '
         return { requests, cpuUs };
       },
       auditEntries: async () => (await ask({ type: 'audit' }, 'audit')).entries,
+      signIn: async () => (await ask({ type: 'sign-in' }, 'signed-in')).headers,
       stop: () => stopChild(child, () => (child.connected ? child.send({ type: 'close' } satisfies ParentMessage) : child.kill('SIGTERM'))),
     };
   } catch (error) {

@@ -95,6 +95,27 @@ describe('sign-in, sessions and sign-out', () => {
     }
   });
 
+  it('each request has a session of its own: one cookie, sent twice after a minute, is refreshed both times', async () => {
+    // Decoded cookies are kept (auth/index.ts); a change made for one request must not leak into the next.
+    const cookie = await c.sessionCookie('viewer');
+    expect((await rawCall(c.baseUrl, 'GET', '/auth/me', { headers: { cookie } })).headers.get('set-cookie')).toBeNull();
+    try {
+      clock += 2 * 60_000;
+      for (let i = 0; i < 2; i++) {
+        const me = await rawCall(c.baseUrl, 'GET', '/auth/me', { headers: { cookie } });
+        expect(me.status).toBe(200);
+        expect(me.headers.get('set-cookie')).toMatch(new RegExp(`^${SESSION_COOKIE}=[^;]+;`));
+      }
+      // The refreshed cookie is a session too, and is not refreshed again within the minute.
+      const refreshed = sessionCookieOf((await rawCall(c.baseUrl, 'GET', '/auth/me', { headers: { cookie } })).headers)!;
+      const again = await rawCall(c.baseUrl, 'GET', '/auth/me', { headers: { cookie: refreshed } });
+      expect(again.status).toBe(200);
+      expect(again.headers.get('set-cookie')).toBeNull();
+    } finally {
+      clock = Date.now();
+    }
+  });
+
   it('sign-out answers 204 and clears the cookie', async () => {
     const cookie = await c.sessionCookie('viewer');
     const out = await rawCall(c.baseUrl, 'POST', '/auth/logout', { headers: { cookie, ...XHR } });
