@@ -11,6 +11,7 @@ import {
   resetSandbox,
   sandboxAdmin,
   shortToken,
+  SIGNED_OUT,
   signInThroughForm,
   STAFF,
   staffBadge,
@@ -115,22 +116,32 @@ test('an editor may change rules but not read the audit log', async ({ page, req
   expect((await request.get('/api/audit')).status()).toBe(403);
 });
 
-test('an editor’s “Rule deleted” message goes with Sign out: the next staff member to sign in never reads it', async ({ page, request }) => {
+test('an editor’s “Rule deleted” message goes with Sign out: the next staff member to sign in never reads it', async ({ browser, request }) => {
   const ada = await adaTokens(request);
-  await page.goto(walletPath(ada.user, ada.usd));
-  await rulesTable(page).getByRole('button', { name: `Delete rule ${DEST_LABEL.lakeside}`, exact: true }).click();
-  await page.getByRole('alertdialog', { name: 'Delete autopay rule?' }).getByRole('button', { name: 'Delete', exact: true }).click();
-  const deleted = page.getByRole('status').filter({ hasText: `Rule deleted: 25 % to ${DEST_LABEL.lakeside}` });
-  await expect(deleted).toBeVisible();
+  // A sign-in of its own: signing out ends that session on the server, and the shared editor one must live on.
+  const context = await browser.newContext({ storageState: SIGNED_OUT });
+  try {
+    const page = await context.newPage();
+    await page.goto('/login');
+    await signInThroughForm(page, 'editor');
+    await expect(staffBadge(page, 'editor')).toBeVisible();
+    await page.goto(walletPath(ada.user, ada.usd));
+    await rulesTable(page).getByRole('button', { name: `Delete rule ${DEST_LABEL.lakeside}`, exact: true }).click();
+    await page.getByRole('alertdialog', { name: 'Delete autopay rule?' }).getByRole('button', { name: 'Delete', exact: true }).click();
+    const deleted = page.getByRole('status').filter({ hasText: `Rule deleted: 25 % to ${DEST_LABEL.lakeside}` });
+    await expect(deleted).toBeVisible();
 
-  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
-  await expect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible();
-  // Counted at once, not waited for: the message would fade by itself after a few seconds.
-  expect(await deleted.count()).toBe(0);
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible();
+    // Counted at once, not waited for: the message would fade by itself after a few seconds.
+    expect(await deleted.count()).toBe(0);
 
-  await signInThroughForm(page, 'viewer');
-  await expect(staffBadge(page, 'viewer')).toBeVisible();
-  expect(await page.getByRole('status').filter({ hasText: 'Rule deleted' }).count()).toBe(0);
+    await signInThroughForm(page, 'viewer');
+    await expect(staffBadge(page, 'viewer')).toBeVisible();
+    expect(await page.getByRole('status').filter({ hasText: 'Rule deleted' }).count()).toBe(0);
+  } finally {
+    await context.close();
+  }
 });
 
 test('an editor’s add through the dialog is in the admin’s audit log, filtered by user, and in its CSV export', async ({ page, request, browser }) => {

@@ -25,7 +25,7 @@ export interface ServerOptions {
   distDir?: string;
   logger?: FastifyServerOptions['logger'];
   /** Staff, sessions and the identity proxy (see auth/). */
-  auth: Omit<AuthOptions, 'onForbidden'>;
+  auth: Omit<AuthOptions, 'onForbidden' | 'endedSessions'>;
   /** Where every attempted change is recorded; the server does not close it. */
   audit: AuditStore;
   /** Addresses whose X-Forwarded-* headers are believed (the TLS-terminating proxy), for Secure cookies and client IPs. */
@@ -94,7 +94,7 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
   app.addHook('onClose', () => upstream.close());
 
   registerSecurity(app);
-  await registerAuth(app, { ...options.auth, onForbidden: (request, staff) => recordForbidden(options.audit, request, staff) });
+  await registerAuth(app, { ...options.auth, endedSessions: options.audit, onForbidden: (request, staff) => recordForbidden(options.audit, request, staff) });
   registerProxy(app, { upstream, apiKey: options.upstream.apiKey, audit: options.audit, timeoutMs });
   registerAuditRoutes(app, options.audit);
 

@@ -1,4 +1,4 @@
-// The audit store's schema, as numbered SQL migrations run by PGlite and PostgreSQL alike.
+// The console database's schema (the audit log, ended sessions), as numbered SQL migrations run by PGlite and PostgreSQL alike.
 // Never edit one that has shipped: databases in the field have it recorded as applied. Add a new one.
 import type { SqlDb } from './db';
 
@@ -48,6 +48,20 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TRIGGER audit_log_append_only
         BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_log
         FOR EACH STATEMENT EXECUTE FUNCTION audit_log_refuse_change();
+    `,
+  },
+  {
+    version: 2,
+    name: 'ended_sessions',
+    // Sessions are cookies, so signing out ends one only where it is listed here: every replica
+    // refuses a listed session until it would have expired anyway, then the row may go.
+    sql: `
+      CREATE TABLE ended_sessions (
+        sid text PRIMARY KEY,
+        ended_at timestamptz NOT NULL DEFAULT now(),
+        expires_at timestamptz NOT NULL
+      );
+      CREATE INDEX ended_sessions_expires_at ON ended_sessions (expires_at);
     `,
   },
 ];

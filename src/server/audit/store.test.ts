@@ -267,6 +267,18 @@ describe.each([embedded(), postgres()])('audit store: $kind', (backend) => {
     await expect(sql.query('TRUNCATE audit_log')).rejects.toThrow(/append-only: TRUNCATE/);
     expect((await store.list({}, { page: 1, limit: 10 })).entries).toEqual([kept]);
   });
+
+  it('lists ended sessions until they expire, once each; an expired one is removed at the next sign-out', async () => {
+    await fresh();
+    const inAnHour = new Date(Date.now() + 3_600_000);
+    await store.endSession('sid-a', inAnHour);
+    await store.endSession('sid-a', inAnHour); // signed out twice (two tabs): still one row
+    await store.endSession('sid-gone', new Date(Date.now() - 1_000));
+    expect(await store.endedSessions()).toEqual(['sid-a']);
+    await store.endSession('sid-b', inAnHour);
+    expect((await store.endedSessions()).sort()).toEqual(['sid-a', 'sid-b']);
+    expect((await sql.query<{ sid: string }>('SELECT sid FROM ended_sessions ORDER BY sid')).map((row) => row.sid)).toEqual(['sid-a', 'sid-b']);
+  });
 });
 
 describe('migrations', () => {

@@ -17,6 +17,10 @@ export interface AuditStore {
   list(filters: AuditFilters, page: { page: number; limit: number }): Promise<{ entries: AuditEntry[]; total: number }>;
   /** Every match, newest first, fetched in batches (keyset on id) — for the CSV export. */
   iterate(filters: AuditFilters): AsyncIterable<AuditEntry>;
+  /** Records that a session was signed out (durable when it resolves); rows past their expiry go. */
+  endSession(sid: string, expiresAt: Date): Promise<void>;
+  /** The ended sessions that have not expired yet. */
+  endedSessions(): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -129,6 +133,11 @@ export const createAuditStore = (kind: AuditStore['kind'], db: SqlDb): AuditStor
       return listPage(tx, filters, page);
     }),
   iterate: (filters) => iterate(db, filters),
+  endSession: async (sid, expiresAt) => {
+    await db.query('INSERT INTO ended_sessions (sid, expires_at) VALUES ($1, $2::timestamptz) ON CONFLICT (sid) DO NOTHING', [sid, expiresAt.toISOString()]);
+    await db.query('DELETE FROM ended_sessions WHERE expires_at <= now()');
+  },
+  endedSessions: async () => (await db.query<{ sid: string }>('SELECT sid FROM ended_sessions WHERE expires_at > now()')).map((row) => row.sid),
   close: () => db.close(),
 });
 

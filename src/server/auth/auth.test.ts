@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROBLEM_TYPES } from '../../api';
 import { SEED_DESTINATIONS as D, SEED_PEOPLE } from '../embedded-sandbox';
@@ -116,11 +117,17 @@ describe('sign-in, sessions and sign-out', () => {
     }
   });
 
-  it('sign-out answers 204 and clears the cookie', async () => {
-    const cookie = await c.sessionCookie('viewer');
+  it('sign-out answers 204, clears the cookie and ends the session: a copy of the cookie is refused; other sessions live on', async () => {
+    const signIn = async () => sessionCookieOf((await login(c, 'viewer@example.com', TEST_PASSWORD)).headers)!;
+    const [cookie, otherTab] = [await signIn(), await signIn()];
     const out = await rawCall(c.baseUrl, 'POST', '/auth/logout', { headers: { cookie, ...XHR } });
     expect(out.status).toBe(204);
     expect(out.headers.get('set-cookie')).toMatch(new RegExp(`^${SESSION_COOKIE}=;.*(Max-Age=0|Expires=Thu, 01 Jan 1970)`, 'i'));
+    expect((await rawCall(c.baseUrl, 'GET', '/auth/me', { headers: { cookie } })).status).toBe(401);
+    expect((await rawCall(c.baseUrl, 'GET', `/api/payout/wallet/${ada.userToken}`, { headers: { cookie } })).status).toBe(401);
+    expect((await rawCall(c.baseUrl, 'GET', '/auth/me', { headers: { cookie: otherTab } })).status).toBe(200);
+    // Signing out again with the ended cookie is harmless.
+    expect((await rawCall(c.baseUrl, 'POST', '/auth/logout', { headers: { cookie, ...XHR } })).status).toBe(204);
   });
 
   it('a forged or tampered cookie is no session', async () => {
@@ -128,6 +135,53 @@ describe('sign-in, sessions and sign-out', () => {
     const tampered = cookie.replace(/=(.)/, (_m, first: string) => `=${first === 'A' ? 'B' : 'A'}`);
     expect((await rawCall(c.baseUrl, 'GET', '/auth/me', { headers: { cookie: tampered } })).status).toBe(401);
     expect((await rawCall(c.baseUrl, 'GET', '/auth/me', { headers: { cookie: `${SESSION_COOKIE}=eyJlbWFpbCI6ImFkbWluQGV4YW1wbGUuY29tIn0` } })).status).toBe(401);
+  });
+});
+
+describe('sign-out across replicas', () => {
+  let a: RunningConsole;
+  let b: RunningConsole;
+  // Two servers, one database and one session key: what DATABASE_URL and SESSION_SECRET give replicas.
+  const sessionKey = randomBytes(32);
+  beforeAll(async () => {
+    a = await startConsole({ auth: { sessionKey, endedSessionsRefreshMs: 50 } });
+    b = await startConsole({ audit: a.audit, auth: { sessionKey, endedSessionsRefreshMs: 50 } });
+  });
+  afterAll(async () => {
+    await b.close();
+    await a.close();
+  });
+
+  it('a session signed out on one replica is refused by the other once it has read the list again', async () => {
+    const cookie = sessionCookieOf((await login(a, 'editor@example.com', TEST_PASSWORD)).headers)!;
+    expect((await rawCall(b.baseUrl, 'GET', '/auth/me', { headers: { cookie } })).status).toBe(200);
+    expect((await rawCall(a.baseUrl, 'POST', '/auth/logout', { headers: { cookie, ...XHR } })).status).toBe(204);
+    expect((await rawCall(a.baseUrl, 'GET', '/auth/me', { headers: { cookie } })).status).toBe(401);
+    await expect.poll(async () => (await rawCall(b.baseUrl, 'GET', '/auth/me', { headers: { cookie } })).status, { timeout: 5_000, interval: 25 }).toBe(401);
+  });
+
+  it('a server started after the sign-out knows of it from the start', async () => {
+    const cookie = sessionCookieOf((await login(a, 'viewer@example.com', TEST_PASSWORD)).headers)!;
+    expect((await rawCall(a.baseUrl, 'POST', '/auth/logout', { headers: { cookie, ...XHR } })).status).toBe(204);
+    const late = await startConsole({ audit: a.audit, auth: { sessionKey, endedSessionsRefreshMs: 60_000 } });
+    try {
+      expect((await rawCall(late.baseUrl, 'GET', '/auth/me', { headers: { cookie } })).status).toBe(401);
+    } finally {
+      await late.close();
+    }
+  });
+
+  it('when the sign-out cannot be recorded, the browser is still signed out and the failure is logged', async () => {
+    const failing = await startConsole({ audit: { ...a.audit, endSession: () => Promise.reject(new Error('database down')) } });
+    try {
+      const cookie = await failing.sessionCookie('viewer');
+      const out = await rawCall(failing.baseUrl, 'POST', '/auth/logout', { headers: { cookie, ...XHR } });
+      expect(out.status).toBe(204);
+      expect(out.headers.get('set-cookie')).toMatch(new RegExp(`^${SESSION_COOKIE}=;`));
+      expect(failing.logs.join('')).toMatch(/sign-out: the session could not be listed as ended/);
+    } finally {
+      await failing.close();
+    }
   });
 });
 

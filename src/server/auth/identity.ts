@@ -5,6 +5,8 @@ import { publicProfile, type StaffDirectory } from './staff-file';
 
 /** Who a session belongs to, inside the encrypted cookie. Times in ms since the epoch. */
 export interface SessionData {
+  /** This sign-in's id: signing out lists it as ended (see ended-sessions.ts). */
+  sid: string;
   email: string;
   /** Signed in at: the absolute limit counts from here. */
   iat: number;
@@ -14,6 +16,7 @@ export interface SessionData {
 
 declare module '@fastify/secure-session' {
   interface SessionData {
+    sid: string;
     email: string;
     iat: number;
     seen: number;
@@ -43,14 +46,16 @@ export interface IdentityOptions {
   now: () => number;
   /** `TRUSTED_AUTH_HEADER` mode: the identity proxy's header, believed only from these addresses. */
   trustedHeader?: { name: string; proxies: readonly string[] };
+  /** Sessions signed out (cookie mode). */
+  ended?: { has(sid: string): boolean };
 }
 
 /**
  * Finds who sent a request: the trusted header from the identity proxy, or the session cookie. An
- * expired session is deleted (its cookie cleared); an account removed from the staff file ends its
+ * expired or signed-out session is deleted (its cookie cleared); an account removed from the staff file ends its
  * sessions, and the role is always the staff file's current one, never a copy in the cookie.
  */
-export const createIdentityResolver = ({ staff, limits, now, trustedHeader }: IdentityOptions) => {
+export const createIdentityResolver = ({ staff, limits, now, trustedHeader, ended }: IdentityOptions) => {
   if (trustedHeader) {
     const header = trustedHeader.name.toLowerCase();
     const trusted = proxyAddr.compile([...trustedHeader.proxies]);
@@ -68,8 +73,10 @@ export const createIdentityResolver = ({ staff, limits, now, trustedHeader }: Id
     const at = now();
     const iat = session.get('iat') ?? 0;
     const seen = session.get('seen') ?? 0;
+    const sid = session.get('sid');
     const account = staff.get(email);
-    if (!account || at - iat > limits.absoluteMs || at - seen > limits.idleMs) {
+    // A session without an id predates sign-out being recorded: it could not be ended, so it is not taken.
+    if (!account || typeof sid !== 'string' || ended?.has(sid) || at - iat > limits.absoluteMs || at - seen > limits.idleMs) {
       session.delete();
       return null;
     }

@@ -3,6 +3,7 @@ import secureSession from '@fastify/secure-session';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { LruMap } from 'toad-cache';
 import type { StaffMember } from '../../api';
+import { createEndedSessions, type EndedSessionStore } from './ended-sessions';
 import { registerGuard } from './guard';
 import { createIdentityResolver, DEFAULT_SESSION_LIMITS, type SessionLimits } from './identity';
 import { warmPasswordChecks } from './passwords';
@@ -21,6 +22,10 @@ export interface AuthOptions {
   loginLimits?: LoginLimits;
   /** The clock; tests move it to expire sessions. */
   now?: () => number;
+  /** Where sign-outs are listed for every replica (the console's database). */
+  endedSessions: EndedSessionStore;
+  /** How often the list is read again (default 2 s). */
+  endedSessionsRefreshMs?: number;
   onForbidden?: (request: FastifyRequest, staff: StaffMember) => Promise<void>;
 }
 
@@ -65,7 +70,17 @@ export const registerAuth = async (app: FastifyInstance, options: AuthOptions) =
   await app.register(rateLimit, { global: false });
   await warmPasswordChecks();
 
-  const identify = createIdentityResolver({ staff: options.staff, limits, now, trustedHeader: options.trustedHeader });
+  const ended = await createEndedSessions({ store: options.endedSessions, refreshMs: options.endedSessionsRefreshMs, log: app.log });
+  app.addHook('onClose', async () => ended.close());
+
+  const identify = createIdentityResolver({ staff: options.staff, limits, now, trustedHeader: options.trustedHeader, ended });
   registerGuard(app, { identify, onForbidden: options.onForbidden });
-  registerAuthRoutes(app, { staff: options.staff, limits: options.loginLimits ?? DEFAULT_LOGIN_LIMITS, now, passwordSignIn: !options.trustedHeader });
+  registerAuthRoutes(app, {
+    staff: options.staff,
+    limits: options.loginLimits ?? DEFAULT_LOGIN_LIMITS,
+    now,
+    passwordSignIn: !options.trustedHeader,
+    ended,
+    absoluteMs: limits.absoluteMs,
+  });
 };

@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { loginInputSchema, PROBLEM_TYPES, zodFieldIssues } from '../../api';
 import { sendProblem } from '../problem';
+import type { EndedSessions } from './ended-sessions';
 import { verifyPassword } from './passwords';
 import { publicProfile, type StaffDirectory } from './staff-file';
 
@@ -23,7 +25,14 @@ const GENERIC_FAILURE = 'The email or password is not right.';
  */
 export const registerAuthRoutes = (
   app: FastifyInstance,
-  { staff, limits, now, passwordSignIn }: { staff: StaffDirectory; limits: LoginLimits; now: () => number; passwordSignIn: boolean },
+  {
+    staff,
+    limits,
+    now,
+    passwordSignIn,
+    ended,
+    absoluteMs,
+  }: { staff: StaffDirectory; limits: LoginLimits; now: () => number; passwordSignIn: boolean; ended: EndedSessions; absoluteMs: number },
 ) => {
   const byIp = app.createRateLimit({ max: limits.perIp, timeWindow: limits.windowMs, keyGenerator: (request) => `ip:${request.ip}` });
   const byAccount = app.createRateLimit({
@@ -62,6 +71,7 @@ export const registerAuthRoutes = (
     // A fresh session object: nothing from before sign-in is carried over (session fixation).
     const at = now();
     request.session.regenerate();
+    request.session.set('sid', randomUUID());
     request.session.set('email', account.email);
     request.session.set('iat', at);
     request.session.set('seen', at);
@@ -70,7 +80,19 @@ export const registerAuthRoutes = (
   });
 
   app.post('/auth/logout', async (request, reply) => {
-    if (passwordSignIn) request.session.delete();
+    if (!passwordSignIn) return reply.code(204).send();
+    const sid = request.session.get('sid');
+    // Only a live session is listed: a forged or expired cookie needs nothing ending.
+    if (request.staff && typeof sid === 'string') {
+      try {
+        await ended.end(sid, new Date((request.session.get('iat') ?? now()) + absoluteMs));
+      } catch (error) {
+        // The browser is signed out all the same (its cookie is cleared below).
+        request.log.error({ err: error, staff: request.staff.email }, 'sign-out: the session could not be listed as ended; a copy of its cookie stays valid until it expires');
+      }
+    }
+    request.session.delete();
+    request.log.info({ staff: request.staff?.email }, 'signed out');
     return reply.code(204).send();
   });
 
