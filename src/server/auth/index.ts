@@ -58,20 +58,22 @@ const decodeEachCookieOnce = (app: FastifyInstance, expirySeconds: number) => {
 export const registerAuth = async (app: FastifyInstance, options: AuthOptions) => {
   const now = options.now ?? Date.now;
   const limits = options.sessionLimits ?? DEFAULT_SESSION_LIMITS;
+  const expirySeconds = Math.ceil(limits.absoluteMs / 1000);
   await app.register(secureSession, {
     key: options.sessionKey,
     cookieName: SESSION_COOKIE,
     // The plugin's own limit backs up ours (it counts from the last write, ours from sign-in).
-    expiry: Math.ceil(limits.absoluteMs / 1000),
+    expiry: expirySeconds,
     // No Max-Age: the cookie ends with the browser; `secure: 'auto'` adds Secure when the request came over TLS.
     cookie: { path: '/', httpOnly: true, sameSite: 'strict', secure: 'auto' },
   });
-  decodeEachCookieOnce(app, Math.ceil(limits.absoluteMs / 1000));
+  decodeEachCookieOnce(app, expirySeconds);
   await app.register(rateLimit, { global: false });
   await warmPasswordChecks();
 
-  const ended = await createEndedSessions({ store: options.endedSessions, refreshMs: options.endedSessionsRefreshMs, log: app.log });
-  app.addHook('onClose', async () => ended.close());
+  // Behind an identity proxy there are no session cookies, so nothing to end.
+  const ended = options.trustedHeader ? undefined : await createEndedSessions({ store: options.endedSessions, refreshMs: options.endedSessionsRefreshMs, log: app.log });
+  if (ended) app.addHook('onClose', async () => ended.close());
 
   const identify = createIdentityResolver({ staff: options.staff, limits, now, trustedHeader: options.trustedHeader, ended });
   registerGuard(app, { identify, onForbidden: options.onForbidden });

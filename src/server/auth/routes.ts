@@ -32,7 +32,7 @@ export const registerAuthRoutes = (
     passwordSignIn,
     ended,
     absoluteMs,
-  }: { staff: StaffDirectory; limits: LoginLimits; now: () => number; passwordSignIn: boolean; ended: EndedSessions; absoluteMs: number },
+  }: { staff: StaffDirectory; limits: LoginLimits; now: () => number; passwordSignIn: boolean; ended?: EndedSessions; absoluteMs: number },
 ) => {
   const byIp = app.createRateLimit({ max: limits.perIp, timeWindow: limits.windowMs, keyGenerator: (request) => `ip:${request.ip}` });
   const byAccount = app.createRateLimit({
@@ -80,7 +80,7 @@ export const registerAuthRoutes = (
   });
 
   app.post('/auth/logout', async (request, reply) => {
-    if (!passwordSignIn) return reply.code(204).send();
+    if (!passwordSignIn || !ended) return reply.code(204).send();
     const sid = request.session.get('sid');
     // Only a live session is listed: a forged or expired cookie needs nothing ending.
     if (request.staff && typeof sid === 'string') {
