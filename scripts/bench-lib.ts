@@ -136,3 +136,33 @@ export const summarize = ({ result, latencies }: RunOutcome, cpu: { targetUs?: n
     timeouts: result.timeouts,
   };
 };
+
+let interrupted = false;
+
+/** Throws once Ctrl-C was pressed: the bench stops between runs (a run itself is stopped by `run`). */
+export const checkInterrupted = () => {
+  if (interrupted) throw new Error('Interrupted.');
+};
+
+/**
+ * Runs a bench's `main` and sets the exit code: its own, or 1 with the error's message when it
+ * throws (130 after Ctrl-C). Ctrl-C meanwhile only marks the bench interrupted, so its servers are
+ * still stopped in order.
+ */
+export const runBench = (main: () => Promise<number>) => {
+  const onSigint = () => {
+    interrupted = true;
+  };
+  process.on('SIGINT', onSigint);
+  main()
+    .then(
+      (code) => {
+        process.exitCode = code;
+      },
+      (error: unknown) => {
+        console.error(error instanceof Error ? error.message : error);
+        process.exitCode = interrupted ? 130 : 1;
+      },
+    )
+    .finally(() => process.off('SIGINT', onSigint));
+};

@@ -40,7 +40,7 @@ import type autocannon from 'autocannon';
 import { autopayRuleListSchema, autopayRuleSchema, deleteAutopayRuleResultSchema, payerCurrency, toBasisPoints, walletListSchema, type AutopayRule } from '../src/api';
 import { DESTINATIONS, toPayer } from '../src/sandbox/catalog';
 import { createSeed, SEED_PEOPLE, userToken } from '../src/sandbox/seed';
-import { fileStamp, percentiles, readLoadOptions, round, run, summarize, writeResults } from './bench-lib';
+import { checkInterrupted, fileStamp, percentiles, readLoadOptions, round, run, runBench, summarize, writeResults } from './bench-lib';
 import { nginxInstalled, NGINX, nginxVersion, startCheckedNginx, startServerProcess, type ServerProcess } from './bench-servers';
 
 const USAGE = 'Usage: npm run bench -- [--duration <seconds>] [--connections <count>]';
@@ -80,10 +80,6 @@ interface BenchWallet {
   percentage: number;
 }
 
-let interrupted = false;
-const checkInterrupted = () => {
-  if (interrupted) throw new Error('Interrupted.');
-};
 
 const is2xx = (status: number) => status >= 200 && status <= 299;
 
@@ -445,10 +441,6 @@ const main = async (): Promise<number> => {
     return 0;
   }
   const startedAt = new Date();
-  const onSigint = () => {
-    interrupted = true;
-  };
-  process.on('SIGINT', onSigint);
 
   const wallets = pickWallets(options.connections);
   const accept = { accept: 'application/json' };
@@ -552,7 +544,6 @@ const main = async (): Promise<number> => {
       }
     }
   } finally {
-    process.off('SIGINT', onSigint);
     await sandbox?.stop();
     await rm(dataDir, { recursive: true, force: true });
   }
@@ -627,12 +618,4 @@ const main = async (): Promise<number> => {
   return 0;
 };
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exitCode = interrupted ? 130 : 1;
-  },
-);
+runBench(main);

@@ -33,7 +33,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { walletListSchema } from '../src/api';
 import { SEED_PEOPLE } from '../src/sandbox/seed';
-import { fileStamp, positiveInt, readLoadOptions, RESULTS_DIR, round, run, summarize, writeResults } from './bench-lib';
+import { checkInterrupted, fileStamp, positiveInt, readLoadOptions, RESULTS_DIR, round, run, runBench, summarize, writeResults } from './bench-lib';
 import { nginxInstalled, NGINX, nginxVersion, startCheckedNginx, startServerProcess, type ProcessStats, type ServerProcess } from './bench-servers';
 
 const USAGE = 'Usage: npm run bench:proxy -- [--duration <seconds>] [--connections <count>] [--rounds <count>] [--targets <name,name,…>] [--cpu-prof]';
@@ -101,10 +101,6 @@ interface TargetFigures {
   rounds: RoundFigures[];
 }
 
-let interrupted = false;
-const checkInterrupted = () => {
-  if (interrupted) throw new Error('Interrupted.');
-};
 
 /** One autocannon run against `target`, with the CPU the answering process and the sandbox spent on it. */
 const load = async (target: Target, connections: number, duration: number, sandboxStats: () => Promise<ProcessStats>): Promise<RunFigures> => {
@@ -231,10 +227,6 @@ const main = async (): Promise<number> => {
   }
   const startedAt = new Date();
   const stamp = fileStamp(startedAt);
-  const onSigint = () => {
-    interrupted = true;
-  };
-  process.on('SIGINT', onSigint);
 
   const token = SEED_PEOPLE.ada.userToken;
   const path = `/payout/wallet/${token}`;
@@ -266,9 +258,10 @@ const main = async (): Promise<number> => {
         url: `${server.baseUrl}/api${path}`,
         headers: { ...accept, ...server.headers },
         cpuUs: async () => (await server.stats()).cpuUs,
+        // Only the console signs in (its `signIn` answers no headers elsewhere).
+        refresh: async () => void Object.assign(target.headers, await server.signIn()),
         stop: () => server.stop(),
       };
-      if (name === 'console') target.refresh = async () => void Object.assign(target.headers, await server.signIn());
       return target;
     };
 
@@ -345,7 +338,6 @@ const main = async (): Promise<number> => {
       }
     }
   } finally {
-    process.off('SIGINT', onSigint);
     for (const target of running) await target.stop();
     await sandbox?.stop();
     await rm(dataDir, { recursive: true, force: true });
@@ -395,7 +387,7 @@ const main = async (): Promise<number> => {
   const nginxAbsent = !results.nginx;
   const measures = [
     nginxAbsent
-      ? { name: 'req/s ÷ direct (nginx absent; the budget is against nginx)', budget: 'n/a', versus: 'direct' as const, pick: reqRatio, met: () => null }
+      ? { name: 'req/s ÷ direct (nginx not measured; the budget is against nginx)', budget: 'n/a', versus: 'direct' as const, pick: reqRatio, met: () => null }
       : { name: 'req/s ÷ nginx', budget: `≥ ${BUDGETS.consoleVsNginx}`, versus: 'nginx' as const, pick: reqRatio, met: (v: number) => v >= BUDGETS.consoleVsNginx },
     { name: 'req/s ÷ express', budget: `≥ ${BUDGETS.consoleVsExpress}`, versus: 'express' as const, pick: reqRatio, met: (v: number) => v >= BUDGETS.consoleVsExpress },
     { name: 'p50 @1 − direct p50 @1 (ms added)', budget: `≤ ${BUDGETS.addedP50Ms}`, versus: 'direct' as const, pick: addedP50, met: (v: number) => v <= BUDGETS.addedP50Ms },
@@ -464,12 +456,4 @@ const main = async (): Promise<number> => {
   return failed.length > 0 ? 1 : 0;
 };
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exitCode = interrupted ? 130 : 1;
-  },
-);
+runBench(main);

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { walletListSchema } from '../src/api';
 import { createSandbox } from '../src/sandbox/app';
 import { SEED_PEOPLE } from '../src/sandbox/seed';
-import { fileStamp, percentiles, readLoadOptions, round, run, writeResults } from './bench-lib';
+import { fileStamp, percentiles, readLoadOptions, round, run, runBench, writeResults } from './bench-lib';
 
 const USAGE = 'Usage: npm run bench:sandbox -- [--duration <seconds>] [--connections <count>]';
 
@@ -89,12 +89,4 @@ const main = async (): Promise<number> => {
   }
 };
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exitCode = 1;
-  },
-);
+runBench(main);

@@ -81,7 +81,6 @@ export const registerAuth = async (app: FastifyInstance, options: AuthOptions) =
     staff: options.staff,
     limits: options.loginLimits ?? DEFAULT_LOGIN_LIMITS,
     now,
-    passwordSignIn: !options.trustedHeader,
     ended,
     absoluteMs: limits.absoluteMs,
   });

@@ -29,11 +29,18 @@ export const registerAuthRoutes = (
     staff,
     limits,
     now,
-    passwordSignIn,
     ended,
     absoluteMs,
-  }: { staff: StaffDirectory; limits: LoginLimits; now: () => number; passwordSignIn: boolean; ended?: EndedSessions; absoluteMs: number },
+  }: {
+    staff: StaffDirectory;
+    limits: LoginLimits;
+    now: () => number;
+    /** Where sign-outs go; absent behind an identity proxy, where there is no sign-in form and no session cookie. */
+    ended?: EndedSessions;
+    absoluteMs: number;
+  },
 ) => {
+  const passwordSignIn = ended !== undefined;
   const byIp = app.createRateLimit({ max: limits.perIp, timeWindow: limits.windowMs, keyGenerator: (request) => `ip:${request.ip}` });
   const byAccount = app.createRateLimit({
     max: limits.perAccount,
@@ -80,7 +87,7 @@ export const registerAuthRoutes = (
   });
 
   app.post('/auth/logout', async (request, reply) => {
-    if (!passwordSignIn || !ended) return reply.code(204).send();
+    if (!ended) return reply.code(204).send();
     const sid = request.session.get('sid');
     // Only a live session is listed: a forged or expired cookie needs nothing ending.
     if (request.staff && typeof sid === 'string') {
