@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { RequestStats } from './app';
 import { parseOr400 } from './errors';
 import { faultSettingsSchema, type FaultInjector } from './faults';
+import { policySettingSchema, type PolicyHolder } from './policy';
 import type { Store } from './store';
 
 /**
@@ -10,7 +11,7 @@ import type { Store } from './store';
  */
 export const registerAdminRoutes = (
   app: FastifyInstance,
-  { store, faults, stats }: { store: Store; faults: FaultInjector; stats: RequestStats },
+  { store, faults, stats, policy }: { store: Store; faults: FaultInjector; stats: RequestStats; policy: PolicyHolder },
 ) => {
   app.get('/__sandbox/faults', async () => faults.settings);
   app.put('/__sandbox/faults', async (request) => {
@@ -26,6 +27,12 @@ export const registerAdminRoutes = (
     stats.reset();
     return { requests: 0, byRoute: {} };
   });
+  app.get('/__sandbox/policy', async () => ({ policy: policy.current }));
+  app.put('/__sandbox/policy', async (request) => {
+    policy.current = parseOr400(policySettingSchema, request.body, 'policy setting').policy;
+    return { policy: policy.current };
+  });
+  // The policy is configuration, not state: a reset restores the seed and leaves it as it is.
   app.post('/__sandbox/reset', async () => {
     await store.reset();
     return { reset: true, seeded_at: store.state.seeded_at };

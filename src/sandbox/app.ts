@@ -11,7 +11,9 @@ import { FaultInjector, type Fault, type FaultSettingsInput } from './faults';
 import { handlers, type HandlerContext } from './handlers';
 import { findReplay, fingerprintOf, readIdempotencyKey, remember } from './idempotency';
 import { writeFileAtomic } from './persistence';
+import { sandboxPolicySchema, type PolicyHolder, type SandboxPolicy } from './policy';
 import { Store } from './store';
+import { seedUsersSchema } from './synthetic';
 
 export const BODY_LIMIT = 16 * 1024;
 export const API_KEY_FILE = 'sandbox-api-key';
@@ -23,6 +25,10 @@ export interface SandboxOptions {
   faults?: FaultSettingsInput;
   logger?: FastifyServerOptions['logger'];
   now?: () => Date;
+  /** `strict` (default) or `lenient`; switchable later through `Sandbox.policy` or `/__sandbox/policy`. */
+  policy?: SandboxPolicy;
+  /** Synthetic payees added to the seed (0–100 000) when `dataDir` has no state yet, and on every reset. */
+  seedUsers?: number;
 }
 
 /** Requests that reached the MassPay routes (before auth): how tests prove a proxy refused without asking. */
@@ -47,6 +53,8 @@ export interface Sandbox {
   store: Store;
   faults: FaultInjector;
   stats: RequestStats;
+  /** The live policy; setting it applies to the next request (an invalid value throws). */
+  policy: SandboxPolicy;
   /** Starts listening (port 0: an ephemeral one) and returns the base URL, e.g. `http://127.0.0.1:8090`. */
   listen(options?: { port?: number; host?: string }): Promise<string>;
   close(): Promise<void>;
@@ -83,7 +91,10 @@ const pathOf = (url: string) => url.split('?', 1)[0]!;
 
 export const createSandbox = async (options: SandboxOptions): Promise<Sandbox> => {
   const now = options.now ?? (() => new Date());
-  const store = await Store.open(options.dataDir);
+  const policy: PolicyHolder = { current: sandboxPolicySchema.parse(options.policy ?? 'strict') };
+  // Checked here, not only when seeding: a bad value fails even when DATA_DIR already holds a state.
+  const seedUsers = seedUsersSchema.parse(options.seedUsers ?? 0);
+  const store = await Store.open(options.dataDir, { seedUsers });
   const apiKey = options.apiKey ?? (await loadOrCreateApiKey(options.dataDir));
   const keyMatches = createKeyCheck(apiKey);
   const faults = new FaultInjector(options.faults);
@@ -117,7 +128,8 @@ export const createSandbox = async (options: SandboxOptions): Promise<Sandbox> =
       stats.count(routeIds.get(`${request.method} ${request.routeOptions.url ?? ''}`) ?? 'unmatched');
       const fault = faults.next(request.method);
       if (fault) pendingFaults.set(request, fault);
-      if (faults.settings.latencyMs > 0) slowed.set(request, faults.settings.latencyMs);
+      const latencyMs = faults.latencyFor(request.method);
+      if (latencyMs > 0) slowed.set(request, latencyMs);
     } else if (!path.startsWith('/__sandbox')) {
       return;
     }
@@ -151,8 +163,8 @@ export const createSandbox = async (options: SandboxOptions): Promise<Sandbox> =
     return sendError(reply, fault.status, 'Injected fault (sandbox)');
   };
 
-  for (const id of ROUTE_IDS) registerRoute(app, id, { store, now, pendingFaults, injectFault });
-  registerAdminRoutes(app, { store, faults, stats });
+  for (const id of ROUTE_IDS) registerRoute(app, id, { store, now, policy, pendingFaults, injectFault });
+  registerAdminRoutes(app, { store, faults, stats, policy });
 
   app.setNotFoundHandler((request, reply) => {
     const match = matchRoute(request.method, pathOf(request.url));
@@ -175,6 +187,12 @@ export const createSandbox = async (options: SandboxOptions): Promise<Sandbox> =
     store,
     faults,
     stats,
+    get policy() {
+      return policy.current;
+    },
+    set policy(value: SandboxPolicy) {
+      policy.current = sandboxPolicySchema.parse(value);
+    },
     async listen({ port = 0, host = '127.0.0.1' } = {}) {
       await app.listen({ port, host });
       const address = app.server.address();
@@ -188,6 +206,7 @@ export const createSandbox = async (options: SandboxOptions): Promise<Sandbox> =
 interface RouteDeps {
   store: Store;
   now: () => Date;
+  policy: PolicyHolder;
   pendingFaults: WeakMap<FastifyRequest, Fault>;
   injectFault: (request: FastifyRequest, reply: FastifyReply, fault: Fault) => FastifyReply;
 }
@@ -208,7 +227,10 @@ function registerRoute<Id extends RouteId>(app: FastifyInstance, id: Id, deps: R
       if (!('body' in route) && request.body !== undefined) throw new SandboxError(400, 'This endpoint takes no request body');
       const body = ('body' in route ? parseOr400(route.body, request.body, 'body') : undefined) as HandlerContext<Id>['body'];
 
-      const key = mutating ? readIdempotencyKey(request.headers['idempotency-key']) : undefined;
+      const policy = deps.policy.current;
+      // MassPay's documented behaviour has no idempotency: lenient does not even read the key, so
+      // every request acts and a reused key is neither replayed nor refused.
+      const key = mutating && policy === 'strict' ? readIdempotencyKey(request.headers['idempotency-key']) : undefined;
       const fingerprint = key ? fingerprintOf(route.method, pathOf(request.url), request.query, request.body) : '';
       const replay = key ? findReplay(store, key, fingerprint, at) : undefined;
 
@@ -218,7 +240,7 @@ function registerRoute<Id extends RouteId>(app: FastifyInstance, id: Id, deps: R
         reply.header('idempotent-replayed', 'true');
         ({ status, body: answer } = replay);
       } else {
-        answer = handler({ store, params, query, body, now: at });
+        answer = handler({ store, params, query, body, now: at, policy });
         if (key) remember(store, key, fingerprint, status, answer, at);
       }
       if (mutating) await store.commit();

@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { FaultSettingsInput } from './faults';
+import { sandboxPolicySchema } from './policy';
+import { MAX_SEED_USERS } from './synthetic';
 
 const optionalNumber = (min: number, max: number) =>
   z
@@ -24,6 +26,13 @@ const envSchema = z.object({
     .string()
     .regex(/^(drop|[45]\d\d)$/, 'must be an HTTP status 400–599 or "drop"')
     .optional(),
+  SANDBOX_POLICY: sandboxPolicySchema.default('strict'),
+  SANDBOX_SEED_USERS: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().max(MAX_SEED_USERS, `must be at most ${MAX_SEED_USERS}`))
+    .default(0),
 });
 
 export type SandboxEnv = ReturnType<typeof readSandboxEnv>;
@@ -44,5 +53,5 @@ export const readSandboxEnv = (env: NodeJS.ProcessEnv = process.env) => {
       ? { failNext: failStatus === 'drop' ? { count: e.SANDBOX_FAIL_NEXT, drop: true } : { count: e.SANDBOX_FAIL_NEXT, status: Number(failStatus ?? 500) } }
       : {}),
   };
-  return { port: e.SANDBOX_PORT, host: e.SANDBOX_HOST, apiKey: e.SANDBOX_API_KEY, dataDir: resolve(e.DATA_DIR), logLevel: e.LOG_LEVEL, faults };
+  return { port: e.SANDBOX_PORT, host: e.SANDBOX_HOST, apiKey: e.SANDBOX_API_KEY, dataDir: resolve(e.DATA_DIR), logLevel: e.LOG_LEVEL, faults, policy: e.SANDBOX_POLICY, seedUsers: e.SANDBOX_SEED_USERS };
 };

@@ -7,6 +7,8 @@ import { z } from 'zod';
  */
 export const faultSettingsSchema = z.strictObject({
   latencyMs: z.number().int().min(0).max(120_000).default(0),
+  /** Only these methods are slowed (all when absent): a slow write behind fast reads. */
+  latencyMethods: z.array(z.enum(['GET', 'POST', 'DELETE', 'PUT'])).optional(),
   failureRate: z.number().min(0).max(1).default(0),
   failureStatus: z.number().int().min(400).max(599).default(500),
   failNext: z
@@ -42,6 +44,12 @@ export class FaultInjector {
 
   clear() {
     this.settings = faultSettingsSchema.parse({});
+  }
+
+  /** The latency this request gets. */
+  latencyFor(method: string): number {
+    const { latencyMs, latencyMethods } = this.settings;
+    return latencyMethods && !latencyMethods.includes(method as 'GET') ? 0 : latencyMs;
   }
 
   /** Decides, once per request, whether this one fails and how. */

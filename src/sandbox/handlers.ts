@@ -4,7 +4,7 @@ import { ROUTES, type HistoryQuery, type RouteId, type TxnHistory } from '../api
 import { COUNTRIES, DESTINATIONS, findDestination, toCompanies, toService } from './catalog';
 import { notFound } from './errors';
 import { applyLoad } from './load';
-import { checkNewRule } from './policy';
+import { checkNewRule, type SandboxPolicy } from './policy';
 import type { TxnRecord } from './state';
 import type { Store } from './store';
 
@@ -17,6 +17,8 @@ export interface HandlerContext<Id extends RouteId> {
   query: z.output<Route<Id>['query']>;
   body: BodyOf<Id>;
   now: Date;
+  /** Read per request: the admin route may switch it while the sandbox runs. */
+  policy: SandboxPolicy;
 }
 
 /**
@@ -72,9 +74,9 @@ export const handlers: { [Id in RouteId]: Handler<Id> } = {
     return store.rulesOf(wallet.token);
   },
 
-  createAutopayRule: ({ store, params, body }) => {
+  createAutopayRule: ({ store, params, body, policy }) => {
     const wallet = requireWallet(store, params.user_token, params.wallet_token);
-    checkNewRule(store, wallet, body);
+    checkNewRule(store, wallet, body, policy);
     const rule = {
       token: `autopayout_${randomUUID()}`,
       destination_token: body.destination_token,

@@ -9,6 +9,8 @@ const main = async () => {
     dataDir: env.dataDir,
     apiKey: env.apiKey,
     faults: env.faults,
+    policy: env.policy,
+    seedUsers: env.seedUsers,
     logger: { level: env.logLevel, redact: ['req.headers.authorization'] },
   });
   const baseUrl = await sandbox.listen({ port: env.port, host: env.host });
@@ -16,6 +18,12 @@ const main = async () => {
   console.log(`MassPay sandbox (API v1.0.0) listening on ${baseUrl}  — paths at the root, e.g. ${baseUrl}/payout/country/list`);
   console.log(`API key: in ${keySource}  — send it as "Authorization: Bearer <key>" (or bare, as the JS SDK does)`);
   console.log(`State: ${sandbox.store.file}  (npm run sandbox:reset restores the seed)`);
+  console.log(`Policy: ${sandbox.policy}  (SANDBOX_POLICY, or PUT /__sandbox/policy)`);
+  // The seed applies on first start and on reset only: say so rather than leave a benchmark wondering.
+  const seeded = sandbox.store.state.seed_users ?? 0;
+  if (seeded !== env.seedUsers) {
+    console.log(`Note: the state holds ${seeded} synthetic users, SANDBOX_SEED_USERS asks for ${env.seedUsers}: run npm run sandbox:reset (with it set) to reseed`);
+  }
   const stop = () => void sandbox.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

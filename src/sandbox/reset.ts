@@ -3,10 +3,11 @@ import { Store } from './store';
 
 /** `npm run sandbox:reset`: writes the seed over `DATA_DIR`'s sandbox state (the API key is kept). */
 const main = async () => {
-  const { dataDir } = readSandboxEnv();
-  const store = await Store.open(dataDir);
+  const { dataDir, seedUsers } = readSandboxEnv();
+  const store = await Store.open(dataDir, { seedUsers });
   await store.reset();
-  console.log(`Sandbox state reset to the seed: ${store.file}`);
+  const synthetic = seedUsers > 0 ? ` with ${seedUsers} synthetic users` : '';
+  console.log(`Sandbox state reset to the seed${synthetic}: ${store.file}`);
 };
 
 main().catch((error: unknown) => {

@@ -3,7 +3,7 @@ import { DESTINATIONS, findDestination, type Destination } from './catalog';
 import { createRandom, stableUuid, type Random } from './ids';
 import type { SandboxState, TxnRecord } from './state';
 
-const DAY_MS = 86_400_000;
+export const DAY_MS = 86_400_000;
 
 export const userToken = (name: string) => `usr_${stableUuid(`user:${name}`)}`;
 export const walletToken = (name: string) => stableUuid(`wallet:${name}`);
@@ -30,18 +30,18 @@ export const SEED_PEOPLE = {
   alan: { userToken: userToken('alan') },
 } as const;
 
-const FIRST_NAMES = ['Mary', 'John', 'Katherine', 'Dorothy', 'Edsger', 'Barbara', 'Donald', 'Frances', 'Ken', 'Radia', 'Tim', 'Margaret', 'Niklaus', 'Sophie', 'Linus', 'Shafi', 'Leslie', 'Hedy', 'Dennis', 'Annie'];
-const LAST_NAMES = ['Jackson', 'Backus', 'Johnson', 'Vaughan', 'Dijkstra', 'Liskov', 'Knuth', 'Allen', 'Thompson', 'Perlman', 'Berners-Lee', 'Hamilton', 'Wirth', 'Wilson', 'Torvalds', 'Goldwasser', 'Lamport', 'Lamarr', 'Ritchie', 'Easley'];
-const TIMEZONES = ['America/Los_Angeles', 'America/New_York', 'Europe/Berlin', 'Europe/London', 'America/Mexico_City', 'Asia/Manila'];
+export const FIRST_NAMES = ['Mary', 'John', 'Katherine', 'Dorothy', 'Edsger', 'Barbara', 'Donald', 'Frances', 'Ken', 'Radia', 'Tim', 'Margaret', 'Niklaus', 'Sophie', 'Linus', 'Shafi', 'Leslie', 'Hedy', 'Dennis', 'Annie'];
+export const LAST_NAMES = ['Jackson', 'Backus', 'Johnson', 'Vaughan', 'Dijkstra', 'Liskov', 'Knuth', 'Allen', 'Thompson', 'Perlman', 'Berners-Lee', 'Hamilton', 'Wirth', 'Wilson', 'Torvalds', 'Goldwasser', 'Lamport', 'Lamarr', 'Ritchie', 'Easley'];
+export const TIMEZONES = ['America/Los_Angeles', 'America/New_York', 'Europe/Berlin', 'Europe/London', 'America/Mexico_City', 'Asia/Manila'];
 const GENERATED_USERS = 210;
 
-interface Builder {
+export interface Builder {
   state: SandboxState;
   now: number;
   random: Random;
 }
 
-const addUser = (b: Builder, name: string, first: string, last: string, email: string, internalId: string, status: StoredUser['status'] = 'ACTIVE', timezone = 'America/Los_Angeles'): string => {
+export const addUser = (b: Builder, name: string, first: string, last: string, email: string, internalId: string, status: StoredUser['status'] = 'ACTIVE', timezone = 'America/Los_Angeles'): string => {
   const token = userToken(name);
   b.state.users.push({
     user_token: token,
@@ -59,7 +59,7 @@ const addUser = (b: Builder, name: string, first: string, last: string, email: s
   return token;
 };
 
-const addWallet = (b: Builder, user: string, name: string, wallet: Omit<Wallet, 'user_token' | 'token'>): Wallet => {
+export const addWallet = (b: Builder, user: string, name: string, wallet: Omit<Wallet, 'user_token' | 'token'>): Wallet => {
   const w: Wallet = { user_token: user, token: walletToken(name), client_paying_fees: true, ...wallet };
   b.state.wallets.push(w);
   b.state.rules[w.token] = [];
@@ -98,7 +98,7 @@ const addCard = (b: Builder, wallet: Wallet) => {
   };
 };
 
-const addRule = (b: Builder, wallet: Wallet, name: string, destination: string, percentage: number): AutopayRule => {
+export const addRule = (b: Builder, wallet: Wallet, name: string, destination: string, percentage: number): AutopayRule => {
   const rule = { token: ruleToken(name), destination_token: destination, percentage, attr_set_token: '' };
   b.state.rules[wallet.token]!.push(rule);
   return rule;
@@ -197,7 +197,7 @@ const CURRENCY_WEIGHTS = ['USD', 'USD', 'USD', 'USD', 'EUR', 'EUR', 'GBP', 'MXN'
 const BRANDS = ['VISA', 'MASTERCARD', 'AMEX', 'DISCOVER', 'UNIONPAY'] as const;
 
 /** Random percentages (two decimals at most) over `count` rules, summing to at most 100. */
-const randomSplit = (random: Random, count: number): number[] => {
+export const randomSplit = (random: Random, count: number): number[] => {
   let leftBp = random.next() < 0.3 ? 10_000 : random.int(count * 100, 10_000);
   return Array.from({ length: count }, (_, i) => {
     const remainingRules = count - i - 1;

@@ -27,4 +27,6 @@ export interface SandboxState {
   history: Record<string, TxnRecord[]>;
   /** By Idempotency-Key. */
   idempotency: Record<string, IdempotencyRecord>;
+  /** How many synthetic payees the seed added (SANDBOX_SEED_USERS); absent when none. */
+  seed_users?: number;
 }

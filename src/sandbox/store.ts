@@ -1,8 +1,8 @@
 import type { Wallet } from '../api';
 import { IDEMPOTENCY_TTL_MS } from './idempotency';
 import { createPersister, readState } from './persistence';
-import { createSeed } from './seed';
 import type { SandboxState } from './state';
+import { seedState, type SeedOptions } from './synthetic';
 
 
 /**
@@ -18,15 +18,19 @@ export class Store {
   private constructor(
     public state: SandboxState,
     dataDir: string,
+    private readonly seed: Omit<SeedOptions, 'now'>,
   ) {
     this.persister = createPersister(dataDir, () => JSON.stringify(this.state));
     this.reindex();
   }
 
-  /** Opens the persisted state of `dataDir`, seeding (and writing) it on first start. */
-  static async open(dataDir: string): Promise<Store> {
+  /**
+   * Opens the persisted state of `dataDir`, seeding (and writing) it on first start. `seed` applies
+   * to that first seeding and to every reset; a persisted state is never reseeded behind one's back.
+   */
+  static async open(dataDir: string, seed: Omit<SeedOptions, 'now'> = {}): Promise<Store> {
     const existing = await readState(dataDir);
-    const store = new Store(existing ?? createSeed(), dataDir);
+    const store = new Store(existing ?? seedState(seed), dataDir, seed);
     store.pruneIdempotency();
     if (!existing) await store.commit();
     return store;
@@ -38,7 +42,7 @@ export class Store {
 
   /** Replaces everything with a fresh seed (the admin reset and `npm run sandbox:reset`). */
   async reset(): Promise<void> {
-    this.state = createSeed();
+    this.state = seedState(this.seed);
     this.reindex();
     await this.commit();
   }

@@ -2,6 +2,7 @@
 // src/server may import src/sandbox, and ESLint holds that line.
 import { createSandbox, type Sandbox } from '../sandbox/app';
 import type { FaultSettingsInput } from '../sandbox/faults';
+import type { SandboxPolicy } from '../sandbox/policy';
 
 export interface EmbeddedSandbox {
   baseUrl: string;
@@ -16,11 +17,24 @@ export const startEmbeddedSandbox = async (options: {
   dataDir: string;
   faults?: FaultSettingsInput;
   logger?: Parameters<typeof createSandbox>[0]['logger'];
+  /** `strict` (default) or `lenient` (MassPay's documented rules only); `sandbox.policy` switches it later. */
+  policy?: SandboxPolicy;
+  /** Synthetic payees (`syn-000001` …) added to the seed of a fresh `dataDir`. */
+  seedUsers?: number;
 }): Promise<EmbeddedSandbox> => {
-  const sandbox = await createSandbox({ dataDir: options.dataDir, faults: options.faults, logger: options.logger });
+  const sandbox = await createSandbox({
+    dataDir: options.dataDir,
+    faults: options.faults,
+    logger: options.logger,
+    policy: options.policy,
+    seedUsers: options.seedUsers,
+  });
   const baseUrl = await sandbox.listen({ port: 0, host: '127.0.0.1' });
   return { baseUrl, apiKey: sandbox.apiKey, sandbox, close: () => sandbox.close() };
 };
 
 /** The seed's named people and fixed destinations, for the server's tests and benchmarks. */
 export { SEED_DESTINATIONS, SEED_PEOPLE } from '../sandbox/seed';
+export type { SandboxPolicy } from '../sandbox/policy';
+/** Synthetic payees' lookup id and email (`syn-000001`, `syn-000001@example.com`), for bulk tests. */
+export { syntheticEmail, syntheticInternalId } from '../sandbox/synthetic';
