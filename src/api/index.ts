@@ -16,3 +16,4 @@ export * from './tokens';
 export * from './csp';
 export * from './schemas/staff';
 export * from './schemas/audit';
+export * from './schemas/changes';

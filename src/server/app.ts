@@ -2,14 +2,15 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPES } from '../api';
+import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPES, type ChangeReasonMode } from '../api';
 import type { AuditStore } from './audit/store';
 import { registerAuditRoutes } from './audit-routes';
 import { registerAuth, type AuthOptions } from './auth';
+import { registerChanges } from './changes';
+import { recordForbidden } from './changes/audit';
 import { answeredBeforeClose } from './auth/guard';
 import { sendProblem } from './problem';
 import { PROXY_BODY_LIMIT, registerProxy } from './proxy';
-import { recordForbidden } from './proxy-audit';
 import { registerSecurity } from './security';
 import { registerSpa } from './spa';
 import { createUpstream } from './upstream';
@@ -28,6 +29,8 @@ export interface ServerOptions {
   auth: Omit<AuthOptions, 'onForbidden' | 'endedSessions'>;
   /** Where every attempted change is recorded; the server does not close it. */
   audit: AuditStore;
+  /** The change path: a required reason, the wait for a busy wallet, how often half-done changes are looked for. */
+  changes?: { reason?: ChangeReasonMode; lockWaitMs?: number; recoveryIntervalMs?: number };
   /** Addresses whose X-Forwarded-* headers are believed (the TLS-terminating proxy), for Secure cookies and client IPs. */
   trustProxy?: readonly string[];
 }
@@ -95,7 +98,16 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
 
   registerSecurity(app);
   await registerAuth(app, { ...options.auth, endedSessions: options.audit, onForbidden: (request, staff) => recordForbidden(options.audit, request, staff) });
-  registerProxy(app, { upstream, apiKey: options.upstream.apiKey, audit: options.audit, timeoutMs });
+  const changes = registerChanges(app, {
+    upstream,
+    apiKey: options.upstream.apiKey,
+    audit: options.audit,
+    timeoutMs,
+    reasonMode: options.changes?.reason ?? 'optional',
+    lockWaitMs: options.changes?.lockWaitMs ?? 5_000,
+    recoveryIntervalMs: options.changes?.recoveryIntervalMs,
+  });
+  registerProxy(app, { upstream, apiKey: options.upstream.apiKey, timeoutMs, changes });
   registerAuditRoutes(app, options.audit);
 
   app.get('/healthz', async () => ({ status: 'ok' }));

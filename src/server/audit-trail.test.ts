@@ -51,8 +51,19 @@ describe('every attempted change is recorded when asked for and when MassPay ans
     expect(deletion[0]!.idempotencyKey).toMatch(/^[0-9a-f-]{36}$/); // the proxy's own key
   });
 
-  it('an add that MassPay refuses: requested, then refused with its status', async () => {
+  it('an add that breaks the policy: blocked by the console, MassPay not asked', async () => {
+    const posts = c.embedded.sandbox.stats.byRoute.createAutopayRule ?? 0;
     const res = await c.call('POST', adaRules, { body: { destination_token: D.quickCash, percentage: 40 } }); // 85 % + 40 % > 100 %
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({ type: PROBLEM_TYPES.policy, detail: expect.stringMatching(/now 85 % allocated; 40 % more would make 125 %/) });
+    expect(c.embedded.sandbox.stats.byRoute.createAutopayRule ?? 0).toBe(posts);
+    const entries = await entriesOf(res.headers.get('x-request-id'));
+    expect(entries.map((e) => [e.outcome, e.masspayStatus, e.percentage])).toEqual([['blocked', null, 40]]);
+  });
+
+  it('an add that MassPay refuses: requested, then refused with its status', async () => {
+    c.embedded.sandbox.faults.set({ failNext: { count: 1, status: 400, methods: ['POST'] } });
+    const res = await c.call('POST', adaRules, { body: { destination_token: D.quickCash, percentage: 4 } });
     expect(res.status).toBe(400);
     const entries = await entriesOf(res.headers.get('x-request-id'));
     expect(entries.map((e) => [e.outcome, e.masspayStatus])).toEqual([['requested', null], ['refused', 400]]);
@@ -64,7 +75,7 @@ describe('every attempted change is recorded when asked for and when MassPay ans
     expect(failed.status).toBe(500);
     expect((await entriesOf(failed.headers.get('x-request-id'))).map((e) => e.outcome)).toEqual(['requested', 'failed']);
 
-    c.embedded.sandbox.faults.set({ latencyMs: 2_500 });
+    c.embedded.sandbox.faults.set({ latencyMs: 2_500, latencyMethods: ['POST'] });
     const slow = await c.call('POST', rulesOf(grace.userToken, grace.eurWallet), { body: { destination_token: D.rhein, percentage: 1 } });
     expect(slow.status).toBe(504);
     expect((await entriesOf(slow.headers.get('x-request-id'))).map((e) => [e.outcome, e.masspayStatus])).toEqual([['requested', null], ['unknown', null]]);
@@ -93,7 +104,8 @@ describe('every attempted change is recorded when asked for and when MassPay ans
       expect(res.status).toBe(502);
       expect(res.body).toMatchObject({ type: PROBLEM_TYPES.upstreamUnavailable, detail: 'MassPay could not be reached, so nothing was changed. Try again in a moment.' });
       const entries = (await closed.audit.list({}, { page: 1, limit: 10 })).entries.filter((e) => e.requestId === res.headers.get('x-request-id'));
-      expect(entries.map((e) => e.outcome)).toEqual(['failed', 'requested']);
+      // The wallet could not even be re-read: nothing was sent, and the attempt is recorded as failed.
+      expect(entries.map((e) => e.outcome)).toEqual(['failed']);
     } finally {
       await closed.close();
     }
@@ -122,11 +134,11 @@ describe('when the audit log cannot be written', () => {
     const append = broken.audit.append.bind(broken.audit);
     broken.audit.append = () => Promise.reject(new Error('disk full'));
     try {
-      const before = broken.embedded.sandbox.stats.requests;
       const res = await broken.call('POST', adaRules, { body: { destination_token: D.quickCash, percentage: 1 } });
       expect(res.status).toBe(503);
       expect(res.body.type).toBe(PROBLEM_TYPES.auditUnavailable);
-      expect(broken.embedded.sandbox.stats.requests).toBe(before);
+      // The wallet was re-read, but no change was sent.
+      expect(broken.embedded.sandbox.stats.byRoute.createAutopayRule).toBeUndefined();
       const rules = await broken.call('GET', adaRules);
       expect(rules.body).toHaveLength(2);
     } finally {

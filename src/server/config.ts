@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import proxyAddr from 'proxy-addr';
 import { z } from 'zod';
+import { CHANGE_REASON_MODES, type ChangeReasonMode } from '../api';
 
 const isAddressList = (list: string[]) => {
   try {
@@ -34,6 +35,8 @@ const envSchema = z
       .refine(isAddressList, 'must be a comma-separated list of IP addresses or CIDR ranges')
       .optional(),
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional(),
+    CHANGE_REASON: z.enum(CHANGE_REASON_MODES, { error: 'must be optional or required' }).default('optional'),
+    WALLET_LOCK_WAIT_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(100).max(60_000).default(5_000),
   });
 
 /** Rules between variables, checked even when a single variable is wrong, so one message names all. */
@@ -68,6 +71,8 @@ export interface ServerConfig {
   trustProxy?: string[];
   /** Absent: the embedded audit store under DATA_DIR. */
   databaseUrl?: string;
+  /** The change path: whether a change must carry a reason, and how long a change waits for its wallet. */
+  changes: { reason: ChangeReasonMode; lockWaitMs: number };
 }
 
 export class ConfigError extends Error {}
@@ -100,5 +105,6 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): ServerConfig =
     },
     trustProxy: e.TRUSTED_PROXY_IPS,
     databaseUrl: e.DATABASE_URL,
+    changes: { reason: e.CHANGE_REASON, lockWaitMs: e.WALLET_LOCK_WAIT_MS },
   };
 };

@@ -35,6 +35,7 @@ const main = async () => {
     logger: loggerOptions(config.logLevel),
     auth: { staff, sessionKey, trustedHeader: config.auth.trustedHeader },
     audit,
+    changes: { reason: config.changes.reason, lockWaitMs: config.changes.lockWaitMs },
     trustProxy: config.auth.trustedHeader?.proxies ?? config.trustProxy,
   });
 

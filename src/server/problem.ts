@@ -16,6 +16,7 @@ const TITLES: Record<number, string> = {
   404: 'Not found',
   405: 'Method not allowed',
   409: 'Conflict',
+  422: 'Unprocessable request',
   413: 'Request too large',
   415: 'Unsupported media type',
   429: 'Too many requests',
@@ -35,10 +36,10 @@ export interface ProblemInput {
   title?: string;
 }
 
-/** Sends RFC 9457 problem+json; every error the console's server gives has this shape. */
-export const sendProblem = (request: FastifyRequest, reply: FastifyReply, status: number, input: ProblemInput) => {
+/** The RFC 9457 body of a problem (also what the idempotency record keeps to replay). */
+export const buildProblem = (request: FastifyRequest, status: number, input: ProblemInput): Problem => {
   const errors = input.issues ? groupFieldIssues(input.issues) : undefined;
-  const problem: Problem = {
+  return {
     type: input.type,
     title: input.title ?? titleFor(status),
     status,
@@ -47,8 +48,11 @@ export const sendProblem = (request: FastifyRequest, reply: FastifyReply, status
     source: input.source ?? 'console',
     requestId: request.id,
   };
-  return reply.code(status).type(PROBLEM_CONTENT_TYPE).send(problem);
 };
+
+/** Sends RFC 9457 problem+json; every error the console's server gives has this shape. */
+export const sendProblem = (request: FastifyRequest, reply: FastifyReply, status: number, input: ProblemInput) =>
+  reply.code(status).type(PROBLEM_CONTENT_TYPE).send(buildProblem(request, status, input));
 
 /**
  * MassPay's error body → a problem with MassPay's status kept: its `error.reason` becomes the

@@ -90,12 +90,14 @@ describe('Idempotency-Key', () => {
     expect(post!.headers['idempotency-key']).not.toBe(del!.headers['idempotency-key']);
   });
 
-  it("passes a client's well-formed key through, so a retry is replayed, not repeated", async () => {
+  it("passes a client's well-formed key through, and a repeat is replayed by the console, not sent again", async () => {
     const headers = { 'idempotency-key': 'b7c1f1de-8a0e-4f4e-9f57-6a3f2d1c0b9a' };
     const first = await c.call('POST', adaRules, { body: { destination_token: D.quickCash, percentage: 2 }, headers });
     const again = await c.call('POST', adaRules, { body: { destination_token: D.quickCash, percentage: 2 }, headers });
     expect(again.body).toEqual(first.body);
-    expect(c.recorder.seen.map((s) => s.headers['idempotency-key'])).toEqual([headers['idempotency-key'], headers['idempotency-key']]);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    const posts = c.recorder.seen.filter((s) => s.method === 'POST');
+    expect(posts.map((s) => s.headers['idempotency-key'])).toEqual([headers['idempotency-key']]);
     expect((await c.call('GET', adaRules)).body).toHaveLength(3);
     await c.call('DELETE', `${adaRules}?token=${first.body.token}`);
   });
@@ -175,13 +177,37 @@ describe('refused before MassPay is asked', () => {
 });
 
 describe('errors from MassPay keep their status, in one shape', () => {
-  it('400: the reason as detail and the field as errors', async () => {
+  it("409: the console's policy, with what the wallet holds now, on the field", async () => {
     const res = await c.call('POST', adaRules, { body: { destination_token: D.quickCash, percentage: 16 } });
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(409);
     const problem = problemSchema.parse(res.body);
-    expect(problem).toMatchObject({ source: 'masspay', status: 400 });
-    expect(problem.detail).toMatch(/15 % is unallocated/);
-    expect(problem.errors?.percentage?.[0]).toMatch(/15 % is unallocated/);
+    expect(problem).toMatchObject({ source: 'console', status: 409, type: 'urn:masspay-console:problem:policy' });
+    expect(problem.detail).toMatch(/now 85 % allocated; 16 % more would make 101 %/);
+    expect(problem.errors?.percentage?.[0]).toMatch(/At most 15 % fits/);
+  });
+
+  it("400 from MassPay: its reason as detail and the field as errors (here: a wallet closed since the console last looked)", async () => {
+    const wallets = `${api}/wallet/${grace.userToken}/${grace.eurWallet}/autopayout`;
+    // The console has just seen the wallet active (its facts are cached briefly)…
+    const made = await c.call('POST', wallets, { body: { destination_token: D.rhein, percentage: 1 } });
+    expect(made.status).toBe(200);
+    expect((await c.call('DELETE', `${wallets}?token=${made.body.token}`)).status).toBe(200);
+    const wallet = c.embedded.sandbox.store.state.wallets.find((w) => w.token === grace.eurWallet)!;
+    wallet.active = false;
+    try {
+      // …so MassPay's own refusal is what the staff member reads.
+      const res = await c.call('POST', wallets, { body: { destination_token: D.rhein, percentage: 2 } });
+      expect(res.status).toBe(400);
+      const problem = problemSchema.parse(res.body);
+      expect(problem).toMatchObject({ source: 'masspay', status: 400 });
+      expect(problem.detail).toMatch(/inactive/i);
+      // The refusal made the console forget what it had cached: the next attempt is judged on fresh facts.
+      const next = await c.call('POST', wallets, { body: { destination_token: D.rhein, percentage: 2 } });
+      expect(next.status).toBe(409);
+      expect(next.body.detail).toMatch(/inactive/);
+    } finally {
+      wallet.active = true;
+    }
   });
 
   it('404 for an unknown user', async () => {
@@ -265,10 +291,12 @@ describe('retries', () => {
     c.embedded.sandbox.faults.set({ failNext: { count: 1, status: 503, methods: ['POST'] } });
     const res = await c.call('POST', adaRules, { body: { destination_token: D.quickCash, percentage: 1 } });
     expect(res.status).toBe(503);
+    const [rule] = (await c.call('GET', adaRules)).body as { token: string }[];
     c.embedded.sandbox.faults.set({ failNext: { count: 1, drop: true, methods: ['DELETE'] } });
-    const del = await c.call('DELETE', `${adaRules}?token=autopayout_3684cc43-fe3b-4994-8ca1-7dc0db94430f`);
+    const del = await c.call('DELETE', `${adaRules}?token=${rule!.token}`);
     expect(del.status).toBe(502);
-    expect(c.recorder.seen.map((s) => s.method)).toEqual(['POST', 'GET', 'DELETE']); // the GET: the audit log's look at the rule
+    // The GETs are the change path's fresh look at the wallet; each write went out once.
+    expect(c.recorder.seen.filter((s) => s.method !== 'GET').map((s) => s.method)).toEqual(['POST', 'DELETE']);
   });
 });
 

@@ -125,11 +125,11 @@ export const sessionCookieOf = (headers: Headers) => {
  * lifted unless a test sets them.
  */
 export const startConsole = async (
-  options: Partial<Omit<ServerOptions, 'auth'>> & { recorder?: boolean; auth?: Partial<AuthOptions> } = {},
+  options: Partial<Omit<ServerOptions, 'auth'>> & { recorder?: boolean; auth?: Partial<AuthOptions>; sandbox?: { policy?: 'strict' | 'lenient' } } = {},
 ): Promise<RunningConsole> => {
   const dataDir = await mkdtemp(join(tmpdir(), 'masspay-console-'));
   const [embedded, audit, staff] = await Promise.all([
-    startEmbeddedSandbox({ dataDir }),
+    startEmbeddedSandbox({ dataDir, policy: options.sandbox?.policy }),
     options.audit ? Promise.resolve(options.audit) : openAuditStore({ dataDir }),
     loadStaff({ demoPassword: TEST_PASSWORD }),
   ]);
@@ -141,7 +141,7 @@ export const startConsole = async (
       done();
     },
   });
-  const { auth, ...rest } = options;
+  const { auth, sandbox: _sandbox, ...rest } = options;
   const app = await buildServer({
     upstream: { baseUrl: recorder.baseUrl, apiKey: embedded.apiKey },
     upstreamRetryDelayMs: 5,

@@ -2,7 +2,8 @@ import { z } from 'zod/mini';
 import { staffRoleSchema } from './staff';
 import { userTokenSchema } from '../tokens';
 
-export const AUDIT_ACTIONS = ['add_rule', 'delete_rule'] as const;
+/** `edit_rule` is a percentage change: its steps are a `delete_rule` and an `add_rule` with the same change id. */
+export const AUDIT_ACTIONS = ['add_rule', 'delete_rule', 'edit_rule'] as const;
 export const auditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof auditActionSchema>;
 
@@ -10,9 +11,12 @@ export type AuditAction = z.infer<typeof auditActionSchema>;
  * One attempt is two entries, both appended, never changed: `requested` when the console asks MassPay,
  * then how it ended — `succeeded` (2xx), `refused` (MassPay's 4xx), `failed` (5xx or unreachable),
  * `unknown` (timed out: MassPay may or may not have done it). `forbidden` is a refusal by the console's
- * role check, recorded alone because MassPay is never asked.
+ * role check, recorded alone because MassPay is never asked. The change path adds: `replayed` (the same
+ * Idempotency-Key and request again: the first answer repeated, MassPay not asked), `blocked` (the
+ * console's own policy refused it on fresh data: MassPay not asked) and `compensated` (a percentage
+ * change whose new rule could not be made: the old rule was put back).
  */
-export const AUDIT_OUTCOMES = ['requested', 'succeeded', 'refused', 'failed', 'unknown', 'forbidden'] as const;
+export const AUDIT_OUTCOMES = ['requested', 'succeeded', 'refused', 'failed', 'unknown', 'forbidden', 'replayed', 'blocked', 'compensated'] as const;
 export const auditOutcomeSchema = z.enum(AUDIT_OUTCOMES);
 export type AuditOutcome = z.infer<typeof auditOutcomeSchema>;
 
@@ -33,6 +37,10 @@ export const auditEntrySchema = z.object({
   masspayStatus: z.nullable(z.int()),
   outcome: auditOutcomeSchema,
   requestId: z.string(),
+  /** The steps of one change (a percentage change's delete and create) share it; null before the change path. */
+  changeId: z.nullable(z.string()),
+  /** The staff member's reason or ticket reference (X-Change-Reason), if one was given. */
+  reason: z.nullable(z.string()),
 });
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
 

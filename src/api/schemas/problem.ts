@@ -41,6 +41,16 @@ export const PROBLEM_TYPES = {
   tooManyAttempts: 'urn:masspay-console:problem:too-many-attempts',
   /** The audit log cannot be written: the change was not sent to MassPay. */
   auditUnavailable: 'urn:masspay-console:problem:audit-unavailable',
+  /** The change would break the console's policy (cap, one rule per destination, currency, active wallet): 409. */
+  policy: 'urn:masspay-console:problem:policy',
+  /** Another change to the same wallet held it longer than the wait: 409 with Retry-After. */
+  walletBusy: 'urn:masspay-console:problem:wallet-busy',
+  /** The same Idempotency-Key while its first attempt still runs: 409. */
+  idempotencyInFlight: 'urn:masspay-console:problem:idempotency-in-flight',
+  /** The same Idempotency-Key with a different request: 422. */
+  idempotencyMismatch: 'urn:masspay-console:problem:idempotency-mismatch',
+  /** A percentage change left half done (the old rule could not be re-created): the console finishes it. */
+  changeIncomplete: 'urn:masspay-console:problem:change-incomplete',
 } as const;
 
 /** Problems after which a change may or may not have been made (the same Idempotency-Key makes retrying safe). */

@@ -19,6 +19,8 @@ const entry = (overrides: Partial<AuditEntry> = {}): AuditEntry => ({
   masspayStatus: 201,
   outcome: 'succeeded',
   requestId: 'req-1',
+  changeId: null,
+  reason: null,
   ...overrides,
 });
 
@@ -26,14 +28,14 @@ const readBack = (csv: string) => Papa.parse<string[]>(csv.trimEnd(), { newline:
 
 describe('audit CSV', () => {
   it('has the header, one CRLF line per entry in the given order, nulls as empty cells', () => {
-    const csv = auditCsv([entry(), entry({ action: 'delete_rule', destinationToken: null, percentage: null, ruleToken: null, idempotencyKey: null, masspayStatus: null, outcome: 'requested', requestId: 'req-2' })]);
+    const csv = auditCsv([entry({ changeId: 'chg-1', reason: 'Ticket 7, "urgent"' }), entry({ action: 'delete_rule', destinationToken: null, percentage: null, ruleToken: null, idempotencyKey: null, masspayStatus: null, outcome: 'requested', requestId: 'req-2' })]);
     expect(auditCsvHeader).toBe(
-      'at,staff_email,staff_role,action,outcome,user_token,wallet_token,destination_token,percentage,rule_token,idempotency_key,masspay_status,request_id\r\n',
+      'at,staff_email,staff_role,action,outcome,user_token,wallet_token,destination_token,percentage,rule_token,idempotency_key,masspay_status,request_id,change_id,reason\r\n',
     );
     expect(csv).toBe(
       auditCsvHeader +
-        '2026-03-10T09:15:00.123Z,editor@example.com,editor,add_rule,succeeded,usr_ada,wal_usd,dst_quick,12.5,rul_9,key-1,201,req-1\r\n' +
-        '2026-03-10T09:15:00.123Z,editor@example.com,editor,delete_rule,requested,usr_ada,wal_usd,,,,,,req-2\r\n',
+        '2026-03-10T09:15:00.123Z,editor@example.com,editor,add_rule,succeeded,usr_ada,wal_usd,dst_quick,12.5,rul_9,key-1,201,req-1,chg-1,"Ticket 7, ""urgent"""\r\n' +
+        '2026-03-10T09:15:00.123Z,editor@example.com,editor,delete_rule,requested,usr_ada,wal_usd,,,,,,req-2,,\r\n',
     );
     expect(readBack(csv)[0]).toEqual([...AUDIT_CSV_COLUMNS]);
   });

@@ -18,6 +18,8 @@ export const AUDIT_CSV_COLUMNS = [
   'idempotency_key',
   'masspay_status',
   'request_id',
+  'change_id',
+  'reason',
 ] as const;
 
 // papaparse's own `escapeFormulae: true` pattern ends in `.*$` without the `s` flag, so a value
@@ -42,6 +44,8 @@ const cells = (e: AuditEntry) => [
   e.idempotencyKey,
   e.masspayStatus,
   e.requestId,
+  e.changeId,
+  e.reason,
 ];
 
 /** Data lines for `entries`, each CRLF-terminated, without the header (so batches can follow one another). */

@@ -1,6 +1,6 @@
 // `DATABASE_URL=postgres://…`: a pool of connections to a PostgreSQL server shared by replicas.
 import pg from 'pg';
-import type { SqlDb, SqlRunner } from './db';
+import { DedicatedConnectionTimeout, type SqlDb, type SqlRunner } from './db';
 
 const runner = (db: pg.Pool | pg.PoolClient): SqlRunner => ({
   query: async <Row>(text: string, params?: unknown[]) => (await db.query(text, params)).rows as Row[],
@@ -17,6 +17,10 @@ export const openPostgres = async (connectionString: string): Promise<SqlDb> => 
   // An idle connection the server dropped is discarded by the pool; without a listener the
   // 'error' event would crash the process.
   pool.on('error', () => {});
+  // Wallet locks: each held on a connection of its own for as long as MassPay takes to answer, so
+  // they never take the audit pool's connections. One per wallet being changed on this replica.
+  const lockPool = new pg.Pool({ connectionString, max: 32, application_name: 'masspay-console-locks' });
+  lockPool.on('error', () => {});
   // Fail at start-up, not at the first audited request, when the URL is wrong.
   await pool.query('SELECT 1');
   return {
@@ -39,6 +43,33 @@ export const openPostgres = async (connectionString: string): Promise<SqlDb> => 
         client.release(broken);
       }
     },
-    close: () => pool.end(),
+    dedicated: async (work, waitMs) => {
+      const connecting = lockPool.connect();
+      let timer: NodeJS.Timeout | undefined;
+      const client = await Promise.race([
+        connecting,
+        new Promise<undefined>((resolve) => {
+          timer = setTimeout(() => resolve(undefined), waitMs);
+        }),
+      ]).finally(() => clearTimeout(timer));
+      if (!client) {
+        // A connection that arrives after the deadline goes straight back to the pool.
+        connecting.then((late) => late.release(), () => {});
+        throw new DedicatedConnectionTimeout(`no lock connection free within ${waitMs} ms`);
+      }
+      let broken: Error | undefined;
+      try {
+        return await work(runner(client));
+      } catch (error) {
+        // A connection whose lock state is unknown is closed rather than reused (closing frees its locks).
+        broken = error as Error;
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    },
+    close: async () => {
+      await Promise.all([pool.end(), lockPool.end()]);
+    },
   };
 };

@@ -112,13 +112,13 @@ describe.each([embedded(), postgres()])('audit store: $kind', (backend) => {
   it('appends and reads back every field, ids as decimal strings, `at` as ISO UTC', async () => {
     await fresh();
     const before = Date.now();
-    const full = entry({ ruleToken: 'rul_1', masspayStatus: 201, outcome: 'succeeded', percentage: 0.01 });
+    const full = entry({ ruleToken: 'rul_1', masspayStatus: 201, outcome: 'succeeded', percentage: 0.01, changeId: 'c0ffee00-1111-4222-8333-444455556666', reason: 'Ticket #42 — payee asked, «ü»' });
     const sparse = entry({ destinationToken: null, percentage: null, idempotencyKey: null, action: 'delete_rule', staffRole: 'admin', staffEmail: 'admin@example.com', requestId: 'req-2' });
     const a = await store.append(full);
     const b = await store.append(sparse);
     for (const [stored, input] of [[a, full], [b, sparse]] as const) {
       expect(auditEntrySchema.parse(stored)).toEqual(stored);
-      expect(stored).toEqual({ ...input, id: expect.stringMatching(/^[1-9]\d*$/), at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/) });
+      expect(stored).toEqual({ changeId: null, reason: null, ...input, id: expect.stringMatching(/^[1-9]\d*$/), at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/) });
       expect(Date.parse(stored.at)).toBeGreaterThanOrEqual(before - 1_000);
       expect(Date.parse(stored.at)).toBeLessThanOrEqual(Date.now() + 1_000);
     }
@@ -140,7 +140,7 @@ describe.each([embedded(), postgres()])('audit store: $kind', (backend) => {
     for (const action of AUDIT_ACTIONS) await store.append(entry({ action }));
     for (const outcome of AUDIT_OUTCOMES) await store.append(entry({ outcome }));
     await expect(store.append(entry({ staffRole: 'owner' as never }))).rejects.toThrow(/check constraint/);
-    await expect(store.append(entry({ action: 'edit_rule' as never }))).rejects.toThrow(/check constraint/);
+    await expect(store.append(entry({ action: 'move_rule' as never }))).rejects.toThrow(/check constraint/);
     await expect(store.append(entry({ outcome: 'maybe' as never }))).rejects.toThrow(/check constraint/);
     expect((await store.list({}, { page: 1, limit: 1 })).total).toBe(STAFF_ROLES.length + AUDIT_ACTIONS.length + AUDIT_OUTCOMES.length);
   });

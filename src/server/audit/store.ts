@@ -5,12 +5,15 @@ import type { AuditEntry, AuditFilters } from '../../api';
 import type { SqlDb, SqlRunner } from './db';
 import { migrate } from './migrations';
 
-export type NewAuditEntry = Omit<AuditEntry, 'id' | 'at'>;
+/** `changeId` and `reason` may be left out: most entries have neither. */
+export type NewAuditEntry = Omit<AuditEntry, 'id' | 'at' | 'changeId' | 'reason'> & Partial<Pick<AuditEntry, 'changeId' | 'reason'>>;
 
 export type { AuditFilters };
 
 export interface AuditStore {
   kind: 'embedded' | 'postgres';
+  /** The console's database itself, for the other tables that live beside the log (changes, idempotency, sign-in counters). */
+  sql: SqlDb;
   /** Durable when it resolves (committed); the server awaits it before answering the client. */
   append(entry: NewAuditEntry): Promise<AuditEntry>;
   /** Newest first (by id desc), paged on the server. `total` counts all matches. */
@@ -33,12 +36,13 @@ const COLUMNS = `
   staff_email AS "staffEmail", staff_role AS "staffRole", action,
   user_token AS "userToken", wallet_token AS "walletToken", destination_token AS "destinationToken",
   percentage::float8 AS percentage, rule_token AS "ruleToken", idempotency_key AS "idempotencyKey",
-  masspay_status AS "masspayStatus", outcome, request_id AS "requestId"`;
+  masspay_status AS "masspayStatus", outcome, request_id AS "requestId",
+  change_id AS "changeId", reason`;
 
 const INSERT = `
   INSERT INTO audit_log (staff_email, staff_role, action, user_token, wallet_token, destination_token,
-    percentage, rule_token, idempotency_key, masspay_status, outcome, request_id)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+    percentage, rule_token, idempotency_key, masspay_status, outcome, request_id, change_id, reason)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
   RETURNING ${COLUMNS}`;
 
 const EXPORT_BATCH = 500;
@@ -108,6 +112,7 @@ async function* iterate(db: SqlRunner, filters: AuditFilters): AsyncIterable<Aud
 
 export const createAuditStore = (kind: AuditStore['kind'], db: SqlDb): AuditStore => ({
   kind,
+  sql: db,
   append: async (entry) => {
     const [row] = await db.query<AuditEntry>(INSERT, [
       entry.staffEmail,
@@ -122,6 +127,8 @@ export const createAuditStore = (kind: AuditStore['kind'], db: SqlDb): AuditStor
       entry.masspayStatus,
       entry.outcome,
       entry.requestId,
+      entry.changeId ?? null,
+      entry.reason ?? null,
     ]);
     if (!row) throw new Error('audit_log INSERT returned no row');
     return row;

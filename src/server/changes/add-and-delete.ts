@@ -1,0 +1,135 @@
+// Adding and deleting a rule, on MassPay's own paths: fresh rules under the wallet's lock, the policy,
+// the `requested` entry, then MassPay — asked once, with the change's Idempotency-Key.
+import type { FastifyRequest } from 'fastify';
+import { autopayRuleSchema, PROBLEM_TYPES, type AutopayRuleInput } from '../../api';
+import type { AuditStore } from '../audit/store';
+import type { ApiTarget } from '../api-request';
+import type { ChangeContext } from './audit';
+import type { MassPayClient } from './masspay';
+import { MassPayReadError } from './masspay';
+import { judgeAdd, matchingRule } from './policy';
+import {
+  failedReadAnswer,
+  failedWriteAnswer,
+  jsonAnswer,
+  outcomeOfSent,
+  problemAnswer,
+  recordBeforeAsking,
+  recordOutcome,
+  sendWrite,
+  type Answer,
+  type ChangeSpec,
+} from './run-change';
+
+export interface ChangeDeps {
+  audit: AuditStore;
+  masspay: MassPayClient;
+  timeoutMs: number;
+}
+
+const createdRuleToken = (body: Buffer): string | null => {
+  try {
+    const rule = autopayRuleSchema.safeParse(JSON.parse(body.toString('utf8')));
+    return rule.success ? rule.data.token : null;
+  } catch {
+    return null;
+  }
+};
+
+/** MassPay's status when a read before the change failed with one (recorded with the `failed` entry). */
+export const readStatus = (error: unknown) => (error instanceof MassPayReadError ? error.response.status : null);
+
+export const noSuchWallet = (request: FastifyRequest) =>
+  problemAnswer(request, 404, { type: PROBLEM_TYPES.notFound, detail: 'MassPay knows no such user or wallet.' }, 'release');
+
+/** `POST …/autopayout`: checked on fresh data, then sent once. */
+export const addRuleSpec = (deps: ChangeDeps, request: FastifyRequest, target: ApiTarget): ChangeSpec => {
+  const { user_token: userToken, wallet_token: walletToken } = target.params as { user_token: string; wallet_token: string };
+  const input = target.body as AutopayRuleInput;
+  const step = { action: 'add_rule' as const, destinationToken: input.destination_token, percentage: input.percentage, ruleToken: null };
+  return {
+    userToken,
+    walletToken,
+    fingerprint: [target.id, target.params, target.body],
+    replayStep: step,
+    work: async (context: ChangeContext, { reconcile }): Promise<Answer> => {
+      let facts;
+      try {
+        const rules = await deps.masspay.listRules(userToken, walletToken, request.id);
+        const wallet = rules && (await deps.masspay.walletFacts(userToken, walletToken, request.id));
+        if (!rules || !wallet) return noSuchWallet(request);
+        // An earlier attempt with this key may have made the rule: then that rule is the answer.
+        const made = reconcile ? matchingRule(rules, input.destination_token, input.percentage) : undefined;
+        if (made) {
+          await recordOutcome(deps.audit, request, context, { ...step, ruleToken: made.token, outcome: 'succeeded', masspayStatus: null });
+          return jsonAnswer(200, made);
+        }
+        const currency = await deps.masspay.destinationCurrency(input.destination_token, request.id);
+        facts = { rules, wallet, currency };
+      } catch (error) {
+        await recordOutcome(deps.audit, request, context, { ...step, outcome: 'failed', masspayStatus: readStatus(error) });
+        return failedReadAnswer(request, error, deps.timeoutMs);
+      }
+      const violation = judgeAdd(facts.wallet, facts.rules, { token: input.destination_token, currency: facts.currency }, input.percentage);
+      if (violation) {
+        await recordOutcome(deps.audit, request, context, { ...step, outcome: 'blocked', masspayStatus: null });
+        return problemAnswer(request, 409, { type: PROBLEM_TYPES.policy, title: 'The change does not fit this wallet', detail: violation.detail, issues: violation.issues }, 'release');
+      }
+
+      await recordBeforeAsking(deps.audit, context, { ...step, outcome: 'requested', masspayStatus: null });
+      const sent = await sendWrite(() => deps.masspay.createRule(userToken, walletToken, target.bodyJson!, context.idempotencyKey!, request.id));
+      const status = sent.kind === 'answered' ? sent.response.status : null;
+      const ruleToken = sent.kind === 'answered' && status! < 300 ? createdRuleToken(sent.response.body) : null;
+      await recordOutcome(deps.audit, request, context, { ...step, ruleToken, outcome: outcomeOfSent(sent), masspayStatus: status });
+      if (sent.kind === 'answered' && status! >= 200 && status! < 300 && sent.response.contentType.startsWith('application/json')) {
+        return { status: status!, contentType: 'application/json; charset=utf-8', body: sent.response.body.toString('utf8'), keep: 'done' };
+      }
+      // MassPay refused what the cache allowed (e.g. the wallet was closed since): read it afresh next time.
+      deps.masspay.forgetWallet(userToken, walletToken);
+      return failedWriteAnswer(request, sent, deps.timeoutMs);
+    },
+  };
+};
+
+/** `DELETE …/autopayout?token=`: the rule must be on the wallet now; its destination and share go in the log. */
+export const deleteRuleSpec = (deps: ChangeDeps, request: FastifyRequest, target: ApiTarget): ChangeSpec => {
+  const { user_token: userToken, wallet_token: walletToken } = target.params as { user_token: string; wallet_token: string };
+  const ruleToken = (target.query as { token: string }).token;
+  const step = { action: 'delete_rule' as const, destinationToken: null, percentage: null, ruleToken };
+  return {
+    userToken,
+    walletToken,
+    fingerprint: [target.id, target.params, target.query],
+    replayStep: step,
+    work: async (context, { reconcile }) => {
+      let rules;
+      try {
+        rules = await deps.masspay.listRules(userToken, walletToken, request.id);
+      } catch (error) {
+        await recordOutcome(deps.audit, request, context, { ...step, outcome: 'failed', masspayStatus: readStatus(error) });
+        return failedReadAnswer(request, error, deps.timeoutMs);
+      }
+      if (!rules) return noSuchWallet(request);
+      const rule = rules.find((candidate) => candidate.token === ruleToken);
+      if (!rule) {
+        // An earlier attempt with this key may have deleted it: then it is done.
+        if (reconcile) {
+          await recordOutcome(deps.audit, request, context, { ...step, outcome: 'succeeded', masspayStatus: null });
+          return jsonAnswer(200, { success: true, token: ruleToken });
+        }
+        await recordOutcome(deps.audit, request, context, { ...step, outcome: 'blocked', masspayStatus: null });
+        return problemAnswer(request, 404, { type: PROBLEM_TYPES.notFound, detail: 'This wallet has no rule with this token (it may have been deleted already).', issues: [{ field: 'token', message: 'No such rule on this wallet' }] }, 'release');
+      }
+      const known = { ...step, destinationToken: rule.destination_token, percentage: rule.percentage };
+      await recordBeforeAsking(deps.audit, context, { ...known, outcome: 'requested', masspayStatus: null });
+      const sent = await sendWrite(() => deps.masspay.deleteRule(userToken, walletToken, ruleToken, context.idempotencyKey!, request.id));
+      const status = sent.kind === 'answered' ? sent.response.status : null;
+      await recordOutcome(deps.audit, request, context, { ...known, outcome: outcomeOfSent(sent), masspayStatus: status });
+      if (sent.kind === 'answered' && status! >= 200 && status! < 300) {
+        const body = sent.response.contentType.startsWith('application/json') ? sent.response.body.toString('utf8') : JSON.stringify({ success: true, token: ruleToken });
+        return { status: 200, contentType: 'application/json; charset=utf-8', body, keep: 'done' };
+      }
+      return failedWriteAnswer(request, sent, deps.timeoutMs);
+    },
+  };
+};

@@ -1,0 +1,301 @@
+// The change path (issue 13), against the LENIENT sandbox — which, like the documented MassPay, has no
+// cap, allows duplicate destinations and ignores Idempotency-Key — so every refusal and every "never
+// twice" below is the console's own. Once on the embedded store (one process), once on two replicas
+// sharing PostgreSQL and one sandbox.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { PROBLEM_TYPES, changePercentageResultSchema, companiesSchema, type AuditEntry, type AutopayRule } from '../../api';
+import { openPostgres } from '../audit/postgres';
+import { openAuditStore, type AuditStore } from '../audit/store';
+import { SEED_DESTINATIONS as D, SEED_PEOPLE } from '../embedded-sandbox';
+import { startConsole, type RunningConsole } from '../test-support';
+
+const { ada, grace } = SEED_PEOPLE;
+const rulesPath = (user: string, wallet: string) => `/api/payout/wallet/${user}/${wallet}/autopayout`;
+const adaRules = rulesPath(ada.userToken, ada.usdWallet);
+const editPath = (rule: string, user = ada.userToken, wallet = ada.usdWallet) => `/api/console/wallet/${user}/${wallet}/autopayout/${rule}`;
+
+interface Setup {
+  /** The replicas; with one, the embedded store. */
+  consoles: RunningConsole[];
+  audit: AuditStore;
+  close(): Promise<void>;
+}
+
+const embeddedSetup = async (): Promise<Setup> => {
+  const c = await startConsole({ sandbox: { policy: 'lenient' }, upstreamTimeoutMs: 5_000, changes: { lockWaitMs: 3_000 } });
+  return { consoles: [c], audit: c.audit, close: () => c.close() };
+};
+
+/** Two consoles, each with its own PostgreSQL pool on one schema, both in front of the first one's sandbox. */
+const postgresSetup = async (): Promise<Setup> => {
+  const schema = `changes_${process.pid}_${Date.now()}`;
+  const admin = await openPostgres(inject('databaseUrl'));
+  await admin.exec(`CREATE SCHEMA ${schema}`);
+  await admin.close();
+  const url = new URL(inject('databaseUrl'));
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  const [auditA, auditB] = [await openAuditStore({ databaseUrl: url.href, dataDir: '/nonexistent' }), await openAuditStore({ databaseUrl: url.href, dataDir: '/nonexistent' })];
+  const a = await startConsole({ sandbox: { policy: 'lenient' }, audit: auditA, upstreamTimeoutMs: 5_000, changes: { lockWaitMs: 3_000 } });
+  const b = await startConsole({ audit: auditB, upstream: { baseUrl: a.recorder.baseUrl, apiKey: a.embedded.apiKey }, upstreamTimeoutMs: 5_000, changes: { lockWaitMs: 3_000 } });
+  return {
+    consoles: [a, b],
+    audit: auditA,
+    close: async () => {
+      await Promise.all([a.close(), b.close()]);
+      await Promise.all([auditA.close(), auditB.close()]);
+    },
+  };
+};
+
+describe.each([
+  ['embedded store, one process', embeddedSetup],
+  ['PostgreSQL, two replicas', postgresSetup],
+])('the change path: %s', (_name, setup) => {
+  let s: Setup;
+  let main: RunningConsole;
+  /** The i-th request goes to replica i mod n. */
+  const on = (i: number) => s.consoles[i % s.consoles.length]!;
+  let usdDestinations: string[] = [];
+
+  beforeAll(async () => {
+    s = await setup();
+    main = s.consoles[0]!;
+    const companies = companiesSchema.parse((await main.call('GET', '/api/payout/country/USA')).body);
+    usdDestinations = companies.companies
+      .flatMap((company) => company.services.flatMap((service) => service.payers))
+      .filter((payer) => payer.exchange_rate[0]?.currency_symbol === 'USD')
+      .map((payer) => payer.destination_token);
+  }, 60_000);
+  afterAll(() => s.close());
+  beforeEach(async () => {
+    main.embedded.sandbox.faults.clear();
+    await main.embedded.sandbox.store.reset();
+    main.embedded.sandbox.stats.reset();
+    for (const c of s.consoles) c.recorder.seen.length = 0;
+  });
+
+  const rulesNow = () => main.embedded.sandbox.store.state.rules[ada.usdWallet] ?? [];
+  const totalOf = (rules: readonly AutopayRule[]) => rules.reduce((sum, rule) => sum + Math.round(rule.percentage * 100), 0) / 100;
+  const entries = async (filter: (entry: AuditEntry) => boolean) => {
+    const all: AuditEntry[] = [];
+    for await (const entry of s.audit.iterate({ user: ada.userToken })) if (filter(entry)) all.push(entry);
+    return all.reverse();
+  };
+  const writesSent = () => (main.embedded.sandbox.stats.byRoute.createAutopayRule ?? 0) + (main.embedded.sandbox.stats.byRoute.deleteAutopayRule ?? 0);
+
+  it('the sandbox under test is lenient: it would take the wallet past 100 % and repeat a key', async () => {
+    expect(main.embedded.sandbox.policy).toBe('lenient');
+  });
+
+  it('40 simultaneous adds of 10 % to a wallet at 85 %: exactly one wins, the wallet ends at 95 %', async () => {
+    const free = usdDestinations.filter((token) => token !== D.evergreen && token !== D.lakeside);
+    expect(free.length).toBeGreaterThanOrEqual(3);
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        on(i).call('POST', adaRules, { body: { destination_token: free[i % free.length], percentage: 10 }, headers: { 'idempotency-key': randomUUID() } }),
+      ),
+    );
+    const statuses = answers.map((answer) => answer.status);
+    expect(statuses.filter((status) => status === 200)).toHaveLength(1);
+    expect(statuses.filter((status) => status !== 200).every((status) => status === 409)).toBe(true);
+    expect(answers.filter((answer) => answer.status === 409).every((answer) => answer.body.type === PROBLEM_TYPES.policy)).toBe(true);
+    expect(totalOf(rulesNow())).toBe(95);
+    expect(main.embedded.sandbox.stats.byRoute.createAutopayRule).toBe(1);
+  });
+
+  it('20 simultaneous adds of one destination: one rule', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => on(i).call('POST', adaRules, { body: { destination_token: D.quickCash, percentage: 5 }, headers: { 'idempotency-key': randomUUID() } })),
+    );
+    expect(answers.filter((answer) => answer.status === 200)).toHaveLength(1);
+    expect(rulesNow().filter((rule) => rule.destination_token === D.quickCash)).toHaveLength(1);
+    expect(main.embedded.sandbox.stats.byRoute.createAutopayRule).toBe(1);
+    const refused = answers.find((answer) => answer.status === 409)!;
+    expect(refused.body).toMatchObject({ type: PROBLEM_TYPES.policy, errors: { destination_token: [expect.stringMatching(/Already has a rule/)] } });
+  });
+
+  it('100 repeats of one key, one after another: one POST reached MassPay; the log has one succeeded and 99 replayed', async () => {
+    const key = randomUUID();
+    const first = await on(0).call('POST', adaRules, { body: { destination_token: D.quickCash, percentage: 5 }, headers: { 'idempotency-key': key } });
+    expect(first.status).toBe(200);
+    for (let i = 1; i < 100; i += 1) {
+      const again = await on(i).call('POST', adaRules, { body: { destination_token: D.quickCash, percentage: 5 }, headers: { 'idempotency-key': key } });
+      expect(again.status).toBe(200);
+      expect(again.body).toEqual(first.body);
+      expect(again.headers.get('idempotent-replayed')).toBe('true');
+    }
+    expect(main.embedded.sandbox.stats.byRoute.createAutopayRule).toBe(1);
+    const outcomes = (await entries((entry) => entry.idempotencyKey === key)).map((entry) => entry.outcome);
+    expect(outcomes.filter((outcome) => outcome === 'succeeded')).toHaveLength(1);
+    expect(outcomes.filter((outcome) => outcome === 'replayed')).toHaveLength(99);
+    expect(outcomes.filter((outcome) => outcome === 'requested')).toHaveLength(1);
+  });
+
+  it('the same key with a different request: 422; while its first attempt runs: 409 in flight', async () => {
+    const key = randomUUID();
+    main.embedded.sandbox.faults.set({ latencyMs: 700, latencyMethods: ['POST'] });
+    const slow = on(0).call('POST', adaRules, { body: { destination_token: D.quickCash, percentage: 5 }, headers: { 'idempotency-key': key } });
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const meanwhile = await on(1).call('POST', adaRules, { body: { destination_token: D.quickCash, percentage: 5 }, headers: { 'idempotency-key': key } });
+    expect(meanwhile.status).toBe(409);
+    expect(meanwhile.body.type).toBe(PROBLEM_TYPES.idempotencyInFlight);
+    expect((await slow).status).toBe(200);
+    const different = await on(1).call('POST', adaRules, { body: { destination_token: D.quickCash, percentage: 6 }, headers: { 'idempotency-key': key } });
+    expect(different.status).toBe(422);
+    expect(different.body.type).toBe(PROBLEM_TYPES.idempotencyMismatch);
+    expect(main.embedded.sandbox.stats.byRoute.createAutopayRule).toBe(1);
+  });
+
+  it('an outcome lost on the way is not replayed: the retry re-reads the rules and answers with the rule the first attempt made', async () => {
+    const key = randomUUID();
+    main.embedded.sandbox.faults.set({ failNext: { count: 1, drop: true, phase: 'after', methods: ['POST'] } });
+    const lost = await on(0).call('POST', adaRules, { body: { destination_token: D.quickCash, percentage: 5 }, headers: { 'idempotency-key': key } });
+    expect(lost.status).toBe(502);
+    expect(lost.body.type).toBe(PROBLEM_TYPES.upstreamInterrupted);
+    const retry = await on(1).call('POST', adaRules, { body: { destination_token: D.quickCash, percentage: 5 }, headers: { 'idempotency-key': key } });
+    expect(retry.status).toBe(200);
+    expect(rulesNow().filter((rule) => rule.destination_token === D.quickCash)).toEqual([retry.body]);
+    // The lenient sandbox would have made a second rule: the console never sent a second POST.
+    expect(main.embedded.sandbox.stats.byRoute.createAutopayRule).toBe(1);
+    expect((await entries((entry) => entry.idempotencyKey === key)).map((entry) => entry.outcome)).toEqual(['requested', 'unknown', 'succeeded']);
+  });
+
+  it('a change that waits longer than the lock wait: 409 wallet-busy with Retry-After, nothing sent; another wallet does not wait', async () => {
+    // Slower than the lock wait (3 s), quicker than the upstream timeout (5 s): it lands before the test ends.
+    main.embedded.sandbox.faults.set({ latencyMs: 3_500, latencyMethods: ['POST'] });
+    const slow = on(0).call('POST', adaRules, { body: { destination_token: D.quickCash, percentage: 5 }, headers: { 'idempotency-key': randomUUID() } });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const busy = await on(1).call('DELETE', `${adaRules}?token=${rulesNow()[0]!.token}`, { headers: { 'idempotency-key': randomUUID() } });
+    expect(busy.status).toBe(409);
+    expect(busy.body.type).toBe(PROBLEM_TYPES.walletBusy);
+    expect(Number(busy.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(main.embedded.sandbox.stats.byRoute.deleteAutopayRule).toBeUndefined();
+    main.embedded.sandbox.faults.clear();
+    // Grace's EUR wallet has its own lock.
+    const other = await on(1).call('POST', rulesPath(grace.userToken, grace.eurWallet), { body: { destination_token: D.rhein, percentage: 5 } });
+    expect(other.status).toBe(200);
+    expect((await slow).status).toBe(200);
+  });
+
+  it('changes a percentage: one delete, then one create, in that order, under one change id', async () => {
+    const evergreen = rulesNow().find((rule) => rule.destination_token === D.evergreen)!;
+    const res = await on(1).call('PATCH', editPath(evergreen.token), { body: { percentage: 70 }, headers: { 'idempotency-key': randomUUID(), 'x-change-reason': encodeURIComponent('Ticket #88 — payee asked') } });
+    expect(res.status).toBe(200);
+    const result = changePercentageResultSchema.parse(res.body);
+    expect(result).toMatchObject({ replacedRuleToken: evergreen.token, rule: { destination_token: D.evergreen, percentage: 70 } });
+    expect(rulesNow().map((rule) => [rule.destination_token, rule.percentage])).toEqual([
+      [D.lakeside, 25],
+      [D.evergreen, 70],
+    ]);
+    const writes = s.consoles.flatMap((c) => c.recorder.seen).filter((seen) => seen.method !== 'GET').map((seen) => seen.method);
+    expect(writes).toEqual(['DELETE', 'POST']);
+    const steps = await entries((entry) => entry.changeId === result.changeId);
+    expect(steps.map((entry) => [entry.action, entry.outcome])).toEqual([
+      ['edit_rule', 'requested'],
+      ['delete_rule', 'requested'],
+      ['delete_rule', 'succeeded'],
+      ['add_rule', 'requested'],
+      ['add_rule', 'succeeded'],
+      ['edit_rule', 'succeeded'],
+    ]);
+    expect(steps.every((entry) => entry.reason === 'Ticket #88 — payee asked')).toBe(true);
+  });
+
+  it('a percentage change whose create fails: the old rule is put back, and the log shows the compensation', async () => {
+    const evergreen = rulesNow().find((rule) => rule.destination_token === D.evergreen)!;
+    main.embedded.sandbox.faults.set({ failNext: { count: 1, status: 400, methods: ['POST'] } });
+    const res = await on(0).call('PATCH', editPath(evergreen.token), { body: { percentage: 70 }, headers: { 'idempotency-key': randomUUID() } });
+    expect(res.status).toBe(502);
+    expect(res.body.detail).toMatch(/old 60 % rule was put back/);
+    const restored = rulesNow().filter((rule) => rule.destination_token === D.evergreen);
+    expect(restored.map((rule) => rule.percentage)).toEqual([60]);
+    const [edit] = await entries((entry) => entry.action === 'edit_rule' && entry.outcome === 'compensated');
+    expect(edit).toMatchObject({ ruleToken: restored[0]!.token });
+    const steps = await entries((entry) => entry.changeId === edit!.changeId);
+    expect(steps.map((entry) => [entry.action, entry.outcome, entry.percentage])).toEqual([
+      ['edit_rule', 'requested', 70],
+      ['delete_rule', 'requested', 60],
+      ['delete_rule', 'succeeded', 60],
+      ['add_rule', 'requested', 70],
+      ['add_rule', 'refused', 70],
+      ['add_rule', 'requested', 60],
+      ['add_rule', 'succeeded', 60],
+      ['edit_rule', 'compensated', 70],
+    ]);
+  });
+
+  it("a percentage change that does not fit: 409 on the field, with the wallet's other rules; nothing sent", async () => {
+    const evergreen = rulesNow().find((rule) => rule.destination_token === D.evergreen)!;
+    const res = await on(0).call('PATCH', editPath(evergreen.token), { body: { percentage: 80 } });
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({ type: PROBLEM_TYPES.policy, errors: { percentage: [expect.stringMatching(/At most 75 %/)] } });
+    expect(res.body.detail).toMatch(/other rules hold 25 %; 80 % for this one would make 105 %/);
+    expect(writesSent()).toBe(0);
+  });
+
+  it('bad input at the change routes: 4xx problem+json, nothing sent', async () => {
+    const evergreen = rulesNow().find((rule) => rule.destination_token === D.evergreen)!;
+    const unknownRule = 'autopayout_00000000-0000-4000-8000-000000000001';
+    const cases: [string, string, unknown, Record<string, string>, number][] = [
+      ['PATCH', editPath('not-a-token'), { percentage: 5 }, {}, 400],
+      ['PATCH', editPath(evergreen.token, 'usr_x'), { percentage: 5 }, {}, 400],
+      ['PATCH', `${editPath(evergreen.token)}?x=1`, { percentage: 5 }, {}, 400],
+      ['PATCH', editPath(evergreen.token), { percentage: 0 }, {}, 400],
+      ['PATCH', editPath(evergreen.token), { percentage: 10.001 }, {}, 400],
+      ['PATCH', editPath(evergreen.token), { percentage: '10' }, {}, 400],
+      ['PATCH', editPath(evergreen.token), { percentage: 10, destination_token: D.quickCash }, {}, 400],
+      ['PATCH', editPath(evergreen.token), { percentage: 60 }, {}, 409],
+      ['PATCH', editPath(unknownRule), { percentage: 10 }, {}, 404],
+      ['PATCH', editPath(evergreen.token, ada.userToken, '00000000-0000-4000-8000-000000000000'), { percentage: 10 }, {}, 404],
+      ['PATCH', editPath(evergreen.token), { percentage: 10 }, { 'x-change-reason': encodeURIComponent('x'.repeat(201)) }, 400],
+      ['PATCH', editPath(evergreen.token), { percentage: 10 }, { 'x-change-reason': '%E0%A4%A' }, 400],
+      ['PATCH', editPath(evergreen.token), { percentage: 10 }, { 'idempotency-key': 'has space' }, 400],
+      ['DELETE', `${adaRules}?token=${unknownRule}`, undefined, {}, 404],
+      ['POST', adaRules, { destination_token: D.rhein, percentage: 1 }, {}, 409],
+      ['POST', adaRules, { destination_token: 'dest_00000000-0000-4000-8000-000000000000', percentage: 1 }, {}, 409],
+      ['POST', rulesPath(ada.userToken, ada.inactiveWallet), { destination_token: D.quickCash, percentage: 1 }, {}, 409],
+    ];
+    for (const [method, path, body, headers, status] of cases) {
+      const res = await on(0).call(method, path, { body, headers });
+      expect([method, path, res.status]).toEqual([method, path, status]);
+      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    }
+    expect(writesSent()).toBe(0);
+  });
+});
+
+describe('settings and the reason', () => {
+  let c: RunningConsole;
+  beforeAll(async () => {
+    c = await startConsole({ changes: { reason: 'required' } });
+  });
+  afterAll(() => c.close());
+
+  it('GET /api/console/settings tells the SPA the policy, to every role', async () => {
+    for (const as of ['viewer', 'editor', 'admin'] as const) {
+      const res = await c.call('GET', '/api/console/settings', { as });
+      expect(res.body).toEqual({ changeReason: 'required', approvalPolicy: 'off' });
+    }
+    expect((await c.call('GET', '/api/console/settings', { as: 'anonymous' })).status).toBe(401);
+  });
+
+  it('with CHANGE_REASON=required a change without a reason is refused on the field; with one it is recorded', async () => {
+    const without = await c.call('POST', adaRules, { body: { destination_token: D.quickCash, percentage: 1 } });
+    expect(without.status).toBe(400);
+    expect(without.body.errors).toEqual({ reason: ['Give a reason or a ticket reference'] });
+    expect(c.embedded.sandbox.stats.byRoute.createAutopayRule).toBeUndefined();
+    const withReason = await c.call('POST', adaRules, { body: { destination_token: D.quickCash, percentage: 1 }, headers: { 'x-change-reason': encodeURIComponent('Zendesk #4711: «payee request»') } });
+    expect(withReason.status).toBe(200);
+    const [entry] = (await c.audit.list({}, { page: 1, limit: 1 })).entries;
+    expect(entry).toMatchObject({ outcome: 'succeeded', reason: 'Zendesk #4711: «payee request»' });
+  });
+
+  it('a viewer may not change a percentage: 403, recorded as forbidden, MassPay not asked', async () => {
+    const [rule] = c.embedded.sandbox.store.state.rules[ada.usdWallet]!;
+    const res = await c.call('PATCH', editPath(rule!.token), { as: 'viewer', body: { percentage: 10 } });
+    expect(res.status).toBe(403);
+    const [entry] = (await c.audit.list({}, { page: 1, limit: 1 })).entries;
+    expect(entry).toMatchObject({ outcome: 'forbidden', action: 'edit_rule', ruleToken: rule!.token, staffEmail: 'viewer@example.com' });
+  });
+});

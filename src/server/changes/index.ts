@@ -1,0 +1,89 @@
+// The one server-side path for every rule change (issue: "Rule changes the server itself keeps safe"):
+// add and delete on MassPay's own paths, a percentage change on the console's, each serialized per
+// wallet across replicas, judged by the console's policy on fresh data, and never made twice.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  CHANGE_ROUTES,
+  changePercentageInputSchema,
+  PROBLEM_TYPES,
+  ruleTokenSchema,
+  toRouterPath,
+  userTokenSchema,
+  walletTokenSchema,
+  zodFieldIssues,
+  type ChangeReasonMode,
+  type ConsoleSettings,
+} from '../../api';
+import { refuse, type ApiTarget } from '../api-request';
+import type { AuditStore } from '../audit/store';
+import { sendProblem } from '../problem';
+import type { ChangeHandler } from '../proxy';
+import type { Upstream } from '../upstream';
+import { addRuleSpec, deleteRuleSpec } from './add-and-delete';
+import { changePercentageSpec } from './change-percentage';
+import { createIdempotencyRecord } from './idempotency';
+import { createMassPayClient } from './masspay';
+import { createPlanStore } from './plans';
+import { resumePlan, startRecovery } from './recovery';
+import { runChange } from './run-change';
+import { createWalletLocks } from './wallet-locks';
+
+export interface ChangeOptions {
+  upstream: Upstream;
+  apiKey: string;
+  audit: AuditStore;
+  timeoutMs: number;
+  reasonMode: ChangeReasonMode;
+  /** How long a change waits for its wallet before 409 wallet-busy. */
+  lockWaitMs: number;
+  /** How often open percentage changes left by a dead process are looked for. */
+  recoveryIntervalMs?: number;
+}
+
+/** The raw path of a percentage change, split into its still-encoded tokens (nothing decoded is trusted). */
+const CHANGE_PERCENTAGE_PATH = /^\/api\/console\/wallet\/([^/?#%\\]+)\/([^/?#%\\]+)\/autopayout\/([^/?#%\\]+)(\?.*)?$/;
+
+export const registerChanges = (app: FastifyInstance, options: ChangeOptions): ChangeHandler => {
+  const { audit, timeoutMs } = options;
+  const masspay = createMassPayClient({ upstream: options.upstream, apiKey: options.apiKey });
+  const locks = createWalletLocks({ db: audit.sql, waitMs: options.lockWaitMs });
+  // A key still `in_flight` after this long belonged to an attempt that died with its replica.
+  const idempotency = createIdempotencyRecord(audit.sql, { leaseMs: options.lockWaitMs + 6 * timeoutMs + 5_000 });
+  const plans = createPlanStore(audit.sql);
+  const frame = { audit, locks, idempotency, reasonMode: options.reasonMode };
+  const deps = { audit, masspay, plans, timeoutMs, idempotency };
+
+  const recovery = startRecovery({ ...deps, locks, log: app.log }, options.recoveryIntervalMs ?? 15_000);
+  app.addHook('onReady', async () => {
+    await recovery.sweep();
+    await idempotency.prune().catch((error: unknown) => app.log.error({ err: error }, 'idempotency record: pruning failed'));
+  });
+  app.addHook('onClose', () => recovery.stop());
+
+  app.get(CHANGE_ROUTES.settings, async (): Promise<ConsoleSettings> => ({ changeReason: options.reasonMode, approvalPolicy: 'off' }));
+
+  app.patch(toRouterPath(CHANGE_ROUTES.changePercentage), { bodyLimit: 1024 }, async (request: FastifyRequest, reply: FastifyReply) => {
+    const match = CHANGE_PERCENTAGE_PATH.exec(request.raw.url!);
+    if (!match) return refuse(request, reply, 'The path holds an encoded character, a backslash, a query, or an empty or dot segment.');
+    if (match[4] !== undefined) return refuse(request, reply, 'This route takes no query.');
+    const user = userTokenSchema.safeParse(match[1]);
+    const wallet = walletTokenSchema.safeParse(match[2]);
+    const rule = ruleTokenSchema.safeParse(match[3]);
+    if (!user.success || !wallet.success || !rule.success) {
+      const issues = [user, wallet, rule].flatMap((result, index) =>
+        result.success ? [] : zodFieldIssues(result.error).map((issue) => ({ ...issue, field: ['user_token', 'wallet_token', 'rule_token'][index]! })),
+      );
+      return refuse(request, reply, 'A token in the path is malformed.', issues);
+    }
+    const body = changePercentageInputSchema.safeParse(request.body);
+    if (!body.success) return refuse(request, reply, 'The request body is not valid.', zodFieldIssues(body.error));
+    const tokens = { userToken: user.data, walletToken: wallet.data, ruleToken: rule.data };
+    return runChange(frame, request, reply, changePercentageSpec(deps, request, tokens, body.data.percentage, (driver, plan) => resumePlan(deps, driver, plan)));
+  });
+
+  return (request: FastifyRequest, reply: FastifyReply, target: ApiTarget) => {
+    if (target.id === 'createAutopayRule') return runChange(frame, request, reply, addRuleSpec(deps, request, target));
+    if (target.id === 'deleteAutopayRule') return runChange(frame, request, reply, deleteRuleSpec(deps, request, target));
+    return sendProblem(request, reply, 404, { type: PROBLEM_TYPES.notFound, detail: 'The console does not serve this MassPay route.' });
+  };
+};
