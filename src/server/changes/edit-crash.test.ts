@@ -1,0 +1,157 @@
+// A percentage change is two MassPay steps (delete, then create). The real server process
+// (src/server/main.ts, as `npm start` runs it) is SIGKILLed between them, three ways, then restarted on
+// the same DATA_DIR: after the restart the wallet holds the old rule or the new one — never neither,
+// never both — and the audit log says which. MassPay is a lenient sandbox in this test's own process,
+// so it outlives the console and its faults are set from here.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { auditPageSchema, type AuditEntry } from '../../api';
+import { hashPassword } from '../auth/passwords';
+import { writeStaffFile } from '../auth/staff-file';
+import { SEED_DESTINATIONS as D, SEED_PEOPLE, startEmbeddedSandbox, type EmbeddedSandbox } from '../embedded-sandbox';
+import { sessionCookieOf } from '../test-support';
+
+const MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const PASSWORD = 'crash-test-password';
+const { ada } = SEED_PEOPLE;
+const rulesPath = `/api/payout/wallet/${ada.userToken}/${ada.usdWallet}/autopayout`;
+
+let dir = '';
+let sandbox: EmbeddedSandbox;
+const running = new Set<ChildProcess>();
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+
+/** The console as a process of its own, in front of this test's sandbox, on `dataDir`. */
+const startConsoleProcess = async (dataDir: string) => {
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    MASSPAY_BASE_URL: sandbox.baseUrl,
+    MASSPAY_API_KEY: sandbox.apiKey,
+    STAFF_FILE: join(dir, 'staff.json'),
+    UPSTREAM_TIMEOUT_MS: '20000',
+  };
+  for (const name of ['DATABASE_URL', 'TRUSTED_AUTH_HEADER', 'TRUSTED_PROXY_IPS', 'SESSION_SECRET', 'CHANGE_REASON']) delete env[name];
+  const proc = spawn(process.execPath, ['--import', 'tsx', MAIN, '--api-only'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(proc);
+  let output = '';
+  proc.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  proc.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<void>((resolve) => proc.on('close', () => (running.delete(proc), resolve())));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the console did not start within 45 s:\n${output}`)), 45_000);
+    proc.stdout!.on('data', () => output.includes('listening on') && (clearTimeout(timer), resolve()));
+    void exited.then(() => (clearTimeout(timer), reject(new Error(`the console exited before listening:\n${output}`))));
+  });
+  return { proc, baseUrl: `http://127.0.0.1:${port}`, exited, output: () => output };
+};
+
+const signIn = async (baseUrl: string, role: 'editor' | 'admin') => {
+  const res = await fetch(`${baseUrl}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-requested-with': 'XMLHttpRequest' },
+    body: JSON.stringify({ email: `${role}@example.com`, password: PASSWORD }),
+  });
+  const cookie = sessionCookieOf(res.headers);
+  if (res.status !== 200 || !cookie) throw new Error(`sign-in as ${role} answered ${res.status}`);
+  return cookie;
+};
+
+const until = async (what: string, check: () => boolean | Promise<boolean>, ms = 20_000) => {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+};
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'edit-crash-'));
+  sandbox = await startEmbeddedSandbox({ dataDir: join(dir, 'sandbox'), policy: 'lenient' });
+  const passwordHash = await hashPassword(PASSWORD);
+  await writeStaffFile(join(dir, 'staff.json'), [
+    { email: 'editor@example.com', name: 'Eddie Editor', role: 'editor', passwordHash },
+    { email: 'admin@example.com', name: 'Ada Admin', role: 'admin', passwordHash },
+  ]);
+}, 60_000);
+afterAll(async () => {
+  for (const proc of running) proc.kill('SIGKILL');
+  await sandbox?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+beforeEach(async () => {
+  sandbox.sandbox.faults.clear();
+  await sandbox.sandbox.store.reset();
+  sandbox.sandbox.stats.reset();
+});
+
+const evergreenRules = () => (sandbox.sandbox.store.state.rules[ada.usdWallet] ?? []).filter((rule) => rule.destination_token === D.evergreen);
+
+describe('a percentage change survives its server being killed between the steps', () => {
+  it.each([
+    ['while the delete is in flight (it lands after the kill)', { latencyMs: 1_500, latencyMethods: ['DELETE' as const] }, 'deleteAutopayRule'],
+    ['while the create is in flight (it lands after the kill)', { latencyMs: 1_500, latencyMethods: ['POST' as const] }, 'createAutopayRule'],
+    ['while the create is in flight (it never lands)', { latencyMs: 1_500, latencyMethods: ['POST' as const], failNext: { count: 1, drop: true, methods: ['POST' as const] } }, 'createAutopayRule'],
+  ])('killed %s', { timeout: 90_000 }, async (_when, faults, inFlight) => {
+    const dataDir = join(dir, `console-${randomUUID()}`);
+    const first = await startConsoleProcess(dataDir);
+    const cookie = await signIn(first.baseUrl, 'editor');
+    const [old] = evergreenRules();
+    sandbox.sandbox.faults.set(faults);
+    const change = fetch(`${first.baseUrl}/api/console/wallet/${ada.userToken}/${ada.usdWallet}/autopayout/${old!.token}`, {
+      method: 'PATCH',
+      headers: { cookie, 'content-type': 'application/json', 'x-requested-with': 'XMLHttpRequest', 'idempotency-key': randomUUID() },
+      body: JSON.stringify({ percentage: 70 }),
+    }).catch(() => undefined);
+    // The step is on the wire, waiting in MassPay: now the server dies.
+    await until(`the ${inFlight} step to reach MassPay`, () => (sandbox.sandbox.stats.byRoute[inFlight as 'createAutopayRule'] ?? 0) >= 1);
+    first.proc.kill('SIGKILL');
+    await first.exited;
+    expect(await change).toBeUndefined();
+    // Let whatever was in flight land (or not) before the restart looks.
+    await new Promise((resolve) => setTimeout(resolve, 1_700));
+    sandbox.sandbox.faults.clear();
+
+    const second = await startConsoleProcess(dataDir);
+    try {
+      // Recovery runs before the server listens.
+      const rules = evergreenRules();
+      expect(rules, 'exactly one rule for the destination: never neither, never both').toHaveLength(1);
+      expect([60, 70]).toContain(rules[0]!.percentage);
+      const admin = await signIn(second.baseUrl, 'admin');
+      const page = auditPageSchema.parse(await (await fetch(`${second.baseUrl}/api/audit?user=${ada.userToken}&action=edit_rule&limit=100`, { headers: { cookie: admin } })).json());
+      const edits: AuditEntry[] = page.entries;
+      const final = edits.find((entry) => entry.outcome !== 'requested')!;
+      expect(final, 'the audit says how the change ended').toBeDefined();
+      expect(final.outcome).toBe(rules[0]!.percentage === 70 ? 'succeeded' : 'compensated');
+      expect(final.ruleToken).toBe(rules[0]!.token);
+      expect(edits.filter((entry) => entry.changeId === final.changeId).map((entry) => entry.outcome)).toEqual([final.outcome, 'requested']);
+      // After the restart nothing is half done: the total is what one of the two rules makes it.
+      const total = sandbox.sandbox.store.state.rules[ada.usdWallet]!.reduce((sum, rule) => sum + rule.percentage, 0);
+      expect(total).toBe(rules[0]!.percentage + 25);
+    } finally {
+      second.proc.kill('SIGTERM');
+      await second.exited;
+    }
+  });
+});
