@@ -41,6 +41,8 @@ export default defineConfig({
           // A real PostgreSQL for the audit store's tests (initdb/pg_ctl; Debian's postgresql).
           globalSetup: ['test/node-global-setup.ts'],
           testTimeout: 20_000,
+          // Suites start real servers: an embedded PostgreSQL's first open (initdb) alone takes seconds.
+          hookTimeout: 30_000,
         },
       },
       {

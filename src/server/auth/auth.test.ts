@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROBLEM_TYPES } from '../../api';
 import { SEED_DESTINATIONS as D, SEED_PEOPLE } from '../embedded-sandbox';
 import { rawCall, sessionCookieOf, startConsole, TEST_PASSWORD, type RunningConsole } from '../test-support';
-import { SESSION_COOKIE } from '.';
+import { SESSION_COOKIE, TLS_SESSION_COOKIE } from '.';
 
 const { ada } = SEED_PEOPLE;
 const rules = `/api/payout/wallet/${ada.userToken}/${ada.usdWallet}/autopayout`;
@@ -187,8 +187,10 @@ describe('sign-out across replicas', () => {
 
 describe('sign-in limits', () => {
   let c: RunningConsole;
+  // A clock that stands still: no wait runs out between two requests (login-throttle.test.ts moves it).
+  const clock = Date.now();
   beforeAll(async () => {
-    c = await startConsole({ auth: { loginLimits: { perIp: 8, perAccount: 3, windowMs: 60_000 } } });
+    c = await startConsole({ auth: { now: () => clock, loginLimits: { perIp: 8, perAccount: 3, windowMs: 60_000 } } });
   });
   afterAll(() => c.close());
 
@@ -251,12 +253,31 @@ describe('CSRF: every state-changing request is same-origin and carries X-Reques
 });
 
 describe('behind TLS and an identity proxy', () => {
-  it('marks the cookie Secure when the trusted proxy says the request came over HTTPS', async () => {
+  it('over HTTPS (as the trusted proxy says): the cookie is Secure and named __Host-…, and only that name is a session there', async () => {
     const c = await startConsole({ trustProxy: ['127.0.0.1'] });
     try {
-      const res = await login(c, 'editor@example.com', TEST_PASSWORD, { ...XHR, 'x-forwarded-proto': 'https' });
+      const tls = { ...XHR, 'x-forwarded-proto': 'https' };
+      const res = await login(c, 'editor@example.com', TEST_PASSWORD, tls);
       expect(res.status).toBe(200);
-      expect(res.headers.get('set-cookie')).toMatch(/; Secure/i);
+      const line = res.headers.get('set-cookie')!;
+      expect(line).toMatch(new RegExp(`^${TLS_SESSION_COOKIE}=[^;]+;`));
+      // What a browser requires of a __Host- cookie: Secure, Path=/, no Domain.
+      expect(line).toMatch(/; Secure/i);
+      expect(line).toMatch(/; Path=\/(;|$)/i);
+      expect(line).not.toMatch(/Domain=/i);
+      const value = /^[^=]+=([^;]+)/.exec(line)![1]!;
+      const me = (cookie: string, proto?: string) =>
+        rawCall(c.baseUrl, 'GET', '/auth/me', { headers: { cookie, ...(proto ? { 'x-forwarded-proto': proto } : {}) } });
+      expect((await me(`${TLS_SESSION_COOKIE}=${value}`, 'https')).status).toBe(200);
+      // Over TLS the plain name, which a plain-HTTP page or a sibling domain could have set, is no session;
+      // over plain HTTP the __Host- one is none either.
+      expect((await me(`${SESSION_COOKIE}=${value}`, 'https')).status).toBe(401);
+      expect((await me(`${TLS_SESSION_COOKIE}=${value}`)).status).toBe(401);
+      // Sign-out clears the __Host- cookie and ends the session.
+      const out = await rawCall(c.baseUrl, 'POST', '/auth/logout', { headers: { cookie: `${TLS_SESSION_COOKIE}=${value}`, ...tls } });
+      expect(out.status).toBe(204);
+      expect(out.headers.get('set-cookie')).toMatch(new RegExp(`^${TLS_SESSION_COOKIE}=;`));
+      expect((await me(`${TLS_SESSION_COOKIE}=${value}`, 'https')).status).toBe(401);
     } finally {
       await c.close();
     }

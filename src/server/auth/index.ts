@@ -1,16 +1,22 @@
-import rateLimit from '@fastify/rate-limit';
+import { createHash } from 'node:crypto';
 import secureSession from '@fastify/secure-session';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LruMap } from 'toad-cache';
 import type { StaffMember } from '../../api';
 import { createEndedSessions, type EndedSessionStore } from './ended-sessions';
 import { registerGuard } from './guard';
 import { createIdentityResolver, DEFAULT_SESSION_LIMITS, type SessionLimits } from './identity';
-import { warmPasswordChecks } from './passwords';
-import { DEFAULT_LOGIN_LIMITS, registerAuthRoutes, type LoginLimits } from './routes';
+import { createLoginThrottle, resolveLoginLimits, type LoginLimits } from './login-throttle';
+import { verifyPassword, warmPasswordChecks, type PasswordCheck } from './passwords';
+import { registerAuthRoutes } from './routes';
 import type { StaffDirectory } from './staff-file';
 
 export const SESSION_COOKIE = 'console_session';
+/**
+ * The session cookie's name over TLS: a browser keeps a `__Host-` cookie only when it is Secure, has
+ * Path=/ and no Domain, so neither a plain-HTTP page nor a sibling domain can plant one.
+ */
+export const TLS_SESSION_COOKIE = `__Host-${SESSION_COOKIE}`;
 
 export interface AuthOptions {
   staff: StaffDirectory;
@@ -19,13 +25,16 @@ export interface AuthOptions {
   /** `TRUSTED_AUTH_HEADER` mode: no sign-in page, the identity proxy vouches for the email. */
   trustedHeader?: { name: string; proxies: readonly string[] };
   sessionLimits?: SessionLimits;
+  /** Sign-in limits; what is left out keeps its default (login-throttle.ts). */
   loginLimits?: LoginLimits;
-  /** The clock; tests move it to expire sessions. */
+  /** The clock; tests move it to expire sessions and sign-in delays. */
   now?: () => number;
-  /** Where sign-outs are listed for every replica (the console's database). */
+  /** Where sign-outs are listed for every replica, and sign-in attempts counted: the console's database. */
   endedSessions: EndedSessionStore;
   /** How often the list is read again (default 2 s). */
   endedSessionsRefreshMs?: number;
+  /** How a password is checked (default scrypt, `verifyPassword`); tests count the checks. */
+  checkPassword?: PasswordCheck;
   onForbidden?: (request: FastifyRequest, staff: StaffMember) => Promise<void>;
 }
 
@@ -33,25 +42,70 @@ export interface AuthOptions {
 const DECODED_SESSIONS = 10_000;
 
 /**
+ * The exact shape of a session cookie (@fastify/secure-session: base64 ciphertext `;` base64 24-byte
+ * nonce), and no longer than a session could be (an email of 254 characters makes some 600). Anything
+ * else is no session, refused before it is decoded or kept: Node's base64 decoder skips characters it
+ * does not know, and the plugin ignores what follows a second `;`, so without this check endless
+ * variants of one valid cookie would decode, each under a key of its own.
+ */
+const MAX_SESSION_COOKIE = 1024;
+const SESSION_COOKIE_SHAPE = /^((?:[A-Za-z0-9+/]{4})+(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?);[A-Za-z0-9+/]{32}$/;
+
+export const isSessionCookieShape = (value: string): boolean => {
+  if (value.length > MAX_SESSION_COOKIE) return false;
+  const match = SESSION_COOKIE_SHAPE.exec(value);
+  // Canonical base64 only: unused bits of the last character set would decode to the same bytes.
+  return match !== null && Buffer.from(match[1]!, 'base64').toString('base64') === match[1];
+};
+
+const decodedCaches = new WeakMap<FastifyInstance, LruMap<unknown>>();
+/** How many decoded sessions an app keeps (tests: it stays bounded whatever cookies arrive). */
+export const decodedSessionCount = (app: FastifyInstance) => decodedCaches.get(app)?.size ?? 0;
+
+/**
  * The plugin decodes the session cookie (base64, secretbox, JSON) on every request, through its
  * `decodeSecureSession` decorator — a tenth of the proxy's CPU per request (`bench:proxy --cpu-prof`).
- * One cookie value always decodes to the same data, so each successful decode is kept, and every
- * request still gets a Session of its own, made from a copy by the plugin's `createSecureSession`.
- * The plugin's own expiry check is repeated on each hit; ours (idle, absolute, account) runs anyway.
+ * One cookie value always decodes to the same data, so each successful decode is kept, keyed by a
+ * hash of the (canonical, checked above) value, and every request still gets a Session of its own,
+ * made from a copy by the plugin's `createSecureSession`. The plugin's own expiry check is repeated
+ * on each hit; ours (idle, absolute, account) runs anyway.
  */
 const decodeEachCookieOnce = (app: FastifyInstance, expirySeconds: number) => {
   const decode = app.decodeSecureSession.bind(app);
   const decoded = new LruMap<Record<string, unknown> & { __ts: number }>(DECODED_SESSIONS);
+  decodedCaches.set(app, decoded);
   app.decodeSecureSession = (cookie, log, sessionName) => {
-    const data = cookie === undefined ? undefined : decoded.get(cookie);
+    if (cookie === undefined) return decode(cookie, log, sessionName);
+    if (cookie.length > MAX_SESSION_COOKIE) return null;
+    const key = createHash('sha256').update(cookie).digest('base64');
+    const data = decoded.get(key);
+    // A hit is a value whose shape was checked when it went in.
     if (data && (data.__ts + expirySeconds) * 1000 > Date.now()) return app.createSecureSession({ ...data });
+    if (!isSessionCookieShape(cookie)) return null;
     const session = decode(cookie, log, sessionName);
     // `changed` after decoding means it was sealed with an older key: decoded again until rewritten.
-    if (cookie !== undefined && session && !session.changed) {
-      decoded.set(cookie, { ...session.data(), __ts: (session as unknown as { get(key: string): number }).get('__ts') });
+    if (session && !session.changed) {
+      decoded.set(key, { ...session.data(), __ts: (session as unknown as { get(key: string): number }).get('__ts') });
     }
     return session;
   };
+};
+
+/**
+ * Over TLS the session is the `__Host-` cookie alone (a plain-named one, which anything could have
+ * planted, is ignored), and the session cookie is written under that name.
+ */
+const hostPrefixOverTls = (app: FastifyInstance) => {
+  app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    if (request.protocol !== 'https') return done();
+    const cookie = request.cookies[TLS_SESSION_COOKIE];
+    request.session = (cookie === undefined ? null : app.decodeSecureSession(cookie, request.log)) ?? app.createSecureSession({});
+    const setCookie = reply.setCookie;
+    reply.setCookie = function setSessionCookie(this: FastifyReply, name, value, options) {
+      return setCookie.call(this, name === SESSION_COOKIE ? TLS_SESSION_COOKIE : name, value, options);
+    };
+    done();
+  });
 };
 
 /** Sessions (an encrypted, HttpOnly, SameSite=Strict cookie), sign-in, CSRF and role checks. */
@@ -68,18 +122,22 @@ export const registerAuth = async (app: FastifyInstance, options: AuthOptions) =
     cookie: { path: '/', httpOnly: true, sameSite: 'strict', secure: 'auto' },
   });
   decodeEachCookieOnce(app, expirySeconds);
-  await app.register(rateLimit, { global: false });
+  hostPrefixOverTls(app);
   await warmPasswordChecks();
 
-  // Behind an identity proxy there are no session cookies, so nothing to end.
-  const ended = options.trustedHeader ? undefined : await createEndedSessions({ store: options.endedSessions, refreshMs: options.endedSessionsRefreshMs, log: app.log });
+  // Behind an identity proxy there are no session cookies, so nothing to end, and no sign-in form.
+  const passwordSignIn = !options.trustedHeader;
+  const ended = passwordSignIn ? await createEndedSessions({ store: options.endedSessions, refreshMs: options.endedSessionsRefreshMs, log: app.log }) : undefined;
   if (ended) app.addHook('onClose', async () => ended.close());
 
+  const loginLimits = resolveLoginLimits(options.loginLimits);
   const identify = createIdentityResolver({ staff: options.staff, limits, now, trustedHeader: options.trustedHeader, ended });
   registerGuard(app, { identify, onForbidden: options.onForbidden });
   registerAuthRoutes(app, {
     staff: options.staff,
-    limits: options.loginLimits ?? DEFAULT_LOGIN_LIMITS,
+    limits: loginLimits,
+    throttle: passwordSignIn ? createLoginThrottle({ sql: options.endedSessions.sql, limits: loginLimits, now }) : undefined,
+    checkPassword: options.checkPassword ?? verifyPassword,
     now,
     ended,
     absoluteMs: limits.absoluteMs,

@@ -38,8 +38,11 @@ const decoyHash = () => (decoy ??= hashPassword(randomBytes(16).toString('hex'))
 /** Makes the decoy at start, so the first sign-in for an unknown email is not slower than the rest. */
 export const warmPasswordChecks = async () => void (await decoyHash());
 
+/** How a sign-in's password is checked (tests wrap `verifyPassword` to count the checks). */
+export type PasswordCheck = (password: string, stored: string | undefined) => Promise<boolean>;
+
 /** True when `password` matches `stored`; with no `stored` hash it spends the same time and says no. */
-export const verifyPassword = async (password: string, stored: string | undefined): Promise<boolean> => {
+export const verifyPassword: PasswordCheck = async (password, stored) => {
   const parsed = parse(stored ?? (await decoyHash()));
   if (!parsed) return false;
   const key = await derive(password, parsed.salt, parsed.cost);
