@@ -15,7 +15,7 @@ import { runInNewContext } from 'node:vm';
 import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { destinationTokenSchema, percentageSchema, problemSchema, ROUTES, type RouteId } from '../api';
+import { changePercentageInputSchema, destinationTokenSchema, percentageSchema, problemSchema, ROUTES, type RouteId } from '../api';
 import { loggerOptions } from './app';
 import { SEED_DESTINATIONS as D, SEED_PEOPLE } from './embedded-sandbox';
 import { startConsole, type RunningConsole } from './test-support';
@@ -512,6 +512,33 @@ const bodyArb = fc.tuple(bodyOpArb, fc.constantFrom('application/json', 'applica
 );
 
 // ---------------------------------------------------------------------------------------------------
+// 5b. The console's own change route: PATCH /api/console/wallet/{user}/{wallet}/autopayout/{rule}
+
+const PATCH_SEGMENTS = ['console', 'wallet', ada.userToken, ada.usdWallet, 'autopayout', RULE];
+const patchTarget = (segments: readonly string[]) => `/api/${segments.join('/')}`;
+const patchRequest = (kind: string, overrides: Partial<HostileRequest> = {}): HostileRequest =>
+  hostile({ kind, expect: 'refused', method: 'PATCH', target: patchTarget(PATCH_SEGMENTS), headers: [['content-type', 'application/json']], body: json({ percentage: 5 }), who: 'editor', csrf: true, ...overrides });
+/** A body that would pass: the generators must never make one (it would reach MassPay's rule list). */
+const isValidPatchBody = (body: Buffer) => {
+  try {
+    return changePercentageInputSchema.safeParse(JSON.parse(body.toString('utf8'))).success;
+  } catch {
+    return false;
+  }
+};
+const changePercentageArb = fc.oneof(
+  fc.tuple(pathOpArb, fc.nat()).map(([[name, op], i]) => patchRequest(`percentage change path: ${name}`, { target: patchTarget(op([...PATCH_SEGMENTS], i % PATCH_SEGMENTS.length)) })),
+  fc.tuple(fc.constantFrom('x=1', `token=${RULE}`, '__proto__=1', 'percentage=5'), fc.boolean()).map(([query, encoded]) => patchRequest('percentage change: a query', { target: `${patchTarget(PATCH_SEGMENTS)}?${encoded ? pct(query) : query}` })),
+  bodyOpArb.filter(([, body]) => !isValidPatchBody(body)).map(([name, body]) => patchRequest(`percentage change body: ${name}`, { body })),
+  badPercentageArb.map((p) => patchRequest(`percentage change: percentage ${cut(p, 20)}`, { body: Buffer.from(`{"percentage":${p}}`) })),
+  fc
+    .constantFrom(encodeURIComponent('x'.repeat(201)), '%E0%A4%A', '%', '%zz', '%00', 'line%0Abreak', '%C0%AE', encodeURIComponent('é'.repeat(201)))
+    .map((reason) => patchRequest('percentage change: a bad X-Change-Reason', { headers: [['content-type', 'application/json'], ['x-change-reason', reason]] })),
+  fc.constantFrom('a b', 'x'.repeat(256), '"quoted key"').map((key) => patchRequest('percentage change: a bad Idempotency-Key', { headers: [['content-type', 'application/json'], ['idempotency-key', key]] })),
+  fc.constant(patchRequest('percentage change by a viewer', { who: 'viewer', statuses: [403] })),
+);
+
+// ---------------------------------------------------------------------------------------------------
 // 6. No valid session: no cookie, a forged or mangled one
 
 const whoArb: fc.Arbitrary<Who> = fc.oneof(
@@ -827,7 +854,7 @@ afterAll(() => c?.close());
  * Batches per property: about 8 requests each (1 to 16). The properties that pass today send more than
  * 10,000 on their own; with every property passing, some 13,000 are sent before the summary.
  */
-const RUNS = { path: 350, query: 170, routedMethod: 100, otherMethod: 70, header: 230, body: 350, session: 210, role: 80, raw: 90, spelling: 60, getBody: 15, finePercentage: 15 } as const;
+const RUNS = { path: 350, query: 170, routedMethod: 100, otherMethod: 70, header: 230, body: 350, session: 210, role: 80, raw: 90, spelling: 60, getBody: 15, finePercentage: 15, changePercentage: 150 } as const;
 
 describe(`hostile input at the proxy (fast-check seed ${SEED})`, () => {
   it('the generators only make invalid requests, by the shared schemas', () => {
@@ -852,6 +879,8 @@ describe(`hostile input at the proxy (fast-check seed ${SEED})`, () => {
   it('roles: a viewer changing rules, an editor or viewer reading the audit log: 403', () => runProperty(roleArb, RUNS.role), 120_000);
   it('bytes the HTTP parser refuses', () => runProperty(rawArb, RUNS.raw), 120_000);
   it('the /api prefix or `audit` spelt with encoded letters or in absolute form: no audit log without an admin, nothing without a session', () => runProperty(spelledArb, RUNS.spelling), 120_000);
+
+  it("the console's percentage change route: bad tokens and encodings, queries, bodies, reasons, keys, a viewer", () => runProperty(changePercentageArb, RUNS.changePercentage), 120_000);
 
   it('after the run: MassPay received exactly the valid requests, no server errors were logged, and the heap settles', async () => {
     const seconds = (performance.now() - startedAt) / 1000;
