@@ -21,7 +21,6 @@ const MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const PASSWORD = 'crash-test-password';
 const { ada } = SEED_PEOPLE;
-const rulesPath = `/api/payout/wallet/${ada.userToken}/${ada.usdWallet}/autopayout`;
 
 let dir = '';
 let sandbox: EmbeddedSandbox;
