@@ -40,6 +40,7 @@ import type autocannon from 'autocannon';
 import { autopayRuleListSchema, autopayRuleSchema, deleteAutopayRuleResultSchema, payerCurrency, toBasisPoints, walletListSchema, type AutopayRule } from '../src/api';
 import { DESTINATIONS, toPayer } from '../src/sandbox/catalog';
 import { createSeed, SEED_PEOPLE, userToken } from '../src/sandbox/seed';
+import { measureChangeDbWork } from './bench-change-db';
 import { checkInterrupted, fileStamp, percentiles, readLoadOptions, round, run, runBench, summarize, writeResults } from './bench-lib';
 import { nginxInstalled, NGINX, nginxVersion, startCheckedNginx, startServerProcess, type ServerProcess } from './bench-servers';
 
@@ -132,6 +133,8 @@ const sandboxClient = (upstream: { baseUrl: string; apiKey: string }) => {
   };
   return {
     reset: () => call('POST', '/__sandbox/reset'),
+    /** Requests that reached MassPay's routes, by route id. */
+    byRoute: async () => ((await call('GET', '/__sandbox/stats')) as { byRoute: Record<string, number> }).byRoute,
     rules: async (wallet: BenchWallet) => autopayRuleListSchema.parse(await call('GET', rulesPath(wallet))),
     deleteRule: (wallet: BenchWallet, token: string) => call('DELETE', `${rulesPath(wallet)}?token=${encodeURIComponent(token)}`),
   };
@@ -447,9 +450,11 @@ const main = async (): Promise<number> => {
   const notes: string[] = [
     `${os.cpus().length} CPU core(s), shared by autocannon (this process), the sandbox (one Node process) and the target; targets run one after another.`,
     'The sandbox persists every change (a group-committed, fsynced JSON snapshot) before answering, and is reset to its seed before each target.',
-    "The console writes 2 audit entries per POST and DELETE (embedded PGlite) and reads the wallet's rules before each DELETE (for the entry's destination and percentage).",
+    "The console's change path re-reads the wallet's rules under the wallet's lock before every POST and DELETE (the policy on fresh data), claims each Idempotency-Key and keeps its answer, and writes 2 audit entries per POST and DELETE (embedded PGlite); the wallet's facts and the destination's currency are cached briefly.",
   ];
   const results: Partial<Record<TargetName, TargetFigures | { skipped: string }>> = {};
+  /** What reached MassPay during each target's runs (both workloads): writes, and the reads around them. */
+  const masspayPerChange: Partial<Record<TargetName, { writes: number; listAutopayRules: number; listWallets: number; getService: number; gets_per_change: number | null }>> = {};
   let nginxVersionText: string | undefined;
 
   const dataDir = await mkdtemp(join(os.tmpdir(), 'masspay-load-bench-'));
@@ -538,7 +543,13 @@ const main = async (): Promise<number> => {
         continue;
       }
       try {
+        const before = await sandboxApi.byRoute();
         results[name] = await measureTarget(target, { sandbox: running, sandboxApi, settle, wallets, duration: options.duration, connections: options.connections });
+        const after = await sandboxApi.byRoute();
+        const delta = (route: string) => (after[route] ?? 0) - (before[route] ?? 0);
+        const writes = delta('createAutopayRule') + delta('deleteAutopayRule');
+        const reads = { listAutopayRules: delta('listAutopayRules'), listWallets: delta('listWallets'), getService: delta('getService') };
+        masspayPerChange[name] = { writes, ...reads, gets_per_change: writes > 0 ? round((reads.listAutopayRules + reads.listWallets + reads.getService) / writes, 3) : null };
       } finally {
         await target.stop();
       }
@@ -581,6 +592,19 @@ const main = async (): Promise<number> => {
     const { entries, expected, changes_sent: sent } = consoleFigures.audit;
     console.log(`\n  console audit log: ${entries} entries for ${sent} POSTs and DELETEs (expected 2 × ${sent} = ${expected}) — ${consoleFigures.audit.ok ? 'ok' : 'MISMATCH'}`);
   }
+  for (const [name, figures] of Object.entries(masspayPerChange)) {
+    console.log(
+      `  ${name}: MassPay saw ${figures.writes} rule writes, ${figures.listAutopayRules} rule lists, ${figures.getService} catalog reads and ${figures.listWallets} wallet lists (most of them the GET wallets workload; the change path's own are cached per wallet for 30 s)`,
+    );
+  }
+  const consoleCalls = masspayPerChange.console;
+  const directCalls = masspayPerChange.direct;
+  if (consoleCalls && directCalls && consoleCalls.writes > 0) {
+    const extraPerChange = (consoleCalls.listAutopayRules + consoleCalls.getService - directCalls.listAutopayRules - directCalls.getService) / consoleCalls.writes;
+    console.log(`  console: extra MassPay GETs per change (rule lists and catalog reads beyond direct's) ${extraPerChange.toFixed(3)} — budget ≤ 1`);
+  }
+  const dbWork = await measureChangeDbWork();
+  console.log(`  change path database work per add (embedded PGlite: key claimed, 2 audit entries, answer kept), ${dbWork.changes} changes: p50 ${dbWork.p50_ms} ms, p99 ${dbWork.p99_ms} ms — budget p50 ≤ 5 ms`);
   const cutOffs = Object.entries(results)
     .filter((entry): entry is [string, TargetFigures] => !('skipped' in entry[1]))
     .map(([name, f]) => `${name} ${f.add_delete.warmup.cut_off_rules + f.add_delete.measured.cut_off_rules}`);
@@ -606,6 +630,8 @@ const main = async (): Promise<number> => {
       },
     },
     targets: results,
+    masspay_requests: masspayPerChange,
+    change_db_work: dbWork,
     failures,
     notes,
   });
