@@ -53,11 +53,10 @@ export const registerChanges = (app: FastifyInstance, options: ChangeOptions): C
   const frame = { audit, locks, idempotency, reasonMode: options.reasonMode };
   const deps = { audit, masspay, plans, timeoutMs, idempotency };
 
-  const recovery = startRecovery({ ...deps, locks, log: app.log }, options.recoveryIntervalMs ?? 15_000);
-  app.addHook('onReady', async () => {
-    await recovery.sweep();
-    await idempotency.prune().catch((error: unknown) => app.log.error({ err: error }, 'idempotency record: pruning failed'));
-  });
+  const prune = () => idempotency.prune().catch((error: unknown) => app.log.error({ err: error }, 'idempotency record: pruning failed'));
+  const recovery = startRecovery({ ...deps, locks, log: app.log, afterSweep: prune }, options.recoveryIntervalMs ?? 15_000);
+  // Open plans are taken up before the server listens.
+  app.addHook('onReady', () => recovery.sweep());
   app.addHook('onClose', () => recovery.stop());
 
   app.get(CHANGE_ROUTES.settings, async (): Promise<ConsoleSettings> => ({ changeReason: options.reasonMode, approvalPolicy: 'off' }));

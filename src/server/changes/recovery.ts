@@ -55,9 +55,10 @@ export const resumePlan = async (deps: PlanDeps, driver: Driver, stale: Plan): P
  * Takes up every open plan whose wallet is free (a plan still running holds its wallet's lock, so it
  * is skipped): at start, and every `intervalMs` after, so another replica finishes a dead one's work.
  */
-export const startRecovery = (deps: PlanDeps & { locks: WalletLocks; log: FastifyBaseLogger }, intervalMs: number) => {
+export const startRecovery = (deps: PlanDeps & { locks: WalletLocks; log: FastifyBaseLogger; afterSweep?: () => Promise<void> }, intervalMs: number) => {
   let running: Promise<void> | undefined;
   const sweep = async () => {
+    await deps.afterSweep?.();
     for (const plan of await deps.plans.open()) {
       const driver: Driver = {
         requestId: `recovery-${randomUUID()}`,
