@@ -5,83 +5,26 @@
 // (`requested` and `succeeded`, with the rule token), nothing is torn (every entry parses, the sandbox's
 // state file parses), and the adds that were in flight at the kill left either nothing, or a trace that
 // is consistent (never a rule without its `requested` entry, never `succeeded` without the rule).
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEntrySchema, autopayRuleListSchema, type AuditEntry, type AutopayRule } from '../api';
 import { openAuditStore } from './audit/store';
 import { SEED_DESTINATIONS } from './embedded-sandbox';
+import { runningServers, startServerProcess, type ServerProcess } from './server-process';
 import { sessionCookieOf, TEST_PASSWORD } from './test-support';
 
-const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Adds in flight at once. */
 const CONCURRENCY = 16;
 /** Acknowledged adds after which each burst's server is killed. */
 const KILL_AFTER = [25, 70, 120];
 
 // ---------------------------------------------------------------------------------------------------
-// The server as a process
+// The server as a process: `npm start`'s entry point with the embedded sandbox, on the given DATA_DIR
 
-interface ServerProcess {
-  proc: ChildProcess;
-  baseUrl: string;
-  output: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-const running = new Set<ChildProcess>();
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-
-/** `npm start`'s entry point with `--api-only` (no SPA build), the embedded sandbox, the given DATA_DIR. */
-const startServer = async (dataDir: string, attempt = 1): Promise<ServerProcess> => {
-  // PORT=0 would work but main.ts prints the configured port, not the bound one: pick a free one here.
-  const port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
-  for (const name of ['MASSPAY_BASE_URL', 'MASSPAY_API_KEY', 'DATABASE_URL', 'STAFF_FILE', 'TRUSTED_AUTH_HEADER', 'TRUSTED_PROXY_IPS', 'SESSION_SECRET', 'DEMO_PASSWORD', 'SANDBOX_API_KEY', 'SANDBOX_LATENCY_MS', 'SANDBOX_FAILURE_RATE', 'SANDBOX_FAIL_NEXT']) {
-    delete env[name];
-  }
-  const proc = spawn(process.execPath, ['--import', 'tsx', MAIN, '--api-only'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  running.add(proc);
-  let output = '';
-  proc.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  proc.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    proc.on('close', (code, signal) => {
-      running.delete(proc);
-      resolve({ code, signal });
-    }),
-  );
-  const started = await new Promise<boolean>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server did not start within 45 s:\n${output}`)), 45_000);
-    proc.stdout!.on('data', () => {
-      if (output.includes('listening on')) {
-        clearTimeout(timer);
-        resolve(true);
-      }
-    });
-    void exited.then(({ code, signal }) => {
-      clearTimeout(timer);
-      if (attempt < 3 && output.includes('EADDRINUSE')) resolve(false);
-      else reject(new Error(`the server exited (${code ?? signal}) before listening:\n${output}`));
-    });
-  });
-  if (!started) return startServer(dataDir, attempt + 1);
-  return { proc, baseUrl: `http://127.0.0.1:${port}`, output: () => output, exited };
-};
+const startServer = (dataDir: string) => startServerProcess({ DATA_DIR: dataDir });
 
 const signIn = async (baseUrl: string, role: 'editor' | 'admin') => {
   const res = await fetch(`${baseUrl}/auth/login`, {
@@ -271,7 +214,7 @@ beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'console-crash-'));
 });
 afterAll(async () => {
-  for (const proc of running) proc.kill('SIGKILL');
+  for (const proc of runningServers) proc.kill('SIGKILL');
   await rm(dataDir, { recursive: true, force: true });
 });
 

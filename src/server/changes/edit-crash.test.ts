@@ -3,67 +3,32 @@
 // the same DATA_DIR: after the restart the wallet holds the old rule or the new one — never neither,
 // never both — and the audit log says which. MassPay is a lenient sandbox in this test's own process,
 // so it outlives the console and its faults are set from here.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { auditPageSchema, type AuditEntry } from '../../api';
 import { hashPassword } from '../auth/passwords';
 import { writeStaffFile } from '../auth/staff-file';
 import { SEED_DESTINATIONS as D, SEED_PEOPLE, startEmbeddedSandbox, type EmbeddedSandbox } from '../embedded-sandbox';
+import { runningServers, startServerProcess } from '../server-process';
 import { sessionCookieOf } from '../test-support';
 
-const MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const PASSWORD = 'crash-test-password';
 const { ada } = SEED_PEOPLE;
 
 let dir = '';
 let sandbox: EmbeddedSandbox;
-const running = new Set<ChildProcess>();
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-
 /** The console as a process of its own, in front of this test's sandbox, on `dataDir`. */
-const startConsoleProcess = async (dataDir: string) => {
-  const port = await freePort();
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    PORT: String(port),
-    HOST: '127.0.0.1',
+const startConsoleProcess = (dataDir: string) =>
+  startServerProcess({
     DATA_DIR: dataDir,
-    LOG_LEVEL: 'warn',
     MASSPAY_BASE_URL: sandbox.baseUrl,
     MASSPAY_API_KEY: sandbox.apiKey,
     STAFF_FILE: join(dir, 'staff.json'),
     UPSTREAM_TIMEOUT_MS: '20000',
-  };
-  for (const name of ['DATABASE_URL', 'TRUSTED_AUTH_HEADER', 'TRUSTED_PROXY_IPS', 'SESSION_SECRET', 'CHANGE_REASON']) delete env[name];
-  const proc = spawn(process.execPath, ['--import', 'tsx', MAIN, '--api-only'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  running.add(proc);
-  let output = '';
-  proc.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  proc.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<void>((resolve) => proc.on('close', () => (running.delete(proc), resolve())));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the console did not start within 45 s:\n${output}`)), 45_000);
-    proc.stdout!.on('data', () => output.includes('listening on') && (clearTimeout(timer), resolve()));
-    void exited.then(() => (clearTimeout(timer), reject(new Error(`the console exited before listening:\n${output}`))));
   });
-  return { proc, baseUrl: `http://127.0.0.1:${port}`, exited, output: () => output };
-};
 
 const signIn = async (baseUrl: string, role: 'editor' | 'admin') => {
   const res = await fetch(`${baseUrl}/auth/login`, {
@@ -94,7 +59,7 @@ beforeAll(async () => {
   ]);
 }, 60_000);
 afterAll(async () => {
-  for (const proc of running) proc.kill('SIGKILL');
+  for (const proc of runningServers) proc.kill('SIGKILL');
   await sandbox?.close();
   await rm(dir, { recursive: true, force: true });
 });
