@@ -15,7 +15,8 @@
  *   least any Node proxy on undici does per request: the yardstick for what the console's checks cost.
  *
  * Each server runs in its own process so that it has its own event loop, as nginx does, and none of
- * them shares a thread with autocannon. A `close` message (or the parent going away) closes the
+ * them shares a thread with the load generator (bench-proxy.ts pins them all to one core with
+ * `taskset` when it drives the load with wrk, pinned to another). A `close` message (or the parent going away) closes the
  * server and lets the process end normally, which is when `--cpu-prof` writes its profile.
  */
 import { randomBytes } from 'node:crypto';

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:proxy [-- --duration <s>] [--connections <n>] [--rounds <n>] [--targets a,b] [--cpu-prof]`:
+ * `npm run bench:proxy [-- --duration <s>] [--connections <n>] [--rounds <n>] [--targets a,b] [--cpu-prof] [--autocannon]`:
  * what our proxy costs, side by side with the upstream alone and with other proxies, all against the
  * SAME upstream — one embedded MassPay sandbox (fresh temporary DATA_DIR, fault injection and logger off).
  *
@@ -11,8 +11,14 @@
  * - nginx:   `proxy_pass` to the sandbox (`worker_processes 1`, upstream keep-alive), if installed;
  * - express: express 5 + http-proxy-middleware 3 with a keep-alive agent.
  *
- * Every server runs in a process of its own (see bench-proxy-server.ts; nginx is one anyway) and
- * autocannon runs in this one. All are started first and warmed up (2 s); then, `--rounds` times, each
+ * Every server runs in a process of its own (see bench-proxy-server.ts; nginx is one anyway). The load
+ * comes from wrk when it is installed (bench-wrk.ts): one wrk thread pinned with `taskset -c` to one
+ * core, and every server process (the sandbox, each target's, nginx's master and worker) started
+ * through `taskset -c` on another, so that the load generator does not take the servers' CPU; where each
+ * process's threads may run is read back from /proc and printed. Without wrk (or with `--autocannon`)
+ * autocannon drives the load from this process, sharing every core with the servers, and its caps
+ * compress every ratio. The report and the JSON say which generator ran, and how it was pinned.
+ * All are started first and warmed up (2 s); then, `--rounds` times, each
  * target in turn (the order rotating by one each round) gets `--duration` s at `--connections`
  * connections and `--duration` s at 1 connection for the unloaded latency, each run preceded by a
  * checked request. Targets never run concurrently. On a small shared machine one run varies by ±20 %,
@@ -21,7 +27,8 @@
  * run's CPU time per request of the answering process (the proxy's; the sandbox's for direct), which
  * varies less from run to run than req/s does. The budgets are also worked out for node-floor and
  * fastify-http-proxy, which do none of the console's checks: what they reach here is what a Node
- * proxy can reach here. Everything is written to `bench-results/proxy-<timestamp>.json` (git-ignored).
+ * proxy can reach here; the console's throughput is also compared with node-floor's, whose gap is the
+ * cost of every check the console makes. Everything is written to `bench-results/proxy-<timestamp>.json` (git-ignored).
  * `--cpu-prof` also profiles the console's process and prints its top self-time functions (its figures
  * are then somewhat lower than unprofiled ones).
  *
@@ -34,14 +41,31 @@ import { fileURLToPath } from 'node:url';
 import { walletListSchema } from '../src/api';
 import { SEED_PEOPLE } from '../src/sandbox/seed';
 import { checkInterrupted, fileStamp, positiveInt, readLoadOptions, RESULTS_DIR, round, run, runBench, summarize, writeResults } from './bench-lib';
-import { nginxInstalled, NGINX, nginxVersion, startCheckedNginx, startServerProcess, type ProcessStats, type ServerProcess } from './bench-servers';
+import {
+  affinity,
+  nginxInstalled,
+  NGINX,
+  nginxVersion,
+  ownCpus,
+  pinnedTo,
+  startCheckedNginx,
+  startServerProcess,
+  TASKSET,
+  tasksetInstalled,
+  type Affinity,
+  type ProcessStats,
+  type ServerProcess,
+} from './bench-servers';
+import { findWrk, runWrk, summarizeWrk, WRK_THREADS, wrkCommand } from './bench-wrk';
 
-const USAGE = 'Usage: npm run bench:proxy -- [--duration <seconds>] [--connections <count>] [--rounds <count>] [--targets <name,name,…>] [--cpu-prof]';
+const USAGE =
+  'Usage: npm run bench:proxy -- [--duration <seconds>] [--connections <count>] [--rounds <count>] [--targets <name,name,…>] [--cpu-prof] [--autocannon]';
 const WARMUP_S = 2;
 
 const BUDGETS = {
   consoleVsNginx: 0.3,
   consoleVsExpress: 3,
+  consoleVsNodeFloor: 0.85,
   addedP50Ms: 0.15,
 };
 
@@ -51,13 +75,14 @@ type TargetName = (typeof TARGET_NAMES)[number];
 const BUDGETED: readonly TargetName[] = ['console', 'node-floor', 'fastify-http-proxy'];
 
 const readOptions = () => {
-  const { flags, strings, ...options } = readLoadOptions(USAGE, ['cpu-prof'], { duration: 5 }, { rounds: '3', targets: TARGET_NAMES.join(',') });
+  const { flags, strings, ...options } = readLoadOptions(USAGE, ['cpu-prof', 'autocannon'], { duration: 5 }, { rounds: '3', targets: TARGET_NAMES.join(',') });
   const targets = strings.targets.split(',').map((name) => name.trim());
   const unknown = targets.filter((name) => !(TARGET_NAMES as readonly string[]).includes(name));
   if (unknown.length > 0 || targets.length === 0) throw new Error(`--targets takes names from ${TARGET_NAMES.join(', ')} (got "${strings.targets}")\n${USAGE}`);
   return {
     ...options,
     cpuProf: flags['cpu-prof'],
+    forceAutocannon: flags.autocannon,
     rounds: positiveInt('rounds', strings.rounds, 100, USAGE),
     targets: TARGET_NAMES.filter((name) => targets.includes(name)),
   };
@@ -75,6 +100,8 @@ interface Target {
   cpuUs(): Promise<number | undefined>;
   /** Before each run: the console signs in afresh (see bench-proxy-server.ts), into `headers`. */
   refresh?(): Promise<void>;
+  /** Its own server processes (none for direct: the sandbox is listed on its own), for the pinning check. */
+  processes(): Promise<{ label: string; pid: number }[]>;
   stop(): Promise<void>;
 }
 
@@ -87,7 +114,72 @@ const probe = async (target: Pick<Target, 'name' | 'url' | 'headers'>) => {
   if (wallets.length !== 3) throw new Error(`${target.name}: GET ${target.url} answered ${wallets.length} wallets, not Ada's 3`);
 };
 
-type RunFigures = ReturnType<typeof summarize>;
+type RunFigures = ReturnType<typeof summarize> | ReturnType<typeof summarizeWrk>;
+type CpuCounts = Parameters<typeof summarize>[1];
+
+/** What drives the load: wrk (pinned when it can be) or autocannon in this process. */
+interface LoadGenerator {
+  name: 'wrk' | 'autocannon';
+  /** One line for the report. */
+  description: string;
+  /** The CPU list every server process is pinned to (taskset -c), if any. */
+  serverCpus?: string;
+  /** The CPU list the load generator is pinned to, if any. */
+  loadCpus?: string;
+  /** For the results file. */
+  details: Record<string, unknown>;
+  /** One run; answers its figures once given the CPU counts read around it. */
+  run(target: Pick<Target, 'url' | 'headers'>, connections: number, duration: number): Promise<(cpu: CpuCounts) => RunFigures>;
+}
+
+const autocannonGenerator = (why: string): LoadGenerator => ({
+  name: 'autocannon',
+  description: `autocannon in the bench's own Node process, unpinned, sharing every core with the servers (${why})`,
+  details: { name: 'autocannon', pinned: false, why },
+  run: async (target, connections, duration) => {
+    const outcome = await run({ url: target.url, method: 'GET', headers: target.headers, duration, connections });
+    return (cpu) => summarize(outcome, cpu);
+  },
+});
+
+/**
+ * wrk when installed, pinned to the first CPU this process may use and the servers to the second
+ * (`taskset -c 0` and `-c 1` on this 2-core machine); unpinned when taskset or a second CPU is missing;
+ * autocannon without wrk or with `--autocannon`.
+ */
+const chooseGenerator = async (forceAutocannon: boolean): Promise<LoadGenerator> => {
+  if (forceAutocannon) return autocannonGenerator('--autocannon given');
+  const wrk = await findWrk();
+  if (!wrk) return autocannonGenerator('wrk is not installed');
+  const taskset = (await tasksetInstalled()) ? TASKSET : undefined;
+  const cpus = await ownCpus();
+  const [loadCpu, serverCpu] = cpus ?? [];
+  const pinned = taskset !== undefined && loadCpu !== undefined && serverCpu !== undefined;
+  const pin = pinned ? { taskset, cpus: String(loadCpu) } : undefined;
+  const unpinnedWhy = !taskset ? 'taskset is not installed' : 'fewer than 2 CPUs are available to this process';
+  const example = wrkCommand({ wrk: wrk.path, pin, url: '<url>', headers: { '<header>': '' }, connections: 10, duration: 5 });
+  return {
+    name: 'wrk',
+    description: pinned
+      ? `wrk ${wrk.version}, ${WRK_THREADS} thread, pinned to CPU ${loadCpu} (taskset -c ${loadCpu}); every server process pinned to CPU ${serverCpu} (taskset -c ${serverCpu})`
+      : `wrk ${wrk.version}, ${WRK_THREADS} thread, unpinned (${unpinnedWhy})`,
+    serverCpus: pinned ? String(serverCpu) : undefined,
+    loadCpus: pin?.cpus,
+    details: {
+      name: 'wrk',
+      version: wrk.version,
+      path: wrk.path,
+      threads: WRK_THREADS,
+      pinned,
+      ...(pinned ? { load_cpus: String(loadCpu), server_cpus: String(serverCpu) } : { why_unpinned: unpinnedWhy }),
+      command_example: example,
+    },
+    run: async (target, connections, duration) => {
+      const outcome = await runWrk({ wrk: wrk.path, pin, url: target.url, headers: target.headers, connections, duration });
+      return (cpu) => summarizeWrk(outcome, cpu);
+    },
+  };
+};
 
 interface RoundFigures {
   loaded: RunFigures;
@@ -102,15 +194,21 @@ interface TargetFigures {
 }
 
 
-/** One autocannon run against `target`, with the CPU the answering process and the sandbox spent on it. */
-const load = async (target: Target, connections: number, duration: number, sandboxStats: () => Promise<ProcessStats>): Promise<RunFigures> => {
+/** One run of the load generator against `target`, with the CPU the answering process and the sandbox spent on it. */
+const load = async (
+  generator: LoadGenerator,
+  target: Target,
+  connections: number,
+  duration: number,
+  sandboxStats: () => Promise<ProcessStats>,
+): Promise<RunFigures> => {
   checkInterrupted();
   await target.refresh?.();
   await probe(target);
   const [sandboxBefore, targetBefore] = [await sandboxStats(), await target.cpuUs()];
-  const outcome = await run({ url: target.url, method: 'GET', headers: target.headers, duration, connections });
+  const outcome = await generator.run(target, connections, duration);
   const [sandboxAfter, targetAfter] = [await sandboxStats(), await target.cpuUs()];
-  const figures = summarize(outcome, {
+  const figures = outcome({
     targetUs: targetBefore === undefined || targetAfter === undefined ? undefined : targetAfter - targetBefore,
     sandboxUs: sandboxAfter.cpuUs - sandboxBefore.cpuUs,
     upstreamRequests: sandboxAfter.requests - sandboxBefore.requests,
@@ -231,10 +329,20 @@ const main = async (): Promise<number> => {
   const token = SEED_PEOPLE.ada.userToken;
   const path = `/payout/wallet/${token}`;
   const accept = { accept: 'application/json' };
+  const generator = await chooseGenerator(options.forceAutocannon);
+  const serverCpus = generator.serverCpus;
   const notes: string[] = [
-    `${os.cpus().length} CPU core(s), shared by autocannon (this process), the sandbox (one Node process) and the proxy under test; targets run one after another.`,
+    generator.name === 'autocannon'
+      ? `${os.cpus().length} CPU core(s), shared by autocannon (this process), the sandbox (one Node process) and the proxy under test; targets run one after another.`
+      : generator.serverCpus
+        ? `${os.cpus().length} CPU core(s): wrk alone on CPU ${generator.loadCpus}; the sandbox and the proxy under test share CPU ${serverCpus}; this bench's own Node process (idle during runs) is not pinned; targets run one after another.`
+        : `${os.cpus().length} CPU core(s), shared by wrk, the sandbox and the proxy under test (not pinned); targets run one after another.`,
     'nginx runs with worker_processes 1; the console is one Node process (one event loop), and so are the other Node proxies and the sandbox.',
+    ...(generator.name === 'wrk'
+      ? ['wrk counts as "non-2xx" the answers with a status ≥ 400 (its "Non-2xx or 3xx responses"); each run is preceded by one checked 200 answer.']
+      : []),
   ];
+  const pinning: Record<'after_warmup' | 'after_rounds', { label: string; affinity: Affinity; pinned: boolean | null }[]> = { after_warmup: [], after_rounds: [] };
   const skipped: Partial<Record<TargetName, string>> = {};
   const results: Partial<Record<TargetName, TargetFigures>> = {};
   let consoleProfile: Awaited<ReturnType<typeof readProfile>>;
@@ -244,14 +352,14 @@ const main = async (): Promise<number> => {
   let sandbox: ServerProcess | undefined;
   const running: Target[] = [];
   try {
-    sandbox = await startServerProcess({ type: 'start', role: 'sandbox', dataDir });
+    sandbox = await startServerProcess({ type: 'start', role: 'sandbox', dataDir }, [], { cpus: serverCpus });
     const upstream = { baseUrl: sandbox.baseUrl, apiKey: sandbox.apiKey! };
     const sandboxStats = () => sandbox!.stats();
     console.log(`Sandbox (upstream for every target) on ${upstream.baseUrl}, data in ${dataDir}.`);
 
     /** A Node proxy of bench-proxy-server.ts in its own process, at `/api`. */
     const nodeProxy = async (name: 'console' | 'node-floor' | 'fastify-http-proxy' | 'express', description: string, execArgv: string[] = []): Promise<Target> => {
-      const server = await startServerProcess({ type: 'start', role: name, upstream }, execArgv);
+      const server = await startServerProcess({ type: 'start', role: name, upstream }, execArgv, { cpus: serverCpus });
       const target: Target = {
         name,
         description,
@@ -260,6 +368,7 @@ const main = async (): Promise<number> => {
         cpuUs: async () => (await server.stats()).cpuUs,
         // Only the console signs in (its `signIn` answers no headers elsewhere).
         refresh: async () => void Object.assign(target.headers, await server.signIn()),
+        processes: async () => [{ label: name, pid: server.pid }],
         stop: () => server.stop(),
       };
       return target;
@@ -272,6 +381,7 @@ const main = async (): Promise<number> => {
         url: `${upstream.baseUrl}${path}`,
         headers: { ...accept, authorization: `Bearer ${upstream.apiKey}` },
         cpuUs: async () => (await sandboxStats()).cpuUs,
+        processes: async () => [],
         stop: async () => {},
       }),
       console: async () => {
@@ -295,12 +405,13 @@ const main = async (): Promise<number> => {
         if (!(await nginxInstalled())) return `${NGINX} is not installed`;
         nginxVersionText = await nginxVersion();
         const shape = { name: 'nginx' as const, headers: accept };
-        const nginx = await startCheckedNginx(upstream, { notes, answers: (baseUrl: string) => probe({ ...shape, url: `${baseUrl}/api${path}` }) });
+        const nginx = await startCheckedNginx(upstream, { cpus: serverCpus, notes, answers: (baseUrl: string) => probe({ ...shape, url: `${baseUrl}/api${path}` }) });
         return {
           ...shape,
           description: `nginx ${nginxVersionText} proxy_pass, worker_processes 1, upstream keepalive 32`,
           url: `${nginx.baseUrl}/api${path}`,
           cpuUs: nginx.cpuUs,
+          processes: async () => (await nginx.pids()).map((pid, i) => ({ label: i === 0 ? 'nginx master' : 'nginx worker', pid })),
           stop: nginx.stop,
         };
       },
@@ -320,23 +431,37 @@ const main = async (): Promise<number> => {
       results[name] = { description: target.description, url: target.url, rounds: [] };
     }
 
+    /** Where every server process's threads may run, read from /proc; `pinned` against the server CPUs (null unpinned). */
+    const checkPinning = async () => {
+      const processes = [{ label: 'sandbox', pid: sandbox!.pid }, ...(await Promise.all(running.map((target) => target.processes()))).flat()];
+      return Promise.all(
+        processes.map(async ({ label, pid }) => {
+          const found = await affinity(pid);
+          return { label, affinity: found, pinned: serverCpus === undefined ? null : pinnedTo(found, serverCpus) };
+        }),
+      );
+    };
+
+    console.log(`Load generator: ${generator.description}.`);
     console.log(
       `GET ${path}: each target warmed up ${WARMUP_S} s, then ${options.rounds} round(s) of ${options.duration} s at ${options.connections} connections and ${options.duration} s at 1, per target.\n`,
     );
     for (const target of running) {
       console.log(`${target.name}: ${target.url} — warm-up`);
-      results[target.name]!.warmup = await load(target, options.connections, WARMUP_S, sandboxStats);
+      results[target.name]!.warmup = await load(generator, target, options.connections, WARMUP_S, sandboxStats);
     }
+    pinning.after_warmup = await checkPinning();
     for (let r = 0; r < options.rounds; r++) {
       // Rotated each round, so no target always runs right after the same one.
       const order = running.map((_, i) => running[(i + r) % running.length]!);
       console.log(`Round ${r + 1} of ${options.rounds}: ${order.map((t) => t.name).join(', ')}`);
       for (const target of order) {
-        const loaded = await load(target, options.connections, options.duration, sandboxStats);
-        const single = await load(target, 1, options.duration, sandboxStats);
+        const loaded = await load(generator, target, options.connections, options.duration, sandboxStats);
+        const single = await load(generator, target, 1, options.duration, sandboxStats);
         results[target.name]!.rounds.push({ loaded, single });
       }
     }
+    pinning.after_rounds = await checkPinning();
   } finally {
     for (const target of running) await target.stop();
     await sandbox?.stop();
@@ -369,8 +494,35 @@ const main = async (): Promise<number> => {
     for (const row of body) console.log(line(row));
   };
   console.log('');
+  console.log(`  Load generator: ${generator.description}.`);
+  // Where wrk's threads were allowed to run in each run (read from /proc while it ran).
+  const allRuns = Object.values(results).flatMap((figures) => [...(figures.warmup ? [figures.warmup] : []), ...figures.rounds.flatMap((r) => [r.loaded, r.single])]);
+  const wrkCpus = [...new Set(allRuns.map((r) => ('load_generator_cpus_allowed_list' in r ? (r.load_generator_cpus_allowed_list ?? 'unread') : undefined)).filter((v) => v !== undefined))];
+  if (generator.name === 'wrk') console.log(`  wrk's Cpus_allowed_list, read from /proc during each of its ${allRuns.length} runs: ${wrkCpus.join(', ') || 'n/a'}.`);
+  const finalPinning = pinning.after_rounds.length > 0 ? pinning.after_rounds : pinning.after_warmup;
+  if (finalPinning.length > 0) {
+    console.log(
+      `  Server processes (read from /proc/<pid>/status and /proc/<pid>/task/*/status ${pinning.after_rounds.length > 0 ? 'after the last round' : 'after the warm-up'}${serverCpus ? `; wanted: CPU ${serverCpus}` : ''}):`,
+    );
+    table(
+      ['process', 'pid', 'Cpus_allowed_list', 'threads', "threads' lists", 'pinned'],
+      finalPinning.map(({ label, affinity: found, pinned }) => [
+        label,
+        String(found.pid),
+        found.cpus_allowed_list ?? 'gone',
+        String(found.threads),
+        found.threads_cpus_allowed_lists.join(' ') || 'n/a',
+        pinned === null ? 'not asked' : pinned ? 'yes' : 'NO',
+      ]),
+    );
+  }
+  const unpinned = [...pinning.after_warmup, ...pinning.after_rounds].filter((p) => p.pinned === false);
+  for (const p of unpinned) notes.push(`${p.label} (pid ${p.affinity.pid}) was not pinned to CPU ${serverCpus}: Cpus_allowed_list ${p.affinity.cpus_allowed_list}, threads ${p.affinity.threads_cpus_allowed_lists.join(' ')}.`);
+  console.log('');
   console.log(`  Medians over ${options.rounds} round(s). req/s, p50, p99 and CPU at ${options.connections} connections; "@1" at 1 connection.`);
-  console.log('  Latencies from each answer\'s own timing. CPU µs/req: the answering process\'s own CPU time per request (the sandbox\'s for direct).');
+  console.log(
+    `  Latencies ${generator.name === 'wrk' ? "from wrk's histogram (µs resolution)" : "from each answer's own timing"}. CPU µs/req: the answering process's own CPU time per request (the sandbox's for direct).`,
+  );
   table(header, rows);
   console.log('');
 
@@ -390,6 +542,13 @@ const main = async (): Promise<number> => {
       ? { name: 'req/s ÷ direct (nginx not measured; the budget is against nginx)', budget: 'n/a', versus: 'direct' as const, pick: reqRatio, met: () => null }
       : { name: 'req/s ÷ nginx', budget: `≥ ${BUDGETS.consoleVsNginx}`, versus: 'nginx' as const, pick: reqRatio, met: (v: number) => v >= BUDGETS.consoleVsNginx },
     { name: 'req/s ÷ express', budget: `≥ ${BUDGETS.consoleVsExpress}`, versus: 'express' as const, pick: reqRatio, met: (v: number) => v >= BUDGETS.consoleVsExpress },
+    {
+      name: 'req/s ÷ node-floor',
+      budget: `≥ ${BUDGETS.consoleVsNodeFloor}`,
+      versus: 'node-floor' as const,
+      pick: reqRatio,
+      met: (v: number) => v >= BUDGETS.consoleVsNodeFloor,
+    },
     { name: 'p50 @1 − direct p50 @1 (ms added)', budget: `≤ ${BUDGETS.addedP50Ms}`, versus: 'direct' as const, pick: addedP50, met: (v: number) => v <= BUDGETS.addedP50Ms },
   ];
   const budgeted = BUDGETED.filter((name) => results[name]);
@@ -399,6 +558,7 @@ const main = async (): Promise<number> => {
     budget: measure.budget,
     ...Object.fromEntries(
       budgeted.map((name) => {
+        if (name === measure.versus) return [name, { verdict: 'itself' }];
         const value = perRound(name, measure.versus, measure.pick);
         return [name, { ...value, verdict: verdict(value ? measure.met(value.median) : null) }];
       }),
@@ -406,7 +566,8 @@ const main = async (): Promise<number> => {
   })) as ({ name: string; budget: string } & Record<string, { median?: number; min?: number; max?: number; verdict: string }>)[];
   if (budgeted.length > 0) {
     console.log('  Budgets (median of the per-round ratios, range in brackets); the verdict is on the median.');
-    console.log('  node-floor and fastify-http-proxy check nothing: they show what a Node proxy reaches on this machine.');
+    console.log('  node-floor and fastify-http-proxy check nothing: they show what a Node proxy reaches on this machine;');
+    console.log("  the console's req/s ÷ node-floor's is what all of its checks cost in throughput.");
     table(
       ['measure', 'budget', ...budgeted],
       budgets.map((b) => [
@@ -414,6 +575,7 @@ const main = async (): Promise<number> => {
         b.budget,
         ...budgeted.map((name) => {
           const value = b[name]!;
+          if (value.verdict === 'itself') return '—';
           return value.median === undefined ? 'n/a' : `${fmtSpread(value as Spread)} ${value.verdict}`;
         }),
       ]),
@@ -442,6 +604,9 @@ const main = async (): Promise<number> => {
     cpus: os.cpus().length,
     cpu_model: os.cpus()[0]?.model ?? null,
     cpu_profiled: options.cpuProf,
+    load_generator: { ...generator.details, cpus_allowed_lists_seen: generator.name === 'wrk' ? wrkCpus : undefined },
+    server_cpus: serverCpus ?? null,
+    pinning,
     skipped,
     medians: summaries,
     budgets,

@@ -2,6 +2,10 @@
  * The server processes the load benches share (bench-proxy.ts, bench-load.ts): forking
  * bench-proxy-server.ts per role and talking to it over IPC, and nginx as a `proxy_pass` in front of
  * the sandbox. Every child started here is ended when this process exits, whatever happens.
+ *
+ * Given `cpus` (a `taskset` CPU list such as `1`), a server is started through `taskset -c <cpus>`, so
+ * that the process and every thread it ever starts (V8's, libuv's, nginx's workers) run only there,
+ * away from the load generator; {@link affinity} reads back where each process's threads may run.
  */
 import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -13,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import type { ChildMessage, ParentMessage } from './bench-proxy-server';
 
 export const NGINX = '/usr/sbin/nginx';
+export const TASKSET = '/usr/bin/taskset';
 const SERVER_SCRIPT = fileURLToPath(new URL('./bench-proxy-server.ts', import.meta.url));
 const TSX_LOADER = import.meta.resolve('tsx');
 const START_TIMEOUT_MS = 30_000;
@@ -56,6 +61,7 @@ export interface ProcessStats {
 }
 
 export interface ServerProcess {
+  pid: number;
   baseUrl: string;
   apiKey?: string;
   headers?: Record<string, string>;
@@ -67,9 +73,19 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** Forks bench-proxy-server.ts with tsx, starts the role and waits for its base URL. */
-export const startServerProcess = async (start: Extract<ParentMessage, { type: 'start' }>, execArgv: string[] = []): Promise<ServerProcess> => {
-  const child = track(fork(SERVER_SCRIPT, [], { execArgv: ['--import', TSX_LOADER, ...execArgv], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+/**
+ * Forks bench-proxy-server.ts with tsx, starts the role and waits for its base URL. With `cpus`, the
+ * fork runs `taskset -c <cpus> node …`: taskset pins itself and execs Node, so the pid, the IPC channel
+ * and every thread Node starts stay the same process's, on those CPUs.
+ */
+export const startServerProcess = async (
+  start: Extract<ParentMessage, { type: 'start' }>,
+  execArgv: string[] = [],
+  { cpus }: { cpus?: string } = {},
+): Promise<ServerProcess> => {
+  const nodeArgs = ['--import', TSX_LOADER, ...execArgv];
+  const launch = cpus === undefined ? { execArgv: nodeArgs } : { execPath: TASKSET, execArgv: ['-c', cpus, process.execPath, ...nodeArgs] };
+  const child = track(fork(SERVER_SCRIPT, [], { ...launch, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
   const ask = <T extends ChildMessage['type']>(message: ParentMessage | undefined, wanted: T) =>
     new Promise<Extract<ChildMessage, { type: T }>>((resolve, reject) => {
       const done = () => {
@@ -102,6 +118,7 @@ export const startServerProcess = async (start: Extract<ParentMessage, { type: '
   try {
     const ready = await ask(start, 'ready');
     return {
+      pid: child.pid!,
       baseUrl: ready.baseUrl,
       apiKey: ready.apiKey,
       headers: ready.headers,
@@ -140,24 +157,86 @@ const CLOCK_TICKS_PER_S = (() => {
   }
 })();
 
+/** A process's parent pid and CPU ticks (user + system) so far, from /proc/<pid>/stat; undefined when gone. */
+const statOf = async (pid: number) => {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  if (!stat) return undefined;
+  // Fields after the parenthesised command name: state ppid … utime(14) stime(15).
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) };
+};
+
+/** The pids of `parentPid`'s child processes (Linux /proc). */
+const childPids = async (parentPid: number) => {
+  const pids: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === parentPid) continue;
+    if ((await statOf(Number(entry)))?.ppid === parentPid) pids.push(Number(entry));
+  }
+  return pids;
+};
+
 /** CPU time (user + system, µs) of nginx's master and its workers, from /proc (Linux); undefined elsewhere. */
 export const nginxCpuUs = async (masterPid: number): Promise<number | undefined> => {
-  const ticksOf = async (pid: number) => {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
-    if (!stat) return undefined;
-    // Fields after the parenthesised command name: state ppid … utime(14) stime(15).
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) };
-  };
-  const master = await ticksOf(masterPid);
+  const master = await statOf(masterPid);
   if (!master) return undefined;
   let ticks = master.ticks;
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry) || Number(entry) === masterPid) continue;
-    const child = await ticksOf(Number(entry));
-    if (child?.ppid === masterPid) ticks += child.ticks;
-  }
+  for (const pid of await childPids(masterPid)) ticks += (await statOf(pid))?.ticks ?? 0;
   return (ticks * 1e6) / CLOCK_TICKS_PER_S;
+};
+
+// ---------------------------------------------------------------------------------------------
+// CPU affinity (Linux)
+
+/** The CPUs in a list such as `0-1,4` (the format of taskset and of /proc's Cpus_allowed_list). */
+export const parseCpuList = (list: string): number[] =>
+  list
+    .trim()
+    .split(',')
+    .filter((part) => part !== '')
+    .flatMap((part) => {
+      const [from, to = from] = part.split('-').map(Number) as [number, number?];
+      return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+    });
+
+const cpusAllowedOf = async (statusPath: string) =>
+  /^Cpus_allowed_list:\s*(\S+)/m.exec(await readFile(statusPath, 'utf8').catch(() => ''))?.[1];
+
+/** The CPUs this process may run on (its own Cpus_allowed_list); undefined where /proc does not tell. */
+export const ownCpus = async () => {
+  const list = await cpusAllowedOf('/proc/self/status');
+  return list === undefined ? undefined : parseCpuList(list);
+};
+
+export interface Affinity {
+  pid: number;
+  /** The process's name (/proc/<pid>/comm). */
+  command: string | null;
+  /** Its main thread's Cpus_allowed_list (as /proc/<pid>/status shows it); null once it is gone. */
+  cpus_allowed_list: string | null;
+  /** How many threads it has, and the distinct Cpus_allowed_list of all of them. */
+  threads: number;
+  threads_cpus_allowed_lists: string[];
+}
+
+/** Where a process and each of its threads may run, read from /proc/<pid>/status and /proc/<pid>/task/<tid>/status. */
+export const affinity = async (pid: number): Promise<Affinity> => {
+  const tids = await readdir(`/proc/${pid}/task`).catch(() => [] as string[]);
+  const lists = (await Promise.all(tids.map((tid) => cpusAllowedOf(`/proc/${pid}/task/${tid}/status`)))).filter((list) => list !== undefined);
+  return {
+    pid,
+    command: (await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '')).trim() || null,
+    cpus_allowed_list: (await cpusAllowedOf(`/proc/${pid}/status`)) ?? null,
+    threads: lists.length,
+    threads_cpus_allowed_lists: [...new Set(lists)],
+  };
+};
+
+/** Whether the process and every thread of it may run on `cpus` only. */
+export const pinnedTo = (found: Affinity, cpus: string) => {
+  const wanted = parseCpuList(cpus).join(',');
+  const same = (list: string) => parseCpuList(list).join(',') === wanted;
+  return found.cpus_allowed_list !== null && same(found.cpus_allowed_list) && found.threads_cpus_allowed_lists.every(same);
 };
 
 export const nginxVersion = async () => {
@@ -201,15 +280,20 @@ http {
 }
 `;
 
-/** `keepalive`: idle upstream connections each worker keeps (32 unless said; keep it ≥ the client connections). */
-export const startNginx = async (upstream: { baseUrl: string; apiKey: string }, { keepalive = 32 }: { keepalive?: number } = {}) => {
+/**
+ * `keepalive`: idle upstream connections each worker keeps (32 unless said; keep it ≥ the client
+ * connections). `cpus`: started through `taskset -c <cpus>`, so the master and the workers it forks run there.
+ */
+export const startNginx = async (upstream: { baseUrl: string; apiKey: string }, { keepalive = 32, cpus }: { keepalive?: number; cpus?: string } = {}) => {
   const dir = await mkdtemp(join(os.tmpdir(), 'masspay-bench-nginx-'));
   // Run as root, nginx's worker is `nobody`: it must be able to reach its temp directories in here.
   await chmod(dir, 0o711);
   const conf = join(dir, 'nginx.conf');
   const port = await freePort();
   await writeFile(conf, nginxConf(port, new URL(upstream.baseUrl), upstream.apiKey, keepalive), { mode: 0o600 });
-  const child = track(spawn(NGINX, ['-c', conf, '-p', `${dir}/`, '-e', join(dir, 'error.log'), '-g', 'daemon off;'], { stdio: ['ignore', 'ignore', 'pipe'] }));
+  const args = ['-c', conf, '-p', `${dir}/`, '-e', join(dir, 'error.log'), '-g', 'daemon off;'];
+  const [file, argv] = cpus === undefined ? [NGINX, args] : [TASKSET, ['-c', cpus, NGINX, ...args]];
+  const child = track(spawn(file, argv, { stdio: ['ignore', 'ignore', 'pipe'] }));
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   const errorLog = async () => {
@@ -225,6 +309,13 @@ export const startNginx = async (upstream: { baseUrl: string; apiKey: string }, 
   return { baseUrl: `http://127.0.0.1:${port}`, child, errorLog, stop };
 };
 
+/** Whether taskset is installed (at {@link TASKSET}). */
+export const tasksetInstalled = () =>
+  access(TASKSET, constants.X_OK).then(
+    () => true,
+    () => false,
+  );
+
 /** Whether nginx is installed (at {@link NGINX}). */
 export const nginxInstalled = () =>
   access(NGINX, constants.X_OK).then(
@@ -238,9 +329,9 @@ export const nginxInstalled = () =>
  */
 export const startCheckedNginx = async (
   upstream: { baseUrl: string; apiKey: string },
-  { keepalive, answers, notes }: { keepalive?: number; answers: (baseUrl: string) => Promise<unknown>; notes: string[] },
+  { keepalive, cpus, answers, notes }: { keepalive?: number; cpus?: string; answers: (baseUrl: string) => Promise<unknown>; notes: string[] },
 ) => {
-  const nginx = await startNginx(upstream, { keepalive });
+  const nginx = await startNginx(upstream, { keepalive, cpus });
   const deadline = Date.now() + 10_000;
   for (;;) {
     try {
@@ -258,6 +349,8 @@ export const startCheckedNginx = async (
   return {
     baseUrl: nginx.baseUrl,
     cpuUs: () => nginxCpuUs(nginx.child.pid!),
+    /** The master's pid, then its workers'. */
+    pids: async () => [nginx.child.pid!, ...(await childPids(nginx.child.pid!))],
     stop: async () => {
       const log = await nginx.stop();
       if (log) notes.push(`nginx error log: ${log.slice(-2000)}`);
