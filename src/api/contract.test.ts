@@ -7,6 +7,8 @@ import {
   massPayErrorBody,
   parseFieldIssue,
   percentageSchema,
+  PROXY_QUERIES,
+  ROUTES,
   splitByBasisPoints,
   TOKEN_PATTERNS,
   toBasisPoints,
@@ -52,6 +54,26 @@ describe('lookup query', () => {
     expect(lookupQuerySchema.safeParse({ internal_user_id: 'ext-1', email: 'a@example.com', first_name: 'A' }).success).toBe(true);
     expect(lookupQuerySchema.safeParse({ internal_user_id: 'ext-1', email: 'a@example.com' }).success).toBe(true);
     expect(lookupQuerySchema.safeParse({}).success).toBe(false);
+  });
+});
+
+describe('the query names the proxy takes', () => {
+  const user = 'usr_ba4275f2-bae1-488d-9d6f-20af1cd83574';
+  const wallet = 'usr_wlt_3ec2d3e7-0aae-47bb-bdb9-d3413c5434d1';
+  it.each([
+    ['getUserHistory', { wallet_token: wallet, show_all_clients: 'true' }],
+    ['getService', { include_payer_logos: 'false' }],
+    ['listCountryServices', { amount: '200' }],
+    ['listCountryServices', { user_token: user, source_currency: 'USD' }],
+  ] as const)('%s: MassPay takes %o, the proxy does not (the SPA never sends it)', (id, query) => {
+    expect(ROUTES[id].query.safeParse(query).success).toBe(true);
+    expect(PROXY_QUERIES[id].safeParse(query).success).toBe(false);
+  });
+  it('are all the SPA sends', () => {
+    expect(PROXY_QUERIES.getUserHistory.safeParse({ wallet_token: wallet, type: 'payout', start_date: '2026-01-01', end_date: '2026-01-31', number_of_records: '25', page: '2' }).success).toBe(true);
+    expect(PROXY_QUERIES.listCountryServices.safeParse({ wallet_token: wallet }).success).toBe(true);
+    expect(PROXY_QUERIES.lookupUser.safeParse({ email: 'a@example.com', first_name: 'A' }).success).toBe(true);
+    expect(PROXY_QUERIES.getService.safeParse({}).success).toBe(true);
   });
 });
 

@@ -25,8 +25,13 @@ export interface RouteDef {
   /** MassPay v1.0.0 path template; `{name}` marks a parameter. */
   path: string;
   params: Record<string, z.ZodMiniType<string>>;
-  /** Strict: a query name not listed is refused. */
+  /** MassPay's query (the sandbox takes all of it, from any MassPay client). Strict: a name not listed is refused. */
   query: z.ZodMiniType;
+  /**
+   * What the console's proxy lets through, when it is less than `query`: only what the SPA sends.
+   * Absent: the same as `query`.
+   */
+  proxyQuery?: z.ZodMiniType;
   body?: z.ZodMiniType;
   response: z.ZodMiniType;
   /** Whether the console's proxy forwards it (card secrets, loads and all-users history: never). */
@@ -57,23 +62,28 @@ export const lookupQuerySchema = z
     ),
   );
 
+/** The history filters the SPA uses (a wallet's transactions). */
+const consoleHistoryFields = {
+  wallet_token: optionalQuery(walletTokenSchema),
+  type: optionalQuery(historyTypeFilter),
+  start_date: optionalQuery(queryDate('start_date')),
+  end_date: optionalQuery(queryDate('end_date')),
+  number_of_records: optionalQuery(queryInt('number_of_records', 1, 100)),
+  page: optionalQuery(queryInt('page', 1, 100_000)),
+};
+const datesInOrder = z.refine<{ start_date?: string; end_date?: string }>((q) => !q.start_date || !q.end_date || q.start_date <= q.end_date, {
+  message: 'start_date must not be after end_date',
+  path: ['start_date'],
+});
+
+/** MassPay's history query (#10 and the all-users history), all of it: the sandbox takes it from any client. */
 export const historyQuerySchema = z
-  .strictObject({
-    wallet_token: optionalQuery(walletTokenSchema),
-    type: optionalQuery(historyTypeFilter),
-    start_date: optionalQuery(queryDate('start_date')),
-    end_date: optionalQuery(queryDate('end_date')),
-    number_of_records: optionalQuery(queryInt('number_of_records', 1, 100)),
-    page: optionalQuery(queryInt('page', 1, 100_000)),
-    show_all_clients: optionalQuery(queryBool('show_all_clients')),
-  })
-  .check(
-    z.refine((q) => !q.start_date || !q.end_date || q.start_date <= q.end_date, {
-      message: 'start_date must not be after end_date',
-      path: ['start_date'],
-    }),
-  );
+  .strictObject({ ...consoleHistoryFields, show_all_clients: optionalQuery(queryBool('show_all_clients')) })
+  .check(datesInOrder);
 export type HistoryQuery = z.infer<typeof historyQuerySchema>;
+
+/** A wallet's transactions as the SPA asks for them: no `show_all_clients` (other clients' payees). */
+export const consoleHistoryQuerySchema = z.strictObject(consoleHistoryFields).check(datesInOrder);
 
 export const countryServicesQuerySchema = z.strictObject({
   amount: optionalQuery(queryAmount('amount')),
@@ -87,6 +97,11 @@ export const countryServicesQuerySchema = z.strictObject({
   include_payer_logos: optionalQuery(queryBool('include_payer_logos')),
 });
 export type CountryServicesQuery = z.infer<typeof countryServicesQuerySchema>;
+
+/** The services of a country as the SPA asks for them: those that fit a wallet, nothing else. */
+export const consoleCountryServicesQuerySchema = z.strictObject({
+  wallet_token: optionalQuery(walletTokenSchema),
+});
 
 export const serviceQuerySchema = z.strictObject({
   include_payer_logos: optionalQuery(queryBool('include_payer_logos')),
@@ -158,6 +173,7 @@ export const ROUTES = {
     path: '/payout/user/{user_token}/history',
     params: userParams,
     query: historyQuerySchema,
+    proxyQuery: consoleHistoryQuerySchema,
     response: txnHistoryListSchema,
     proxied: true,
   },
@@ -166,6 +182,7 @@ export const ROUTES = {
     path: '/payout/service/{destination_token}',
     params: { destination_token: destinationTokenSchema },
     query: serviceQuerySchema,
+    proxyQuery: noQuery,
     response: serviceSchema,
     proxied: true,
   },
@@ -182,6 +199,7 @@ export const ROUTES = {
     path: '/payout/country/{country_code}',
     params: { country_code: countryCode3Schema },
     query: countryServicesQuerySchema,
+    proxyQuery: consoleCountryServicesQuerySchema,
     response: companiesSchema,
     proxied: true,
   },
@@ -209,6 +227,14 @@ export const ROUTE_IDS = Object.keys(ROUTES) as RouteId[];
 
 /** Fastify/find-my-way syntax of a template: `{user_token}` → `:user_token`. */
 export const toRouterPath = (template: string): string => template.replace(/\{(\w+)\}/g, ':$1');
+
+/**
+ * Per route, the query the console's proxy accepts: what the SPA sends (grep src/app), a subset of
+ * MassPay's. A name MassPay knows but the console never uses is refused like any unknown one.
+ */
+export const PROXY_QUERIES = Object.fromEntries(
+  ROUTE_IDS.map((id) => [id, (ROUTES[id] as RouteDef).proxyQuery ?? ROUTES[id].query]),
+) as Record<RouteId, z.ZodMiniType>;
 
 /** Per route, one schema of its path parameters (strict: the template's names and no others). */
 export const ROUTE_PARAMS = Object.fromEntries(

@@ -2,7 +2,7 @@
 // tokens, query and body checked against the shared contract — or a problem answer, and nothing else
 // happens. The proxy (reads) and the change path (rule writes) both start here.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { matchRoute, PROBLEM_TYPES, ROUTE_PARAMS, ROUTES, zodFieldIssues, type FieldIssue, type RouteId } from '../api';
+import { matchRoute, PROBLEM_TYPES, PROXY_QUERIES, ROUTE_PARAMS, ROUTES, zodFieldIssues, type FieldIssue, type RouteId } from '../api';
 import { splitApiTarget } from './api-target';
 import { sendProblem } from './problem';
 
@@ -76,7 +76,8 @@ export const readApiTarget = (request: FastifyRequest, reply: FastifyReply): Api
     void refuse(request, reply, 'A query parameter is given more than once.', repeated.map((field) => ({ field, message: 'is given more than once' })));
     return undefined;
   }
-  const query = route.query.safeParse(values);
+  // The console's allow-list of query names (what the SPA sends), not all that MassPay knows.
+  const query = PROXY_QUERIES[match.id].safeParse(values);
   if (!query.success) {
     void refuse(request, reply, 'The query is not valid for this route.', zodFieldIssues(query.error));
     return undefined;

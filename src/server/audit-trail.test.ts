@@ -178,6 +178,21 @@ describe('GET /api/audit and /api/audit/export (admins)', () => {
     expect(second.entries.map((e) => e.id)).toEqual(page.entries.slice(2, 4).map((e) => e.id));
   });
 
+  it('every page carries the hash chain as last checked: every entry, intact', async () => {
+    const page = auditPageSchema.parse((await c.call('GET', `/api/audit?user=${grace.userToken}`, { as: 'admin' })).body);
+    const all = await c.audit.list({}, { page: 1, limit: 1 });
+    expect(page.chain).toEqual({
+      verified: true,
+      checkedEntries: expect.any(Number),
+      checkedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      headId: expect.stringMatching(/^\d+$/),
+      headHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    // The whole log, not the page's filter; a check is reused for 30 s, so it may predate the newest entries.
+    expect(page.chain!.checkedEntries).toBeGreaterThan(page.total);
+    expect(page.chain!.checkedEntries).toBeLessThanOrEqual(all.total);
+  });
+
   it('refuses bad filters with field errors', async () => {
     const res = await c.call('GET', '/api/audit?user=../../etc&from=2026-02-30&limit=1000&sort=asc', { as: 'admin' });
     expect(res.status).toBe(400);

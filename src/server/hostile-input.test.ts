@@ -15,7 +15,7 @@ import { runInNewContext } from 'node:vm';
 import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { changePercentageInputSchema, destinationTokenSchema, percentageSchema, problemSchema, ROUTES, type RouteId } from '../api';
+import { changePercentageInputSchema, destinationTokenSchema, percentageSchema, problemSchema, PROXY_QUERIES, ROUTES, type RouteId } from '../api';
 import { loggerOptions } from './app';
 import { SEED_DESTINATIONS as D, SEED_PEOPLE } from './embedded-sandbox';
 import { startConsole, type RunningConsole } from './test-support';
@@ -111,7 +111,7 @@ const BASES: Base[] = [
   { route: 'getUserHistory', segments: ['payout', 'user', ada.userToken, 'history'], query: `wallet_token=${ada.usdWallet}&page=1` },
   { route: 'getService', segments: ['payout', 'service', D.quickCash], query: '' },
   { route: 'listCountries', segments: ['payout', 'country', 'list'], query: '' },
-  { route: 'listCountryServices', segments: ['payout', 'country', 'MEX'], query: 'amount=200' },
+  { route: 'listCountryServices', segments: ['payout', 'country', 'USA'], query: `wallet_token=${ada.usdWallet}` },
 ];
 const CHANGES = BASES.filter((b) => ROUTES[b.route].method !== 'GET');
 const LITERALS = new Set(['payout', 'wallet', 'autopayout', 'card', 'user', 'lookup', 'history', 'service', 'country', 'list']);
@@ -147,7 +147,7 @@ const validGetArb: fc.Arbitrary<HostileRequest> = fc
       targetOf(['payout', 'wallet', grace.userToken, grace.eurWallet, 'autopayout'], ''),
       targetOf(['payout', 'wallet', ada.userToken, ada.cardWallet, 'card'], ''),
       targetOf(['payout', 'user', grace.userToken], ''),
-      targetOf(['payout', 'service', D.rhein], 'include_payer_logos=false'),
+      targetOf(['payout', 'service', D.rhein], ''),
       targetOf(['payout', 'country', 'list'], ''),
       targetOf(['payout', 'user', 'lookup'], 'email=ada%40example.com&first_name=Ada'),
     ),
@@ -155,7 +155,7 @@ const validGetArb: fc.Arbitrary<HostileRequest> = fc
     fc
       .record({ page: fc.integer({ min: 1, max: 5 }), records: fc.integer({ min: 1, max: 100 }), type: fc.subarray(['payout', 'load', 'spendback'], { minLength: 1 }) })
       .map(({ page, records, type }) => targetOf(['payout', 'user', ada.userToken, 'history'], `wallet_token=${ada.usdWallet}&page=${page}&number_of_records=${records}&type=${type.join(',')}`)),
-    fc.constantFrom('USA', 'MEX', 'DEU').map((code) => targetOf(['payout', 'country', code], 'amount=100')),
+    fc.constantFrom('USA', 'MEX', 'DEU').map((code) => targetOf(['payout', 'country', code], `wallet_token=${ada.usdWallet}`)),
   )
   .map((target) => hostile({ kind: 'valid GET', expect: 'valid', method: 'GET', target, headers: [], who: 'editor', csrf: true }));
 
@@ -256,14 +256,31 @@ const pathArb = fc.tuple(baseArb, fc.nat(), pathOpArb).map(([base, n, [name, op]
 // ---------------------------------------------------------------------------------------------------
 // 2. Queries (the path is valid)
 
+/** The query names the proxy takes (PROXY_QUERIES: what the SPA sends), not all that MassPay knows. */
 const DECLARED: Partial<Record<RouteId, string[]>> = {
   lookupUser: ['email', 'first_name', 'internal_user_id'],
-  getUserHistory: ['wallet_token', 'type', 'start_date', 'end_date', 'number_of_records', 'page', 'show_all_clients'],
-  getService: ['include_payer_logos'],
-  listCountryServices: ['amount', 'limit', 'wallet_token', 'user_token', 'source_currency', 'payer_name', 'destination_currency', 'include_payer_logos'],
+  getUserHistory: ['wallet_token', 'type', 'start_date', 'end_date', 'number_of_records', 'page'],
+  listCountryServices: ['wallet_token'],
   deleteAutopayRule: ['token'],
 };
-const ALL_NAMES = [...new Set(Object.values(DECLARED).flat())];
+/** Names MassPay (and the sandbox) know but the console never sends: refused like any unknown name. */
+const MASSPAY_ONLY: Partial<Record<RouteId, string[]>> = {
+  getUserHistory: ['show_all_clients'],
+  getService: ['include_payer_logos'],
+  listCountryServices: ['amount', 'limit', 'user_token', 'source_currency', 'payer_name', 'destination_currency', 'include_payer_logos'],
+};
+/** A value MassPay would take for each of those (the sandbox does). */
+const MASSPAY_VALUES: Record<string, string> = {
+  show_all_clients: 'true',
+  include_payer_logos: 'false',
+  amount: '200',
+  limit: '300',
+  user_token: ada.userToken,
+  source_currency: 'USD',
+  payer_name: 'Evergreen',
+  destination_currency: 'USD',
+};
+const ALL_NAMES = [...new Set([...Object.values(DECLARED), ...Object.values(MASSPAY_ONLY)].flat())];
 
 /** Values each declared name refuses (checked against the shared schemas below). Empty is absent, so never here. */
 const BAD_VALUES: Record<string, string[]> = {
@@ -276,14 +293,6 @@ const BAD_VALUES: Record<string, string[]> = {
   end_date: ['2026-13-01', 'tomorrow', '26-01-01', '2026-01-32x'],
   number_of_records: ['0', '101', '-1', '1.5', 'ten', '1e2', '+5', '0x10'],
   page: ['0', '-1', '100001', 'x', '1e3', '0x10', '9999999999', '1 2'],
-  show_all_clients: ['yes', '1', 'TRUE', 'on', 'false '],
-  include_payer_logos: ['yes', '0', 'False', 'null'],
-  amount: ['-1', 'abc', '1.234', '1e3', 'Infinity', '1,5', 'NaN', '1234567890123'],
-  limit: ['-5', 'x', '0.001'],
-  user_token: ['bad', 'usr_x', `${ada.userToken}%00`],
-  source_currency: ['usd', 'US', 'USDXX', '$'],
-  destination_currency: ['eur', 'E', '€'],
-  payer_name: ['x'.repeat(101)],
   token: ['x', '../../x', 'autopayout_', `${RULE}x`, 'autopayout_%2e%2e', ada.userToken],
 };
 
@@ -329,13 +338,22 @@ const queryOpArb: fc.Arbitrary<[string, QueryOp]> = fc.oneof(
       return [...baseQueryPairs(base).filter(([p]) => p !== name), [name, encode ? pct(value) : encodeURIComponent(value)]];
     },
   ]),
+  // A name MassPay knows (with a value it would take) that the console never sends.
+  fc.tuple(fc.nat(), fc.constantFrom(...Object.keys(MASSPAY_VALUES))).map(([n, fallback]): [string, QueryOp] => [
+    'a MassPay name the console does not send',
+    (base) => {
+      const names = MASSPAY_ONLY[base.route] ?? [fallback];
+      const name = names[n % names.length]!;
+      return [...baseQueryPairs(base), [name, encodeURIComponent(MASSPAY_VALUES[name]!)]];
+    },
+  ]),
   // Percent-encodings that do not decode.
   fc.constantFrom('%', '%zz', '%c3%28', '%ff%fe', '%00', '%E0%A4%A').map((broken): [string, QueryOp] => [
     `broken encoding ${broken}`,
     (base) => {
       const declared = DECLARED[base.route];
       if (!declared) return [...baseQueryPairs(base), [broken, '1']];
-      const name = declared.find((d) => d === 'token' || d === 'page' || d === 'amount' || d === 'internal_user_id' || d === 'include_payer_logos')!;
+      const name = ['token', 'page', 'internal_user_id', 'wallet_token'].find((d) => declared.includes(d))!;
       return [...baseQueryPairs(base).filter(([p]) => p !== name), [name, `1${broken}`]];
     },
   ]),
@@ -408,6 +426,13 @@ const headerOpArb: fc.Arbitrary<[string, (r: HostileRequest) => HostileRequest]>
     (origin): [string, (r: HostileRequest) => HostileRequest] => [`Origin ${origin}`, (r) => ({ ...r, statuses: [403], headers: [...r.headers, ['origin', origin]] })],
   ),
   fc.constant<[string, (r: HostileRequest) => HostileRequest]>(['Sec-Fetch-Site cross-site', (r) => ({ ...r, statuses: [403], headers: [...r.headers, ['sec-fetch-site', 'cross-site']] })]),
+  // DNS rebinding: a name that is not the console's (ALLOWED_HOSTS; by default the loopback names on its port).
+  fc
+    .constantFrom('evil.example', 'evil.example:PORT', '127.0.0.1.evil.example:PORT', 'localhost.evil.example', '127.0.0.1:1', '127.0.0.1', '[::2]:PORT', '127.0.0.1:PORT:PORT', 'user@127.0.0.1:PORT', '127.0.0.1:PORT/x', '127.0.0.1:', '0x7f000001:PORT')
+    .map((host): [string, (r: HostileRequest) => HostileRequest] => [
+      `Host ${host}`,
+      (r) => ({ ...r, statuses: [421], headers: [...r.headers, ['host', host.replaceAll('PORT', String(port))]] }),
+    ]),
 );
 /** Noise that is allowed, added to some: big and odd headers that must not matter. */
 const noiseArb = fc.array(
@@ -577,7 +602,8 @@ const roleArb = fc.oneof(
 // 8. Bytes Node's HTTP parser refuses (sent without a session: whatever happens, nothing is allowed)
 
 const CRLF = '\r\n';
-const rawRequest = (kind: string, head: Buffer | string, tail = `Host: 127.0.0.1${CRLF}Connection: close${CRLF}${CRLF}`) =>
+// The Host names the console's own port (known when the generators run), so that what is judged is the bytes, not the Host.
+const rawRequest = (kind: string, head: Buffer | string, tail = `Host: 127.0.0.1:${port}${CRLF}Connection: close${CRLF}${CRLF}`) =>
   hostile({ kind, expect: 'refused', method: 'RAW', target: '', headers: [], who: 'anonymous', csrf: false, raw: Buffer.concat([typeof head === 'string' ? Buffer.from(head, 'latin1') : head, Buffer.from(tail, 'latin1')]) });
 const okPath = targetOf(adaRules, '');
 const rawArb = fc.oneof(
@@ -604,7 +630,7 @@ const rawArb = fc.oneof(
       'Content-Length: 1 2',
       'Content-Length: 99999999999999999999',
     )
-    .map((headers) => rawRequest(`raw: framing ${JSON.stringify(headers)}`, `POST ${okPath} HTTP/1.1${CRLF}X-Requested-With: XMLHttpRequest${CRLF}Content-Type: application/json${CRLF}${headers}${CRLF}`, `Host: 127.0.0.1${CRLF}Connection: close${CRLF}${CRLF}{}`)),
+    .map((headers) => rawRequest(`raw: framing ${JSON.stringify(headers)}`, `POST ${okPath} HTTP/1.1${CRLF}X-Requested-With: XMLHttpRequest${CRLF}Content-Type: application/json${CRLF}${headers}${CRLF}`, `Host: 127.0.0.1:${port}${CRLF}Connection: close${CRLF}${CRLF}{}`)),
   fc.integer({ min: 16_500, max: 40_000 }).map((n) => rawRequest(`raw: a ${n}-byte header`, `GET ${okPath} HTTP/1.1${CRLF}X-Big: ${'b'.repeat(n)}${CRLF}`)),
   fc.integer({ min: 16_500, max: 30_000 }).map((n) => rawRequest(`raw: a ${n}-byte URL`, `GET ${okPath}?x=${'u'.repeat(n)} HTTP/1.1${CRLF}`)),
   fc.constant(rawRequest('raw: no Host on HTTP/1.1', `GET ${okPath} HTTP/1.1${CRLF}`, `Connection: close${CRLF}${CRLF}`)),
@@ -863,8 +889,18 @@ describe(`hostile input at the proxy (fast-check seed ${SEED})`, () => {
       const baseValues = Object.fromEntries(baseQueryPairs(base).map(([n, v]) => [n, decodeURIComponent(v)]));
       for (const name of names) {
         for (const bad of BAD_VALUES[name]!) {
-          expect(ROUTES[route].query.safeParse({ ...baseValues, [name]: bad }).success, `${route} ${name}=${bad}`).toBe(false);
+          expect(PROXY_QUERIES[route].safeParse({ ...baseValues, [name]: bad }).success, `${route} ${name}=${bad}`).toBe(false);
         }
+      }
+    }
+    // MassPay's names the console does not send: MassPay (the sandbox) takes them, the proxy does not.
+    for (const [route, names] of Object.entries(MASSPAY_ONLY) as [RouteId, string[]][]) {
+      const base = BASES.find((b) => b.route === route)!;
+      const baseValues = Object.fromEntries(baseQueryPairs(base).map(([n, v]) => [n, decodeURIComponent(v)]));
+      for (const name of names) {
+        const query = { ...baseValues, [name]: MASSPAY_VALUES[name]! };
+        expect(ROUTES[route].query.safeParse(query).success, `MassPay: ${route} ${name}`).toBe(true);
+        expect(PROXY_QUERIES[route].safeParse(query).success, `the proxy: ${route} ${name}`).toBe(false);
       }
     }
   });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { problemSchema, redactedCardSchema, walletListSchema } from '../api';
+import { PROBLEM_TYPES, problemSchema, redactedCardSchema, walletListSchema } from '../api';
 import { SEED_DESTINATIONS as D, SEED_PEOPLE } from './embedded-sandbox';
 import { startConsole, type RunningConsole } from './test-support';
 
@@ -10,7 +10,8 @@ const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f
 
 let c: RunningConsole;
 beforeAll(async () => {
-  c = await startConsole();
+  // /readyz asks MassPay on every call here (its answer is reused for 5 s by default: app.test.ts).
+  c = await startConsole({ readyCacheMs: 0 });
 });
 afterAll(() => c.close());
 beforeEach(() => {
@@ -30,7 +31,7 @@ describe('every allowed route is forwarded', () => {
     ['history', `${api}/user/${ada.userToken}/history?wallet_token=${ada.usdWallet}&number_of_records=25&page=1&type=payout`, (b: any) => expect(b.length).toBe(20)],
     ['service', `${api}/service/${D.quickCash}`, (b: any) => expect(b.payers[0].payer_name).toBe('QuickCash Wallet')],
     ['countries', `${api}/country/list`, (b: any) => expect(b.length).toBeGreaterThan(3)],
-    ['country services', `${api}/country/MEX?amount=200&include_payer_logos=false`, (b: any) => expect(b.companies.length).toBeGreaterThan(0)],
+    ['country services', `${api}/country/USA?wallet_token=${ada.usdWallet}`, (b: any) => expect(b.companies.length).toBeGreaterThan(0)],
   ])('GET %s', async (_name, path, check) => {
     const res = await c.call('GET', path);
     expect(res.status).toBe(200);
@@ -301,13 +302,61 @@ describe('retries', () => {
 });
 
 describe('card data never leaves the proxy', () => {
-  it('answers only type, status, balance and last_4', async () => {
-    const full = await c.embedded.sandbox.store.state.cards[ada.cardWallet]!;
-    const res = await c.call('GET', `${api}/wallet/${ada.userToken}/${ada.cardWallet}/card`);
+  const cardPath = (wallet: string = ada.cardWallet) => `${api}/wallet/${ada.userToken}/${wallet}/card`;
+  const readsOf = async (requestId: string | null) => (await c.audit.list({ action: 'read_card' }, { page: 1, limit: 100 })).entries.filter((e) => e.requestId === requestId);
+
+  it('answers only type, status and balance: brand and last four are the wallet list’s', async () => {
+    const full = c.embedded.sandbox.store.state.cards[ada.cardWallet]!;
+    const res = await c.call('GET', cardPath(), { as: 'viewer' });
     expect(res.status).toBe(200);
-    expect(redactedCardSchema.parse(res.body)).toEqual({ type: 'VISA', status: 'ACTIVE', balance: 310, last_4: '4242' });
-    for (const secret of [full.card_number, full.cvv, full.pin_number, full.expiration_date]) expect(res.text).not.toContain(secret);
-    expect(c.logs.join('')).not.toContain(full.card_number);
+    expect(res.body).toStrictEqual({ type: 'VISA', status: 'ACTIVE', balance: 310 });
+    expect(redactedCardSchema.parse(res.body)).toStrictEqual(res.body);
+    const wallet = walletListSchema.parse((await c.call('GET', `${api}/wallet/${ada.userToken}`)).body).find((w) => w.token === ada.cardWallet);
+    expect(wallet).toMatchObject({ card_type: 'VISA', last_4: '4242', active: true });
+    const logs = c.logs.join('');
+    for (const secret of [full.card_number, full.expiration_date]) {
+      expect(res.text).not.toContain(secret);
+      expect(logs).not.toContain(secret);
+    }
+    // A CVV or PIN is 3–4 digits, found anywhere in timestamps: looked for as a JSON value.
+    for (const secret of [full.cvv, full.pin_number]) {
+      expect(res.text).not.toContain(`"${secret}"`);
+      expect(logs).not.toContain(`"${secret}"`);
+    }
+  });
+
+  it('records each read in the audit log: who, which wallet, and how it ended', async () => {
+    const ok = await c.call('GET', cardPath(), { as: 'viewer' });
+    expect(await readsOf(ok.headers.get('x-request-id'))).toEqual([
+      expect.objectContaining({ action: 'read_card', outcome: 'succeeded', masspayStatus: 200, staffEmail: 'viewer@example.com', staffRole: 'viewer', userToken: ada.userToken, walletToken: ada.cardWallet, destinationToken: null, percentage: null, ruleToken: null }),
+    ]);
+
+    const unknownWallet = 'usr_wlt_00000000-0000-4000-8000-000000000000';
+    const refused = await c.call('GET', cardPath(unknownWallet), { as: 'viewer' });
+    expect(refused.status).toBe(404);
+    expect(await readsOf(refused.headers.get('x-request-id'))).toEqual([expect.objectContaining({ outcome: 'refused', masspayStatus: 404, walletToken: unknownWallet })]);
+
+    c.embedded.sandbox.faults.set({ failNext: { count: 3, status: 503 } });
+    const failed = await c.call('GET', cardPath(), { as: 'admin' });
+    expect(failed.status).toBe(503);
+    expect(await readsOf(failed.headers.get('x-request-id'))).toEqual([expect.objectContaining({ outcome: 'failed', masspayStatus: 503, staffRole: 'admin' })]);
+
+    c.embedded.sandbox.faults.set({ failNext: { count: 3, drop: true } });
+    const unreachable = await c.call('GET', cardPath(), { as: 'admin' });
+    expect(unreachable.status).toBe(502);
+    expect(await readsOf(unreachable.headers.get('x-request-id'))).toEqual([expect.objectContaining({ outcome: 'failed', masspayStatus: null })]);
+  });
+
+  it('a read that cannot be recorded is not answered', async () => {
+    const failing = await startConsole({ audit: { ...c.audit, append: () => Promise.reject(new Error('disk full')) } });
+    try {
+      const res = await failing.call('GET', cardPath(), { as: 'viewer' });
+      expect(res.status).toBe(503);
+      expect(res.body).toMatchObject({ type: PROBLEM_TYPES.auditUnavailable });
+      expect(res.text).not.toContain('310');
+    } finally {
+      await failing.close();
+    }
   });
 });
 

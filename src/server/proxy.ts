@@ -1,27 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { cardSchema, PROBLEM_TYPES, redactedCardSchema, type RedactedCard, type RouteId } from '../api';
+import { PROBLEM_TYPES, type RouteId } from '../api';
 import { readApiTarget, type ApiTarget } from './api-request';
 import { API_PREFIX } from './api-target';
+import type { AuditStore } from './audit/store';
+import { createCardReader } from './card-read';
 import { problemFromMassPay, sendProblem } from './problem';
 import { UpstreamTimeoutError, UpstreamUnavailableError, type Upstream } from './upstream';
 
 export const PROXY_BODY_LIMIT = 16 * 1024;
-
-/** The card route's answer, stripped to what the browser may see: never the number, CVV, PIN or expiry. */
-const redactCard = (body: Buffer): RedactedCard | undefined => {
-  let json: unknown;
-  try {
-    json = JSON.parse(body.toString('utf8'));
-  } catch {
-    return undefined;
-  }
-  const card = cardSchema.safeParse(json);
-  if (!card.success) return undefined;
-  const { type, status, balance, card_number } = card.data;
-  // Accounts that are not PCI compliant get iframe URLs instead of numbers: then there is no last four.
-  const last4 = /^\d{12,19}$/.test(card_number) ? card_number.slice(-4) : undefined;
-  return redactedCardSchema.parse({ type, status, balance, ...(last4 ? { last_4: last4 } : {}) });
-};
 
 /** Routes that change rules: the change path (src/server/changes) answers them, never the generic proxy. */
 export type ChangeHandler = (request: FastifyRequest, reply: FastifyReply, target: ApiTarget) => unknown;
@@ -33,14 +19,17 @@ const CHANGE_ROUTES: ReadonlySet<RouteId> = new Set(['createAutopayRule', 'delet
  */
 export const registerProxy = (
   app: FastifyInstance,
-  { upstream, apiKey, timeoutMs, changes }: { upstream: Upstream; apiKey: string; timeoutMs: number; changes: ChangeHandler },
+  { upstream, apiKey, timeoutMs, changes, audit }: { upstream: Upstream; apiKey: string; timeoutMs: number; changes: ChangeHandler; audit: AuditStore },
 ) => {
   const authorization = `Bearer ${apiKey}`;
+  // The card route: its secrets blanked before parsing, only status and balance answered, each read audited (card-read.ts).
+  const readCard = createCardReader({ upstream, apiKey, timeoutMs, audit });
 
   const handle = async (request: FastifyRequest, reply: FastifyReply) => {
     const target = readApiTarget(request, reply);
     if (!target) return reply;
     if (CHANGE_ROUTES.has(target.id)) return changes(request, reply, target);
+    if (target.id === 'getCard') return readCard(request, reply, target);
 
     const headers: Record<string, string> = {
       authorization,
@@ -65,11 +54,6 @@ export const registerProxy = (
     if (response.status >= 400) return sendProblem(request, reply, response.status, problemFromMassPay(response.status, response.body));
     if (response.status < 200 || response.status >= 300 || !response.contentType.startsWith('application/json')) {
       return sendProblem(request, reply, 502, { type: PROBLEM_TYPES.upstreamInvalid, detail: `MassPay sent an unexpected answer (${response.status}, ${response.contentType || 'no content type'}).` });
-    }
-    if (target.id === 'getCard') {
-      const card = redactCard(response.body);
-      if (!card) return sendProblem(request, reply, 502, { type: PROBLEM_TYPES.upstreamInvalid, detail: 'MassPay sent a card answer the console cannot read.' });
-      return reply.code(200).send(card);
     }
     return reply.code(response.status).type('application/json; charset=utf-8').send(response.body);
   };

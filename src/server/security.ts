@@ -67,13 +67,23 @@ const API_HEADERS: Record<string, string> = {
   'cache-control': 'no-store',
 };
 
-const isApiUrl = (url: string) => url.startsWith('/api/') || url.startsWith('/auth/') || url === '/healthz' || url === '/readyz';
+/**
+ * Whether a route Fastify matched answers JSON: judged by its template (`request.routeOptions.url`),
+ * never the raw URL, which the router decodes (`/%61uth/me` IS `/auth/me` to it).
+ */
+export const isJsonRoute = (template: string | undefined) =>
+  template !== undefined &&
+  (template === '/api' || template.startsWith('/api/') || template.startsWith('/auth/') || template === '/healthz' || template === '/readyz');
 
-/** Security headers and the request id on every response: helmet's full set on pages and assets. */
+/**
+ * Security headers and the request id on every response: the short JSON set on the JSON routes,
+ * helmet's full set on pages and assets — and on anything no route matched (a 404), since the
+ * not-found handler may answer with the SPA's index.html (a client route such as `/users/…`).
+ */
 export const registerSecurity = (app: FastifyInstance) => {
   const pageHeaders = securityHeaders();
   app.addHook('onRequest', (request, reply, done) => {
-    reply.headers(isApiUrl(request.raw.url!) ? API_HEADERS : pageHeaders);
+    reply.headers(isJsonRoute(request.routeOptions.url) ? API_HEADERS : pageHeaders);
     reply.header('x-request-id', request.id);
     done();
   });

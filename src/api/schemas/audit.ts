@@ -2,8 +2,12 @@ import { z } from 'zod/mini';
 import { staffRoleSchema } from './staff';
 import { userTokenSchema } from '../tokens';
 
-/** `edit_rule` is a percentage change: its steps are a `delete_rule` and an `add_rule` with the same change id. */
-export const AUDIT_ACTIONS = ['add_rule', 'delete_rule', 'edit_rule'] as const;
+/**
+ * `edit_rule` is a percentage change: its steps are a `delete_rule` and an `add_rule` with the same change id.
+ * `read_card` is a read of a card wallet's card (status and balance): `succeeded`, `refused` (MassPay's 4xx) or
+ * `failed` (5xx, unreachable, timed out, or an answer the console could not read).
+ */
+export const AUDIT_ACTIONS = ['add_rule', 'delete_rule', 'edit_rule', 'read_card'] as const;
 export const auditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof auditActionSchema>;
 
@@ -78,11 +82,34 @@ export type AuditQuery = z.output<typeof auditQuerySchema>;
 /** What narrows the log, without the page: `staff` lower-cased, `from`/`to` whole UTC days, both included. */
 export type AuditFilters = Omit<AuditQuery, 'page' | 'limit'>;
 
+/**
+ * The audit log's hash chain as the server last checked it: every entry, recomputed in the server from
+ * the database's rows. A check runs at most every 30 s, in the background once there is a result, so an
+ * answer may carry the previous check (see `checkedAt`). `verified: false` means an entry was changed,
+ * removed or added behind the console's back: `brokenAt` names the first entry that does not match.
+ */
+export const auditChainSchema = z.object({
+  verified: z.boolean(),
+  checkedEntries: z.int(),
+  /** The first entry (id) that does not match the chain. */
+  brokenAt: z.optional(z.string()),
+  /** What was found, in words for staff. */
+  detail: z.optional(z.string()),
+  /** When the check ran, ISO 8601 UTC. */
+  checkedAt: z.string(),
+  /** The newest entry checked and its hash (hex): an operator may note them and check them later (`npm run audit:verify -- --anchor id:hash`). */
+  headId: z.optional(z.string()),
+  headHash: z.optional(z.string()),
+});
+export type AuditChainStatus = z.infer<typeof auditChainSchema>;
+
 export const auditPageSchema = z.object({
   entries: z.array(auditEntrySchema),
   total: z.int(),
   page: z.int(),
   limit: z.int(),
+  /** The hash chain's last check (always sent by the server; optional for older servers). */
+  chain: z.optional(auditChainSchema),
 });
 export type AuditPage = z.infer<typeof auditPageSchema>;
 

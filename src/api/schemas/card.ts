@@ -4,8 +4,9 @@ import { cardBrandSchema } from './wallet';
 export const CARD_STATUSES = ['ACTIVE', 'INACTIVE', 'CLOSED'] as const;
 
 /**
- * `CardResp` (#5) exactly as MassPay sends it. It holds the full PAN, CVV, PIN and expiry: only the
- * proxy may ever parse this, and it must strip them (see `redactedCardSchema`).
+ * `CardResp` (#5) exactly as MassPay sends it (the sandbox serves it). It holds the full PAN, CVV, PIN
+ * and expiry: the console's server never parses it — it blanks those four in MassPay's raw bytes, then
+ * reads only `type`, `status` and `balance` (src/server/card-read.ts).
  */
 export const cardSchema = z.object({
   card_number: z.string(),
@@ -19,13 +20,13 @@ export const cardSchema = z.object({
 export type Card = z.infer<typeof cardSchema>;
 
 /**
- * What the browser may see of a card: strict, so a secret added upstream cannot slip through.
- * `last_4` is absent when MassPay sent an iframe URL instead of the number (accounts that are not PCI compliant).
+ * What the browser gets of a card from the card route: strict, so a secret added upstream cannot slip
+ * through. Only what the wallet list does not give: the status (e.g. closed) and the card's balance,
+ * with its brand. Brand and last four are the wallet list's (`card_type`, `last_4`).
  */
 export const redactedCardSchema = z.strictObject({
   type: cardBrandSchema,
   status: z.enum(CARD_STATUSES),
   balance: z.number(),
-  last_4: z.optional(z.string().check(z.regex(/^\d{4}$/))),
 });
 export type RedactedCard = z.infer<typeof redactedCardSchema>;

@@ -10,6 +10,7 @@ import { PageTitle } from '../components/PageTitle';
 import { useAuditLog } from '../features/audit/api/get-audit-log';
 import { MAX_PAGE, readAuditView, viewParams, type AuditView } from '../features/audit/audit-params';
 import { showingText } from '../features/audit/audit-labels';
+import { AuditChainStatus } from '../features/audit/components/AuditChainStatus';
 import { AuditFiltersForm } from '../features/audit/components/AuditFiltersForm';
 import { AuditTable } from '../features/audit/components/AuditTable';
 import { ExportAuditLink } from '../features/audit/components/ExportAuditLink';
@@ -81,6 +82,8 @@ export const AuditPage = () => {
           <Typography color="text.secondary" sx={{ mb: 2 }}>
             Every change made through the console, newest first. Dates are filtered by their UTC day; times show in your time zone.
           </Typography>
+          {/* The chain is checked over the whole log: the same on every page and filter. */}
+          {data?.chain && <AuditChainStatus chain={data.chain} />}
           <AuditFiltersForm
             filters={view.filters}
             onApply={(filters) => go({ filters, page: 1, limit: view.limit })}

@@ -10,17 +10,25 @@ const runner = (db: pg.Pool | pg.PoolClient): SqlRunner => ({
   },
 });
 
-export const openPostgres = async (connectionString: string): Promise<SqlDb> => {
+/** `locks: false`: no pool of lock connections (the migration run, `audit:verify`). */
+export const openPostgres = async (connectionString: string, { locks = true }: { locks?: boolean } = {}): Promise<SqlDb> => {
   // The store promises that a resolved append is on disk, whatever the server's default says: every
   // connection starts with synchronous_commit on (a startup option, so no query races the first one).
-  const pool = new pg.Pool({ connectionString, max: 5, application_name: 'masspay-console-audit', options: '-c synchronous_commit=on' });
+  // Read committed, whatever the server's default: the audit log's trigger reads the last entry once
+  // it holds the append lock, and only a statement's own snapshot sees an entry committed meanwhile.
+  const pool = new pg.Pool({
+    connectionString,
+    max: 5,
+    application_name: 'masspay-console-audit',
+    options: '-c synchronous_commit=on -c default_transaction_isolation=read\\ committed',
+  });
   // An idle connection the server dropped is discarded by the pool; without a listener the
   // 'error' event would crash the process.
   pool.on('error', () => {});
   // Wallet locks: each held on a connection of its own for as long as MassPay takes to answer, so
   // they never take the audit pool's connections. One per wallet being changed on this replica.
-  const lockPool = new pg.Pool({ connectionString, max: 32, application_name: 'masspay-console-locks' });
-  lockPool.on('error', () => {});
+  const lockPool = locks ? new pg.Pool({ connectionString, max: 32, application_name: 'masspay-console-locks' }) : undefined;
+  lockPool?.on('error', () => {});
   // Fail at start-up, not at the first audited request, when the URL is wrong.
   await pool.query('SELECT 1');
   return {
@@ -43,7 +51,7 @@ export const openPostgres = async (connectionString: string): Promise<SqlDb> => 
         client.release(broken);
       }
     },
-    dedicated: async (work, waitMs) => {
+    dedicated: lockPool && (async (work, waitMs) => {
       const connecting = lockPool.connect();
       let timer: NodeJS.Timeout | undefined;
       const client = await Promise.race([
@@ -67,9 +75,9 @@ export const openPostgres = async (connectionString: string): Promise<SqlDb> => 
       } finally {
         client.release(broken);
       }
-    },
+    }),
     close: async () => {
-      await Promise.all([pool.end(), lockPool.end()]);
+      await Promise.all([pool.end(), lockPool?.end()]);
     },
   };
 };

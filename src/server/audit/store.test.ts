@@ -5,8 +5,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { AUDIT_ACTIONS, AUDIT_OUTCOMES, auditEntrySchema, STAFF_ROLES } from '../../api';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { AUDIT_ACTIONS, AUDIT_OUTCOMES, auditChainSchema, auditEntrySchema, STAFF_ROLES } from '../../api';
+import { createChainMonitor, verifyAuditChain } from './chain';
 import type { SqlDb } from './db';
 import { MIGRATIONS, migrate } from './migrations';
 import { openPglite } from './pglite';
@@ -32,13 +33,29 @@ const entry = (overrides: Partial<NewAuditEntry> = {}): NewAuditEntry => ({
   ...overrides,
 });
 
-/** Test-only: a row with a chosen `at` (the public `append` takes none), through raw SQL. */
-const insertAt = (sql: SqlDb, at: string, requestId: string) =>
-  sql.query(
-    `INSERT INTO audit_log (at, staff_email, staff_role, action, user_token, wallet_token, outcome, request_id)
-     VALUES ($1, 'admin@example.com', 'admin', 'delete_rule', 'usr_time', 'wal_time', 'requested', $2)`,
-    [at, requestId],
+/**
+ * Test-only: a row with a chosen `at`. The database sets every entry's time itself, so the row is
+ * appended, then its time rewritten as the owner, with the append-only trigger lifted (which breaks
+ * the chain: these tests are about dates).
+ */
+const insertAt = async (sql: SqlDb, at: string, requestId: string) => {
+  await sql.query(
+    `INSERT INTO audit_log (staff_email, staff_role, action, user_token, wallet_token, outcome, request_id)
+     VALUES ('admin@example.com', 'admin', 'delete_rule', 'usr_time', 'wal_time', 'requested', $1)`,
+    [requestId],
   );
+  await ownerRewrites(sql, 'UPDATE audit_log SET at = $1 WHERE request_id = $2', [at, requestId]);
+};
+
+/** What only the table's owner can do: `text` with the append-only trigger lifted. */
+const ownerRewrites = async (sql: SqlDb, text: string, params: unknown[] = []) => {
+  await sql.exec('ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only');
+  try {
+    await sql.query(text, params);
+  } finally {
+    await sql.exec('ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only');
+  }
+};
 
 const requestIds = async (store: AuditStore, filters: AuditFilters) =>
   (await store.list(filters, { page: 1, limit: 100 })).entries.map((e) => e.requestId);
@@ -255,6 +272,110 @@ describe.each([embedded(), postgres()])('audit store: $kind', (backend) => {
     const none: unknown[] = [];
     for await (const e of store.iterate({ user: 'usr_nobody' })) none.push(e);
     expect(none).toEqual([]);
+    // One statement of 1,234 rows chains them one by one, in id order.
+    expect(await verifyAuditChain(sql, { batchSize: 500 })).toMatchObject({ verified: true, checkedEntries: 1234, brokenEntries: 0, head: { id: '1234' } });
+  });
+
+  describe('the hash chain', () => {
+    it('chains every entry to the one before, as Node recomputes it, whatever the values hold', async () => {
+      await fresh();
+      expect(await verifyAuditChain(sql)).toEqual({ verified: true, checkedEntries: 0, brokenEntries: 0 });
+      const odd = [
+        entry(),
+        entry({ reason: 'Ticket «42» — 😀 𝄞 "quoted" \\ back\nslash, tab\t, nul-free', changeId: 'c0ffee00-1111-4222-8333-444455556666' }),
+        entry({ destinationToken: null, percentage: null, idempotencyKey: null, ruleToken: 'rul_S3:x', masspayStatus: 503, outcome: 'failed' }),
+        entry({ percentage: 0.1, staffEmail: 'N', userToken: 'S1:a' }),
+        entry({ percentage: 100, reason: '' }),
+        entry({ percentage: 33.33, action: 'read_card', outcome: 'succeeded', masspayStatus: 200 }),
+      ];
+      const appended = [];
+      for (const e of odd) appended.push(await store.append(e));
+      const verdict = await verifyAuditChain(sql, { batchSize: 4 });
+      expect(verdict).toMatchObject({ verified: true, checkedEntries: odd.length, head: { id: appended.at(-1)!.id } });
+      // The database's hash is exactly Node's: SHA-256 of the previous hash and the canonical content.
+      const rows = await sql.query<{ id: string; hash: string }>(`SELECT id::text AS id, encode(hash, 'hex') AS hash FROM audit_log ORDER BY id`);
+      expect(rows.map((row) => row.id)).toEqual(appended.map((e) => e.id));
+      expect(verdict.head!.hash).toBe(rows.at(-1)!.hash);
+      expect(rows.every((row) => /^[0-9a-f]{64}$/.test(row.hash))).toBe(true);
+    });
+
+    it('gives ids and times itself: a forged id, time or hash in the INSERT is overridden', async () => {
+      await fresh();
+      const first = await store.append(entry());
+      const [forged] = await sql.query<{ id: string; at: string }>(
+        `INSERT INTO audit_log (id, at, hash, staff_email, staff_role, action, user_token, wallet_token, outcome, request_id)
+         OVERRIDING SYSTEM VALUE VALUES (999999, '2001-01-01T00:00:00Z', '\\xdeadbeef', 'editor@example.com', 'editor', 'add_rule', 'usr_forged', 'wal_forged', 'requested', 'req-forged')
+         RETURNING id::text AS id, extract(epoch FROM at)::float8 * 1000 AS at`,
+      );
+      expect(forged!.id).toBe(String(BigInt(first.id) + 1n));
+      expect(Math.abs(Number(forged!.at) - Date.now())).toBeLessThan(60_000);
+      // Without OVERRIDING SYSTEM VALUE an id is refused outright (GENERATED ALWAYS).
+      await expect(
+        sql.query(`INSERT INTO audit_log (id, staff_email, staff_role, action, user_token, wallet_token, outcome, request_id)
+          VALUES (5, 'e@example.com', 'editor', 'add_rule', 'u', 'w', 'requested', 'r')`),
+      ).rejects.toThrow(/non-DEFAULT value into column "id"/);
+      expect(await verifyAuditChain(sql)).toMatchObject({ verified: true, checkedEntries: 2 });
+    });
+
+    it('shows a changed, removed or added entry, and a log rewritten up to an anchor or cut short', async () => {
+      await fresh();
+      const entries = [];
+      for (let i = 1; i <= 6; i += 1) entries.push(await store.append(entry({ requestId: `req-${i}` })));
+      const good = await verifyAuditChain(sql);
+      expect(good).toMatchObject({ verified: true, checkedEntries: 6 });
+      const [, second, third, , fifth] = entries;
+
+      await ownerRewrites(sql, `UPDATE audit_log SET percentage = 99 WHERE id = $1`, [second!.id]);
+      expect(await verifyAuditChain(sql)).toMatchObject({ verified: false, checkedEntries: 6, brokenAt: second!.id, brokenEntries: 1, detail: expect.stringMatching(/does not match the chain/) });
+
+      await ownerRewrites(sql, `DELETE FROM audit_log WHERE id = $1`, [fifth!.id]);
+      expect(await verifyAuditChain(sql)).toMatchObject({ verified: false, checkedEntries: 5, brokenAt: second!.id, brokenEntries: 2 });
+
+      // Whole chain recomputed after the change: only an anchor noted before shows it.
+      await ownerRewrites(
+        sql,
+        `DO $$ DECLARE e audit_log; previous bytea; BEGIN
+           FOR e IN SELECT * FROM audit_log ORDER BY id LOOP
+             previous := audit_log_entry_hash(previous, e);
+             UPDATE audit_log SET hash = previous WHERE id = e.id;
+           END LOOP; END $$`,
+      );
+      expect(await verifyAuditChain(sql)).toMatchObject({ verified: true, checkedEntries: 5 });
+      expect(await verifyAuditChain(sql, { anchor: { id: third!.id, hash: '00'.repeat(32) } })).toMatchObject({ verified: false, brokenAt: third!.id, detail: expect.stringMatching(/rewritten/) });
+      expect(await verifyAuditChain(sql, { anchor: good.head })).toMatchObject({ verified: false, brokenAt: good.head!.id });
+      await ownerRewrites(sql, `DELETE FROM audit_log WHERE id = $1`, [good.head!.id]);
+      expect(await verifyAuditChain(sql, { anchor: good.head })).toMatchObject({ verified: false, brokenAt: good.head!.id, detail: expect.stringMatching(/missing/) });
+
+      // An entry written with the chain's trigger off has no hash.
+      await sql.exec('ALTER TABLE audit_log DISABLE TRIGGER audit_log_chain');
+      await expect(store.append(entry())).rejects.toThrow(/null value in column "hash"/);
+      await sql.exec('ALTER TABLE audit_log ENABLE TRIGGER audit_log_chain');
+    });
+
+    it('the store reports the chain, checked at most every 30 s', async () => {
+      await fresh();
+      await store.append(entry());
+      const status = await store.chainStatus();
+      expect(auditChainSchema.parse(status)).toEqual(status);
+      expect(status).toMatchObject({ verified: true, checkedEntries: 1, headId: expect.any(String), headHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      await store.append(entry());
+      expect((await store.chainStatus()).checkedEntries).toBe(1);
+    });
+
+    it('after 30 s, the last check is answered at once while the next runs behind it', async () => {
+      await fresh();
+      let now = 1_000_000;
+      const monitor = createChainMonitor(sql, { now: () => now });
+      const first = await store.append(entry());
+      expect(await monitor.status()).toMatchObject({ verified: true, checkedEntries: 1, headId: first.id });
+      await store.append(entry());
+      now += 30_000;
+      expect(await monitor.status()).toMatchObject({ checkedEntries: 1 });
+      await vi.waitFor(async () => expect(await monitor.status()).toMatchObject({ verified: true, checkedEntries: 2 }));
+      await ownerRewrites(sql, 'UPDATE audit_log SET reason = $1 WHERE id = $2', ['edited', first.id]);
+      now += 30_000;
+      await vi.waitFor(async () => expect(await monitor.status()).toMatchObject({ verified: false, brokenAt: first.id, checkedEntries: 2 }));
+    });
   });
 
   it('is append-only in the database: UPDATE, DELETE and TRUNCATE are refused', async () => {
@@ -302,6 +423,30 @@ describe('migrations', () => {
       await again.close();
     } finally {
       await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 30_000);
+
+  it('migration 5 chains the entries written before it, in id order; later appends go on from them', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'audit-backfill-'));
+    const db = await openPglite(join(dir, 'audit-db'));
+    try {
+      expect(await migrate(db, MIGRATIONS.filter((m) => m.version <= 4))).toEqual([1, 2, 3, 4]);
+      await db.query(
+        `INSERT INTO audit_log (at, staff_email, staff_role, action, user_token, wallet_token, percentage, outcome, request_id, reason)
+         SELECT '2026-01-01T00:00:00Z'::timestamptz + n * interval '1 minute', 'editor@example.com', 'editor', 'add_rule', 'usr_old', 'wal_old',
+                n / 7.0, 'requested', 'old-' || n, CASE WHEN n % 2 = 0 THEN 'why ' || n END
+         FROM generate_series(1, 40) AS n`,
+      );
+      // A gap in the ids (a rolled-back insert) is kept: the chain follows id order.
+      await db.exec('ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only; DELETE FROM audit_log WHERE id = 7; ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only');
+      expect(await migrate(db)).toEqual(versions.filter((v) => v > 4));
+      expect(await verifyAuditChain(db)).toMatchObject({ verified: true, checkedEntries: 39, head: { id: '40' } });
+      const store = createAuditStore('embedded', { ...db, close: async () => {} });
+      expect((await store.append(entry())).id).toBe('41');
+      expect(await verifyAuditChain(db)).toMatchObject({ verified: true, checkedEntries: 40 });
+    } finally {
+      await db.close();
+      await rm(dir, { recursive: true, force: true });
     }
   }, 30_000);
 

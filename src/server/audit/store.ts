@@ -1,9 +1,12 @@
 // The audit log: append-only, embedded (PGlite) by default, PostgreSQL with DATABASE_URL. Both run
-// the same SQL below and the same migrations.
+// the same SQL below and the same migrations. The database gives each entry its id, time and a hash
+// chained to the entry before (migration 5; chain.ts checks it). With PostgreSQL the migrations run as
+// an owner role (DATABASE_MIGRATION_URL) and the console's own role may only read and append.
 import { join } from 'node:path';
-import type { AuditEntry, AuditFilters } from '../../api';
+import type { AuditChainStatus, AuditEntry, AuditFilters } from '../../api';
+import { createChainMonitor } from './chain';
 import type { SqlDb, SqlRunner } from './db';
-import { migrate } from './migrations';
+import { MIGRATIONS, migrate, roleWarnings } from './migrations';
 
 /** `changeId` and `reason` may be left out: most entries have neither. */
 export type NewAuditEntry = Omit<AuditEntry, 'id' | 'at' | 'changeId' | 'reason'> & Partial<Pick<AuditEntry, 'changeId' | 'reason'>>;
@@ -24,6 +27,8 @@ export interface AuditStore {
   endSession(sid: string, expiresAt: Date): Promise<void>;
   /** The ended sessions that have not expired yet. */
   endedSessions(): Promise<string[]>;
+  /** The hash chain checked over every entry (chain.ts): the last check, a new one at most every 30 s. */
+  chainStatus(): Promise<AuditChainStatus>;
   close(): Promise<void>;
 }
 
@@ -110,7 +115,7 @@ async function* iterate(db: SqlRunner, filters: AuditFilters): AsyncIterable<Aud
   }
 }
 
-export const createAuditStore = (kind: AuditStore['kind'], db: SqlDb): AuditStore => ({
+export const createAuditStore = (kind: AuditStore['kind'], db: SqlDb, chain = createChainMonitor(db)): AuditStore => ({
   kind,
   sql: db,
   append: async (entry) => {
@@ -145,16 +150,52 @@ export const createAuditStore = (kind: AuditStore['kind'], db: SqlDb): AuditStor
     await db.query('DELETE FROM ended_sessions WHERE expires_at <= now()');
   },
   endedSessions: async () => (await db.query<{ sid: string }>('SELECT sid FROM ended_sessions WHERE expires_at > now()')).map((row) => row.sid),
+  chainStatus: () => chain.status(),
   close: () => db.close(),
 });
 
-export const openAuditStore = async (options: { databaseUrl?: string; dataDir: string }): Promise<AuditStore> => {
+export interface OpenAuditStoreOptions {
+  /** PostgreSQL, as the application's role. Absent: the embedded PGlite under `dataDir`. */
+  databaseUrl?: string;
+  /**
+   * PostgreSQL, as the role that owns the console's tables: the migrations run on it, then it grants
+   * the application's role (whoever `databaseUrl` signs in as) exactly what it needs. Absent or the
+   * same role: the migrations run on `databaseUrl`, and `onWarning` says the log is not protected.
+   */
+  migrationUrl?: string;
+  dataDir: string;
+  /** Told what still lets the application's role rewrite the log (see `roleWarnings`). */
+  onWarning?: (message: string) => void;
+}
+
+/** Migrates as the owner (its own connection, closed after) and grants the application's role. */
+const preparePostgres = async (db: SqlDb, options: OpenAuditStoreOptions) => {
+  const [app] = await db.query<{ role: string }>('SELECT current_user AS role');
+  const appRole = app!.role;
+  if (!options.migrationUrl || options.migrationUrl === options.databaseUrl) {
+    await migrate(db);
+    return roleWarnings(db, appRole, { migrationUrlSet: Boolean(options.migrationUrl) });
+  }
+  const owner = await (await import('./postgres')).openPostgres(options.migrationUrl, { locks: false });
+  try {
+    await migrate(owner, MIGRATIONS, { appRole });
+    return await roleWarnings(owner, appRole, { migrationUrlSet: true });
+  } finally {
+    await owner.close();
+  }
+};
+
+export const openAuditStore = async (options: OpenAuditStoreOptions): Promise<AuditStore> => {
   // Loaded on demand: a server on PostgreSQL never loads the WebAssembly, and the reverse.
   const db = options.databaseUrl
     ? await (await import('./postgres')).openPostgres(options.databaseUrl)
     : await (await import('./pglite')).openPglite(join(options.dataDir, 'audit-db'));
   try {
-    await migrate(db);
+    if (options.databaseUrl) {
+      for (const warning of await preparePostgres(db, options)) options.onWarning?.(warning);
+    } else {
+      await migrate(db);
+    }
   } catch (error) {
     await db.close().catch(() => {});
     throw error;

@@ -7,8 +7,9 @@ import { queryKeys } from '../../../lib/query-keys';
 export const cardPath = (userToken: string, walletToken: string) => `/payout/wallet/${encodeURIComponent(userToken)}/${encodeURIComponent(walletToken)}/card`;
 
 /**
- * A card wallet's card (#5) as the proxy passes it on: brand, status, balance and last four only.
- * The schema is strict, so an answer carrying anything more is refused rather than shown.
+ * A card wallet's card (#5) as the proxy passes it on: type, status and balance only (brand and last
+ * four are the wallet list's). The schema is strict, so an answer carrying anything more is refused
+ * rather than shown.
  */
 export const cardQueryOptions = (userToken: string, walletToken: string) =>
   queryOptions({

@@ -6,7 +6,8 @@ import { renderApp } from '../../../test/render';
 import CardPanel from './CardPanel';
 
 // Against the real console and sandbox (test/app-global-setup.ts). The sandbox holds a full card
-// (number, CVV, PIN, expiry) behind Ada's card wallet ••4242; the proxy must let only four facts through.
+// (number, CVV, PIN, expiry) behind Ada's card wallet ••4242. Brand and last four are the wallet
+// list's; the card route lets only type, status and balance through.
 
 /** 13 to 19 digits in a row (spaces or dashes between groups allowed): what a card number looks like. */
 const PAN_LIKE = /\d(?:[ -]?\d){12,18}/;
@@ -36,27 +37,44 @@ afterEach(() => {
   globalThis.fetch = realFetch;
 });
 
-const renderCard = () => renderApp(<CardPanel userToken={userToken} wallet={card} />);
+const renderCard = (wallet: Wallet = card) => renderApp(<CardPanel userToken={userToken} wallet={wallet} />);
 
 describe('CardPanel', () => {
   it('shows the brand, last four, status and balance', async () => {
     const { container } = renderCard();
-    expect(await screen.findByText('VISA')).toBeInTheDocument();
+    expect(await screen.findByText('Active')).toBeInTheDocument();
+    expect(screen.getByText('VISA')).toBeInTheDocument();
     expect(screen.getByText('•••• 4242')).toBeInTheDocument();
-    expect(screen.getByText('Active')).toBeInTheDocument();
     expect(screen.getByText('$310.00')).toBeInTheDocument();
     expect(container).toHaveTextContent(/^Brand\s*VISA\s*Last four\s*•••• 4242\s*Card status\s*Active\s*Card balance\s*\$310\.00/);
     expect(sentWith('GET').map((r) => r.path)).toEqual([`/api/payout/wallet/${userToken}/${card.token}/card`]);
   });
 
-  it('receives only type, status, balance and last_4, and shows no card number, CVV, PIN or expiry', async () => {
+  it('takes the brand and last four from the wallet list, and only the status and balance from the card route', async () => {
+    // A wallet as the list could give it, with another brand and last four than the card's: the panel
+    // shows the list's, and the card route's status and balance.
+    const { container } = renderCard({ ...card, card_type: 'MASTERCARD', last_4: '9876' });
+    expect(await screen.findByText('MASTERCARD')).toBeInTheDocument();
+    expect(container).toHaveTextContent(/^Brand\s*MASTERCARD\s*Last four\s*•••• 9876\s*Card status\s*Active\s*Card balance\s*\$310\.00/);
+    expect(screen.queryByText('VISA')).not.toBeInTheDocument();
+    expect(screen.queryByText(/4242/)).not.toBeInTheDocument();
+  });
+
+  it('says when the wallet list gives no brand or last four', async () => {
+    const { card_type: _brand, last_4: _last4, ...bare } = card;
+    const { container } = renderCard(bare);
+    expect(await screen.findByText('Active')).toBeInTheDocument();
+    expect(container).toHaveTextContent(/^Brand\s*Not available\s*Last four\s*Not available\s*Card status\s*Active\s*Card balance\s*\$310\.00/);
+  });
+
+  it('receives only type, status and balance, and shows no card number, CVV, PIN or expiry', async () => {
     const { container } = renderCard();
-    await screen.findByText('VISA');
+    await screen.findByText('Active');
 
     expect(received).toHaveLength(1);
     const [answer] = received;
-    expect(Object.keys(JSON.parse(answer!.body)).sort()).toEqual(['balance', 'last_4', 'status', 'type']);
-    expect(JSON.parse(answer!.body)).toEqual({ type: 'VISA', status: 'ACTIVE', balance: 310, last_4: '4242' });
+    expect(Object.keys(JSON.parse(answer!.body)).sort()).toEqual(['balance', 'status', 'type']);
+    expect(JSON.parse(answer!.body)).toEqual({ type: 'VISA', status: 'ACTIVE', balance: 310 });
     expect(answer!.body).not.toMatch(PAN_LIKE);
     expect(answer!.body).not.toMatch(SECRET_WORDS);
 
@@ -87,7 +105,7 @@ describe('CardPanel', () => {
     await sandbox.setFaults({ latencyMs: 500 });
     renderCard();
     expect(screen.getByLabelText('Loading card')).toBeInTheDocument();
-    expect(await screen.findByText('VISA', undefined, { timeout: 5_000 })).toBeInTheDocument();
+    expect(await screen.findByText('Active', undefined, { timeout: 5_000 })).toBeInTheDocument();
     expect(screen.queryByLabelText('Loading card')).not.toBeInTheDocument();
   });
 
@@ -97,10 +115,10 @@ describe('CardPanel', () => {
     // The alert's full view loads lazily: wait for its Retry.
     const retry = await screen.findByRole('button', { name: 'Retry' });
     expect(screen.getByRole('alert')).toHaveTextContent(/^Could not load the card/);
-    expect(screen.queryByText('VISA')).not.toBeInTheDocument();
+    expect(screen.queryByText('Active')).not.toBeInTheDocument();
 
     await user.click(retry);
-    expect(await screen.findByText('VISA')).toBeInTheDocument();
+    expect(await screen.findByText('Active')).toBeInTheDocument();
     expect(screen.queryByRole('alert')).not.toBeInTheDocument();
     expect(sentWith('GET')).toHaveLength(2);
   });

@@ -11,7 +11,8 @@ import { Fact } from '../../../components/Fact';
 
 export interface CardPanelProps {
   userToken: string;
-  wallet: Pick<Wallet, 'token' | 'currency_code'>;
+  /** The card wallet as the wallet list (#1) gives it: its brand and last four are shown from here. */
+  wallet: Pick<Wallet, 'token' | 'currency_code' | 'card_type' | 'last_4'>;
 }
 
 const STATUS: Record<RedactedCard['status'], { label: string; tone: 'success' | 'neutral' }> = {
@@ -20,10 +21,10 @@ const STATUS: Record<RedactedCard['status'], { label: string; tone: 'success' | 
   CLOSED: { label: 'Closed', tone: 'neutral' },
 };
 
-
 /**
- * A card wallet's card (#5) as the proxy lets it through: brand, last four, status and balance.
- * Nothing else of the card ever reaches the browser.
+ * A card wallet's card. Brand and last four are the wallet list's (`card_type`, `last_4`); the card
+ * route (#5) is read only for what the list does not say: the card's status (e.g. closed) and its
+ * balance. The server never passes the card number, CVV, PIN or expiry on.
  */
 const CardPanel = ({ userToken, wallet }: CardPanelProps) => {
   const card = useCard(userToken, wallet.token);
@@ -31,12 +32,12 @@ const CardPanel = ({ userToken, wallet }: CardPanelProps) => {
   if (card.isError) return <ErrorState error={card.error} title="Could not load the card" onRetry={() => void card.refetch()} />;
   if (!card.data) return <Skeleton variant="rounded" height={72} aria-label="Loading card" />;
 
-  const { type, status, balance, last_4: last4 } = card.data;
+  const { status, balance } = card.data;
   return (
     <Paper variant="outlined" sx={{ p: 2 }}>
       <Stack direction="row" spacing={4} useFlexGap sx={{ flexWrap: 'wrap' }}>
-        <Fact label="Brand">{type}</Fact>
-        <Fact label="Last four">{last4 ? `•••• ${last4}` : 'Not available'}</Fact>
+        <Fact label="Brand">{wallet.card_type ?? 'Not available'}</Fact>
+        <Fact label="Last four">{wallet.last_4 ? `•••• ${wallet.last_4}` : 'Not available'}</Fact>
         <Fact label="Card status">
           <StatusText label={STATUS[status].label} tone={STATUS[status].tone} />
         </Fact>
