@@ -75,6 +75,23 @@ const views: View[] = [
     },
   },
   {
+    name: 'change percentage dialog',
+    open: async (page, request) => {
+      const ada = await adaTokens(request);
+      await page.goto(walletPath(ada.user, ada.usd));
+      await expect(page.getByRole('button', { name: /^Edit rule Evergreen Bank/ })).toBeVisible();
+    },
+    then: async (page) => {
+      await page.getByRole('button', { name: /^Edit rule Evergreen Bank/ }).click();
+      const dialog = page.getByRole('dialog', { name: 'Change percentage' });
+      await expect(dialog).toBeVisible();
+      // With a refusal under the field, so that the error colours are checked too.
+      await dialog.getByRole('textbox', { name: 'Percentage' }).fill('90');
+      await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+      await expect(dialog.getByRole('textbox', { name: 'Percentage' })).toHaveAttribute('aria-invalid', 'true');
+    },
+  },
+  {
     name: 'sign-in page (/login)',
     as: 'signed out',
     open: async (page) => {

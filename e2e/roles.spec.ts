@@ -62,7 +62,7 @@ const utcDay = (offsetDays = 0) => new Date(Date.now() + offsetDays * 86_400_000
 test.describe('a viewer', () => {
   useRole('viewer');
 
-  test('reads a wallet’s rules but has no Add rule or Delete rule buttons, and is told why; the API refuses changes', async ({ page, request }) => {
+  test('reads a wallet’s rules but has no Add rule, Edit rule or Delete rule buttons, and is told why; the API refuses changes', async ({ page, request }) => {
     const ada = await adaTokens(request);
     await page.goto(walletPath(ada.user, ada.usd));
     await expect(staffBadge(page, 'viewer')).toBeVisible();
@@ -73,6 +73,7 @@ test.describe('a viewer', () => {
 
     await expect(page.getByRole('button', { name: 'Add rule' })).toHaveCount(0);
     await expect(page.getByRole('button', { name: /^Delete rule/ })).toHaveCount(0);
+    await expect(page.getByRole('button', { name: /^Edit rule/ })).toHaveCount(0);
     await expect(page.getByRole('link', { name: 'Audit log' })).toHaveCount(0);
 
     // Around the SPA, straight to the API: 403, and MassPay is never asked.
@@ -83,6 +84,7 @@ test.describe('a viewer', () => {
     expect(add.headers()['content-type']).toMatch(/^application\/problem\+json/);
     const [evergreen] = await autopayRules(request, ada.user, ada.usd);
     expect((await changes.deleteRule(ada.user, ada.usd, evergreen!.token)).status()).toBe(403);
+    expect((await changes.changePercentage(ada.user, ada.usd, evergreen!.token, 50)).status()).toBe(403);
     const stats = await sandboxAdmin(request).stats();
     expect(stats.byRoute.createAutopayRule).toBeUndefined();
     expect(stats.byRoute.deleteAutopayRule).toBeUndefined();
@@ -107,6 +109,7 @@ test('an editor may change rules but not read the audit log', async ({ page, req
   await expect(staffBadge(page, 'editor')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Add rule', exact: true })).toBeEnabled();
   await expect(rulesTable(page).getByRole('button', { name: /^Delete rule / })).toHaveCount(2);
+  await expect(rulesTable(page).getByRole('button', { name: /^Edit rule / })).toHaveCount(2);
   await expect(page.getByText(VIEWER_NOTE)).toHaveCount(0);
   await expect(page.getByRole('link', { name: 'Audit log' })).toHaveCount(0);
 

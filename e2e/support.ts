@@ -1,4 +1,5 @@
 import { expect, test, type APIRequestContext, type Locator, type Page, type PlaywrightWorkerArgs } from '@playwright/test';
+import { changePercentagePath } from '../src/api';
 import { SEED_DESTINATIONS } from '../src/sandbox/seed';
 import { CONSOLE_URL, SANDBOX_API_KEY, SANDBOX_URL, STAFF, STAFF_PASSWORD, storageStateOf, type Role } from './env';
 
@@ -50,6 +51,8 @@ export const DEST_LABEL = {
 
 export interface FaultSettings {
   latencyMs?: number;
+  /** Only these methods are slowed (all when absent): a slow write behind fast reads. */
+  latencyMethods?: ('GET' | 'POST' | 'DELETE')[];
   failureRate?: number;
   failureStatus?: number;
   failNext?: {
@@ -97,10 +100,13 @@ export const resetSandbox = async (request: APIRequestContext) => {
  * Answers as they come: the caller checks the status.
  */
 export const consoleChanges = (request: APIRequestContext) => ({
-  addRule: (userToken: string, walletToken: string, rule: { destination_token: string; percentage: number }) =>
-    request.post(`/api/payout/wallet/${userToken}/${walletToken}/autopayout`, { headers: CSRF_HEADERS, data: rule }),
+  addRule: (userToken: string, walletToken: string, rule: { destination_token: string; percentage: number }, headers: Record<string, string> = {}) =>
+    request.post(`/api/payout/wallet/${userToken}/${walletToken}/autopayout`, { headers: { ...CSRF_HEADERS, ...headers }, data: rule }),
   deleteRule: (userToken: string, walletToken: string, ruleToken: string) =>
     request.delete(`/api/payout/wallet/${userToken}/${walletToken}/autopayout?token=${encodeURIComponent(ruleToken)}`, { headers: CSRF_HEADERS }),
+  /** The console's own percentage change (`PATCH /api/console/wallet/…/autopayout/{rule}`, DESIGN §8). */
+  changePercentage: (userToken: string, walletToken: string, ruleToken: string, percentage: number, headers: Record<string, string> = {}) =>
+    request.patch(changePercentagePath(userToken, walletToken, ruleToken), { headers: { ...CSRF_HEADERS, ...headers }, data: { percentage } }),
 });
 
 /** A user's token, looked up through the console's proxy by internal user ID (e.g. `ext-1001`). */
@@ -222,6 +228,8 @@ export const focusIsWithin = (container: Locator) => container.evaluate((el) => 
 
 export const rulesTable = (page: Page) => page.getByRole('table', { name: 'Autopay rules' });
 export const deleteButtons = (page: Page) => rulesTable(page).getByRole('button', { name: /^Delete rule / });
+export const editButtons = (page: Page) => rulesTable(page).getByRole('button', { name: /^Edit rule / });
+export const editDialog = (page: Page) => page.getByRole('dialog', { name: 'Change percentage' });
 export const addDialog = (page: Page) => page.getByRole('dialog', { name: 'Add autopay rule' });
 
 /**

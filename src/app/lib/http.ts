@@ -3,10 +3,12 @@ import { CSRF_HEADER, problemSchema } from '../../api';
 import { ApiError } from './api-error';
 
 export interface RequestOptions {
-  method?: 'GET' | 'POST' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   body?: unknown;
-  /** POST/DELETE: the same key for the same submission, so a retry can never act twice. */
+  /** POST/PATCH/DELETE: the same key for the same submission, so a retry can never act twice. */
   idempotencyKey?: string;
+  /** More request headers (e.g. `X-Change-Reason`); a header whose value is undefined is not sent. */
+  headers?: Readonly<Record<string, string | undefined>>;
   signal?: AbortSignal;
 }
 
@@ -25,7 +27,11 @@ const retryAfterSeconds = (response: Response): number | undefined => {
  * failure turned into an `ApiError`.
  */
 export const request = async <S extends z.ZodMiniType>(schema: S, url: string, options: RequestOptions = {}): Promise<z.output<S>> => {
-  const headers: Record<string, string> = { accept: 'application/json', [CSRF_HEADER.name]: CSRF_HEADER.value };
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(options.headers ?? {})) if (value !== undefined) headers[name.toLowerCase()] = value;
+  // What the console's contract needs wins over anything given above.
+  headers.accept = 'application/json';
+  headers[CSRF_HEADER.name.toLowerCase()] = CSRF_HEADER.value;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
 

@@ -7,6 +7,8 @@ export const STALE = {
   wallets: 30_000,
   user: 60_000,
   catalog: 60 * 60_000,
+  /** The console's settings change with a deploy, not during a visit. */
+  settings: 30 * 60_000,
 } as const;
 
 /**

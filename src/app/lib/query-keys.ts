@@ -5,6 +5,8 @@
 export const queryKeys = {
   /** Who is signed in (`GET /auth/me`): a `StaffMember`, or `null` when nobody is. Kept across sign-outs. */
   session: () => ['session'] as const,
+  /** What the SPA must know of the server's policy (`GET /api/console/settings`): reason required, approvals. */
+  consoleSettings: () => ['console-settings'] as const,
   /** One page of the audit log under its filters. */
   audit: (query: Readonly<Record<string, string | number>>) => ['audit', query] as const,
   user: (userToken: string) => ['users', userToken] as const,

@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { auditPageSchema, autopayRuleSchema, foundUserSchema, walletListSchema } from '../../api';
-import { callApi, cookieJar, readApi, sentWith, signInAs } from '../test/backend';
+import { callApi, cookieJar, readApi, sentWith, signInAs, useTamperedConsole } from '../test/backend';
 import { renderConsole, signInWithForm } from '../test/console';
 
 // The audit log against the real console: entries made by real changes through the proxy.
@@ -46,6 +46,8 @@ const followedDownloads = () => {
 };
 
 const auditGets = () => sentWith('GET').filter((r) => r.path.startsWith('/api/audit'));
+/** The hash chain's status line (the page has other live regions: the app's own status messages). */
+const chainStatus = () => screen.queryAllByRole('status').find((region) => region.textContent?.startsWith('Audit chain'));
 const serverPage = async (query: string) => auditPageSchema.parse(await readApi(`/audit?${query}`, { as: 'admin' }));
 
 describe('AuditPage', () => {
@@ -55,7 +57,7 @@ describe('AuditPage', () => {
     await waitFor(() => expect(document.title).toBe('Audit log · MassPay Wallet Console'));
     const table = await screen.findByRole('table', { name: 'Audit log' });
     const headers = within(table).getAllByRole('columnheader').map((h) => h.textContent);
-    expect(headers).toEqual(['Time', 'Staff', 'Action', 'Outcome', 'User', 'Wallet', 'Destination', 'Percentage', 'Rule', 'MassPay status', 'Request id']);
+    expect(headers).toEqual(['Time', 'Staff', 'Action', 'Outcome', 'User', 'Wallet', 'Destination', 'Percentage', 'Rule', 'Reason', 'Change', 'MassPay status', 'Request id']);
     await waitFor(() => expect(within(table).getAllByRole('row').length).toBeGreaterThan(1));
     const newest = (await serverPage('limit=25')).entries[0]!;
     const first = within(table).getAllByRole('row')[1]!;
@@ -142,5 +144,53 @@ describe('AuditPage', () => {
     expect(await screen.findByRole('alert')).toHaveTextContent('Only admins can read the audit log.');
     expect(screen.queryByRole('table', { name: 'Audit log' })).not.toBeInTheDocument();
     expect(screen.queryByRole('link', { name: 'Export CSV' })).not.toBeInTheDocument();
+    expect(screen.queryByText(/Audit chain|tampered/)).not.toBeInTheDocument();
+  });
+});
+
+describe('AuditPage: the hash chain', () => {
+  it('says the chain verified, and over how many entries, on every page and filter', async () => {
+    const c = renderConsole('/audit');
+    await screen.findByRole('table', { name: 'Audit log' });
+    await waitFor(() => expect(chainStatus()).toBeDefined());
+    expect(chainStatus()).toHaveTextContent(/^Audit chain verified: [\d,]+ entries\. Last checked .+\.$/);
+    // What the server checked (over the whole log; its last check, at most 30 s old): a check asked for
+    // now covers at least as many entries, the log only grows.
+    const shown = Number(/verified: ([\d,]+) entries/.exec(chainStatus()!.textContent ?? '')![1]!.replaceAll(',', ''));
+    const now = (await serverPage('limit=25')).chain!;
+    expect(now.verified).toBe(true);
+    expect(shown).toBeLessThanOrEqual(now.checkedEntries);
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+    // The newest entry checked and its hash, to note for a later `audit:verify --anchor`, with a copy button.
+    if (shown > 0) {
+      expect(screen.getByText(/^Newest entry and its hash:/)).toHaveTextContent(/hash: [0-9:a-f]+…[0-9a-f]{4} /);
+      expect(await screen.findByRole('button', { name: 'Copy chain head token' })).toBeInTheDocument();
+    }
+
+    // A filter narrows the table, not the check.
+    await c.user.selectOptions(screen.getByRole('combobox', { name: 'Action' }), 'Delete rule');
+    await c.user.click(screen.getByRole('button', { name: 'Apply filters' }));
+    await waitFor(() => expect(c.path()).toBe('/audit?action=delete_rule'));
+    await waitFor(() => expect(screen.getByRole('table', { name: 'Audit log' })).toHaveAttribute('aria-busy', 'false'));
+    expect(chainStatus()).toHaveTextContent(/^Audit chain verified: [\d,]+ entries/);
+  });
+
+  it('alerts when the log was tampered with, naming the entry, and still shows the log', async () => {
+    // The second console of the setup: five entries, the third changed behind the console's back.
+    const victim = useTamperedConsole();
+    await signInAs('admin');
+    renderConsole('/audit');
+
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent(`The audit log was tampered with at entry ${victim}`);
+    expect(alert).toHaveTextContent(`Entry ${victim} does not match the chain`);
+    expect(alert).toHaveTextContent('Checked 5 entries at');
+    expect(alert).toHaveTextContent('tell whoever runs the console');
+    expect(chainStatus()).toBeUndefined();
+    expect(screen.queryByText(/Audit chain verified|Newest entry and its hash/)).not.toBeInTheDocument();
+
+    const table = await screen.findByRole('table', { name: 'Audit log' });
+    await waitFor(() => expect(within(table).getAllByRole('row')).toHaveLength(6));
+    expect(auditGets().at(-1)?.path).toBe('/api/audit?page=1&limit=25');
   });
 });

@@ -27,14 +27,16 @@ describe('WalletPage and roles', () => {
     expect(screen.getByText(VIEWER_NOTE)).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Add rule' })).not.toBeInTheDocument();
     expect(screen.queryByRole('button', { name: /^Delete rule/ })).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: /^Edit rule/ })).not.toBeInTheDocument();
   });
 
-  it('gives an editor Add rule and a Delete per rule', async () => {
+  it('gives an editor Add rule, and an Edit and a Delete per rule', async () => {
     await signInAs('editor');
     renderConsole(walletPath);
     await rulesTable();
     expect(await screen.findByRole('button', { name: 'Add rule' })).toBeEnabled();
     await waitFor(() => expect(screen.getAllByRole('button', { name: /^Delete rule / })).toHaveLength(2));
+    await waitFor(() => expect(screen.getAllByRole('button', { name: /^Edit rule / })).toHaveLength(2));
     expect(screen.queryByText(VIEWER_NOTE)).not.toBeInTheDocument();
   });
 });

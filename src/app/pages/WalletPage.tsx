@@ -29,6 +29,7 @@ import { usePageFailure } from '../lib/use-page-failure';
 // The dialogs load on first use: most visits only look.
 const AddRuleDialog = lazy(() => import('../features/autopay/components/AddRuleDialog'));
 const DeleteRuleDialog = lazy(() => import('../features/autopay/components/DeleteRuleDialog'));
+const ChangePercentageDialog = lazy(() => import('../features/autopay/components/ChangePercentageDialog'));
 // The card, the simulation and the history load apart from the page, as one chunk: the wallet's
 // summary and rules show without waiting for their code (the table, the form fields, the schemas).
 const sections = () => import('../features/wallets/wallet-sections');
@@ -60,6 +61,9 @@ export const WalletPage = () => {
   const [draft, setDraft] = useState<AddRuleDraft | undefined>(() => (staff && canChange ? readAddRuleDraft(userToken, walletToken, staff.email) : undefined));
   const [adding, setAdding] = useState(draft !== undefined);
   const [deleting, setDeleting] = useState<{ rule: AutopayRule; label: string }>();
+  const [editing, setEditing] = useState<{ rule: AutopayRule; label: string }>();
+  // After a change the edited rule's row is a new one (a new token): its Edit button takes the focus.
+  const [focusEditOf, setFocusEditOf] = useState<string>();
   const addButton = useRef<HTMLButtonElement>(null);
 
   const wallet = wallets.data?.find((w) => w.token === walletToken);
@@ -121,7 +125,12 @@ export const WalletPage = () => {
       {allocation && <AllocationSummary allocation={allocation} />}
       {rules.data ? (
         rules.data.length > 0 ? (
-          <RulesTable rules={rules.data} onDelete={canChange ? (rule, label) => setDeleting({ rule, label }) : undefined} />
+          <RulesTable
+            rules={rules.data}
+            onEdit={canChange ? (rule, label) => setEditing({ rule, label }) : undefined}
+            onDelete={canChange ? (rule, label) => setDeleting({ rule, label }) : undefined}
+            focusEditOf={focusEditOf}
+          />
         ) : (
           <Paper variant="outlined" sx={{ p: 3 }}>
             <Typography>No autopay rules</Typography>
@@ -174,6 +183,20 @@ export const WalletPage = () => {
               setDeleting(undefined);
               // The row that opened the dialog is gone: put focus somewhere that still exists.
               if (deleted) requestAnimationFrame(() => addButton.current?.focus());
+            }}
+          />
+        )}
+        {editing && rules.data && (
+          <ChangePercentageDialog
+            userToken={userToken}
+            walletToken={walletToken}
+            rule={editing.rule}
+            rules={rules.data}
+            destinationLabel={editing.label}
+            onClose={(result) => {
+              setEditing(undefined);
+              // The row that opened the dialog was replaced: the new rule's Edit button takes the focus.
+              setFocusEditOf(result?.rule.token);
             }}
           />
         )}

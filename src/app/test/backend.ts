@@ -1,8 +1,9 @@
 // The real backend of the app's component tests: the console (server + proxy) started by
 // test/app-global-setup.ts in front of the real sandbox. Nothing here answers for MassPay; it only
 // points the SPA's relative `/api/...` requests at the running console, records what the SPA sent,
-// and drives the sandbox's own test controls (`/__sandbox/...`).
-import { inject } from 'vitest';
+// and drives the sandbox's own test controls (`/__sandbox/...`). A test may switch to the second
+// console the setup started, whose audit log was changed behind its back (`useTamperedConsole`).
+import { inject, onTestFinished } from 'vitest';
 import {
   autopayRuleListSchema,
   CONSOLE_ROUTES,
@@ -25,8 +26,30 @@ declare module 'vitest' {
     sandboxKey: string;
     /** The password of the demo staff accounts `viewer@`, `editor@` and `admin@example.com`. */
     staffPassword: string;
+    /** A second console (own sandbox, own embedded audit log) whose audit log has one entry changed behind its back. */
+    tamperedConsoleUrl: string;
+    /** The id of that changed entry: where its hash chain breaks. */
+    tamperedEntryId: string;
   }
 }
+
+let tampered = false;
+/** The console the SPA and these helpers talk to: the shared one, or the tampered one (`useTamperedConsole`). */
+const consoleUrl = () => (tampered ? inject('tamperedConsoleUrl') : inject('consoleUrl'));
+
+/**
+ * Until the end of the current test, the SPA and these helpers talk to the console whose audit log
+ * was tampered with (its sessions are its own: the jar starts empty). Returns the changed entry's id.
+ */
+export const useTamperedConsole = (): string => {
+  tampered = true;
+  cookieJar.clear();
+  onTestFinished(() => {
+    tampered = false;
+    cookieJar.clear();
+  });
+  return inject('tamperedEntryId');
+};
 
 export interface SentRequest {
   method: string;
@@ -89,7 +112,6 @@ export const cookieJar = {
  * console, with the jar's cookies. Everything else about the request is the SPA's own.
  */
 export const installFetch = () => {
-  const consoleUrl = inject('consoleUrl');
   globalThis.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
     if (typeof input === 'string' && input.startsWith('/')) {
       const headers = new Headers(init?.headers);
@@ -101,7 +123,7 @@ export const installFetch = () => {
       });
       const cookie = cookieJar.header();
       if (cookie) headers.set('cookie', cookie);
-      const response = await nodeFetch(consoleUrl + input, { ...init, headers });
+      const response = await nodeFetch(consoleUrl() + input, { ...init, headers });
       cookieJar.store(response.headers);
       return response;
     }
@@ -119,7 +141,7 @@ export const STAFF_EMAILS: Record<StaffRole, string> = {
 const login = async (role: StaffRole): Promise<{ cookie: string; staff: StaffMember }> => {
   const password = inject('staffPassword');
   if (typeof password !== 'string') throw new Error("The app tests' global setup (test/app-global-setup.ts) provides no `staffPassword` to sign in with");
-  const response = await nodeFetch(`${inject('consoleUrl')}${CONSOLE_ROUTES.login}`, {
+  const response = await nodeFetch(`${consoleUrl()}${CONSOLE_ROUTES.login}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json', 'x-requested-with': 'XMLHttpRequest' },
     body: JSON.stringify({ email: STAFF_EMAILS[role], password }),
@@ -133,21 +155,22 @@ const login = async (role: StaffRole): Promise<{ cookie: string; staff: StaffMem
   return { cookie, staff: staffMemberSchema.parse(await response.json()) };
 };
 
-// One sign-in per account and test file: its cookie is put back in the jar while it still works.
-const sessions = new Map<StaffRole, { cookie: string; staff: StaffMember }>();
+// One sign-in per account, console and test file: its cookie is put back in the jar while it still works.
+const sessions = new Map<string, { cookie: string; staff: StaffMember }>();
+const sessionKey = (role: StaffRole) => `${role} ${consoleUrl()}`;
 
 const isValid = async (cookie: string, role: StaffRole) => {
-  const response = await nodeFetch(`${inject('consoleUrl')}${CONSOLE_ROUTES.me}`, { headers: { accept: 'application/json', cookie } });
+  const response = await nodeFetch(`${consoleUrl()}${CONSOLE_ROUTES.me}`, { headers: { accept: 'application/json', cookie } });
   if (!response.ok) return false;
   const staff = staffMemberSchema.safeParse(await response.json());
   return staff.success && staff.data.role === role;
 };
 
 const session = async (role: StaffRole, { check = true } = {}) => {
-  const known = sessions.get(role);
+  const known = sessions.get(sessionKey(role));
   if (known && (!check || (await isValid(known.cookie, role)))) return known;
   const fresh = await login(role);
-  sessions.set(role, fresh);
+  sessions.set(sessionKey(role), fresh);
   return fresh;
 };
 const sessionCookie = async (role: StaffRole, options?: { check?: boolean }) => (await session(role, options)).cookie;
@@ -166,11 +189,11 @@ export const signInAs = async (role: StaffRole): Promise<StaffMember> => {
 export const signOut = async () => {
   const cookie = cookieJar.header();
   if (cookie) {
-    const response = await nodeFetch(`${inject('consoleUrl')}${CONSOLE_ROUTES.logout}`, {
+    const response = await nodeFetch(`${consoleUrl()}${CONSOLE_ROUTES.logout}`, {
       method: 'POST',
       headers: { cookie, 'x-requested-with': 'XMLHttpRequest' },
     });
-    for (const [role, known] of sessions) if (known.cookie === cookie) sessions.delete(role);
+    for (const [key, known] of sessions) if (known.cookie === cookie) sessions.delete(key);
     if (!response.ok && response.status !== 401) throw new Error(`POST ${CONSOLE_ROUTES.logout} answered ${response.status}`);
   }
   cookieJar.clear();
@@ -199,21 +222,29 @@ export const startSignedIn = async () => {
 export const readApi = async (path: string, { as = 'editor' }: { as?: StaffRole } = {}): Promise<unknown> => {
   const get = async () => {
     const cookie = noSignIn ? undefined : await sessionCookie(as, { check: false });
-    return nodeFetch(`${inject('consoleUrl')}/api${path}`, { headers: { accept: 'application/json', ...(cookie ? { cookie } : {}) } });
+    return nodeFetch(`${consoleUrl()}/api${path}`, { headers: { accept: 'application/json', ...(cookie ? { cookie } : {}) } });
   };
   let response = await get();
   if (response.status === 401 && !noSignIn) {
-    sessions.delete(as);
+    sessions.delete(sessionKey(as));
     response = await get();
   }
   if (!response.ok) throw new Error(`GET /api${path} answered ${response.status}: ${await response.text()}`);
   return response.json();
 };
 
-/** A change through the real console as the test's own actor (an editor, or `as`); not recorded in `sent`. */
-export const callApi = async (method: 'POST' | 'DELETE', path: string, { body, as = 'editor' }: { body?: unknown; as?: StaffRole } = {}) => {
+/**
+ * A change through the real console as the test's own actor (an editor, or `as`); not recorded in
+ * `sent`. `path` is under `/api` (`/payout/...`, `/console/...`); `headers` go along (a reason, a
+ * chosen Idempotency-Key).
+ */
+export const callApi = async (
+  method: 'POST' | 'PATCH' | 'DELETE',
+  path: string,
+  { body, as = 'editor', headers = {} }: { body?: unknown; as?: StaffRole; headers?: Record<string, string> } = {},
+) => {
   const cookie = await sessionCookie(as);
-  const response = await nodeFetch(`${inject('consoleUrl')}/api${path}`, {
+  const response = await nodeFetch(`${consoleUrl()}/api${path}`, {
     method,
     headers: {
       accept: 'application/json',
@@ -221,10 +252,11 @@ export const callApi = async (method: 'POST' | 'DELETE', path: string, { body, a
       'idempotency-key': crypto.randomUUID(),
       cookie,
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
     },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  return { status: response.status, body: (await response.json().catch(() => undefined)) as unknown };
+  return { status: response.status, headers: response.headers, body: (await response.json().catch(() => undefined)) as unknown };
 };
 
 const admin = async (method: string, path: string, body?: unknown): Promise<unknown> => {
@@ -239,6 +271,8 @@ const admin = async (method: string, path: string, body?: unknown): Promise<unkn
 
 export interface FaultSettings {
   latencyMs?: number;
+  /** Only these methods are slowed (all when absent): a slow write behind fast reads. */
+  latencyMethods?: ('GET' | 'POST' | 'DELETE' | 'PUT')[];
   failureRate?: number;
   failureStatus?: number;
   failNext?: { count: number; status?: number; drop?: boolean; phase?: 'before' | 'after'; methods?: ('GET' | 'POST' | 'DELETE' | 'PUT')[] };

@@ -10,6 +10,8 @@ import { theme } from '../theme/theme';
 export interface RenderAppOptions extends Omit<RenderOptions, 'wrapper' | 'queries'> {
   /** Where the MemoryRouter starts. */
   route?: string;
+  /** What the cache holds before the first render (e.g. the console's settings), keyed as `queryKeys` says. */
+  cached?: readonly (readonly [queryKey: readonly unknown[], data: unknown])[];
 }
 
 /** Where the router is now, for tests to read: `${pathname}${search}`. */
@@ -22,8 +24,9 @@ const LocationSpy = ({ onChange }: { onChange: (location: Location) => void }) =
  * Renders `ui` as the app would: a fresh QueryClient (no retries, so a failure shows at once), the
  * page's status region, the MUI theme and a router. Returns a `userEvent` session as `user`.
  */
-export const renderApp = (ui: ReactElement, { route = '/', ...options }: RenderAppOptions = {}) => {
+export const renderApp = (ui: ReactElement, { route = '/', cached = [], ...options }: RenderAppOptions = {}) => {
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
+  for (const [queryKey, data] of cached) queryClient.setQueryData(queryKey, data);
   const user = userEvent.setup();
   let current: Location | undefined;
   const result = render(

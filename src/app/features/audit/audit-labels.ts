@@ -1,6 +1,6 @@
 import type { AuditAction, AuditOutcome } from '../../../api';
 
-const ACTIONS: Record<AuditAction, string> = { add_rule: 'Add rule', delete_rule: 'Delete rule' };
+const ACTIONS: Record<AuditAction, string> = { add_rule: 'Add rule', delete_rule: 'Delete rule', edit_rule: 'Changed percentage', read_card: 'Read card' };
 export const auditActionLabel = (action: AuditAction): string => ACTIONS[action] ?? action;
 
 const OUTCOMES: Record<AuditOutcome, { label: string; tone: 'success' | 'warning' | 'neutral' }> = {
@@ -10,6 +10,12 @@ const OUTCOMES: Record<AuditOutcome, { label: string; tone: 'success' | 'warning
   failed: { label: 'Failed', tone: 'warning' },
   unknown: { label: 'Unknown', tone: 'warning' },
   forbidden: { label: 'Forbidden', tone: 'warning' },
+  // The first answer repeated for the same Idempotency-Key: MassPay was not asked again.
+  replayed: { label: 'Replayed', tone: 'neutral' },
+  // Refused by the console's own policy on fresh data: MassPay was not asked.
+  blocked: { label: 'Blocked', tone: 'warning' },
+  // A percentage change whose new rule could not be made: the old rule was put back.
+  compensated: { label: 'Compensated', tone: 'warning' },
 };
 export const auditOutcome = (outcome: AuditOutcome) => OUTCOMES[outcome] ?? { label: outcome, tone: 'neutral' as const };
 

@@ -3,13 +3,14 @@ import type { RuleFormValues } from './rule-form-schema';
 /**
  * What was typed in "Add autopay rule" when saving met an expired session, kept in this tab's
  * `sessionStorage` per wallet so the dialog reopens with it after signing in again — with the same
- * Idempotency-Key, for it is the same submission. Nothing secret: tokens, a percentage, the key, and
- * whose draft it is (only they get it back).
+ * Idempotency-Key, for it is the same submission. Nothing secret: tokens, a percentage, the reason
+ * typed, the key, and whose draft it is (only they get it back).
  */
 export interface AddRuleDraft {
   staff: string;
-  values: RuleFormValues;
-  /** The submission the key belongs to (the form's output, as JSON). */
+  /** What was typed; `reason` is absent in a draft kept before the Reason field existed. */
+  values: RuleFormValues & { reason?: string };
+  /** The submission the key belongs to (the rule as sent, as JSON; the reason is not part of it). */
   fingerprint: string;
   idempotencyKey: string;
 }
@@ -27,7 +28,8 @@ const isDraft = (value: unknown): value is AddRuleDraft => {
     typeof draft.idempotencyKey === 'string' &&
     typeof values === 'object' &&
     values !== null &&
-    ['destination_token', 'percentage', 'attr_set_token'].every((field) => typeof values[field] === 'string')
+    ['destination_token', 'percentage', 'attr_set_token'].every((field) => typeof values[field] === 'string') &&
+    (values.reason === undefined || typeof values.reason === 'string')
   );
 };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Destination } from '../catalog/api/get-service';
-import { ruleFormSchema, type RuleFormContext, type RuleFormValues } from './rule-form-schema';
+import { addRuleFormSchema, changePercentageFormSchema, ruleFormSchema, type RuleFormContext, type RuleFormValues } from './rule-form-schema';
 
 // The schema is pure: what it knows of MassPay comes through `resolveDestination`, a parameter.
 const QUICK_CASH = 'dest_3c8b5e2a-af4d-4e7b-9a93-4b6dac2f8e33';
@@ -119,5 +119,66 @@ describe('ruleFormSchema', () => {
       percentage: 'Enter a percentage',
       attr_set_token: 'An attribute set token looks like attr_set_…',
     });
+  });
+});
+
+describe('addRuleFormSchema', () => {
+  it('gives the rule (the request body) and the reason apart, trimmed', async () => {
+    const result = await addRuleFormSchema({ ...context(), reasonMode: 'optional' }).safeParseAsync({ ...valid, reason: '  SUP-12  ' });
+    expect(result.data).toEqual({ input: { destination_token: QUICK_CASH, percentage: 15 }, reason: 'SUP-12' });
+  });
+
+  it('takes no reason when it is optional, and asks for one when it is required', async () => {
+    expect((await addRuleFormSchema({ ...context(), reasonMode: 'optional' }).safeParseAsync({ ...valid, reason: '  ' })).data?.reason).toBe('');
+    const required = await addRuleFormSchema({ ...context(), reasonMode: 'required' }).safeParseAsync({ ...valid, reason: '  ' });
+    expect(required.error?.issues.map((i) => [i.path[0], i.message])).toEqual([['reason', 'Enter a reason: why, or a ticket reference']]);
+  });
+
+  it.each([
+    ['201 characters', 'x'.repeat(201), 'A reason is at most 200 characters'],
+    ['a control character', 'a\tb', 'A reason is one line of text, without control characters'],
+  ])('refuses a reason of %s', async (_case, reason, message) => {
+    const result = await addRuleFormSchema({ ...context(), reasonMode: 'optional' }).safeParseAsync({ ...valid, reason });
+    expect(result.error?.issues.map((i) => [i.path[0], i.message])).toEqual([['reason', message]]);
+  });
+
+  it('takes 200 characters', async () => {
+    expect((await addRuleFormSchema({ ...context(), reasonMode: 'optional' }).safeParseAsync({ ...valid, reason: 'é'.repeat(200) })).success).toBe(true);
+  });
+});
+
+describe('changePercentageFormSchema', () => {
+  // Evergreen's 60 % beside Lakeside's 25 %: at most 75 % fits.
+  const schema = changePercentageFormSchema({ current: 60, othersBp: 2_500, reasonMode: 'optional' });
+  const errorOf = (percentage: string) => {
+    const result = schema.safeParse({ percentage, reason: '' });
+    return result.success ? undefined : result.error.issues[0]?.message;
+  };
+
+  it.each(['0.01', '59.99', '60.01', '70', '75', '75.00'])('accepts %s %', (percentage) => {
+    expect(errorOf(percentage)).toBeUndefined();
+  });
+
+  it.each([
+    ['the current share', '60', 'This rule already sends 60 %: enter another percentage'],
+    ['the current share with decimals', '60.00', 'This rule already sends 60 %: enter another percentage'],
+    ['more than the others leave', '75.01', 'At most 75 % fits: the other rules take 25 %'],
+    ['empty', '', 'Enter a percentage'],
+    ['not a number', '7O', 'Enter a number, such as 15 or 12.5'],
+    ['zero', '0', 'Percentage must be greater than 0'],
+    ['over 100', '100.01', 'Percentage must be at most 100'],
+    ['three decimals', '1.001', 'Percentage may have at most two decimals'],
+  ])('refuses %s', (_case, percentage, message) => {
+    expect(errorOf(percentage)).toBe(message);
+  });
+
+  it('gives the number and the reason', () => {
+    expect(schema.parse({ percentage: ' 70 ', reason: ' why ' })).toEqual({ percentage: 70, reason: 'why' });
+  });
+
+  it('counts in basis points: 33.34 fits beside 33.33 + 33.33', () => {
+    const thirds = changePercentageFormSchema({ current: 10, othersBp: 6_666, reasonMode: 'optional' });
+    expect(thirds.safeParse({ percentage: '33.34', reason: '' }).success).toBe(true);
+    expect(thirds.safeParse({ percentage: '33.35', reason: '' }).error?.issues[0]?.message).toBe('At most 33.34 % fits: the other rules take 66.66 %');
   });
 });

@@ -18,6 +18,7 @@ const ACTION_OPTIONS = [
   { value: '', label: 'Any action' },
   { value: 'add_rule', label: 'Add rule' },
   { value: 'delete_rule', label: 'Delete rule' },
+  { value: 'edit_rule', label: 'Changed percentage' },
 ] as const;
 
 const Field = ({ control, name, ...props }: { control: Control<AuditFilterValues, unknown, AuditFilters>; name: keyof AuditFilterValues; label: string; type?: string; monospace?: boolean }) => (

@@ -14,7 +14,7 @@ import { TokenText } from '../../../components/TokenText';
 import { formatPercent } from '../../../lib/format';
 import { auditActionLabel, auditOutcome, formatAuditTime } from '../audit-labels';
 
-const COLUMNS = ['Time', 'Staff', 'Action', 'Outcome', 'User', 'Wallet', 'Destination', 'Percentage', 'Rule', 'MassPay status', 'Request id'] as const;
+const COLUMNS = ['Time', 'Staff', 'Action', 'Outcome', 'User', 'Wallet', 'Destination', 'Percentage', 'Rule', 'Reason', 'Change', 'MassPay status', 'Request id'] as const;
 
 const None = () => (
   <Box component="span" sx={{ color: 'text.secondary' }}>
@@ -50,6 +50,10 @@ const AuditRow = ({ entry }: { entry: AuditEntry }) => {
       <TableCell>{entry.destinationToken ? <TokenText token={entry.destinationToken} label="Destination" /> : <None />}</TableCell>
       <TableCell align="right">{entry.percentage === null ? <None /> : formatPercent(entry.percentage)}</TableCell>
       <TableCell>{entry.ruleToken ? <TokenText token={entry.ruleToken} label="Rule" /> : <None />}</TableCell>
+      {/* The staff member's own words: wrapped, never cut. */}
+      <TableCell sx={{ minWidth: 160, maxWidth: 320, overflowWrap: 'anywhere' }}>{entry.reason ? entry.reason : <None />}</TableCell>
+      {/* A percentage change's steps share it. */}
+      <TableCell>{entry.changeId ? <TokenText token={entry.changeId} label="Change" /> : <None />}</TableCell>
       <TableCell align="right">{entry.masspayStatus ?? <None />}</TableCell>
       <TableCell sx={{ fontFamily: 'monospace', whiteSpace: 'nowrap' }}>{entry.requestId}</TableCell>
     </TableRow>

@@ -1,6 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { useState } from 'react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { queryKeys } from '../../../lib/query-keys';
 import { DESTINATIONS as D, freshSandbox, loadAdaUsd, rulesOf, sandbox, sentWith, type AdaUsd } from '../../../test/backend';
 import { renderApp } from '../../../test/render';
 import AddRuleDialog, { type AddRuleDialogProps } from './AddRuleDialog';
@@ -30,9 +31,11 @@ beforeEach(async () => {
   ada = await loadAdaUsd();
 });
 
-const openDialog = async (props: Partial<AddRuleDialogProps> = {}) => {
+const openDialog = async ({ reasonMode, ...props }: Partial<AddRuleDialogProps> & { reasonMode?: 'optional' | 'required' } = {}) => {
   const onClose = vi.fn();
-  const view = renderApp(<Harness userToken={ada.userToken} wallet={ada.wallet} rules={ada.rules} onClose={onClose} {...props} />);
+  const view = renderApp(<Harness userToken={ada.userToken} wallet={ada.wallet} rules={ada.rules} onClose={onClose} {...props} />, {
+    cached: reasonMode ? [[queryKeys.consoleSettings(), { changeReason: reasonMode, approvalPolicy: 'off' }]] : [],
+  });
   const dialog = await screen.findByRole('dialog', { name: 'Add autopay rule' });
   const inDialog = within(dialog);
   return {
@@ -42,6 +45,7 @@ const openDialog = async (props: Partial<AddRuleDialogProps> = {}) => {
     destination: inDialog.getByRole('textbox', { name: 'Destination token' }),
     percentage: inDialog.getByRole('textbox', { name: 'Percentage' }),
     attrSet: inDialog.getByRole('textbox', { name: 'Attribute set token' }),
+    reason: inDialog.getByRole('textbox', { name: 'Reason' }),
     save: inDialog.getByRole('button', { name: 'Save' }),
     cancel: inDialog.getByRole('button', { name: 'Cancel' }),
   };
@@ -62,7 +66,7 @@ const typeQuickCash = async ({ user, destination }: Dialog) => {
   await waitFor(() => expect(destination).toHaveAccessibleDescription(/^QuickCash Wallet · /));
 };
 
-type Field = 'destination' | 'percentage' | 'attrSet';
+type Field = 'destination' | 'percentage' | 'attrSet' | 'reason';
 interface Case {
   name: string;
   field: Field;
@@ -90,6 +94,7 @@ const CASES: Case[] = [
   { name: 'percentage with three decimals', field: 'percentage', value: '1.125', message: 'Percentage may have at most two decimals' },
   { name: 'percentage above the unallocated remainder', field: 'percentage', value: '15.01', message: 'At most 15 % is unallocated' },
   { name: 'malformed attribute set token', field: 'attrSet', value: 'attr_nope', message: 'An attribute set token looks like attr_set_…' },
+  { name: 'reason over 200 characters', field: 'reason', value: 'r'.repeat(201), message: 'A reason is at most 200 characters' },
 ];
 
 describe('AddRuleDialog', () => {
@@ -120,9 +125,9 @@ describe('AddRuleDialog', () => {
       if (field !== 'destination') {
         await typeQuickCash(d);
         await d.user.click(d.percentage);
-        if (field === 'attrSet') await d.user.type(d.percentage, '10');
+        if (field === 'attrSet' || field === 'reason') await d.user.type(d.percentage, '10');
       }
-      if (field === 'attrSet') await d.user.click(d.attrSet);
+      if (field === 'attrSet' || field === 'reason') await d.user.click(d[field]);
       if (value) await d.user.type(d[field], value);
       expect(d[field]).toHaveFocus();
       expect(d[field]).toHaveAttribute('aria-invalid', 'false');
@@ -157,6 +162,62 @@ describe('AddRuleDialog', () => {
     expect(JSON.parse(post!.body!)).toEqual({ destination_token: D.quickCash, percentage: 15 });
     expect(post!.headers.get('idempotency-key')).toMatch(UUID_V4);
     expect(post!.headers.get('x-requested-with')).toBe('XMLHttpRequest');
+    // No reason typed: no header.
+    expect(post!.headers.has('x-change-reason')).toBe(false);
+  });
+
+  describe('Reason', () => {
+    it('is optional, says what it is for, and goes along percent-encoded as X-Change-Reason', async () => {
+      const d = await openDialog();
+      expect(d.reason).not.toBeRequired();
+      expect(d.reason).toHaveAccessibleDescription('Optional: why, or a ticket reference');
+      await typeQuickCash(d);
+      await d.user.type(d.percentage, '15');
+      await d.user.type(d.reason, '  Café payout — ticket SUP-12  ');
+      await d.user.click(d.save);
+      await waitFor(() => expect(d.onClose).toHaveBeenCalledTimes(1));
+      const [post] = sentWith('POST');
+      // Trimmed, then percent-encoded UTF-8; the body is the rule alone.
+      expect(post!.headers.get('x-change-reason')).toBe(encodeURIComponent('Café payout — ticket SUP-12'));
+      expect(JSON.parse(post!.body!)).toEqual({ destination_token: D.quickCash, percentage: 15 });
+    });
+
+    it('is required when the console says so: nothing is sent without one', async () => {
+      const d = await openDialog({ reasonMode: 'required' });
+      expect(d.reason).toBeRequired();
+      expect(d.reason).toHaveAccessibleDescription('Required: why, or a ticket reference');
+      await typeQuickCash(d);
+      await d.user.type(d.percentage, '15');
+      await d.user.click(d.save);
+      await waitFor(() => expect(d.reason).toHaveAccessibleDescription('Enter a reason: why, or a ticket reference'));
+      expect(d.reason).toHaveAttribute('aria-invalid', 'true');
+      await expectNoPost();
+
+      await d.user.type(d.reason, 'SUP-12');
+      await d.user.click(d.save);
+      await waitFor(() => expect(d.onClose).toHaveBeenCalledTimes(1));
+      expect(sentWith('POST')[0]!.headers.get('x-change-reason')).toBe('SUP-12');
+    });
+
+    it('is no part of the submission: a retry with another reason keeps the Idempotency-Key', async () => {
+      const d = await openDialog();
+      await typeQuickCash(d);
+      await d.user.type(d.percentage, '15');
+      await d.user.type(d.reason, 'first');
+      await sandbox.setFaults({ failNext: { count: 1, status: 500, methods: ['POST'] } });
+      await d.user.click(d.save);
+      await within(d.dialog).findByRole('alert');
+      expect(d.reason).toHaveValue('first');
+
+      await d.user.clear(d.reason);
+      await d.user.type(d.reason, 'second');
+      await d.user.click(d.save);
+      await waitFor(() => expect(d.onClose).toHaveBeenCalledTimes(1));
+      const [first, second] = sentWith('POST');
+      expect(second!.headers.get('idempotency-key')).toBe(first!.headers.get('idempotency-key'));
+      expect([first!.headers.get('x-change-reason'), second!.headers.get('x-change-reason')]).toEqual(['first', 'second']);
+      expect((await rulesOf(ada.userToken, ada.wallet.token)).filter((r) => r.destination_token === D.quickCash)).toHaveLength(1);
+    });
   });
 
   it('sends a valid attribute set token along', async () => {
@@ -196,21 +257,37 @@ describe('AddRuleDialog', () => {
   });
 
   describe('when MassPay refuses or fails', () => {
-    it("shows MassPay's 400 under the field it names", async () => {
-      // A stale list without Lakeside's 25 %: the form believes 40 % is free, MassPay knows 15 % is.
+    it("shows the console's 409 (its policy, on fresh data) under the field it names; MassPay is not asked", async () => {
+      // A stale list without Lakeside's 25 %: the form believes 40 % is free, the console knows 15 % is.
       const d = await openDialog({ rules: ada.rules.filter((r) => r.destination_token === D.evergreen) });
       expect(d.percentage).toHaveAccessibleDescription('Share of every load, up to 40 %, two decimals at most');
       await typeQuickCash(d);
       await d.user.type(d.percentage, '30');
       await d.user.click(d.save);
 
-      await waitFor(() => expect(d.percentage).toHaveAccessibleDescription("The wallet's rules would total more than 100 %: at most 15 % is unallocated"));
+      // The console's words about what the wallet holds now: 15 % fits beside the other 85 %.
+      await waitFor(() => expect(d.percentage).toHaveAccessibleDescription(/^At most 15 % fits\b.*85 %/));
       expect(d.percentage).toHaveAttribute('aria-invalid', 'true');
       expect(d.destination).toHaveAttribute('aria-invalid', 'false');
       expect(within(d.dialog).queryByRole('alert')).not.toBeInTheDocument();
+      expect(d.percentage).toHaveValue('30');
       expect(d.onClose).not.toHaveBeenCalled();
       expect(sentWith('POST')).toHaveLength(1);
+      expect((await sandbox.stats()).byRoute.createAutopayRule ?? 0).toBe(0);
       expect(await rulesOf(ada.userToken, ada.wallet.token)).toHaveLength(2);
+    });
+
+    it('after a refusal that settles it, saving the same values again is a new submission (a new Idempotency-Key)', async () => {
+      const d = await openDialog({ rules: ada.rules.filter((r) => r.destination_token === D.evergreen) });
+      await typeQuickCash(d);
+      await d.user.type(d.percentage, '30');
+      await d.user.click(d.save);
+      await waitFor(() => expect(d.percentage).toHaveAttribute('aria-invalid', 'true'));
+      await d.user.click(d.save);
+      await waitFor(() => expect(sentWith('POST')).toHaveLength(2));
+      const [first, second] = sentWith('POST');
+      // The first key's answer was a refusal: reusing it would only replay that refusal.
+      expect(second!.headers.get('idempotency-key')).not.toBe(first!.headers.get('idempotency-key'));
     });
 
     it('shows a failure that names no field as an alert in the dialog and keeps what was typed', async () => {
@@ -251,7 +328,9 @@ describe('AddRuleDialog', () => {
       expect(posts).toHaveLength(2);
       expect(posts[0]!.headers.get('idempotency-key')).toMatch(UUID_V4);
       expect(posts[1]!.headers.get('idempotency-key')).toBe(posts[0]!.headers.get('idempotency-key'));
-      expect((await sandbox.stats()).byRoute.createAutopayRule).toBe(2);
+      // MassPay made the rule on the first attempt; the retry found it there (the console re-reads the
+      // wallet when an attempt's outcome is unknown) instead of asking MassPay to make it again.
+      expect((await sandbox.stats()).byRoute.createAutopayRule).toBe(1);
 
       const rules = await rulesOf(ada.userToken, ada.wallet.token);
       expect(rules).toHaveLength(3);

@@ -12,19 +12,21 @@ import Typography from '@mui/material/Typography';
 import { useQueryClient } from '@tanstack/react-query';
 import { useMemo, useRef, useState } from 'react';
 import { Controller, useForm, useWatch } from 'react-hook-form';
-import { OUTCOME_UNKNOWN_PROBLEMS, TOKEN_PATTERNS, type AutopayRule, type Wallet } from '../../../../api';
+import { TOKEN_PATTERNS, type AutopayRule, type Wallet } from '../../../../api';
 import { useAnnounce } from '../../../components/StatusRegion';
-import { describeError, isApiError, isUnauthenticated } from '../../../lib/api-error';
+import { describeError, isApiError, isOutcomeOpen, isSettledRefusal, isUnauthenticated } from '../../../lib/api-error';
 import { formatPercent } from '../../../lib/format';
 import { newIdempotencyKey } from '../../../lib/idempotency-key';
 import { useDebounced } from '../../../lib/use-debounced';
 import { useCountries } from '../../catalog/api/get-countries';
 import { useCountryServices } from '../../catalog/api/get-country-services';
+import { useChangeReasonMode } from '../../settings/api/get-console-settings';
 import { serviceQueryOptions, toDestination, useService } from '../../catalog/api/get-service';
 import { clearAddRuleDraft, saveAddRuleDraft, type AddRuleDraft } from '../add-rule-draft';
 import { allocationOf } from '../allocation';
 import { useCreateAutopayRule } from '../api/create-autopay-rule';
-import { ruleFormSchema, type RuleFormOutput, type RuleFormValues } from '../rule-form-schema';
+import { addRuleFormSchema, type AddRuleFormOutput, type AddRuleFormValues } from '../rule-form-schema';
+import { ReasonField } from './ReasonField';
 
 export interface AddRuleDialogProps {
   userToken: string;
@@ -37,8 +39,8 @@ export interface AddRuleDialogProps {
   draft?: AddRuleDraft;
 }
 
-const FIELDS = ['destination_token', 'percentage', 'attr_set_token'] as const;
-const EMPTY: RuleFormValues = { destination_token: '', percentage: '', attr_set_token: '' };
+const FIELDS = ['destination_token', 'percentage', 'attr_set_token', 'reason'] as const;
+const EMPTY: AddRuleFormValues = { destination_token: '', percentage: '', attr_set_token: '', reason: '' };
 
 /** The live name of what is typed in Destination token, once typing pauses. */
 const DestinationPreview = ({ token }: { token: string }) => {
@@ -53,13 +55,16 @@ const DestinationPreview = ({ token }: { token: string }) => {
 
 /**
  * "Add autopay rule": a destination pasted as a token or picked (country → service), a percentage
- * within what is left, checked as typed and again by MassPay. A failed save keeps everything typed,
- * and saving the same values again reuses the same Idempotency-Key, so a retry never adds twice.
+ * within what is left, and a reason, checked as typed and again by the console and MassPay. A failed
+ * save keeps everything typed, and saving the same rule again reuses the same Idempotency-Key, so a
+ * retry never adds twice (the reason is no part of the submission: changing it alone keeps the key).
+ * After a refusal that settles it (nothing was done), the next save is a new submission.
  */
 const AddRuleDialog = ({ userToken, wallet, rules, onClose: close, staffEmail, draft }: AddRuleDialogProps) => {
   const queryClient = useQueryClient();
   const announce = useAnnounce();
   const mutation = useCreateAutopayRule(userToken, wallet.token);
+  const reasonMode = useChangeReasonMode();
   const allocation = allocationOf(rules);
   const [country, setCountry] = useState('');
   const [formError, setFormError] = useState<string>();
@@ -73,7 +78,8 @@ const AddRuleDialog = ({ userToken, wallet, rules, onClose: close, staffEmail, d
   const schema = useMemo(() => {
     // react-query keeps no failed answer: remember MassPay's "no such destination" here.
     const unknownDestinations = new Set<string>();
-    return ruleFormSchema({
+    return addRuleFormSchema({
+        reasonMode,
         walletCurrency: wallet.currency_code,
         unallocatedBp: allocation.unallocatedBp,
         usedDestinations: new Set(rules.map((r) => r.destination_token)),
@@ -90,15 +96,19 @@ const AddRuleDialog = ({ userToken, wallet, rules, onClose: close, staffEmail, d
           }
         },
       });
-  }, [wallet.currency_code, allocation.unallocatedBp, rules, queryClient]);
+  }, [wallet.currency_code, allocation.unallocatedBp, rules, queryClient, reasonMode]);
 
-  const form = useForm<RuleFormValues, unknown, RuleFormOutput>({ resolver: zodResolver(schema), mode: 'onTouched', defaultValues: draft?.values ?? EMPTY });
+  const form = useForm<AddRuleFormValues, unknown, AddRuleFormOutput>({
+    resolver: zodResolver(schema),
+    mode: 'onTouched',
+    defaultValues: draft ? { ...EMPTY, ...draft.values } : EMPTY,
+  });
   const { control, handleSubmit, setValue, setError, formState } = form;
   const destinationToken = useWatch({ control, name: 'destination_token' });
   const countries = useCountries();
   const services = useCountryServices(country || undefined, wallet.token, wallet.currency_code);
 
-  const save = async (input: RuleFormOutput) => {
+  const save = async ({ input, reason }: AddRuleFormOutput) => {
     setFormError(undefined);
     const fingerprint = JSON.stringify(input);
     if (lastSubmission.current?.fingerprint !== fingerprint) lastSubmission.current = { fingerprint, key: newIdempotencyKey() };
@@ -106,14 +116,16 @@ const AddRuleDialog = ({ userToken, wallet, rules, onClose: close, staffEmail, d
     // Kept before sending: a 401 takes the person to sign in at once, and this brings them back here.
     if (staffEmail) saveAddRuleDraft(userToken, wallet.token, { staff: staffEmail, values: form.getValues(), fingerprint, idempotencyKey });
     try {
-      const rule = await mutation.mutateAsync({ input, idempotencyKey });
+      const rule = await mutation.mutateAsync({ input, idempotencyKey, reason });
       const name = queryClient.getQueryData(serviceQueryOptions(rule.destination_token).queryKey);
       const label = (name && toDestination(rule.destination_token, name)?.label) ?? rule.destination_token;
       announce(`Rule added: ${formatPercent(rule.percentage)} to ${label}`);
       onClose();
     } catch (error) {
       if (!isUnauthenticated(error)) clearAddRuleDraft(userToken, wallet.token);
-      // MassPay's refusal goes under the field it names; anything else above the buttons.
+      // Refused for good: nothing was done, and the same key would only replay the refusal.
+      if (isSettledRefusal(error)) lastSubmission.current = undefined;
+      // A refusal by MassPay or the console's policy goes under the field it names; anything else above the buttons.
       const fields = isApiError(error) ? error.fieldErrors : {};
       let placed = false;
       for (const field of FIELDS) {
@@ -123,9 +135,8 @@ const AddRuleDialog = ({ userToken, wallet, rules, onClose: close, staffEmail, d
           placed = true;
         }
       }
-      // After a timeout or a broken connection MassPay may have made the rule: say so, not "not added".
-      const maybeMade = isApiError(error) && OUTCOME_UNKNOWN_PROBLEMS.includes(error.problem.type);
-      if (!placed) setFormError(maybeMade ? describeError(error) : `The rule was not added. ${describeError(error)}`);
+      // After a timeout, a broken connection or while the first attempt still runs, the rule may be made: say so, not "not added".
+      if (!placed) setFormError(isOutcomeOpen(error) ? describeError(error) : `The rule was not added. ${describeError(error)}`);
     }
   };
 
@@ -226,6 +237,11 @@ const AddRuleDialog = ({ userToken, wallet, rules, onClose: close, staffEmail, d
                   slotProps={{ htmlInput: { spellCheck: false } }}
                 />
               )}
+            />
+            <Controller
+              name="reason"
+              control={control}
+              render={({ field, fieldState }) => <ReasonField {...field} mode={reasonMode} error={fieldState.error?.message} />}
             />
           </Stack>
           {formError && (

@@ -2,6 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import { useState } from 'react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AutopayRule } from '../../../../api';
+import { queryKeys } from '../../../lib/query-keys';
 import { DESTINATIONS as D, freshSandbox, loadAdaUsd, payerName, rulesOf, sandbox, sentWith, type AdaUsd } from '../../../test/backend';
 import { renderApp } from '../../../test/render';
 import DeleteRuleDialog, { type DeleteRuleDialogProps } from './DeleteRuleDialog';
@@ -34,9 +35,11 @@ beforeEach(async () => {
   label = await payerName(lakeside.destination_token);
 });
 
-const openDialog = async () => {
+const openDialog = async ({ reasonMode }: { reasonMode?: 'optional' | 'required' } = {}) => {
   const onClose = vi.fn<(deleted: boolean) => void>();
-  const view = renderApp(<Harness userToken={ada.userToken} walletToken={ada.wallet.token} rule={lakeside} destinationLabel={label} onClose={onClose} />);
+  const view = renderApp(<Harness userToken={ada.userToken} walletToken={ada.wallet.token} rule={lakeside} destinationLabel={label} onClose={onClose} />, {
+    cached: reasonMode ? [[queryKeys.consoleSettings(), { changeReason: reasonMode, approvalPolicy: 'off' }]] : [],
+  });
   const dialog = await screen.findByRole('alertdialog', { name: 'Delete autopay rule?' });
   return {
     ...view,
@@ -44,6 +47,7 @@ const openDialog = async () => {
     dialog,
     confirm: within(dialog).getByRole('button', { name: 'Delete' }),
     cancel: within(dialog).getByRole('button', { name: 'Cancel' }),
+    reason: within(dialog).getByRole('textbox', { name: 'Reason' }),
   };
 };
 
@@ -109,5 +113,43 @@ describe('DeleteRuleDialog', () => {
     expect(confirm).toBeDisabled();
     expect(cancel).toBeDisabled();
     await waitFor(() => expect(onClose).toHaveBeenCalledWith(true), { timeout: 5_000 });
+  });
+
+  describe('Reason', () => {
+    it('is optional and goes along as X-Change-Reason; a retry with another reason keeps the key', async () => {
+      const { user, reason, confirm, dialog, onClose } = await openDialog();
+      expect(reason).not.toBeRequired();
+      expect(reason).toHaveAccessibleDescription('Optional: why, or a ticket reference');
+      await user.type(reason, 'Payee closed this account — SUP-9');
+      await sandbox.setFaults({ failNext: { count: 1, status: 500, methods: ['DELETE'] } });
+      await user.click(confirm);
+      await within(dialog).findByRole('alert');
+      expect(reason).toHaveValue('Payee closed this account — SUP-9');
+
+      await user.type(reason, '!');
+      await user.click(confirm);
+      await waitFor(() => expect(onClose).toHaveBeenCalledWith(true));
+      const [first, second] = sentWith('DELETE');
+      expect(first!.headers.get('x-change-reason')).toBe(encodeURIComponent('Payee closed this account — SUP-9'));
+      expect(second!.headers.get('x-change-reason')).toBe(encodeURIComponent('Payee closed this account — SUP-9!'));
+      expect(second!.headers.get('idempotency-key')).toBe(first!.headers.get('idempotency-key'));
+    });
+
+    it('is required when the console says so: Delete sends nothing without one', async () => {
+      const { user, reason, confirm, onClose } = await openDialog({ reasonMode: 'required' });
+      expect(reason).toBeRequired();
+      await user.click(confirm);
+      await waitFor(() => expect(reason).toHaveAccessibleDescription('Enter a reason: why, or a ticket reference'));
+      expect(reason).toHaveAttribute('aria-invalid', 'true');
+      expect(sentWith('DELETE')).toHaveLength(0);
+      expect(onClose).not.toHaveBeenCalled();
+
+      await user.type(reason, 'SUP-9');
+      expect(reason).toHaveAttribute('aria-invalid', 'false');
+      await user.click(confirm);
+      await waitFor(() => expect(onClose).toHaveBeenCalledWith(true));
+      expect(sentWith('DELETE')[0]!.headers.get('x-change-reason')).toBe('SUP-9');
+      expect(await tokensLeft()).not.toContain(lakeside.token);
+    });
   });
 });

@@ -8,10 +8,13 @@ import DialogTitle from '@mui/material/DialogTitle';
 import { useState } from 'react';
 import type { AutopayRule } from '../../../../api';
 import { useAnnounce } from '../../../components/StatusRegion';
-import { describeError } from '../../../lib/api-error';
+import { describeError, isApiError, isOutcomeOpen, isSettledRefusal } from '../../../lib/api-error';
 import { formatPercent } from '../../../lib/format';
 import { newIdempotencyKey } from '../../../lib/idempotency-key';
+import { useChangeReasonMode } from '../../settings/api/get-console-settings';
 import { useDeleteAutopayRule } from '../api/delete-autopay-rule';
+import { reasonFieldSchema } from '../change-reason';
+import { ReasonField } from './ReasonField';
 
 export interface DeleteRuleDialogProps {
   userToken: string;
@@ -21,24 +24,46 @@ export interface DeleteRuleDialogProps {
   onClose: (deleted: boolean) => void;
 }
 
-/** "Delete autopay rule?" — names what goes; Cancel changes nothing; a retry reuses the same key. */
+/**
+ * "Delete autopay rule?" — names what goes; Cancel changes nothing; a retry reuses the same key (the
+ * reason is no part of the submission: changing it keeps the key). After a refusal that settles it,
+ * the next attempt is a new submission with a new key.
+ */
 const DeleteRuleDialog = ({ userToken, walletToken, rule, destinationLabel, onClose }: DeleteRuleDialogProps) => {
   const announce = useAnnounce();
   const mutation = useDeleteAutopayRule(userToken, walletToken);
+  const reasonMode = useChangeReasonMode();
+  const [reason, setReason] = useState('');
+  const [reasonError, setReasonError] = useState<string>();
   // One key for this rule's deletion, however often it is retried from this dialog.
-  const [idempotencyKey] = useState(newIdempotencyKey);
+  const [idempotencyKey, setIdempotencyKey] = useState(newIdempotencyKey);
 
-  const confirm = () =>
+  const checkReason = (value: string) => {
+    const checked = reasonFieldSchema(reasonMode).safeParse(value);
+    setReasonError(checked.success ? undefined : checked.error.issues[0]?.message);
+    return checked;
+  };
+
+  const confirm = () => {
+    const checked = checkReason(reason);
+    if (!checked.success) return;
     mutation.mutate(
-      { ruleToken: rule.token, idempotencyKey },
+      { ruleToken: rule.token, idempotencyKey, reason: checked.data },
       {
         onSuccess: () => {
           announce(`Rule deleted: ${formatPercent(rule.percentage)} to ${destinationLabel}`);
           onClose(true);
         },
+        onError: (error) => {
+          const message = isApiError(error) ? error.fieldErrors.reason?.[0] : undefined;
+          if (message) setReasonError(message);
+          if (isSettledRefusal(error)) setIdempotencyKey(newIdempotencyKey());
+        },
       },
     );
+  };
 
+  const failure = mutation.isError && !(isApiError(mutation.error) && mutation.error.fieldErrors.reason) ? mutation.error : undefined;
   return (
     <Dialog
       open
@@ -52,9 +77,21 @@ const DeleteRuleDialog = ({ userToken, walletToken, rule, destinationLabel, onCl
         <DialogContentText id="delete-rule-text">
           {formatPercent(rule.percentage)} of every load will no longer be sent to {destinationLabel}. This takes effect for the next load.
         </DialogContentText>
-        {mutation.isError && (
+        <ReasonField
+          mode={reasonMode}
+          value={reason}
+          error={reasonError}
+          onChange={(e) => {
+            setReason(e.target.value);
+            if (reasonError) checkReason(e.target.value);
+          }}
+          onBlur={() => checkReason(reason)}
+          fullWidth
+          margin="normal"
+        />
+        {failure !== undefined && (
           <Alert severity="error" role="alert" sx={{ mt: 2 }}>
-            The rule was not deleted. {describeError(mutation.error)}
+            {isOutcomeOpen(failure) ? describeError(failure) : `The rule was not deleted. ${describeError(failure)}`}
           </Alert>
         )}
       </DialogContent>

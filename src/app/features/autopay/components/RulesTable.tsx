@@ -7,22 +7,32 @@ import TableCell from '@mui/material/TableCell';
 import TableContainer from '@mui/material/TableContainer';
 import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
+import { useEffect, useRef } from 'react';
 import { LazyTooltip as Tooltip } from '../../../components/LazyTooltip';
 import type { AutopayRule } from '../../../../api';
-import { DeleteIcon } from '../../../components/action-icons';
+import { DeleteIcon, EditIcon } from '../../../components/action-icons';
 import { TokenText } from '../../../components/TokenText';
 import { visuallyHidden } from '../../../components/visually-hidden';
 import { formatPercent } from '../../../lib/format';
 import { DestinationName } from '../../catalog/components/DestinationName';
 import { useDestinationLabel } from '../../catalog/use-destination-label';
 
+type RuleAction = (rule: AutopayRule, destinationLabel: string) => void;
+
 export interface RuleRowProps {
   rule: AutopayRule;
-  onDelete?: (rule: AutopayRule, destinationLabel: string) => void;
+  onEdit?: RuleAction;
+  onDelete?: RuleAction;
+  /** Put the focus on this row's Edit button once it is there (the row of a rule that replaced the one edited). */
+  focusEdit?: boolean;
 }
 
-const RuleRow = ({ rule, onDelete }: RuleRowProps) => {
+const RuleRow = ({ rule, onEdit, onDelete, focusEdit }: RuleRowProps) => {
   const label = useDestinationLabel(rule.destination_token);
+  const editButton = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (focusEdit) editButton.current?.focus();
+  }, [focusEdit]);
   return (
     <TableRow hover>
       <TableCell>
@@ -32,21 +42,38 @@ const RuleRow = ({ rule, onDelete }: RuleRowProps) => {
       <TableCell>
         <TokenText token={rule.token} label="Rule" />
       </TableCell>
-      {onDelete && (
-        <TableCell align="right">
-          <Tooltip title="Delete rule">
-            <IconButton aria-label={`Delete rule ${label}`} onClick={() => onDelete(rule, label)}>
-              <DeleteIcon />
-            </IconButton>
-          </Tooltip>
+      {(onEdit || onDelete) && (
+        <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
+          {onEdit && (
+            <Tooltip title="Change percentage">
+              <IconButton ref={editButton} aria-label={`Edit rule ${label}`} onClick={() => onEdit(rule, label)}>
+                <EditIcon />
+              </IconButton>
+            </Tooltip>
+          )}
+          {onDelete && (
+            <Tooltip title="Delete rule">
+              <IconButton aria-label={`Delete rule ${label}`} onClick={() => onDelete(rule, label)}>
+                <DeleteIcon />
+              </IconButton>
+            </Tooltip>
+          )}
         </TableCell>
       )}
     </TableRow>
   );
 };
 
-/** A wallet's autopay rules: where each share goes, how much, and the rule's token. */
-export const RulesTable = ({ rules, onDelete }: { rules: AutopayRule[]; onDelete?: RuleRowProps['onDelete'] }) => (
+export interface RulesTableProps {
+  rules: AutopayRule[];
+  onEdit?: RuleAction;
+  onDelete?: RuleAction;
+  /** The rule whose Edit button takes the focus (after a change replaced the rule edited). */
+  focusEditOf?: string;
+}
+
+/** A wallet's autopay rules: where each share goes, how much, and the rule's token; Edit and Delete for those who may. */
+export const RulesTable = ({ rules, onEdit, onDelete, focusEditOf }: RulesTableProps) => (
   <TableContainer component={Paper} variant="outlined">
     <Table aria-label="Autopay rules" size="small">
       <TableHead>
@@ -54,7 +81,7 @@ export const RulesTable = ({ rules, onDelete }: { rules: AutopayRule[]; onDelete
           <TableCell>Destination</TableCell>
           <TableCell align="right">Percentage</TableCell>
           <TableCell>Rule token</TableCell>
-          {onDelete && (
+          {(onEdit || onDelete) && (
             <TableCell align="right" sx={{ position: 'relative' /* keeps the hidden label inside the scroll box on narrow screens */ }}>
               <Box component="span" sx={visuallyHidden}>
                 Actions
@@ -65,7 +92,7 @@ export const RulesTable = ({ rules, onDelete }: { rules: AutopayRule[]; onDelete
       </TableHead>
       <TableBody>
         {rules.map((rule) => (
-          <RuleRow key={rule.token} rule={rule} onDelete={onDelete} />
+          <RuleRow key={rule.token} rule={rule} onEdit={onEdit} onDelete={onDelete} focusEdit={rule.token === focusEditOf} />
         ))}
       </TableBody>
     </Table>
