@@ -40,6 +40,8 @@ const replicaEnv = {
   SESSION_SECRET,
   DATABASE_URL,
   UPSTREAM_TIMEOUT_MS: '3000',
+  // How long after a write MassPay did not answer the console expects it may still land (e2e/faults.spec.ts).
+  MASSPAY_SETTLE_MS: '4000',
   LOG_LEVEL: 'warn',
 };
 
@@ -92,10 +94,13 @@ export default defineConfig({
   webServer: [
     {
       // The MassPay sandbox alone, so that specs can reset it and inject faults through its admin routes.
-      // Every route of it needs the key, so readiness is the open port.
+      // Every route of it needs the key, so readiness is the open port. Lenient: it enforces only what
+      // MassPay documents (the currency rule), so a cap, a duplicate destination or a repeated
+      // Idempotency-Key refused in a spec was refused by the console's own checks.
       command: 'npm run sandbox',
       port: SANDBOX_PORT,
       env: {
+        SANDBOX_POLICY: 'lenient',
         SANDBOX_PORT: String(SANDBOX_PORT),
         SANDBOX_HOST: '127.0.0.1',
         SANDBOX_API_KEY,

@@ -2,8 +2,10 @@
  * Where the e2e servers listen and the sandbox key they share. Imported by playwright.config.ts
  * (which starts the servers) and by the specs' helpers (which talk to them), so the two never drift.
  */
-export const CONSOLE_PORT = 8181;
-export const SANDBOX_PORT = 8191;
+/** `E2E_PORT_OFFSET` moves every port (e.g. 100), so that two runs on one machine do not meet. */
+const OFFSET = Number(process.env.E2E_PORT_OFFSET ?? 0);
+export const CONSOLE_PORT = 8181 + OFFSET;
+export const SANDBOX_PORT = 8191 + OFFSET;
 export const CONSOLE_URL = `http://127.0.0.1:${CONSOLE_PORT}`;
 export const SANDBOX_URL = `http://127.0.0.1:${SANDBOX_PORT}`;
 
@@ -12,10 +14,10 @@ export const SANDBOX_URL = `http://127.0.0.1:${SANDBOX_PORT}`;
  * sandbox, the staff file, one PostgreSQL audit store and the session secret. The setup project signs
  * in on A; cookies are per host, not per port, so the same sessions reach B.
  */
-export const CONSOLE_B_PORT = 8182;
+export const CONSOLE_B_PORT = 8182 + OFFSET;
 export const CONSOLE_B_URL = `http://127.0.0.1:${CONSOLE_B_PORT}`;
 /** The throwaway PostgreSQL of the run (scripts/postgres.ts), the replicas' shared audit store. */
-export const POSTGRES_PORT = 8193;
+export const POSTGRES_PORT = 8193 + OFFSET;
 export const DATABASE_URL = `postgres://postgres@127.0.0.1:${POSTGRES_PORT}/masspay_console`;
 /** The replicas' shared session key (the console wants at least 32 characters); it guards nothing but this run. */
 export const SESSION_SECRET = 'e2e-session-secret-shared-by-both-replicas-5b1e';

@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPES, type ChangeReasonMode } from '../api';
+import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPES, type ChangeReasonMode, type StaffMember } from '../api';
 import type { AuditStore } from './audit/store';
 import { registerAuditRoutes } from './audit-routes';
 import { registerAuth, type AuthOptions } from './auth';
 import { registerChanges } from './changes';
 import { recordForbidden } from './changes/audit';
 import { answeredBeforeClose } from './auth/guard';
+import { LOOPBACK_HOSTS, registerAllowedHosts } from './allowed-hosts';
+import { createForbiddenLimit, type ForbiddenLimitOptions } from './forbidden-limit';
 import { sendProblem } from './problem';
 import { PROXY_BODY_LIMIT, registerProxy } from './proxy';
 import { registerSecurity } from './security';
@@ -30,10 +32,31 @@ export interface ServerOptions {
   /** Where every attempted change is recorded; the server does not close it. */
   audit: AuditStore;
   /** The change path: a required reason, the wait for a busy wallet, how often half-done changes are looked for. */
-  changes?: { reason?: ChangeReasonMode; lockWaitMs?: number; recoveryIntervalMs?: number };
+  changes?: { reason?: ChangeReasonMode; lockWaitMs?: number; recoveryIntervalMs?: number; settleMs?: number };
   /** Addresses whose X-Forwarded-* headers are believed (the TLS-terminating proxy), for Secure cookies and client IPs. */
   trustProxy?: readonly string[];
+  /**
+   * `ALLOWED_HOSTS`: the Host names the console answers to, `host` (any port) or `host:port`; a port
+   * of 0 is the port the request came in on. Default: the loopback names on the bound port.
+   */
+  allowedHosts?: readonly string[];
+  /** How long one answer of `/readyz` is reused (default 5 s): a flood of probes is not a flood of MassPay requests. */
+  readyCacheMs?: number;
+  /** `forbidden` audit entries recorded per staff member and window (default 10 a minute). */
+  forbiddenAudit?: ForbiddenLimitOptions;
 }
+
+/**
+ * What a log line tells of a request: its path without the query string, where emails and names
+ * travel (`/api/payout/user/lookup?email=…&first_name=…`). Same fields as Fastify's own otherwise.
+ */
+export const serializeRequest = (request: FastifyRequest) => ({
+  method: request.method,
+  url: request.url.split('?', 1)[0],
+  host: request.host,
+  remoteAddress: request.ip,
+  remotePort: request.socket?.remotePort,
+});
 
 /** Log options: never a key, a cookie or an Authorization header, whatever a serializer adds later. */
 export const loggerOptions = (level: string): FastifyServerOptions['logger'] => ({
@@ -42,7 +65,15 @@ export const loggerOptions = (level: string): FastifyServerOptions['logger'] => 
     paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["idempotency-key"]', 'res.headers["set-cookie"]'],
     censor: '[redacted]',
   },
+  serializers: { req: serializeRequest },
 });
+
+/** Whatever logger options a caller gives, requests are logged without their query string. */
+const withRequestSerializer = (logger: FastifyServerOptions['logger']): FastifyServerOptions['logger'] => {
+  if (!logger) return false;
+  const options = logger === true ? {} : logger;
+  return { ...options, serializers: { ...options.serializers, req: serializeRequest } };
+};
 
 const FASTIFY_PROBLEMS: Record<string, [number, string, string]> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, PROBLEM_TYPES.unsupportedMediaType, 'Send JSON (Content-Type: application/json).'],
@@ -72,7 +103,7 @@ const answerMalformedRequest = (error: Error & { code?: string }, socket: Duplex
 /** The console's server: security headers, the MassPay proxy, health checks and the SPA. */
 export const buildServer = async (options: ServerOptions): Promise<FastifyInstance> => {
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: withRequestSerializer(options.logger),
     genReqId: () => randomUUID(),
     requestIdHeader: false, // a client's id is not trusted: ours is on every response and log line
     routerOptions: { maxParamLength: 2048 },
@@ -97,7 +128,18 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
   app.addHook('onClose', () => upstream.close());
 
   registerSecurity(app);
-  await registerAuth(app, { ...options.auth, endedSessions: options.audit, onForbidden: (request, staff) => recordForbidden(options.audit, request, staff) });
+  // DNS rebinding: a Host that is not the console's is refused before anything else (allowed-hosts.ts).
+  registerAllowedHosts(app, options.allowedHosts ?? LOOPBACK_HOSTS);
+  // A refused change is recorded, but at most so many a minute per staff member (this process's count):
+  // a loop of refused requests must not fill the append-only log. Reads refused by role record nothing.
+  const forbiddenLimit = createForbiddenLimit(options.forbiddenAudit);
+  const onForbidden = async (request: FastifyRequest, staff: StaffMember) => {
+    if (request.method === 'GET' || request.method === 'HEAD') return recordForbidden(options.audit, request, staff);
+    const decision = forbiddenLimit.take(staff.email);
+    if (decision === 'record') return recordForbidden(options.audit, request, staff);
+    if (decision === 'skip-first') request.log.warn({ staff: staff.email }, 'refused changes of this staff member are over the limit: not recorded in the audit log until the window ends');
+  };
+  await registerAuth(app, { ...options.auth, endedSessions: options.audit, onForbidden });
   const changes = registerChanges(app, {
     upstream,
     apiKey: options.upstream.apiKey,
@@ -106,22 +148,34 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
     reasonMode: options.changes?.reason ?? 'optional',
     lockWaitMs: options.changes?.lockWaitMs ?? 5_000,
     recoveryIntervalMs: options.changes?.recoveryIntervalMs,
+    settleMs: options.changes?.settleMs ?? 60_000,
   });
-  registerProxy(app, { upstream, apiKey: options.upstream.apiKey, timeoutMs, changes });
+  registerProxy(app, { upstream, apiKey: options.upstream.apiKey, timeoutMs, changes, audit: options.audit });
   registerAuditRoutes(app, options.audit);
 
   app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (request, reply) => {
+  // One MassPay request answers every probe for `readyCacheMs`: concurrent probes share the one in
+  // flight. The reason for "not ready" goes to the log; the answer says nothing of addresses or codes.
+  const readyCacheMs = options.readyCacheMs ?? 5_000;
+  let readiness: { at: number; ready: Promise<boolean> } | undefined;
+  const checkMassPay = async (log: FastifyRequest['log']) => {
     try {
       const answer = await upstream.send(
         { method: 'GET', path: '/payout/country/list', headers: { authorization: `Bearer ${options.upstream.apiKey}`, accept: 'application/json' } },
         { retry: false },
       );
-      if (answer.status === 200) return { status: 'ready' };
-      return sendProblem(request, reply, 503, { type: PROBLEM_TYPES.upstreamUnavailable, title: 'Not ready', detail: `MassPay answered ${answer.status}.` });
+      if (answer.status === 200) return true;
+      log.warn({ upstreamStatus: answer.status }, 'not ready: MassPay answered the readiness check with an error');
     } catch (error) {
-      return sendProblem(request, reply, 503, { type: PROBLEM_TYPES.upstreamUnavailable, title: 'Not ready', detail: (error as Error).message });
+      log.warn({ upstream: (error as Error).message }, 'not ready: MassPay could not be reached');
     }
+    return false;
+  };
+  app.get('/readyz', async (request, reply) => {
+    const now = Date.now();
+    if (!readiness || now - readiness.at >= readyCacheMs) readiness = { at: now, ready: checkMassPay(request.log) };
+    if (await readiness.ready) return { status: 'ready' };
+    return sendProblem(request, reply, 503, { type: PROBLEM_TYPES.upstreamUnavailable, title: 'Not ready', detail: 'MassPay cannot be reached or is not answering as it should.' });
   });
 
   if (options.distDir) await registerSpa(app, options.distDir);

@@ -9,6 +9,7 @@ describe('configuration', () => {
   it('has the documented defaults and means the embedded sandbox without MASSPAY_BASE_URL', () => {
     const config = readConfig({});
     expect(config).toMatchObject({ port: 8080, host: '127.0.0.1', upstreamTimeoutMs: 10_000, logLevel: 'info', upstream: undefined });
+    expect(config.changes).toEqual({ reason: 'optional', lockWaitMs: 5_000, settleMs: 60_000 });
     expect(config.dataDir).toMatch(/\/data$/);
   });
 
@@ -24,6 +25,9 @@ describe('configuration', () => {
     [{ MASSPAY_API_KEY: 'k' }, /MASSPAY_BASE_URL: is required/],
     [{ MASSPAY_BASE_URL: 'ftp://x', MASSPAY_API_KEY: 'k' }, /MASSPAY_BASE_URL: must be an http\(s\) URL/],
     [{ UPSTREAM_TIMEOUT_MS: '5' }, /UPSTREAM_TIMEOUT_MS/],
+    [{ MASSPAY_SETTLE_MS: '500' }, /MASSPAY_SETTLE_MS/],
+    [{ MASSPAY_SETTLE_MS: 'a minute' }, /MASSPAY_SETTLE_MS: must be a number of milliseconds/],
+    [{ WALLET_LOCK_WAIT_MS: '10' }, /WALLET_LOCK_WAIT_MS/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
     [{ MASSPAY_BASE_URL: 'https://api.masspay.io/v1.0.0', MASSPAY_API_KEY: 'k' }, /STAFF_FILE: is required with a real MASSPAY_BASE_URL/],
     [{ TRUSTED_AUTH_HEADER: 'X-Forwarded-Email', STAFF_FILE: 's.json' }, /TRUSTED_PROXY_IPS: is required/],
@@ -33,6 +37,8 @@ describe('configuration', () => {
     [{ SESSION_SECRET: 'short' }, /SESSION_SECRET: must be at least 32 characters/],
     [{ DEMO_PASSWORD: 'short' }, /DEMO_PASSWORD: must be at least 8/],
     [{ DATABASE_URL: 'mysql://x/y' }, /DATABASE_URL: must be a postgres/],
+    [{ DATABASE_URL: 'postgres://app@h/db', DATABASE_MIGRATION_URL: 'http://x' }, /DATABASE_MIGRATION_URL: must be a postgres/],
+    [{ DATABASE_MIGRATION_URL: 'postgres://owner@h/db' }, /DATABASE_URL: is required with DATABASE_MIGRATION_URL/],
   ])('refuses %o with a message naming it', (env, message) => {
     expect(() => readConfig(env)).toThrow(message);
   });
@@ -48,6 +54,44 @@ describe('configuration', () => {
     expect(config.auth.staffFile).toMatch(/\/staff\.json$/);
     expect(config.auth.demoPassword).toBe('demo-password');
     expect(config.databaseUrl).toBe('postgres://u@127.0.0.1:5432/audit');
+    expect(config.databaseMigrationUrl).toBeUndefined();
+    expect(readConfig({ DATABASE_URL: 'postgres://app@h/db', DATABASE_MIGRATION_URL: 'postgresql://owner@h/db' })).toMatchObject({
+      databaseUrl: 'postgres://app@h/db',
+      databaseMigrationUrl: 'postgresql://owner@h/db',
+    });
+  });
+
+  it('ALLOWED_HOSTS: by default localhost, 127.0.0.1, [::1] and HOST, each on PORT', () => {
+    expect(readConfig({}).allowedHosts).toEqual(['localhost:8080', '127.0.0.1:8080', '[::1]:8080']);
+    expect(readConfig({ HOST: 'Console.Internal', PORT: '9000' }).allowedHosts).toEqual(['localhost:9000', '127.0.0.1:9000', '[::1]:9000', 'console.internal:9000']);
+    expect(readConfig({ HOST: '::1', PORT: '9000' }).allowedHosts).toEqual(['localhost:9000', '127.0.0.1:9000', '[::1]:9000']);
+    expect(readConfig({ HOST: '10.0.0.5' }).allowedHosts).toContain('10.0.0.5:8080');
+  });
+
+  it('ALLOWED_HOSTS: a comma-separated list of host or host:port, as given', () => {
+    expect(readConfig({ ALLOWED_HOSTS: ' console.example.com , console.example.com:8443,[::1]:8080,10.0.0.5 ' }).allowedHosts).toEqual([
+      'console.example.com',
+      'console.example.com:8443',
+      '[::1]:8080',
+      '10.0.0.5',
+    ]);
+  });
+
+  it.each([
+    [{ HOST: '0.0.0.0' }, /ALLOWED_HOSTS: is required when HOST is 0\.0\.0\.0/],
+    [{ HOST: '::' }, /ALLOWED_HOSTS: is required when HOST is ::/],
+    [{ HOST: '0:0:0:0:0:0:0:0' }, /ALLOWED_HOSTS: is required/],
+    [{ ALLOWED_HOSTS: 'https://console.example.com' }, /ALLOWED_HOSTS: must be a comma-separated list of host or host:port/],
+    [{ ALLOWED_HOSTS: '::1' }, /ALLOWED_HOSTS: must be/],
+    [{ ALLOWED_HOSTS: 'console.example.com:99999' }, /ALLOWED_HOSTS: must be/],
+    [{ ALLOWED_HOSTS: '*.example.com' }, /ALLOWED_HOSTS: must be/],
+    [{ ALLOWED_HOSTS: ' , ' }, /ALLOWED_HOSTS: must be/],
+  ])('ALLOWED_HOSTS: refuses %o', (env, message) => {
+    expect(() => readConfig(env)).toThrow(message);
+  });
+
+  it('a wildcard HOST with ALLOWED_HOSTS set starts', () => {
+    expect(readConfig({ HOST: '0.0.0.0', ALLOWED_HOSTS: 'console.example.com' })).toMatchObject({ host: '0.0.0.0', allowedHosts: ['console.example.com'] });
   });
 
   it('treats an empty variable as unset', () => {
@@ -61,5 +105,11 @@ describe('configuration', () => {
     expect(stderr).toMatch(/Invalid configuration:\n {2}PORT: must be a port number/);
     expect(stderr).toMatch(/MASSPAY_BASE_URL: is required/);
     expect(stderr).not.toContain('secret-key-value');
+  });
+
+  it('npm start on every interface without ALLOWED_HOSTS stops with a message saying what to set', async () => {
+    const failure = await run('npx', ['tsx', 'src/server/main.ts'], { env: { ...process.env, HOST: '0.0.0.0', ALLOWED_HOSTS: '' } }).catch((e: { code: number; stderr: string }) => e);
+    expect('code' in failure && failure.code).toBe(1);
+    expect((failure as { stderr: string }).stderr).toMatch(/Invalid configuration:\n {2}ALLOWED_HOSTS: is required when HOST is 0\.0\.0\.0 \(every interface\)/);
   });
 });

@@ -1,7 +1,9 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import proxyAddr from 'proxy-addr';
 import { z } from 'zod';
 import { CHANGE_REASON_MODES, type ChangeReasonMode } from '../api';
+import { hostForHeader, parseHostEntry } from './allowed-hosts';
 
 const isAddressList = (list: string[]) => {
   try {
@@ -13,6 +15,13 @@ const isAddressList = (list: string[]) => {
 };
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** `0.0.0.0`, `::` (however written): every interface, so no one name the console is reached by. */
+const isWildcardHost = (host: string) => {
+  const bare = host.replace(/^\[(.*)\]$/, '$1');
+  if (isIP(bare) === 4) return bare === '0.0.0.0';
+  return isIP(bare) === 6 && new URL(`http://[${bare}]/`).hostname === '[::]';
+};
 
 const envSchema = z
   .object({
@@ -35,8 +44,18 @@ const envSchema = z
       .refine(isAddressList, 'must be a comma-separated list of IP addresses or CIDR ranges')
       .optional(),
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional(),
+    DATABASE_MIGRATION_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional(),
     CHANGE_REASON: z.enum(CHANGE_REASON_MODES, { error: 'must be optional or required' }).default('optional'),
     WALLET_LOCK_WAIT_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(100).max(60_000).default(5_000),
+    MASSPAY_SETTLE_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(1_000).max(3_600_000).default(60_000),
+    ALLOWED_HOSTS: z
+      .string()
+      .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean))
+      .refine(
+        (list) => list.length > 0 && list.every((entry) => parseHostEntry(entry) !== undefined),
+        'must be a comma-separated list of host or host:port (IPv6 in brackets, e.g. console.example.com,[::1]:8080)',
+      )
+      .optional(),
   });
 
 /** Rules between variables, checked even when a single variable is wrong, so one message names all. */
@@ -50,6 +69,12 @@ const pairingProblems = (env: Record<string, string | undefined>): string[] => [
     : []),
   ...(env.TRUSTED_AUTH_HEADER && !env.TRUSTED_PROXY_IPS ? ['TRUSTED_PROXY_IPS: is required with TRUSTED_AUTH_HEADER (the identity proxy\'s addresses)'] : []),
   ...(env.TRUSTED_AUTH_HEADER && !env.STAFF_FILE ? ['STAFF_FILE: is required with TRUSTED_AUTH_HEADER (roles come from it)'] : []),
+  ...(env.HOST && isWildcardHost(env.HOST) && !env.ALLOWED_HOSTS
+    ? [`ALLOWED_HOSTS: is required when HOST is ${env.HOST} (every interface): list the names browsers reach the console by, e.g. console.example.com or console.example.com:8080`]
+    : []),
+  ...(env.DATABASE_MIGRATION_URL && !env.DATABASE_URL
+    ? ['DATABASE_URL: is required with DATABASE_MIGRATION_URL (the application\'s own role; the migration role only migrates and grants)']
+    : []),
 ];
 
 export interface ServerConfig {
@@ -71,8 +96,15 @@ export interface ServerConfig {
   trustProxy?: string[];
   /** Absent: the embedded audit store under DATA_DIR. */
   databaseUrl?: string;
+  /** The owner role's URL, for the migrations and grants; absent: they run on `databaseUrl` (with a warning at start). */
+  databaseMigrationUrl?: string;
   /** The change path: whether a change must carry a reason, and how long a change waits for its wallet. */
-  changes: { reason: ChangeReasonMode; lockWaitMs: number };
+  changes: { reason: ChangeReasonMode; lockWaitMs: number; settleMs: number };
+  /**
+   * `ALLOWED_HOSTS`, or by default `localhost`, `127.0.0.1`, `[::1]` and HOST, each on PORT (PORT=0:
+   * the port the OS gives): the Host names the console answers to (against DNS rebinding).
+   */
+  allowedHosts: string[];
 }
 
 export class ConfigError extends Error {}
@@ -105,6 +137,8 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): ServerConfig =
     },
     trustProxy: e.TRUSTED_PROXY_IPS,
     databaseUrl: e.DATABASE_URL,
-    changes: { reason: e.CHANGE_REASON, lockWaitMs: e.WALLET_LOCK_WAIT_MS },
+    databaseMigrationUrl: e.DATABASE_MIGRATION_URL,
+    changes: { reason: e.CHANGE_REASON, lockWaitMs: e.WALLET_LOCK_WAIT_MS, settleMs: e.MASSPAY_SETTLE_MS },
+    allowedHosts: e.ALLOWED_HOSTS ?? [...new Set(['localhost', '127.0.0.1', '[::1]', hostForHeader(e.HOST)].map((host) => `${host}:${e.PORT}`))],
   };
 };

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import closeWithGrace from 'close-with-grace';
 import { buildServer, loggerOptions } from './app';
 import { openAuditStore } from './audit/store';
+import { accountsWithOlderHashes, SCRYPT_COST } from './auth/passwords';
 import { DEMO_ACCOUNTS, loadSessionKey, loadStaff } from './auth/setup';
 import { buildSpaIfStale } from './build-spa';
 import { ConfigError, readConfig } from './config';
@@ -26,7 +27,13 @@ const main = async () => {
   // Demo accounts exist on the embedded sandbox only: with a real MassPay, staff come from STAFF_FILE.
   const staff = await loadStaff({ staffFile: config.auth.staffFile, demoPassword: embedded ? config.auth.demoPassword : undefined });
   const sessionKey = await loadSessionKey({ sessionSecret: config.auth.sessionSecret, dataDir: config.dataDir });
-  const audit = await openAuditStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const audit = await openAuditStore({
+    databaseUrl: config.databaseUrl,
+    migrationUrl: config.databaseMigrationUrl,
+    dataDir: config.dataDir,
+    // e.g. DATABASE_URL alone: the migrations run as the application's role, which then owns the log.
+    onWarning: (message) => console.warn(`Warning: ${message}`),
+  });
 
   const app = await buildServer({
     upstream,
@@ -35,8 +42,9 @@ const main = async () => {
     logger: loggerOptions(config.logLevel),
     auth: { staff, sessionKey, trustedHeader: config.auth.trustedHeader },
     audit,
-    changes: { reason: config.changes.reason, lockWaitMs: config.changes.lockWaitMs },
+    changes: { reason: config.changes.reason, lockWaitMs: config.changes.lockWaitMs, settleMs: config.changes.settleMs },
     trustProxy: config.auth.trustedHeader?.proxies ?? config.trustProxy,
+    allowedHosts: config.allowedHosts,
   });
 
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
@@ -53,6 +61,14 @@ const main = async () => {
   console.log(`Upstream: ${where}`);
   console.log(`Audit log: ${audit.kind === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : `embedded PostgreSQL (data in ${config.dataDir})`}`);
   if (config.auth.trustedHeader) console.log(`Sign-in: by the identity proxy's ${config.auth.trustedHeader.name} header`);
+  console.log(`Answers to Host: ${config.allowedHosts.join(', ')}${config.port === 0 ? ' (port 0: the port listened on)' : ''}`);
+  const older = accountsWithOlderHashes(staff.values());
+  if (older.length > 0) {
+    console.warn(
+      `Warning: ${older.length} staff account(s) have a password hash older than scrypt N=${SCRYPT_COST.N}, r=${SCRYPT_COST.r}, p=${SCRYPT_COST.p}; ` +
+        `they still sign in, but set their passwords again with \`npm run staff:add\`: ${older.join(', ')}`,
+    );
+  }
   if (embedded) {
     console.log(`Demo sign-in (embedded sandbox only): ${DEMO_ACCOUNTS.map((account) => account.email).join(', ')}`);
     console.log(`  password: ${config.auth.demoPassword}${config.auth.demoPassword === 'demo-password' ? ' (the default; set DEMO_PASSWORD to change it)' : ' (from DEMO_PASSWORD)'}`);

@@ -1,6 +1,8 @@
-// The console database's schema (the audit log, ended sessions), as numbered SQL migrations run by PGlite and PostgreSQL alike.
+// The console database's schema (the audit log and its hash chain, ended sessions, sign-in counters,
+// the change path's records), as numbered SQL migrations run by PGlite and PostgreSQL alike, and the
+// privileges the application's role gets when an owner role runs them (PostgreSQL).
 // Never edit one that has shipped: databases in the field have it recorded as applied. Add a new one.
-import type { SqlDb } from './db';
+import type { SqlDb, SqlRunner } from './db';
 
 export interface Migration {
   version: number;
@@ -140,19 +142,180 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE UNIQUE INDEX ended_sessions_id ON ended_sessions (id);
     `,
   },
+  {
+    version: 5,
+    name: 'audit_chain',
+    // Each entry carries a SHA-256 chained to the entry before it (chain.ts checks it), and the
+    // database, not the caller, decides an entry's id and time. A BEFORE INSERT trigger takes a
+    // transaction-level advisory lock, so appends from every connection and replica take turns; it
+    // reads the last entry (committed before the lock was granted), gives the new one the next id and
+    // the clock's time — whatever the INSERT said, `OVERRIDING SYSTEM VALUE` included — and its hash.
+    // The id comes from the last entry, not the identity sequence, so id order is the chain's order;
+    // two appends that somehow read the same last entry would claim the same id, and the primary key
+    // refuses the second: the chain cannot fork. Entries written before this migration are chained
+    // here, in id order. The hashed content is spelled out field by field (length-prefixed, so no
+    // value can pass for two): a column added later needs a new version of it.
+    sql: `
+      ALTER TABLE audit_log ADD COLUMN hash bytea;
+
+      CREATE FUNCTION audit_log_field(value text) RETURNS text LANGUAGE sql STABLE AS $$
+        SELECT CASE WHEN value IS NULL THEN 'N' ELSE 'S' || octet_length(convert_to(value, 'UTF8'))::text || ':' || value END
+      $$;
+
+      CREATE FUNCTION audit_log_entry_hash(previous bytea, e audit_log) RETURNS bytea LANGUAGE sql STABLE AS $$
+        SELECT sha256(coalesce(previous, ''::bytea) || convert_to('audit_log/v1'
+          || audit_log_field(e.id::text)
+          || audit_log_field(to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))
+          || audit_log_field(e.staff_email) || audit_log_field(e.staff_role) || audit_log_field(e.action)
+          || audit_log_field(e.user_token) || audit_log_field(e.wallet_token) || audit_log_field(e.destination_token)
+          || audit_log_field(e.percentage::text) || audit_log_field(e.rule_token) || audit_log_field(e.idempotency_key)
+          || audit_log_field(e.masspay_status::text) || audit_log_field(e.outcome) || audit_log_field(e.request_id)
+          || audit_log_field(e.change_id) || audit_log_field(e.reason), 'UTF8'))
+      $$;
+
+      -- The entries so far, chained in id order (the append-only trigger is lifted for this only).
+      ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only;
+      DO $$
+      DECLARE
+        entry audit_log;
+        previous bytea;
+      BEGIN
+        FOR entry IN SELECT * FROM audit_log ORDER BY id LOOP
+          previous := audit_log_entry_hash(previous, entry);
+          UPDATE audit_log SET hash = previous WHERE id = entry.id;
+        END LOOP;
+      END
+      $$;
+      ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only;
+      ALTER TABLE audit_log ALTER COLUMN hash SET NOT NULL;
+
+      CREATE FUNCTION audit_log_chain() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE
+        previous_id bigint;
+        previous_hash bytea;
+      BEGIN
+        -- One append at a time on every connection: released at commit, after the entry is visible.
+        PERFORM pg_advisory_xact_lock(7310042, TG_RELID::integer);
+        SELECT id, hash INTO previous_id, previous_hash FROM audit_log ORDER BY id DESC LIMIT 1;
+        NEW.id := coalesce(previous_id, 0) + 1;
+        NEW.at := clock_timestamp();
+        NEW.hash := audit_log_entry_hash(previous_hash, NEW);
+        RETURN NEW;
+      END
+      $$;
+      -- The trigger resolves names in this schema only, system functions first, so a caller's
+      -- search_path (or a temporary table named audit_log) cannot change what it reads or computes.
+      DO $$
+      BEGIN
+        EXECUTE format('ALTER FUNCTION audit_log_chain() SET search_path = pg_catalog, %I, pg_temp', current_schema());
+      END
+      $$;
+      CREATE TRIGGER audit_log_chain BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_chain();
+    `,
+  },
+  {
+    version: 6,
+    name: 'read_card',
+    // Every read of a card (status and balance from MassPay's card route) is recorded.
+    sql: `
+      ALTER TABLE audit_log DROP CONSTRAINT audit_log_action_check,
+        ADD CONSTRAINT audit_log_action_check CHECK (action IN ('add_rule', 'delete_rule', 'edit_rule', 'read_card'));
+    `,
+  },
+  {
+    version: 7,
+    name: 'unsettled_wallets',
+    // Wallets with a rule write MassPay may still carry out (src/server/changes/settling.ts): no change
+    // to them is decided until `until`.
+    sql: `
+      CREATE TABLE unsettled_wallets (
+        wallet text PRIMARY KEY,
+        until timestamptz NOT NULL
+      );
+    `,
+  },
 ];
+
+/**
+ * With PostgreSQL the migrations run as an owner role and the application connects as another one
+ * (DATABASE_MIGRATION_URL and DATABASE_URL), which gets exactly these privileges, given again by every
+ * migration run. The log is insert-and-read only: the application cannot change, remove, forge the
+ * id or time of, or stop the triggers on an entry. Every table of the schema must be listed here (a
+ * test checks it): a new one needs its privileges decided.
+ */
+export const APP_PRIVILEGES: Readonly<Record<string, string>> = {
+  audit_log: 'SELECT, INSERT',
+  ended_sessions: 'SELECT, INSERT, DELETE',
+  sign_in_attempts: 'SELECT, INSERT, UPDATE, DELETE',
+  idempotency_records: 'SELECT, INSERT, UPDATE, DELETE',
+  rule_changes: 'SELECT, INSERT, UPDATE, DELETE',
+  unsettled_wallets: 'SELECT, INSERT, UPDATE, DELETE',
+  schema_migrations: 'SELECT',
+};
+
+/** The console's functions, taken over with its tables from an application role that once ran the migrations. */
+const OWN_FUNCTIONS = ['audit_log_refuse_change', 'audit_log_field', 'audit_log_entry_hash', 'audit_log_chain'];
 
 // Any constant works; it only has to be the same for every process sharing the database.
 const MIGRATION_LOCK = 7_310_042_001;
 
+const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+/**
+ * Tables and functions of the console that `appRole` owns are handed to the role running the
+ * migrations — a database whose migrations once ran as the application's role (before
+ * DATABASE_MIGRATION_URL) — since an owner may do anything to its table. PostgreSQL allows it when the
+ * migration role is a superuser or a member of `appRole` (`GRANT <app> TO <owner>`).
+ */
+const takeOverFrom = async (tx: SqlRunner, appRole: string, me: string) => {
+  const owned = await tx.query<{ kind: 'table' | 'function'; name: string }>(
+    `SELECT 'table' AS kind, format('%I', c.relname) AS name FROM pg_class c
+       WHERE c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema()) AND c.relkind IN ('r', 'p') AND c.relname = ANY($2::text[])
+         AND pg_get_userbyid(c.relowner) = $1
+     UNION ALL
+     SELECT 'function', p.oid::regprocedure::text FROM pg_proc p
+       WHERE p.pronamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema()) AND p.proname = ANY($3::text[]) AND pg_get_userbyid(p.proowner) = $1`,
+    [appRole, Object.keys(APP_PRIVILEGES), OWN_FUNCTIONS],
+  );
+  for (const { kind, name } of owned) {
+    try {
+      await tx.exec(`ALTER ${kind === 'table' ? 'TABLE' : 'FUNCTION'} ${name} OWNER TO CURRENT_USER`);
+    } catch (error) {
+      throw new Error(
+        `The console's ${kind} ${name} is owned by the application's role ${appRole}, and the migration role ${me} cannot ` +
+          `take it over: make the migration role a member of it (GRANT ${quoteIdent(appRole)} TO ${quoteIdent(me)}), or change ` +
+          `the owners as a superuser. (${(error as Error).message})`,
+        { cause: error },
+      );
+    }
+  }
+};
+
+/** Exactly APP_PRIVILEGES to `appRole`, whatever it held before. */
+const grantTo = async (tx: SqlRunner, appRole: string) => {
+  const role = quoteIdent(appRole);
+  const [schema] = await tx.query<{ name: string; usable: boolean }>(
+    "SELECT format('%I', current_schema()) AS name, has_schema_privilege($1, current_schema(), 'USAGE') AS usable",
+    [appRole],
+  );
+  if (schema && !schema.usable) await tx.exec(`GRANT USAGE ON SCHEMA ${schema.name} TO ${role}`);
+  for (const [table, privileges] of Object.entries(APP_PRIVILEGES)) {
+    await tx.exec(`REVOKE ALL ON TABLE ${table} FROM ${role}; GRANT ${privileges} ON TABLE ${table} TO ${role}`);
+  }
+};
+
 /**
  * Applies the missing migrations in order, in one transaction, and records each. The advisory lock
  * makes a second process starting at the same time wait, then find nothing left to do.
- * Returns the versions it applied.
+ * With `appRole` (PostgreSQL, run as the owner role): first takes over the console's objects that
+ * role owns, last gives it APP_PRIVILEGES. Returns the versions it applied.
  */
-export const migrate = (db: SqlDb, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> =>
+export const migrate = (db: SqlDb, migrations: readonly Migration[] = MIGRATIONS, { appRole }: { appRole?: string } = {}): Promise<number[]> =>
   db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    const [me] = await tx.query<{ role: string }>('SELECT current_user AS role');
+    const separateApp = appRole !== undefined && appRole !== me!.role;
+    if (separateApp) await takeOverFrom(tx, appRole, me!.role);
     await tx.exec(`
       CREATE TABLE IF NOT EXISTS schema_migrations (
         version integer PRIMARY KEY,
@@ -170,5 +333,38 @@ export const migrate = (db: SqlDb, migrations: readonly Migration[] = MIGRATIONS
       await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
       applied.push(migration.version);
     }
+    if (separateApp) await grantTo(tx, appRole);
     return applied;
   });
+
+/**
+ * What still lets the application's role rewrite the log, said at start (run as the migration role):
+ * the same role runs the migrations and owns the tables, or it is a superuser, or a member of the owner.
+ */
+export const roleWarnings = async (db: SqlRunner, appRole: string, { migrationUrlSet }: { migrationUrlSet: boolean }): Promise<string[]> => {
+  const [row] = await db.query<{ owner: string; superuser: boolean | null; member: boolean | null; schemaOwner: boolean | null }>(
+    `SELECT current_user AS owner, (SELECT rolsuper FROM pg_roles WHERE rolname = $1) AS superuser,
+       CASE WHEN $1 = current_user THEN true ELSE pg_has_role($1, current_user, 'USAGE') END AS member,
+       (SELECT pg_has_role($1, nspowner, 'USAGE') FROM pg_namespace WHERE nspname = current_schema()) AS "schemaOwner"`,
+    [appRole],
+  );
+  if (!row) return [];
+  const warnings: string[] = [];
+  const unprotected =
+    `the application's role ${appRole} runs the migrations, so it owns the audit log and could rewrite it (the hash chain still shows ` +
+    'a changed entry, unless every hash after it is recomputed too). Set DATABASE_MIGRATION_URL to an owner role: DATABASE_URL\'s role is ' +
+    'then granted only what the console needs.';
+  if (row.owner === appRole) warnings.push(migrationUrlSet ? `DATABASE_MIGRATION_URL signs in as the same role as DATABASE_URL: ${unprotected}` : `DATABASE_MIGRATION_URL is not set: ${unprotected}`);
+  if (row.superuser) {
+    warnings.push(`the application's role ${appRole} is a superuser: it can rewrite the audit log whatever it is granted. Use a role without SUPERUSER.`);
+  } else if (row.owner !== appRole) {
+    if (row.member) warnings.push(`the application's role ${appRole} is a member of the owner role ${row.owner}, so it can rewrite the audit log: revoke that membership.`);
+    if (row.schemaOwner) {
+      warnings.push(
+        `the application's role ${appRole} owns the schema of the audit log (from PostgreSQL 15 the database's owner owns \`public\`), ` +
+          'so it can drop the log: give the schema (or the database) to the owner role.',
+      );
+    }
+  }
+  return warnings;
+};

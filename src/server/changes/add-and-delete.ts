@@ -8,6 +8,7 @@ import type { ChangeContext } from './audit';
 import type { MassPayClient } from './masspay';
 import { MassPayReadError } from './masspay';
 import { judgeAdd, matchingRule } from './policy';
+import type { Settling } from './settling';
 import {
   failedReadAnswer,
   failedWriteAnswer,
@@ -16,7 +17,7 @@ import {
   problemAnswer,
   recordBeforeAsking,
   recordOutcome,
-  sendWrite,
+  unsettledAnswer,
   type Answer,
   type ChangeSpec,
 } from './run-change';
@@ -24,6 +25,7 @@ import {
 export interface ChangeDeps {
   audit: AuditStore;
   masspay: MassPayClient;
+  settling: Settling;
   timeoutMs: number;
 }
 
@@ -52,7 +54,7 @@ export const addRuleSpec = (deps: ChangeDeps, request: FastifyRequest, target: A
     walletToken,
     fingerprint: [target.id, target.params, target.body],
     replayStep: step,
-    work: async (context: ChangeContext, { reconcile }): Promise<Answer> => {
+    work: async (context: ChangeContext, { reconcile, unsettledMs }): Promise<Answer> => {
       let facts;
       try {
         const rules = await deps.masspay.listRules(userToken, walletToken, request.id);
@@ -61,9 +63,11 @@ export const addRuleSpec = (deps: ChangeDeps, request: FastifyRequest, target: A
         // An earlier attempt with this key may have made the rule: then that rule is the answer.
         const made = reconcile ? matchingRule(rules, input.destination_token, input.percentage) : undefined;
         if (made) {
+          if (unsettledMs > 0) await deps.settling.landed(`${userToken}/${walletToken}`);
           await recordOutcome(deps.audit, request, context, { ...step, ruleToken: made.token, outcome: 'succeeded', masspayStatus: null });
           return jsonAnswer(200, made);
         }
+        if (unsettledMs > 0) return unsettledAnswer(request, unsettledMs, { reconcile });
         const currency = await deps.masspay.destinationCurrency(input.destination_token, request.id);
         facts = { rules, wallet, currency };
       } catch (error) {
@@ -77,7 +81,7 @@ export const addRuleSpec = (deps: ChangeDeps, request: FastifyRequest, target: A
       }
 
       await recordBeforeAsking(deps.audit, context, { ...step, outcome: 'requested', masspayStatus: null });
-      const sent = await sendWrite(() => deps.masspay.createRule(userToken, walletToken, target.bodyJson!, context.idempotencyKey!, request.id));
+      const sent = await deps.settling.send(`${userToken}/${walletToken}`, () => deps.masspay.createRule(userToken, walletToken, target.bodyJson!, context.idempotencyKey!, request.id));
       const status = sent.kind === 'answered' ? sent.response.status : null;
       const ruleToken = sent.kind === 'answered' && status! < 300 ? createdRuleToken(sent.response.body) : null;
       await recordOutcome(deps.audit, request, context, { ...step, ruleToken, outcome: outcomeOfSent(sent), masspayStatus: status });
@@ -101,7 +105,7 @@ export const deleteRuleSpec = (deps: ChangeDeps, request: FastifyRequest, target
     walletToken,
     fingerprint: [target.id, target.params, target.query],
     replayStep: step,
-    work: async (context, { reconcile }) => {
+    work: async (context, { reconcile, unsettledMs }) => {
       let rules;
       try {
         rules = await deps.masspay.listRules(userToken, walletToken, request.id);
@@ -114,15 +118,17 @@ export const deleteRuleSpec = (deps: ChangeDeps, request: FastifyRequest, target
       if (!rule) {
         // An earlier attempt with this key may have deleted it: then it is done.
         if (reconcile) {
+          if (unsettledMs > 0) await deps.settling.landed(`${userToken}/${walletToken}`);
           await recordOutcome(deps.audit, request, context, { ...step, outcome: 'succeeded', masspayStatus: null });
           return jsonAnswer(200, { success: true, token: ruleToken });
         }
         await recordOutcome(deps.audit, request, context, { ...step, outcome: 'blocked', masspayStatus: null });
         return problemAnswer(request, 404, { type: PROBLEM_TYPES.notFound, detail: 'This wallet has no rule with this token (it may have been deleted already).', issues: [{ field: 'token', message: 'No such rule on this wallet' }] }, 'release');
       }
+      if (unsettledMs > 0) return unsettledAnswer(request, unsettledMs, { reconcile });
       const known = { ...step, destinationToken: rule.destination_token, percentage: rule.percentage };
       await recordBeforeAsking(deps.audit, context, { ...known, outcome: 'requested', masspayStatus: null });
-      const sent = await sendWrite(() => deps.masspay.deleteRule(userToken, walletToken, ruleToken, context.idempotencyKey!, request.id));
+      const sent = await deps.settling.send(`${userToken}/${walletToken}`, () => deps.masspay.deleteRule(userToken, walletToken, ruleToken, context.idempotencyKey!, request.id));
       const status = sent.kind === 'answered' ? sent.response.status : null;
       await recordOutcome(deps.audit, request, context, { ...known, outcome: outcomeOfSent(sent), masspayStatus: status });
       if (sent.kind === 'answered' && status! >= 200 && status! < 300) {

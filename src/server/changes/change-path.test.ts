@@ -3,7 +3,7 @@
 // twice" below is the console's own. Once on the embedded store (one process), once on two replicas
 // sharing PostgreSQL and one sandbox.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, vi } from 'vitest';
 import { PROBLEM_TYPES, changePercentageResultSchema, companiesSchema, type AuditEntry, type AutopayRule } from '../../api';
 import { openPostgres } from '../audit/postgres';
 import { openAuditStore, type AuditStore } from '../audit/store';
@@ -22,13 +22,25 @@ interface Setup {
   close(): Promise<void>;
 }
 
-const embeddedSetup = async (): Promise<Setup> => {
-  const c = await startConsole({ sandbox: { policy: 'lenient' }, upstreamTimeoutMs: 5_000, changes: { lockWaitMs: 3_000 } });
+interface Timing {
+  upstreamTimeoutMs: number;
+  changes: { lockWaitMs: number; settleMs: number };
+}
+/** The lock wait test needs a MassPay slower than the lock wait and quicker than the timeout. */
+const LOCK_TIMING: Timing = { upstreamTimeoutMs: 5_000, changes: { lockWaitMs: 3_000, settleMs: 1_500 } };
+/**
+ * The settling tests need a timeout that a slow MassPay outlasts (undici's timers tick coarsely: the
+ * 0.6 s timeout fires within about 1 s), and a settle time that outlasts the slow MassPay.
+ */
+const SETTLE_TIMING: Timing = { upstreamTimeoutMs: 600, changes: { lockWaitMs: 3_000, settleMs: 3_000 } };
+
+const embeddedSetup = async (timing: Timing): Promise<Setup> => {
+  const c = await startConsole({ sandbox: { policy: 'lenient' }, ...timing });
   return { consoles: [c], audit: c.audit, close: () => c.close() };
 };
 
 /** Two consoles, each with its own PostgreSQL pool on one schema, both in front of the first one's sandbox. */
-const postgresSetup = async (): Promise<Setup> => {
+const postgresSetup = async (timing: Timing): Promise<Setup> => {
   const schema = `changes_${process.pid}_${Date.now()}`;
   const admin = await openPostgres(inject('databaseUrl'));
   await admin.exec(`CREATE SCHEMA ${schema}`);
@@ -36,8 +48,8 @@ const postgresSetup = async (): Promise<Setup> => {
   const url = new URL(inject('databaseUrl'));
   url.searchParams.set('options', `-c search_path=${schema}`);
   const [auditA, auditB] = [await openAuditStore({ databaseUrl: url.href, dataDir: '/nonexistent' }), await openAuditStore({ databaseUrl: url.href, dataDir: '/nonexistent' })];
-  const a = await startConsole({ sandbox: { policy: 'lenient' }, audit: auditA, upstreamTimeoutMs: 5_000, changes: { lockWaitMs: 3_000 } });
-  const b = await startConsole({ audit: auditB, upstream: { baseUrl: a.recorder.baseUrl, apiKey: a.embedded.apiKey }, upstreamTimeoutMs: 5_000, changes: { lockWaitMs: 3_000 } });
+  const a = await startConsole({ sandbox: { policy: 'lenient' }, audit: auditA, ...timing });
+  const b = await startConsole({ audit: auditB, upstream: { baseUrl: a.recorder.baseUrl, apiKey: a.embedded.apiKey }, ...timing });
   return {
     consoles: [a, b],
     audit: auditA,
@@ -48,10 +60,27 @@ const postgresSetup = async (): Promise<Setup> => {
   };
 };
 
-describe.each([
+const SETUPS = [
   ['embedded store, one process', embeddedSetup],
   ['PostgreSQL, two replicas', postgresSetup],
-])('the change path: %s', (_name, setup) => {
+] as const;
+
+/** Before each test: the seed wallets, no faults, nothing counted, no wallet waiting for a write to settle. */
+const freshStart = async (s: Setup, main: RunningConsole) => {
+  main.embedded.sandbox.faults.clear();
+  await main.embedded.sandbox.store.reset();
+  main.embedded.sandbox.stats.reset();
+  for (const c of s.consoles) c.recorder.seen.length = 0;
+  await s.audit.sql.query('DELETE FROM unsettled_wallets');
+};
+
+const entriesOf = async (audit: AuditStore, filter: (entry: AuditEntry) => boolean) => {
+  const all: AuditEntry[] = [];
+  for await (const entry of audit.iterate({ user: ada.userToken })) if (filter(entry)) all.push(entry);
+  return all.reverse();
+};
+
+describe.each(SETUPS)('the change path: %s', (_name, setup) => {
   let s: Setup;
   let main: RunningConsole;
   /** The i-th request goes to replica i mod n. */
@@ -59,7 +88,7 @@ describe.each([
   let usdDestinations: string[] = [];
 
   beforeAll(async () => {
-    s = await setup();
+    s = await setup(LOCK_TIMING);
     main = s.consoles[0]!;
     const companies = companiesSchema.parse((await main.call('GET', '/api/payout/country/USA')).body);
     usdDestinations = companies.companies
@@ -68,20 +97,11 @@ describe.each([
       .map((payer) => payer.destination_token);
   }, 60_000);
   afterAll(() => s.close());
-  beforeEach(async () => {
-    main.embedded.sandbox.faults.clear();
-    await main.embedded.sandbox.store.reset();
-    main.embedded.sandbox.stats.reset();
-    for (const c of s.consoles) c.recorder.seen.length = 0;
-  });
+  beforeEach(() => freshStart(s, main));
 
   const rulesNow = () => main.embedded.sandbox.store.state.rules[ada.usdWallet] ?? [];
   const totalOf = (rules: readonly AutopayRule[]) => rules.reduce((sum, rule) => sum + Math.round(rule.percentage * 100), 0) / 100;
-  const entries = async (filter: (entry: AuditEntry) => boolean) => {
-    const all: AuditEntry[] = [];
-    for await (const entry of s.audit.iterate({ user: ada.userToken })) if (filter(entry)) all.push(entry);
-    return all.reverse();
-  };
+  const entries = (filter: (entry: AuditEntry) => boolean) => entriesOf(s.audit, filter);
   const writesSent = () => (main.embedded.sandbox.stats.byRoute.createAutopayRule ?? 0) + (main.embedded.sandbox.stats.byRoute.deleteAutopayRule ?? 0);
 
   it('the sandbox under test is lenient: it would take the wallet past 100 % and repeat a key', async () => {
@@ -262,6 +282,100 @@ describe.each([
       expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     }
     expect(writesSent()).toBe(0);
+  });
+});
+
+// A write MassPay did not answer may still be carried out: the lenient sandbox, like a slow MassPay,
+// finishes a request the console gave up on. Until it can no longer land, nothing is decided on the
+// wallet's rules but "it landed" — on any replica.
+describe.each(SETUPS)('a write MassPay did not answer: %s', (_name, setup) => {
+  let s: Setup;
+  let main: RunningConsole;
+  const on = (i: number) => s.consoles[i % s.consoles.length]!;
+  const SLOW = 2_000; // MassPay takes 2 s; the console waits 0.6–1 s, then expects a late write for 3 s more
+  beforeAll(async () => {
+    s = await setup(SETTLE_TIMING);
+    main = s.consoles[0]!;
+  }, 60_000);
+  afterAll(() => s.close());
+  beforeEach(() => freshStart(s, main));
+  const quickCash = () => (main.embedded.sandbox.store.state.rules[ada.usdWallet] ?? []).filter((rule) => rule.destination_token === D.quickCash);
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const add = (i: number, key: string, percentage = 5, destination: string = D.quickCash) =>
+    on(i).call('POST', adaRules, { body: { destination_token: destination, percentage }, headers: { 'idempotency-key': key } });
+
+  it('an add that lands after the timeout: retries wait (409, Retry-After, nothing sent), then get the rule that landed — one rule, one POST', async () => {
+    const key = randomUUID();
+    main.embedded.sandbox.faults.set({ latencyMs: SLOW, latencyMethods: ['POST'] });
+    const sentAt = Date.now();
+    const first = await add(0, key);
+    expect(first.status).toBe(504);
+    expect(first.body.type).toBe(PROBLEM_TYPES.upstreamTimeout);
+    main.embedded.sandbox.faults.clear();
+
+    // Before it lands: the same change is told to wait for its first attempt; any other change to the wallet is busy.
+    const retry = await add(1, key);
+    expect(retry.status).toBe(409);
+    expect(retry.body.type).toBe(PROBLEM_TYPES.idempotencyInFlight);
+    expect(retry.body.detail).toMatch(/may still carry it out/);
+    expect(Number(retry.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    const other = await add(0, randomUUID(), 5, D.lakeside);
+    expect(other.status).toBe(409);
+    expect(other.body.type).toBe(PROBLEM_TYPES.walletBusy);
+    expect(Number(other.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    const evergreen = main.embedded.sandbox.store.state.rules[ada.usdWallet]!.find((rule) => rule.destination_token === D.evergreen)!;
+    const edit = await on(1).call('PATCH', editPath(evergreen.token), { body: { percentage: 50 }, headers: { 'idempotency-key': randomUUID() } });
+    expect([edit.status, edit.body.type]).toEqual([409, PROBLEM_TYPES.walletBusy]);
+    expect(main.embedded.sandbox.stats.byRoute.createAutopayRule).toBe(1);
+    expect(main.embedded.sandbox.stats.byRoute.deleteAutopayRule).toBeUndefined();
+
+    // It lands (the sandbox finishes the abandoned request); the retry answers with that rule.
+    await vi.waitFor(() => expect(quickCash()).toHaveLength(1), { timeout: 5_000, interval: 20 });
+    expect(Date.now() - sentAt).toBeGreaterThanOrEqual(SLOW);
+    const after = await add(1, key);
+    expect(after.status).toBe(200);
+    expect(after.body).toEqual(quickCash()[0]);
+    expect(main.embedded.sandbox.stats.byRoute.createAutopayRule).toBe(1);
+    expect((await entriesOf(s.audit, (entry) => entry.idempotencyKey === key)).map((entry) => entry.outcome)).toEqual(['requested', 'unknown', 'succeeded']);
+  });
+
+  it('an add whose connection broke and that never lands: after the settle time the retry makes it — one rule', async () => {
+    const key = randomUUID();
+    main.embedded.sandbox.faults.set({ failNext: { count: 1, drop: true, methods: ['POST'] } });
+    const first = await add(0, key);
+    expect([first.status, first.body.type]).toEqual([502, PROBLEM_TYPES.upstreamInterrupted]);
+    const early = await add(1, key);
+    expect([early.status, early.body.type]).toEqual([409, PROBLEM_TYPES.idempotencyInFlight]);
+    const wait = Number(early.headers.get('retry-after'));
+    expect(wait).toBeGreaterThanOrEqual(1);
+    expect(wait).toBeLessThanOrEqual(3);
+    await sleep(wait * 1_000 + 100);
+    const later = await add(1, key);
+    expect(later.status).toBe(200);
+    expect(quickCash()).toEqual([later.body]);
+    expect(main.embedded.sandbox.stats.byRoute.createAutopayRule).toBe(2);
+    expect((await entriesOf(s.audit, (entry) => entry.idempotencyKey === key)).map((entry) => entry.outcome)).toEqual(['requested', 'unknown', 'requested', 'succeeded']);
+  });
+
+  it('a percentage change whose create lands after the timeout: no compensation beside it; the retry finds the new rule', async () => {
+    const evergreen = main.embedded.sandbox.store.state.rules[ada.usdWallet]!.find((rule) => rule.destination_token === D.evergreen)!;
+    const key = randomUUID();
+    main.embedded.sandbox.faults.set({ latencyMs: SLOW, latencyMethods: ['POST'] });
+    const sentAt = Date.now();
+    const first = await on(0).call('PATCH', editPath(evergreen.token), { body: { percentage: 70 }, headers: { 'idempotency-key': key } });
+    expect(first.status).toBe(502);
+    expect(first.body.type).toBe(PROBLEM_TYPES.changeIncomplete);
+    expect(first.body.detail).toMatch(/did not confirm the new 70 % rule/);
+    main.embedded.sandbox.faults.clear();
+    const evergreens = () => main.embedded.sandbox.store.state.rules[ada.usdWallet]!.filter((rule) => rule.destination_token === D.evergreen);
+    await vi.waitFor(() => expect(evergreens().map((rule) => rule.percentage)).toEqual([70]), { timeout: 5_000, interval: 20 });
+    expect(Date.now() - sentAt).toBeGreaterThanOrEqual(SLOW);
+    const retry = await on(1).call('PATCH', editPath(evergreen.token), { body: { percentage: 70 }, headers: { 'idempotency-key': key } });
+    expect(retry.status).toBe(200);
+    expect(evergreens().map((rule) => rule.percentage)).toEqual([70]);
+    expect(retry.body).toMatchObject({ rule: { token: evergreens()[0]!.token, percentage: 70 }, replacedRuleToken: evergreen.token });
+    // One delete and one create: the old rule was never put back beside the late new one.
+    expect([main.embedded.sandbox.stats.byRoute.deleteAutopayRule, main.embedded.sandbox.stats.byRoute.createAutopayRule]).toEqual([1, 1]);
   });
 });
 

@@ -13,13 +13,15 @@ import type { MassPayClient } from './masspay';
 import { isOpen, type Plan, type PlanStore } from './plans';
 import { judgeChange, matchingRule } from './policy';
 import type { IdempotencyRecord } from './idempotency';
-import { AuditWriteError, failedReadAnswer, jsonAnswer, outcomeOfSent, problemAnswer, recordBeforeAsking, sendWrite, type Answer, type ChangeSpec, type Sent } from './run-change';
+import { AuditWriteError, failedReadAnswer, jsonAnswer, outcomeOfSent, problemAnswer, recordBeforeAsking, unsettledAnswer, type Answer, type ChangeSpec, type Sent } from './run-change';
+import type { Settling } from './settling';
 import { noSuchWallet, readStatus } from './add-and-delete';
 
 export interface PlanDeps {
   audit: AuditStore;
   masspay: MassPayClient;
   plans: PlanStore;
+  settling: Settling;
   timeoutMs: number;
 }
 
@@ -53,6 +55,8 @@ export interface Driven {
   plan: Plan;
   /** Why the new rule was not made, when it was not. */
   failure?: string;
+  /** Left open because a step MassPay did not answer may still land for this long. */
+  settlingMs?: number;
 }
 
 /** Appends a step; MassPay has acted or is about to, so a failure to record is logged, not thrown. */
@@ -73,6 +77,7 @@ export const drivePlan = async (deps: PlanDeps, driver: Driver, start: Plan): Pr
   let failure: string | undefined;
   const { masspay, plans } = deps;
   const { userToken, walletToken, destinationToken } = plan;
+  const wallet = `${userToken}/${walletToken}`;
   const edit = { action: 'edit_rule' as const, destinationToken, ruleToken: plan.oldRuleToken };
   const attr = plan.attrSetToken ? { attr_set_token: plan.attrSetToken } : {};
 
@@ -91,7 +96,7 @@ export const drivePlan = async (deps: PlanDeps, driver: Driver, start: Plan): Pr
       const key = `${plan.id}:delete`;
       const step = { action: 'delete_rule' as const, destinationToken, percentage: plan.oldPercentage, ruleToken: plan.oldRuleToken, idempotencyKey: key };
       await note(deps, driver, { ...step, outcome: 'requested', masspayStatus: null });
-      const sent = await sendWrite(() => masspay.deleteRule(userToken, walletToken, plan.oldRuleToken, key, driver.requestId));
+      const sent = await deps.settling.send(wallet, () => masspay.deleteRule(userToken, walletToken, plan.oldRuleToken, key, driver.requestId));
       const status = sent.kind === 'answered' ? sent.response.status : null;
       await note(deps, driver, { ...step, outcome: outcomeOfSent(sent), masspayStatus: status });
       // A 404: the rule is gone already (an earlier attempt's delete landed), which is what this step wants.
@@ -116,7 +121,7 @@ export const drivePlan = async (deps: PlanDeps, driver: Driver, start: Plan): Pr
       const step = { action: 'add_rule' as const, destinationToken, percentage, ruleToken: null, idempotencyKey: key };
       await note(deps, driver, { ...step, outcome: 'requested', masspayStatus: null });
       const body = JSON.stringify({ destination_token: destinationToken, percentage, ...attr });
-      const sent = await sendWrite(() => masspay.createRule(userToken, walletToken, body, key, driver.requestId));
+      const sent = await deps.settling.send(wallet, () => masspay.createRule(userToken, walletToken, body, key, driver.requestId));
       const status = sent.kind === 'answered' ? sent.response.status : null;
       let made = succeeded(sent) && sent.kind === 'answered' ? ruleFrom(sent.response.body) : null;
       // An answer lost on the way may still have made the rule: the wallet's rules tell.
@@ -132,6 +137,11 @@ export const drivePlan = async (deps: PlanDeps, driver: Driver, start: Plan): Pr
         driver.log.error({ changeId: plan.id }, 'a percentage change could not put the old rule back; the recovery sweep retries');
         return { plan, failure: failure ?? whyNot(sent) };
       }
+      if (sent.kind === 'timeout' || sent.kind === 'interrupted') {
+        // The new rule may still land: putting the old one back now could leave both. Left open; once the
+        // write can no longer land, a retry or the recovery sweep finds it made, or makes it.
+        return { plan, failure: whyNot(sent) };
+      }
       failure = whyNot(sent);
       plan = await plans.advance(plan, 'compensating');
       continue;
@@ -142,9 +152,10 @@ export const drivePlan = async (deps: PlanDeps, driver: Driver, start: Plan): Pr
 };
 
 /** The answer for a plan as it stands (a request's own, or a retry's after an unknown outcome). */
-export const answerFor = (request: FastifyRequest, { plan, failure }: Driven): Answer => {
+export const answerFor = (request: FastifyRequest, { plan, failure, settlingMs }: Driven): Answer => {
   const old = percent(plan.oldPercentage);
   const next = percent(plan.newPercentage);
+  if (settlingMs && isOpen(plan.state)) return unsettledAnswer(request, settlingMs, { reconcile: true });
   switch (plan.state) {
     case 'done':
       return jsonAnswer(200, {
@@ -172,7 +183,9 @@ export const answerFor = (request: FastifyRequest, { plan, failure }: Driven): A
           detail:
             plan.state === 'deleting'
               ? `MassPay did not confirm the deletion of the old ${old} rule${failure ? ` (${failure})` : ''}. The console finishes this change by itself; trying again now is safe.`
-              : `The old ${old} rule was deleted but neither the new ${next} rule nor the old one could be made yet${failure ? ` (${failure})` : ''}. The wallet has no rule for this destination now; the console keeps trying to put the old one back.`,
+              : plan.state === 'creating'
+                ? `The old ${old} rule was deleted, but MassPay did not confirm the new ${next} rule${failure ? ` (${failure})` : ''}. Once MassPay can no longer carry it out, the console checks the wallet and makes the new rule if it is not there; trying again is safe.`
+                : `The old ${old} rule was deleted but neither the new ${next} rule nor the old one could be made yet${failure ? ` (${failure})` : ''}. The wallet has no rule for this destination now; the console keeps trying to put the old one back.`,
         },
         'unknown',
       );
@@ -194,7 +207,7 @@ export const changePercentageSpec = (
     walletToken,
     fingerprint: ['changePercentage', tokens, percentage],
     replayStep: edit,
-    work: async (context, { reconcile, changeId }) => {
+    work: async (context, { reconcile, changeId, unsettledMs }) => {
       const driver = { requestId: request.id, log: request.log, context };
       // A retry of an attempt whose outcome is unknown: its plan says how far it got.
       const earlier = reconcile && changeId ? await deps.plans.get(changeId) : undefined;
@@ -202,6 +215,7 @@ export const changePercentageSpec = (
         const driven = isOpen(earlier.state) ? await resume({ ...driver, context: { ...context, changeId: earlier.id } }, earlier) : { plan: earlier };
         return answerFor(request, driven);
       }
+      if (unsettledMs > 0) return unsettledAnswer(request, unsettledMs, { reconcile });
 
       let facts;
       try {

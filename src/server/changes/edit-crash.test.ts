@@ -1,7 +1,7 @@
 // A percentage change is two MassPay steps (delete, then create). The real server process
 // (src/server/main.ts, as `npm start` runs it) is SIGKILLed between them, three ways, then restarted on
-// the same DATA_DIR: after the restart the wallet holds the old rule or the new one — never neither,
-// never both — and the audit log says which. MassPay is a lenient sandbox in this test's own process,
+// the same DATA_DIR: once the step in flight can no longer land, the wallet holds the old rule or the
+// new one — never neither, never both — and the audit log says which. MassPay is a lenient sandbox in this test's own process,
 // so it outlives the console and its faults are set from here.
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -27,7 +27,10 @@ const startConsoleProcess = (dataDir: string) =>
     MASSPAY_BASE_URL: sandbox.baseUrl,
     MASSPAY_API_KEY: sandbox.apiKey,
     STAFF_FILE: join(dir, 'staff.json'),
-    UPSTREAM_TIMEOUT_MS: '20000',
+    // A step in flight when the process died may land until its timeout and the settle time have passed
+    // since it was sent: only then may the restarted server put a rule back or make it again.
+    UPSTREAM_TIMEOUT_MS: '3000',
+    MASSPAY_SETTLE_MS: '1000',
   });
 
 const signIn = async (baseUrl: string, role: 'editor' | 'admin') => {
@@ -98,15 +101,20 @@ describe('a percentage change survives its server being killed between the steps
 
     const second = await startConsoleProcess(dataDir);
     try {
-      // Recovery runs before the server listens.
+      const admin = await signIn(second.baseUrl, 'admin');
+      let edits: AuditEntry[] = [];
+      const ended = () => edits.find((entry) => entry.outcome !== 'requested');
+      // Recovery runs before the server listens, and again as soon as the step in flight has settled
+      // (sent + 3 s timeout + 1 s settle): the change ends within a few seconds of the restart.
+      await until('the change to end', async () => {
+        const page = auditPageSchema.parse(await (await fetch(`${second.baseUrl}/api/audit?user=${ada.userToken}&action=edit_rule&limit=100`, { headers: { cookie: admin } })).json());
+        edits = page.entries;
+        return ended() !== undefined;
+      });
       const rules = evergreenRules();
       expect(rules, 'exactly one rule for the destination: never neither, never both').toHaveLength(1);
       expect([60, 70]).toContain(rules[0]!.percentage);
-      const admin = await signIn(second.baseUrl, 'admin');
-      const page = auditPageSchema.parse(await (await fetch(`${second.baseUrl}/api/audit?user=${ada.userToken}&action=edit_rule&limit=100`, { headers: { cookie: admin } })).json());
-      const edits: AuditEntry[] = page.entries;
-      const final = edits.find((entry) => entry.outcome !== 'requested')!;
-      expect(final, 'the audit says how the change ended').toBeDefined();
+      const final = ended()!;
       expect(final.outcome).toBe(rules[0]!.percentage === 70 ? 'succeeded' : 'compensated');
       expect(final.ruleToken).toBe(rules[0]!.token);
       expect(edits.filter((entry) => entry.changeId === final.changeId).map((entry) => entry.outcome)).toEqual([final.outcome, 'requested']);

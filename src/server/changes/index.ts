@@ -26,6 +26,7 @@ import { createMassPayClient } from './masspay';
 import { createPlanStore } from './plans';
 import { resumePlan, startRecovery } from './recovery';
 import { runChange } from './run-change';
+import { createSettling } from './settling';
 import { createWalletLocks } from './wallet-locks';
 
 export interface ChangeOptions {
@@ -38,6 +39,8 @@ export interface ChangeOptions {
   lockWaitMs: number;
   /** How often open percentage changes left by a dead process are looked for. */
   recoveryIntervalMs?: number;
+  /** How long after a write MassPay did not answer the console still expects it may land. */
+  settleMs: number;
 }
 
 /** The raw path of a percentage change, split into its still-encoded tokens (nothing decoded is trusted). */
@@ -50,10 +53,15 @@ export const registerChanges = (app: FastifyInstance, options: ChangeOptions): C
   // A key still `in_flight` after this long belonged to an attempt that died with its replica.
   const idempotency = createIdempotencyRecord(audit.sql, { leaseMs: options.lockWaitMs + 6 * timeoutMs + 5_000 });
   const plans = createPlanStore(audit.sql);
-  const frame = { audit, locks, idempotency, reasonMode: options.reasonMode };
-  const deps = { audit, masspay, plans, timeoutMs, idempotency };
+  const settling = createSettling(audit.sql, { settleMs: options.settleMs, timeoutMs });
+  const frame = { audit, locks, idempotency, reasonMode: options.reasonMode, settling };
+  const deps = { audit, masspay, plans, timeoutMs, idempotency, settling };
 
-  const prune = () => idempotency.prune().catch((error: unknown) => app.log.error({ err: error }, 'idempotency record: pruning failed'));
+  const prune = () =>
+    Promise.all([idempotency.prune(), settling.prune()]).then(
+      () => {},
+      (error: unknown) => app.log.error({ err: error }, 'idempotency record or unsettled wallets: pruning failed'),
+    );
   const recovery = startRecovery({ ...deps, locks, log: app.log, afterSweep: prune }, options.recoveryIntervalMs ?? 15_000);
   // Open plans are taken up before the server listens.
   app.addHook('onReady', () => recovery.sweep());

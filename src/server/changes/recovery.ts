@@ -32,16 +32,25 @@ export const resumePlan = async (deps: PlanDeps, driver: Driver, stale: Plan): P
 
   const forDestination = rules.find((rule) => rule.destination_token === plan.destinationToken);
   const oldStillThere = rules.some((rule) => rule.token === plan.oldRuleToken);
+  const target = plan.state === 'compensating' ? plan.oldPercentage : plan.newPercentage;
+  const landed = !(plan.state === 'deleting' && oldStillThere) && forDestination && toBasisPoints(forDestination.percentage) === toBasisPoints(target);
+  // A step MassPay did not answer may still land: until it cannot, only "it landed" can be concluded
+  // (for the delete: the old rule is gone).
+  const wallet = `${plan.userToken}/${plan.walletToken}`;
+  const stepLanded = plan.state === 'deleting' ? !oldStillThere : landed;
+  const settlingMs = stepLanded ? 0 : await deps.settling.remainingMs(wallet);
+  if (settlingMs > 0) return { plan, settlingMs };
+  if (stepLanded && !landed) await deps.settling.landed(wallet);
   if (plan.state === 'deleting' && oldStillThere) {
     // Nothing happened yet. Go on only if the new share still fits beside what the wallet holds now.
     if (!fits(rules, plan.destinationToken, plan.newPercentage)) return give('abandoned', 'the new share no longer fits; the old rule stands');
     return drivePlan(deps, driver, plan);
   }
-  const target = plan.state === 'compensating' ? plan.oldPercentage : plan.newPercentage;
-  if (forDestination && toBasisPoints(forDestination.percentage) === toBasisPoints(target)) {
+  if (landed) {
+    await deps.settling.landed(wallet);
     // The step landed although its answer never came.
-    const ended = await deps.plans.advance(plan, plan.state === 'compensating' ? 'compensated' : 'done', forDestination.token);
-    await note(deps, driver, { ...edit, ruleToken: forDestination.token, outcome: plan.state === 'compensating' ? 'compensated' : 'succeeded' });
+    const ended = await deps.plans.advance(plan, plan.state === 'compensating' ? 'compensated' : 'done', forDestination!.token);
+    await note(deps, driver, { ...edit, ruleToken: forDestination!.token, outcome: plan.state === 'compensating' ? 'compensated' : 'succeeded' });
     return { plan: ended };
   }
   if (forDestination) return give('failed', 'another rule for this destination was made meanwhile');
@@ -57,8 +66,12 @@ export const resumePlan = async (deps: PlanDeps, driver: Driver, stale: Plan): P
  */
 export const startRecovery = (deps: PlanDeps & { locks: WalletLocks; log: FastifyBaseLogger; afterSweep?: () => Promise<void> }, intervalMs: number) => {
   let running: Promise<void> | undefined;
+  let stopped = false;
+  /** A sweep sooner than the interval, for a plan that waits only for an unanswered step to settle. */
+  let soon: NodeJS.Timeout | undefined;
   const sweep = async () => {
     await deps.afterSweep?.();
+    let settlingMs = Infinity;
     for (const plan of await deps.plans.open()) {
       const driver: Driver = {
         requestId: `recovery-${randomUUID()}`,
@@ -76,7 +89,13 @@ export const startRecovery = (deps: PlanDeps & { locks: WalletLocks; log: Fastif
       };
       driver.context.requestId = driver.requestId;
       const driven = await deps.locks.tryRun(`${plan.userToken}/${plan.walletToken}`, () => resumePlan(deps, driver, plan));
-      if (driven) deps.log.info({ changeId: plan.id, state: driven.plan.state }, 'recovery: a percentage change was taken up');
+      if (driven?.settlingMs) settlingMs = Math.min(settlingMs, driven.settlingMs);
+      else if (driven) deps.log.info({ changeId: plan.id, state: driven.plan.state }, 'recovery: a percentage change was taken up');
+    }
+    if (settlingMs < intervalMs && !stopped) {
+      clearTimeout(soon);
+      soon = setTimeout(() => void tick(), settlingMs + 50);
+      soon.unref();
     }
   };
   const tick = () => {
@@ -91,7 +110,9 @@ export const startRecovery = (deps: PlanDeps & { locks: WalletLocks; log: Fastif
     /** One sweep now (tests and start-up); resolves when it is done. */
     sweep: tick,
     stop: async () => {
+      stopped = true;
       clearInterval(timer);
+      clearTimeout(soon);
       await running;
     },
   };

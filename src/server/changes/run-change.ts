@@ -16,6 +16,7 @@ import { buildProblem, problemFromMassPay, sendProblem, type ProblemInput } from
 import { UpstreamTimeoutError, UpstreamUnavailableError, type UpstreamResponse } from '../upstream';
 import { recordStep, type ChangeContext, type ChangeStep } from './audit';
 import type { IdempotencyRecord } from './idempotency';
+import type { Settling } from './settling';
 import { requestFingerprint } from './idempotency';
 import { MassPayReadError } from './masspay';
 import { WalletBusyError, type WalletLocks } from './wallet-locks';
@@ -27,6 +28,8 @@ export interface Answer {
   body: string;
   /** `done`: replayed to every later request with the key; `unknown`: the next one re-reads and decides; `release`: the key is free again. */
   keep: 'done' | 'unknown' | 'release';
+  /** Sent as `Retry-After` (never kept: only answers that are not replayed carry it). */
+  retryAfterSeconds?: number;
 }
 
 export const jsonAnswer = (status: number, value: unknown, keep: Answer['keep'] = 'done'): Answer => ({
@@ -123,7 +126,33 @@ export interface ChangeFrameDeps {
   locks: WalletLocks;
   idempotency: IdempotencyRecord;
   reasonMode: ChangeReasonMode;
+  settling: Settling;
 }
+
+export interface ChangeMode {
+  reconcile: boolean;
+  changeId: string | null;
+  unsettledMs: number;
+}
+
+/** While an unanswered write to the wallet may still land: nothing sent, try again when it cannot. */
+export const unsettledAnswer = (request: FastifyRequest, unsettledMs: number, { reconcile }: { reconcile: boolean }): Answer => {
+  const seconds = Math.ceil(unsettledMs / 1000);
+  const answer = reconcile
+    ? problemAnswer(
+        request,
+        409,
+        { type: PROBLEM_TYPES.idempotencyInFlight, detail: `MassPay has not confirmed the first attempt of this change and may still carry it out. Nothing more was sent; try again in ${seconds} s to get its outcome.` },
+        'unknown',
+      )
+    : problemAnswer(
+        request,
+        409,
+        { type: PROBLEM_TYPES.walletBusy, detail: `An earlier change to this wallet got no answer from MassPay and may still be carried out. Nothing was changed; try again in ${seconds} s.` },
+        'release',
+      );
+  return { ...answer, retryAfterSeconds: seconds };
+};
 
 export interface ChangeSpec {
   userToken: string;
@@ -132,8 +161,12 @@ export interface ChangeSpec {
   fingerprint: unknown;
   /** What a replay records in the audit log. */
   replayStep: Omit<ChangeStep, 'outcome' | 'masspayStatus'>;
-  /** The change itself, under the wallet's lock. `reconcile`: an earlier attempt's outcome is unknown. */
-  work: (context: ChangeContext, mode: { reconcile: boolean; changeId: string | null }) => Promise<Answer>;
+  /**
+   * The change itself, under the wallet's lock. `reconcile`: an earlier attempt's outcome is unknown.
+   * `unsettledMs`: a write to the wallet that MassPay did not answer may still land for this long, so
+   * nothing may be decided on the rules but that the earlier attempt landed (see settling.ts).
+   */
+  work: (context: ChangeContext, mode: ChangeMode) => Promise<Answer>;
 }
 
 /** The reason header: absent, or percent-encoded UTF-8 of at most 200 characters. */
@@ -183,6 +216,7 @@ export const runChange = async (deps: ChangeFrameDeps, request: FastifyRequest, 
   // Without one, the console's own key only reaches MassPay; there is nothing a repeat could match.
   const recorded = clientKey !== undefined;
   let mode = { reconcile: false, changeId: null as string | null };
+  const wallet = `${spec.userToken}/${spec.walletToken}`;
   if (recorded) {
     let claim;
     try {
@@ -211,7 +245,7 @@ export const runChange = async (deps: ChangeFrameDeps, request: FastifyRequest, 
 
   let answer: Answer;
   try {
-    answer = await deps.locks.run(`${spec.userToken}/${spec.walletToken}`, () => spec.work(context, mode));
+    answer = await deps.locks.run(wallet, async () => spec.work(context, { ...mode, unsettledMs: await deps.settling.remainingMs(wallet) }));
   } catch (error) {
     if (error instanceof WalletBusyError) {
       if (recorded) await deps.idempotency.release(key).catch((releaseError: unknown) => request.log.error({ err: releaseError }, 'idempotency record: a key could not be released'));
@@ -238,6 +272,7 @@ export const runChange = async (deps: ChangeFrameDeps, request: FastifyRequest, 
       request.log.error({ err: error }, 'idempotency record: an outcome could not be kept');
     }
   }
+  if (answer.retryAfterSeconds) reply.header('retry-after', String(answer.retryAfterSeconds));
   return reply.code(answer.status).type(answer.contentType).send(answer.body);
 };
 
