@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { foundUserSchema } from '../api';
-import { cookieJar, freshSandbox, loadAdaUsd, readApi, signInAs } from './test/backend';
+import { cookieJar, freshSandbox, loadAdaUsd, readApi, sandbox, signInAs } from './test/backend';
 import { renderConsole, signInWithForm } from './test/console';
 
 // The session gate against the real console: real sign-in, real 401s, the cookie in the test's jar.
@@ -75,6 +75,22 @@ describe('the app bar', () => {
     await signInWithForm(c, 'viewer');
     await waitFor(() => expect(c.path()).toBe('/'));
     expect(await banner().findByText(/ · viewer$/)).toBeInTheDocument();
+  });
+
+  it('Sign out while the wallet page is still loading: answers that land after it are dropped, nothing comes back into the cache', async () => {
+    await signInAs('editor');
+    const ada = await loadAdaUsd();
+    // MassPay answers reads slowly: the wallet page's queries are still in flight when Sign out is clicked.
+    await sandbox.setFaults({ latencyMs: 800, latencyMethods: ['GET'] });
+    const c = renderConsole(`/users/${ada.userToken}/wallets/${ada.wallet.token}`);
+    await waitFor(() => expect(c.queryClient.isFetching({ predicate: (q) => q.queryKey[0] !== 'session' })).toBeGreaterThan(0));
+    await c.user.click(banner().getByRole('button', { name: 'Sign out' }));
+    await waitFor(() => expect(c.path()).toBe('/login'));
+    // Longer than the slow answers take: every one of them has landed (or been cancelled) by now.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(c.queryClient.getQueryCache().getAll().map((q) => q.queryKey)).toEqual([['session']]);
+    expect(c.queryClient.isFetching()).toBe(0);
+    await sandbox.clearFaults();
   });
 });
 

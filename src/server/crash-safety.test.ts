@@ -24,7 +24,9 @@ const KILL_AFTER = [25, 70, 120];
 // ---------------------------------------------------------------------------------------------------
 // The server as a process: `npm start`'s entry point with the embedded sandbox, on the given DATA_DIR
 
-const startServer = (dataDir: string) => startServerProcess({ DATA_DIR: dataDir });
+// An add in flight at a kill may still land until its timeout and the settle time have passed since it
+// was sent: its wallet answers 409 wallet-busy with Retry-After until then (kept short here).
+const startServer = (dataDir: string) => startServerProcess({ DATA_DIR: dataDir, UPSTREAM_TIMEOUT_MS: '4000', MASSPAY_SETTLE_MS: '1000' });
 
 const signIn = async (baseUrl: string, role: 'editor' | 'admin') => {
   const res = await fetch(`${baseUrl}/auth/login`, {
@@ -117,11 +119,20 @@ const burstThenKill = async (server: ServerProcess, cookie: string, plans: Plan[
       const attempt: Attempt = { plan: plans[next++]!, key: randomUUID() };
       attempts.push(attempt);
       try {
-        const res = await fetch(`${server.baseUrl}${rulesPath(attempt.plan)}`, {
-          method: 'POST',
-          headers: { cookie, 'x-requested-with': 'XMLHttpRequest', 'content-type': 'application/json', 'idempotency-key': attempt.key },
-          body: JSON.stringify({ destination_token: attempt.plan.destination, percentage: attempt.plan.percentage }),
-        });
+        const send = () =>
+          fetch(`${server.baseUrl}${rulesPath(attempt.plan)}`, {
+            method: 'POST',
+            headers: { cookie, 'x-requested-with': 'XMLHttpRequest', 'content-type': 'application/json', 'idempotency-key': attempt.key },
+            body: JSON.stringify({ destination_token: attempt.plan.destination, percentage: attempt.plan.percentage }),
+          });
+        let res = await send();
+        // A wallet whose add the last kill cut short may still change until that add has settled: the
+        // console says so (409 wallet-busy, Retry-After), and a client comes back then with the same key.
+        for (let wait = Number(res.headers.get('retry-after')); res.status === 409 && wait > 0 && !killed; wait = Number(res.headers.get('retry-after'))) {
+          await res.text();
+          await new Promise((resolve) => setTimeout(resolve, wait * 1_000));
+          res = await send();
+        }
         const text = await res.text();
         attempt.status = res.status;
         attempt.requestId = res.headers.get('x-request-id') ?? undefined;
