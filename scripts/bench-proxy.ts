@@ -62,6 +62,16 @@ const USAGE =
   'Usage: npm run bench:proxy -- [--duration <seconds>] [--connections <count>] [--rounds <count>] [--targets <name,name,…>] [--cpu-prof] [--autocannon]';
 const WARMUP_S = 2;
 
+/** Resident memory of a process in MB, from /proc/<pid>/status (null when it is gone or there is no /proc). */
+const residentMb = async (pid: number): Promise<number | null> => {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  const kb = /^VmRSS:\s+(\d+) kB/m.exec(status)?.[1];
+  return kb ? Math.round(Number(kb) / 1024) : null;
+};
+
+/** Issue 17 item 6: the console idle on a fresh embedded database (its very first start), and its growth under load. */
+const MEMORY_BUDGETS = { consoleIdleMb: 400, growthMb: 50 };
+
 const BUDGETS = {
   consoleVsNginx: 0.3,
   consoleVsExpress: 3,
@@ -351,6 +361,7 @@ const main = async (): Promise<number> => {
   const dataDir = await mkdtemp(join(os.tmpdir(), 'masspay-proxy-bench-'));
   let sandbox: ServerProcess | undefined;
   const running: Target[] = [];
+  const memory: { label: string; pid: number; idleMb: number | null; afterLoadMb: number | null }[] = [];
   try {
     sandbox = await startServerProcess({ type: 'start', role: 'sandbox', dataDir }, [], { cpus: serverCpus });
     const upstream = { baseUrl: sandbox.baseUrl, apiKey: sandbox.apiKey! };
@@ -446,6 +457,9 @@ const main = async (): Promise<number> => {
     console.log(
       `GET ${path}: each target warmed up ${WARMUP_S} s, then ${options.rounds} round(s) of ${options.duration} s at ${options.connections} connections and ${options.duration} s at 1, per target.\n`,
     );
+    // Idle, before any load: the console has just opened a fresh embedded database (its first start).
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    for (const target of running) for (const { label, pid } of await target.processes()) memory.push({ label, pid, idleMb: await residentMb(pid), afterLoadMb: null });
     for (const target of running) {
       console.log(`${target.name}: ${target.url} — warm-up`);
       results[target.name]!.warmup = await load(generator, target, options.connections, WARMUP_S, sandboxStats);
@@ -462,6 +476,7 @@ const main = async (): Promise<number> => {
       }
     }
     pinning.after_rounds = await checkPinning();
+    for (const entry of memory) entry.afterLoadMb = await residentMb(entry.pid);
   } finally {
     for (const target of running) await target.stop();
     await sandbox?.stop();
@@ -581,6 +596,19 @@ const main = async (): Promise<number> => {
       ]),
     );
   }
+  if (memory.length > 0) {
+    console.log('');
+    console.log(`  Resident memory (VmRSS), idle after start and after the warm-up and every round. The console opens a fresh embedded`);
+    console.log(`  database at start (its very first start). Budgets: console idle ≤ ${MEMORY_BUDGETS.consoleIdleMb} MB, growth ≤ ${MEMORY_BUDGETS.growthMb} MB.`);
+    table(
+      ['process', 'idle MB', 'after load MB', 'growth MB', 'budget'],
+      memory.map(({ label, idleMb, afterLoadMb }) => {
+        const growth = idleMb !== null && afterLoadMb !== null ? afterLoadMb - idleMb : null;
+        const verdicts = label === 'console' ? [idleMb !== null && idleMb <= MEMORY_BUDGETS.consoleIdleMb, growth !== null && growth <= MEMORY_BUDGETS.growthMb] : [];
+        return [label, fmt(idleMb, 0), fmt(afterLoadMb, 0), fmt(growth, 0), verdicts.length === 0 ? '' : verdicts.every(Boolean) ? 'ok' : 'MISSED'];
+      }),
+    );
+  }
   console.log('');
   for (const note of notes) console.log(`  Note: ${note}`);
 
@@ -607,6 +635,7 @@ const main = async (): Promise<number> => {
     load_generator: { ...generator.details, cpus_allowed_lists_seen: generator.name === 'wrk' ? wrkCpus : undefined },
     server_cpus: serverCpus ?? null,
     pinning,
+    memory_mb: memory,
     skipped,
     medians: summaries,
     budgets,
