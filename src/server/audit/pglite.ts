@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { access, mkdir, open, readFile, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import type { SqlDb, SqlRunner } from './db';
 
@@ -73,10 +74,14 @@ const exists = (path: string) => access(path).then(() => true, () => false);
  */
 const createInChild = (dir: string) =>
   new Promise<void>((done, fail) => {
-    const code = `const { PGlite } = await import(${JSON.stringify(import.meta.resolve('@electric-sql/pglite'))});
+    // Run from this module's directory, so that the package resolves as it does here (source or build).
+    const code = `const { PGlite } = await import('@electric-sql/pglite');
       const db = await PGlite.create(process.argv[1], { startParams: JSON.parse(process.argv[2]) });
       await db.close();`;
-    const child = spawn(process.execPath, ['--input-type=module', '-e', code, dir, JSON.stringify(START_PARAMS)], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['--input-type=module', '-e', code, dir, JSON.stringify(START_PARAMS)], {
+      cwd: dirname(fileURLToPath(import.meta.url)),
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', fail);

@@ -4,7 +4,7 @@
 // sharing PostgreSQL and one sandbox.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, vi } from 'vitest';
-import { PROBLEM_TYPES, changePercentageResultSchema, companiesSchema, type AuditEntry, type AutopayRule } from '../../api';
+import { PROBLEM_TYPES, browserCompaniesSchema, changePercentageResultSchema, type AuditEntry, type AutopayRule } from '../../api';
 import { openPostgres } from '../audit/postgres';
 import { openAuditStore, type AuditStore } from '../audit/store';
 import { SEED_DESTINATIONS as D, SEED_PEOPLE } from '../embedded-sandbox';
@@ -90,7 +90,7 @@ describe.each(SETUPS)('the change path: %s', (_name, setup) => {
   beforeAll(async () => {
     s = await setup(LOCK_TIMING);
     main = s.consoles[0]!;
-    const companies = companiesSchema.parse((await main.call('GET', '/api/payout/country/USA')).body);
+    const companies = browserCompaniesSchema.parse((await main.call('GET', '/api/payout/country/USA')).body);
     usdDestinations = companies.companies
       .flatMap((company) => company.services.flatMap((service) => service.payers))
       .filter((payer) => payer.exchange_rate[0]?.currency_symbol === 'USD')
