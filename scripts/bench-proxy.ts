@@ -38,7 +38,7 @@ import { mkdir, readdir, readFile, rm, mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { walletListSchema } from '../src/api';
+import { browserWalletListSchema } from '../src/api';
 import { SEED_PEOPLE } from '../src/sandbox/seed';
 import { checkInterrupted, fileStamp, positiveInt, readLoadOptions, RESULTS_DIR, round, run, runBench, summarize, writeResults } from './bench-lib';
 import {
@@ -120,7 +120,7 @@ const probe = async (target: Pick<Target, 'name' | 'url' | 'headers'>) => {
   const response = await fetch(target.url, { headers: target.headers });
   const text = await response.text();
   if (response.status !== 200) throw new Error(`${target.name}: GET ${target.url} answered ${response.status}: ${text.slice(0, 500)}`);
-  const wallets = walletListSchema.parse(JSON.parse(text));
+  const wallets = browserWalletListSchema.parse(JSON.parse(text));
   if (wallets.length !== 3) throw new Error(`${target.name}: GET ${target.url} answered ${wallets.length} wallets, not Ada's 3`);
 };
 

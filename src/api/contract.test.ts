@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   autopayRuleInputSchema,
+  BROWSER_RESPONSES,
+  browserTxnSchema,
+  browserUserSchema,
+  calendarDateSchema,
+  PICKUP_CODE_MASK,
+  ROUTE_IDS,
   formatFieldIssue,
   lookupQuerySchema,
   matchRoute,
@@ -115,4 +121,43 @@ describe('error bodies', () => {
     expect(formatFieldIssue({ field: '', message: 'x' })).toBe('x');
     expect(massPayErrorBody(504).code).toBe(500);
   });
+});
+
+describe('browser-facing answers', () => {
+  it('every route the proxy forwards has one', () => {
+    const proxied = ROUTE_IDS.filter((id) => ROUTES[id].proxied);
+    expect(proxied.filter((id) => BROWSER_RESPONSES[id] === undefined)).toEqual([]);
+  });
+
+  it('drop what the console does not show, keep an enum value MassPay adds later, mask pickup codes', () => {
+    const user = {
+      user_token: 'usr_ba4275f2-bae1-488d-9d6f-20af1cd83574',
+      status: 'SUSPENDED',
+      created_on: '2024-01-01T00:00:00Z',
+      internal_user_id: 'ext-1',
+      first_name: 'A',
+      last_name: 'B',
+      email: 'a@example.com',
+      timezone: 'UTC',
+      date_of_birth: '1815-12-10',
+      activation_url: 'https://example.com/activate/x',
+      brand_new_field: 1,
+    };
+    expect(browserUserSchema.parse(user)).toStrictEqual({ user_token: user.user_token, status: 'SUSPENDED', internal_user_id: 'ext-1', first_name: 'A', last_name: 'B', email: 'a@example.com' });
+    const row = { token: 'pyt_1', type: 'payout', time_of_txn: 'x', source_amount: 1, source_currency_code: 'MXN', destination_amount: 1, destination_currency_code: 'MXN', fee: 0, status: 'RETURNED', destination_token: 'd', pickup_code: '1234567890' };
+    expect(browserTxnSchema.parse(row)).toMatchObject({ status: 'RETURNED', pickup_code: PICKUP_CODE_MASK });
+    expect(browserTxnSchema.parse(row)).not.toHaveProperty('destination_token');
+    // A second parse (the SPA's, of the server's answer) keeps the mask.
+    expect(browserTxnSchema.parse(browserTxnSchema.parse(row)).pickup_code).toBe(PICKUP_CODE_MASK);
+  });
+
+  it('refuse an answer missing a field the console needs', () => {
+    const { first_name: _firstName, ...noName } = { user_token: 'u', status: 'ACTIVE', internal_user_id: 'i', first_name: 'A', last_name: 'B', email: 'e' };
+    expect(browserUserSchema.safeParse(noName).success).toBe(false);
+  });
+});
+
+describe('calendar dates', () => {
+  it.each(['1815-12-10', '2000-02-29'])('accept %s', (day) => expect(calendarDateSchema('day').safeParse(day).success).toBe(true));
+  it.each(['1815-02-30', '2001-02-29', '10/12/1815', '1815-12-1', '1815-12-10T00:00:00Z', ''])('refuse %s', (day) => expect(calendarDateSchema('day').safeParse(day).success).toBe(false));
 });

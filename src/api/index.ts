@@ -17,3 +17,6 @@ export * from './csp';
 export * from './schemas/staff';
 export * from './schemas/audit';
 export * from './schemas/changes';
+export * from './schemas/verify-caller';
+export * from './schemas/pickup-code';
+export * from './dates';

@@ -1,12 +1,12 @@
 import { z } from 'zod/mini';
 import { autopayRuleListSchema, autopayRuleSchema, deleteAutopayRuleResultSchema } from './schemas/autopay';
 import { autopayRuleInputSchema } from './schemas/autopay-input';
-import { cardSchema } from './schemas/card';
-import { companiesSchema, countryListSchema, serviceSchema } from './schemas/catalog';
-import { TXN_TYPE_FILTERS, txnHistoryListSchema } from './schemas/history';
+import { cardSchema, redactedCardSchema } from './schemas/card';
+import { browserCompaniesSchema, browserCountryListSchema, browserServiceSchema, companiesSchema, countryListSchema, serviceSchema } from './schemas/catalog';
+import { browserTxnListSchema, TXN_TYPE_FILTERS, txnHistoryListSchema } from './schemas/history';
 import { loadInputSchema, loadResultSchema } from './schemas/load';
-import { foundUserSchema, lookupEmailSchema, lookupFirstNameSchema, storedUserSchema } from './schemas/user';
-import { walletListSchema } from './schemas/wallet';
+import { browserFoundUserSchema, browserUserSchema, foundUserSchema, lookupEmailSchema, lookupFirstNameSchema, storedUserSchema } from './schemas/user';
+import { browserWalletListSchema, walletListSchema } from './schemas/wallet';
 import { optionalQuery, queryAmount, queryBool, queryDate, queryInt } from './query';
 import {
   countryCode3Schema,
@@ -34,6 +34,12 @@ export interface RouteDef {
   proxyQuery?: z.ZodMiniType;
   body?: z.ZodMiniType;
   response: z.ZodMiniType;
+  /**
+   * What of the answer reaches the browser (routes the proxy forwards): the fields the console shows,
+   * unknown ones dropped, enums as plain strings (a value MassPay adds later still passes). An answer
+   * it cannot parse (a field missing or of another type) is a 502. The SPA parses with it too.
+   */
+  browserResponse?: z.ZodMiniType;
   /** Whether the console's proxy forwards it (card secrets, loads and all-users history: never). */
   proxied: boolean;
 }
@@ -117,6 +123,7 @@ export const ROUTES = {
     params: userParams,
     query: noQuery,
     response: walletListSchema,
+    browserResponse: browserWalletListSchema,
     proxied: true,
   },
   listAutopayRules: {
@@ -125,6 +132,8 @@ export const ROUTES = {
     params: walletParams,
     query: noQuery,
     response: autopayRuleListSchema,
+    // A rule is what staff set through the console: its four fields, nothing secret, no enum.
+    browserResponse: autopayRuleListSchema,
     proxied: true,
   },
   createAutopayRule: {
@@ -134,6 +143,7 @@ export const ROUTES = {
     query: noQuery,
     body: autopayRuleInputSchema,
     response: autopayRuleSchema,
+    browserResponse: autopayRuleSchema,
     proxied: true,
   },
   deleteAutopayRule: {
@@ -142,6 +152,8 @@ export const ROUTES = {
     params: walletParams,
     query: deleteRuleQuerySchema,
     response: deleteAutopayRuleResultSchema,
+    // Rule writes are answered by the change path (src/server/changes), not the read proxy.
+    browserResponse: deleteAutopayRuleResultSchema,
     proxied: true,
   },
   getCard: {
@@ -150,6 +162,8 @@ export const ROUTES = {
     params: walletParams,
     query: noQuery,
     response: cardSchema,
+    // Read by src/server/card-read.ts, which picks these three fields from MassPay's blanked bytes.
+    browserResponse: redactedCardSchema,
     proxied: true,
   },
   getUser: {
@@ -158,6 +172,7 @@ export const ROUTES = {
     params: userParams,
     query: noQuery,
     response: storedUserSchema,
+    browserResponse: browserUserSchema,
     proxied: true,
   },
   lookupUser: {
@@ -166,6 +181,7 @@ export const ROUTES = {
     params: {},
     query: lookupQuerySchema,
     response: foundUserSchema,
+    browserResponse: browserFoundUserSchema,
     proxied: true,
   },
   getUserHistory: {
@@ -175,6 +191,7 @@ export const ROUTES = {
     query: historyQuerySchema,
     proxyQuery: consoleHistoryQuerySchema,
     response: txnHistoryListSchema,
+    browserResponse: browserTxnListSchema,
     proxied: true,
   },
   getService: {
@@ -184,6 +201,7 @@ export const ROUTES = {
     query: serviceQuerySchema,
     proxyQuery: noQuery,
     response: serviceSchema,
+    browserResponse: browserServiceSchema,
     proxied: true,
   },
   listCountries: {
@@ -192,6 +210,7 @@ export const ROUTES = {
     params: {},
     query: noQuery,
     response: countryListSchema,
+    browserResponse: browserCountryListSchema,
     proxied: true,
   },
   listCountryServices: {
@@ -201,6 +220,7 @@ export const ROUTES = {
     query: countryServicesQuerySchema,
     proxyQuery: consoleCountryServicesQuerySchema,
     response: companiesSchema,
+    browserResponse: browserCompaniesSchema,
     proxied: true,
   },
   getAllUsersHistory: {
@@ -240,3 +260,11 @@ export const PROXY_QUERIES = Object.fromEntries(
 export const ROUTE_PARAMS = Object.fromEntries(
   ROUTE_IDS.map((id) => [id, z.strictObject(ROUTES[id].params)]),
 ) as unknown as Record<RouteId, z.ZodMiniType<Record<string, string>>>;
+
+/** Per route, what of its answer reaches the browser (`browserResponse`), for the routes that have one. */
+export const BROWSER_RESPONSES = Object.fromEntries(
+  ROUTE_IDS.flatMap((id) => {
+    const schema = (ROUTES[id] as RouteDef).browserResponse;
+    return schema ? [[id, schema]] : [];
+  }),
+) as Partial<Record<RouteId, z.ZodMiniType>>;

@@ -20,6 +20,8 @@ export const TOKEN_PATTERNS = {
   rule: prefixed('autopayout_|autopay_'),
   attrSet: prefixed('attr_set_'),
   load: prefixed('ld_'),
+  /** History rows (#10): MassPay fixes no shape; loads are `ld_<uuid>`, the sandbox's payouts `pyt_<uuid>`. */
+  transaction: prefixed('[a-z][a-z_]{0,15}_'),
 } as const;
 
 const token = (kind: keyof typeof TOKEN_PATTERNS, label: string) =>
@@ -30,6 +32,7 @@ export const walletTokenSchema = token('wallet', 'Wallet token');
 export const destinationTokenSchema = token('destination', 'Destination token');
 export const ruleTokenSchema = token('rule', 'Rule token');
 export const attrSetTokenSchema = token('attrSet', 'Attribute set token');
+export const transactionTokenSchema = token('transaction', 'Transaction token');
 
 /** ISO 3166 alpha-3, the form MassPay's catalog paths take. */
 export const countryCode3Schema = z.string().check(z.regex(/^[A-Z]{3}$/, 'Country code must be three capital letters'));

@@ -1,15 +1,16 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { foundUserSchema } from '../api';
+import { browserFoundUserSchema } from '../api';
 import { cookieJar, freshSandbox, loadAdaUsd, readApi, sandbox, signInAs } from './test/backend';
 import { renderConsole, signInWithForm } from './test/console';
+import { RECENT_USERS_KEY } from './features/users/recent-users';
 
 // The session gate against the real console: real sign-in, real 401s, the cookie in the test's jar.
 
 let adaToken: string;
 beforeEach(async () => {
   await freshSandbox();
-  adaToken = foundUserSchema.parse(await readApi('/payout/user/lookup?internal_user_id=ext-1001')).user_token;
+  adaToken = browserFoundUserSchema.parse(await readApi('/payout/user/lookup?internal_user_id=ext-1001')).user_token;
 });
 
 const banner = () => within(screen.getByRole('banner'));
@@ -75,6 +76,22 @@ describe('the app bar', () => {
     await signInWithForm(c, 'viewer');
     await waitFor(() => expect(c.path()).toBe('/'));
     expect(await banner().findByText(/ · viewer$/)).toBeInTheDocument();
+  });
+
+  it('Sign out clears the recently opened users from this browser: the next person does not see whom the last one looked up', async () => {
+    await signInAs('editor');
+    const c = renderConsole(`/users/${adaToken}`);
+    expect(await screen.findByRole('heading', { level: 1, name: 'Ada Lovelace' })).toBeInTheDocument();
+    await waitFor(() => expect(localStorage.getItem(RECENT_USERS_KEY)).toContain('Ada Lovelace'));
+
+    await c.user.click(banner().getByRole('button', { name: 'Sign out' }));
+    await waitFor(() => expect(c.path()).toBe('/login'));
+    expect(localStorage.getItem(RECENT_USERS_KEY)).toBeNull();
+
+    await signInWithForm(c, 'viewer');
+    await waitFor(() => expect(c.path()).toBe('/'));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Find a user' })).toBeInTheDocument();
+    expect(screen.queryByText('Ada Lovelace')).not.toBeInTheDocument();
   });
 
   it('Sign out while the wallet page is still loading: answers that land after it are dropped, nothing comes back into the cache', async () => {

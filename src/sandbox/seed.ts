@@ -28,7 +28,21 @@ export const SEED_PEOPLE = {
   },
   grace: { userToken: userToken('grace'), usdWallet: walletToken('grace:usd'), eurWallet: walletToken('grace:eur') },
   alan: { userToken: userToken('alan') },
+  /** Cash pickup: her payouts carry pickup codes (history #10). */
+  rosalind: { userToken: userToken('rosalind'), mxnWallet: walletToken('rosalind:mxn') },
 } as const;
+
+/**
+ * Secrets of the named people that MassPay holds (#7) and the console must not hand to the browser:
+ * dates of birth (staff verify callers against them), and Alan's sign-up link (he has not activated).
+ */
+export const SEED_SECRETS = {
+  dateOfBirth: { ada: '1815-12-10', grace: '1906-12-09', alan: '1912-06-23', rosalind: '1920-07-25' },
+  alanActivationUrl: `https://wallet.example.com/activate/${stableUuid('activation:alan')}`,
+} as const;
+
+/** A cash pickup's secret code (10 digits), derived from its payout's token so the seed stays stable. */
+export const pickupCodeFor = (payoutToken: string) => String(parseInt(stableUuid(`pickup:${payoutToken}`).replaceAll('-', '').slice(0, 12), 16) % 10_000_000_000).padStart(10, '0');
 
 export const FIRST_NAMES = ['Mary', 'John', 'Katherine', 'Dorothy', 'Edsger', 'Barbara', 'Donald', 'Frances', 'Ken', 'Radia', 'Tim', 'Margaret', 'Niklaus', 'Sophie', 'Linus', 'Shafi', 'Leslie', 'Hedy', 'Dennis', 'Annie'];
 export const LAST_NAMES = ['Jackson', 'Backus', 'Johnson', 'Vaughan', 'Dijkstra', 'Liskov', 'Knuth', 'Allen', 'Thompson', 'Perlman', 'Berners-Lee', 'Hamilton', 'Wirth', 'Wilson', 'Torvalds', 'Goldwasser', 'Lamport', 'Lamarr', 'Ritchie', 'Easley'];
@@ -167,6 +181,7 @@ export const payoutRow = (wallet: Wallet, d: Destination, token: string, amount:
   destination_token: d.destination_token,
   payer_name: d.payer_name,
   delivery_type: d.delivery_type,
+  ...(d.delivery_type === 'CASH_PICKUP' ? { pickup_code: pickupCodeFor(token) } : {}),
   source_token: source,
   user_token: wallet.user_token,
   wallet_token: wallet.token,
@@ -191,6 +206,24 @@ const seedNamedPeople = (b: Builder) => {
   addHistory(b, graceEur, [300, 150.5]);
 
   addUser(b, 'alan', 'Alan', 'Turing', 'alan@example.com', 'ext-1003', 'ACTIVE', 'Europe/London');
+
+  giveSecrets(b, ada, { date_of_birth: SEED_SECRETS.dateOfBirth.ada });
+  giveSecrets(b, grace, { date_of_birth: SEED_SECRETS.dateOfBirth.grace });
+  giveSecrets(b, SEED_PEOPLE.alan.userToken, { date_of_birth: SEED_SECRETS.dateOfBirth.alan, activation_url: SEED_SECRETS.alanActivationUrl });
+};
+
+/** Adds MassPay's sensitive user fields to a seeded user (no PRNG draw: the rest of the seed stays as it was). */
+const giveSecrets = (b: Builder, token: string, secrets: Pick<StoredUser, 'date_of_birth' | 'activation_url'>) =>
+  Object.assign(b.state.users.find((u) => u.user_token === token)!, secrets);
+
+/** Rosalind Franklin (ext-1004), paid out in cash: after the generated users, so their seed stays as it was. */
+const seedCashPickupPerson = (b: Builder) => {
+  const rosalind = addUser(b, 'rosalind', 'Rosalind', 'Franklin', 'rosalind@example.com', 'ext-1004', 'ACTIVE', 'America/Mexico_City');
+  giveSecrets(b, rosalind, { date_of_birth: SEED_SECRETS.dateOfBirth.rosalind });
+  const mxn = addWallet(b, rosalind, 'rosalind:mxn', { balance: 1200, currency_code: 'MXN', type: 'USER_FUNDS', active: true });
+  const cash = DESTINATIONS.find((d) => d.delivery_type === 'CASH_PICKUP' && d.currency === 'MXN')!;
+  addRule(b, mxn, 'rosalind:mxn:cash', cash.destination_token, 50);
+  addHistory(b, mxn, [2000, 3500.5]);
 };
 
 const CURRENCY_WEIGHTS = ['USD', 'USD', 'USD', 'USD', 'EUR', 'EUR', 'GBP', 'MXN', 'PHP', 'CAD'];
@@ -246,5 +279,6 @@ export const createSeed = (now = Date.now()): SandboxState => {
   };
   seedNamedPeople(b);
   for (let i = 1; i <= GENERATED_USERS; i++) seedGeneratedUser(b, i);
+  seedCashPickupPerson(b);
   return b.state;
 };

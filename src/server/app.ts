@@ -11,11 +11,16 @@ import { recordForbidden } from './changes/audit';
 import { answeredBeforeClose } from './auth/guard';
 import { LOOPBACK_HOSTS, registerAllowedHosts } from './allowed-hosts';
 import { createForbiddenLimit, type ForbiddenLimitOptions } from './forbidden-limit';
+import { prettyTransport } from './pretty-logs';
 import { sendProblem } from './problem';
+import { createMassPayReader } from './masspay-read';
+import { recordForbiddenReveal, registerPickupCodeReveal, REVEAL_PICKUP_CODE_ROUTER_PATH } from './pickup-code';
 import { PROXY_BODY_LIMIT, registerProxy } from './proxy';
 import { registerSecurity } from './security';
 import { registerSpa } from './spa';
 import { createUpstream } from './upstream';
+import { registerVerifyCaller } from './verify-caller';
+import type { VerifyCallerLimits } from './verify-caller-limit';
 
 export interface ServerOptions {
   /** MassPay (or the sandbox): base URL and key. The key never leaves this process. */
@@ -44,6 +49,8 @@ export interface ServerOptions {
   readyCacheMs?: number;
   /** `forbidden` audit entries recorded per staff member and window (default 10 a minute). */
   forbiddenAudit?: ForbiddenLimitOptions;
+  /** Caller verification's tries per payee and window (default 5 per 15 minutes), counted in the console's database. */
+  verifyCaller?: VerifyCallerLimits;
 }
 
 /**
@@ -58,15 +65,22 @@ export const serializeRequest = (request: FastifyRequest) => ({
   remotePort: request.socket?.remotePort,
 });
 
-/** Log options: never a key, a cookie or an Authorization header, whatever a serializer adds later. */
-export const loggerOptions = (level: string): FastifyServerOptions['logger'] => ({
-  level,
-  redact: {
-    paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["idempotency-key"]', 'res.headers["set-cookie"]'],
-    censor: '[redacted]',
-  },
-  serializers: { req: serializeRequest },
-});
+/**
+ * Log options: never a key, a cookie or an Authorization header, whatever a serializer adds later.
+ * JSON lines, for machines; `pretty` (a terminal) makes them readable through pino-pretty when installed.
+ */
+export const loggerOptions = (level: string, { pretty = false } = {}): FastifyServerOptions['logger'] => {
+  const transport = pretty ? prettyTransport() : undefined;
+  return {
+    level,
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["idempotency-key"]', 'res.headers["set-cookie"]'],
+      censor: '[redacted]',
+    },
+    serializers: { req: serializeRequest },
+    ...(transport && { transport }),
+  };
+};
 
 /** Whatever logger options a caller gives, requests are logged without their query string. */
 const withRequestSerializer = (logger: FastifyServerOptions['logger']): FastifyServerOptions['logger'] => {
@@ -133,10 +147,12 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
   // A refused change is recorded, but at most so many a minute per staff member (this process's count):
   // a loop of refused requests must not fill the append-only log. Reads refused by role record nothing.
   const forbiddenLimit = createForbiddenLimit(options.forbiddenAudit);
+  const recordRefusal = (request: FastifyRequest, staff: StaffMember) =>
+    request.routeOptions.url === REVEAL_PICKUP_CODE_ROUTER_PATH ? recordForbiddenReveal(options.audit, request) : recordForbidden(options.audit, request, staff);
   const onForbidden = async (request: FastifyRequest, staff: StaffMember) => {
-    if (request.method === 'GET' || request.method === 'HEAD') return recordForbidden(options.audit, request, staff);
+    if (request.method === 'GET' || request.method === 'HEAD') return recordRefusal(request, staff);
     const decision = forbiddenLimit.take(staff.email);
-    if (decision === 'record') return recordForbidden(options.audit, request, staff);
+    if (decision === 'record') return recordRefusal(request, staff);
     if (decision === 'skip-first') request.log.warn({ staff: staff.email }, 'refused changes of this staff member are over the limit: not recorded in the audit log until the window ends');
   };
   await registerAuth(app, { ...options.auth, endedSessions: options.audit, onForbidden });
@@ -152,6 +168,10 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
   });
   registerProxy(app, { upstream, apiKey: options.upstream.apiKey, timeoutMs, changes, audit: options.audit });
   registerAuditRoutes(app, options.audit);
+  // A payee's secrets the browser no longer gets in answers: checked (date of birth) or revealed (pickup codes) here, audited.
+  const readMassPay = createMassPayReader({ upstream, apiKey: options.upstream.apiKey, timeoutMs });
+  registerVerifyCaller(app, { audit: options.audit, readMassPay, limits: options.verifyCaller });
+  registerPickupCodeReveal(app, { audit: options.audit, readMassPay });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   // One MassPay request answers every probe for `readyCacheMs`: concurrent probes share the one in

@@ -1,11 +1,11 @@
 // DESIGN §7, the authorization matrix: anonymous, viewer, editor and admin × every /api route the
 // console serves, in one table. A refusal (401/403) must never reach MassPay.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROBLEM_TYPES, ROUTES, STAFF_ROLES, type RouteId, type StaffRole } from '../api';
+import { PROBLEM_TYPES, revealPickupCodePath, ROUTES, STAFF_ROLES, verifyCallerPath, type RouteId, type StaffRole } from '../api';
 import { SEED_DESTINATIONS as D, SEED_PEOPLE } from './embedded-sandbox';
 import { startConsole, type RunningConsole } from './test-support';
 
-const { ada, grace } = SEED_PEOPLE;
+const { ada, grace, alan, rosalind } = SEED_PEOPLE;
 const api = '/api/payout';
 const rules = `${api}/wallet/${ada.userToken}/${ada.usdWallet}/autopayout`;
 
@@ -16,7 +16,7 @@ beforeAll(async () => {
 afterAll(() => c.close());
 
 type Who = StaffRole | 'anonymous';
-type Need = 'read' | 'changeRules' | 'readAudit';
+type Need = 'read' | 'changeRules' | 'readAudit' | 'verifyCaller' | 'revealPickupCode';
 
 /** A valid request per route; `prepare` makes whatever it acts on (a rule to delete). */
 const REQUESTS: Record<Exclude<RouteId, 'getAllUsersHistory' | 'loadUser'>, { method: string; path: (ctx: { ruleToken: string }) => string; body?: unknown; need: Need }> = {
@@ -33,16 +33,27 @@ const REQUESTS: Record<Exclude<RouteId, 'getAllUsersHistory' | 'loadUser'>, { me
   listCountryServices: { method: 'GET', path: () => `${api}/country/MEX`, need: 'read' },
 };
 
+/** A cash-pickup payout of the seed, read from the sandbox when the row runs. */
+const pickupPayout = () => c.embedded.sandbox.store.historyOf(rosalind.userToken).find((row) => row.pickup_code !== undefined)!;
+
 const CONSOLE_ROUTES_MATRIX = {
   audit: { method: 'GET', path: () => '/api/audit', need: 'readAudit' as Need },
   auditExport: { method: 'GET', path: () => '/api/audit/export', need: 'readAudit' as Need },
+  verifyCaller: { method: 'POST', path: () => verifyCallerPath(alan.userToken), body: { date_of_birth: '1912-06-23' }, need: 'verifyCaller' as Need },
+  revealPickupCode: {
+    method: 'POST',
+    path: () => revealPickupCodePath(rosalind.userToken, rosalind.mxnWallet, pickupPayout().token),
+    // A getter: the payout's day is the sandbox's, known once it runs (JSON.stringify reads it then).
+    body: { get day() { return pickupPayout().time_of_txn.slice(0, 10); } },
+    need: 'revealPickupCode' as Need,
+  },
 };
 
 const ALLOWED: Record<Who, Need[]> = {
   anonymous: [],
-  viewer: ['read'],
-  editor: ['read', 'changeRules'],
-  admin: ['read', 'changeRules', 'readAudit'],
+  viewer: ['read', 'verifyCaller'],
+  editor: ['read', 'changeRules', 'verifyCaller', 'revealPickupCode'],
+  admin: ['read', 'changeRules', 'readAudit', 'verifyCaller', 'revealPickupCode'],
 };
 
 const WHO: Who[] = ['anonymous', ...STAFF_ROLES];

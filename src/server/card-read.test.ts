@@ -107,10 +107,14 @@ describe('readCardAnswer', () => {
     ['an array', '[{"type":"VISA","status":"ACTIVE","balance":1}]'],
     ['no status', '{"type":"VISA","balance":1}'],
     ['a balance that is text', '{"type":"VISA","status":"ACTIVE","balance":"1"}'],
-    ['an unknown brand', '{"type":"DINERS","status":"ACTIVE","balance":1}'],
   ])('reads nothing from %s', (_name, text) => {
     const body = Buffer.from(text);
     expect(readCardAnswer(body)).toBeUndefined();
     expect(body.every((byte) => byte === 0)).toBe(true);
+  });
+
+  it('passes a brand or status MassPay added later, as the string it is', () => {
+    const body = Buffer.from('{"card_number":"4016483301928344","cvv":"123","expiration_date":"","pin_number":"1234","type":"DINERS","status":"SUSPENDED","balance":1}');
+    expect(readCardAnswer(body)).toStrictEqual({ type: 'DINERS', status: 'SUSPENDED', balance: 1 });
   });
 });

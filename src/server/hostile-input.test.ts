@@ -15,7 +15,21 @@ import { runInNewContext } from 'node:vm';
 import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { changePercentageInputSchema, destinationTokenSchema, percentageSchema, problemSchema, PROXY_QUERIES, ROUTES, type RouteId } from '../api';
+import type { z } from 'zod/mini';
+import {
+  changePercentageInputSchema,
+  destinationTokenSchema,
+  percentageSchema,
+  problemSchema,
+  PROXY_QUERIES,
+  revealPickupCodeInputSchema,
+  ROUTES,
+  transactionTokenSchema,
+  userTokenSchema,
+  verifyCallerInputSchema,
+  walletTokenSchema,
+  type RouteId,
+} from '../api';
 import { loggerOptions } from './app';
 import { SEED_DESTINATIONS as D, SEED_PEOPLE } from './embedded-sandbox';
 import { startConsole, type RunningConsole } from './test-support';
@@ -114,7 +128,7 @@ const BASES: Base[] = [
   { route: 'listCountryServices', segments: ['payout', 'country', 'USA'], query: `wallet_token=${ada.usdWallet}` },
 ];
 const CHANGES = BASES.filter((b) => ROUTES[b.route].method !== 'GET');
-const LITERALS = new Set(['payout', 'wallet', 'autopayout', 'card', 'user', 'lookup', 'history', 'service', 'country', 'list']);
+const LITERALS = new Set(['payout', 'wallet', 'autopayout', 'card', 'user', 'lookup', 'history', 'service', 'country', 'list', 'console', 'users', 'wallets', 'transactions', 'pickup-code', 'verify-caller']);
 
 const targetOf = (segments: readonly string[], query: string) => `/api/${segments.join('/')}${query ? `?${query}` : ''}`;
 
@@ -564,6 +578,98 @@ const changePercentageArb = fc.oneof(
 );
 
 // ---------------------------------------------------------------------------------------------------
+// 5c. The console's payee routes: POST …/users/{user}/verify-caller and …/transactions/{txn}/pickup-code
+
+const TXN = 'pyt_7c1c4c3e-0d7e-4b59-9f34-5a1f2b3c4d5e';
+interface PayeeRoute {
+  name: string;
+  /** Literal segments as they are; each token's schema where one stands. */
+  segments: (string | z.ZodMiniType)[];
+  values: string[];
+  body: Record<string, string>;
+  input: z.ZodMiniType;
+}
+const PAYEE_ROUTES: PayeeRoute[] = [
+  {
+    name: 'verify caller',
+    segments: ['console', 'users', userTokenSchema, 'verify-caller'],
+    values: ['console', 'users', ada.userToken, 'verify-caller'],
+    body: { date_of_birth: '1815-12-10' },
+    input: verifyCallerInputSchema,
+  },
+  {
+    name: 'pickup code',
+    segments: ['console', 'users', userTokenSchema, 'wallets', walletTokenSchema, 'transactions', transactionTokenSchema, 'pickup-code'],
+    values: ['console', 'users', ada.userToken, 'wallets', ada.usdWallet, 'transactions', TXN, 'pickup-code'],
+    body: { day: '2026-01-05' },
+    input: revealPickupCodeInputSchema,
+  },
+];
+const PICKUP_CODE = PAYEE_ROUTES[1]!;
+/** Whether a path op left a request the route would take (a prefix added to a transaction token may): never sent. */
+const isValidPayeeTarget = (route: PayeeRoute, target: string) => {
+  const segments = target.replace(/^\/api\//, '').split('/');
+  return (
+    segments.length === route.segments.length &&
+    segments.every((segment, i) => {
+      const expected = route.segments[i]!;
+      return typeof expected === 'string' ? segment === expected : expected.safeParse(segment).success;
+    })
+  );
+};
+const isValidPayeeBody = (route: PayeeRoute, body: Buffer) => {
+  try {
+    return route.input.safeParse(JSON.parse(body.toString('utf8'))).success;
+  } catch {
+    return false;
+  }
+};
+const payeeRequest = (route: PayeeRoute, kind: string, overrides: Partial<HostileRequest> = {}): HostileRequest =>
+  hostile({ kind: `${route.name}${kind}`, expect: 'refused', method: 'POST', target: patchTarget(route.values), headers: [['content-type', 'application/json']], body: json(route.body), who: 'editor', csrf: true, ...overrides });
+const payeeRouteArb = fc.constantFrom(...PAYEE_ROUTES);
+const validReveal = () => {
+  const { rosalind } = SEED_PEOPLE;
+  const payout = c.embedded.sandbox.store.historyOf(rosalind.userToken).find((row) => row.pickup_code !== undefined)!;
+  return hostile({
+    kind: 'valid pickup code reveal',
+    expect: 'valid',
+    method: 'POST',
+    target: patchTarget(['console', 'users', rosalind.userToken, 'wallets', rosalind.mxnWallet, 'transactions', payout.token, 'pickup-code']),
+    headers: [['content-type', 'application/json']],
+    body: json({ day: payout.time_of_txn.slice(0, 10) }),
+    who: 'editor',
+    csrf: true,
+  });
+};
+const payeeArb = fc.oneof(
+  fc
+    .tuple(payeeRouteArb, pathOpArb, fc.nat())
+    .map(([route, [name, op], i]) => [route, payeeRequest(route, ` path: ${name}`, { target: patchTarget(op([...route.values], i % route.values.length)) })] as const)
+    .filter(([route, request]) => !isValidPayeeTarget(route, request.target))
+    .map(([, request]) => request),
+  fc
+    .tuple(payeeRouteArb, fc.constantFrom('x=1', '__proto__=1', 'date_of_birth=1815-12-10', 'day=2026-01-05', 'page=2'), fc.boolean())
+    .map(([route, query, encoded]) => payeeRequest(route, ': a query', { target: `${patchTarget(route.values)}?${encoded ? pct(query) : query}` })),
+  fc
+    .tuple(payeeRouteArb, bodyOpArb)
+    .filter(([route, [, body]]) => !isValidPayeeBody(route, body))
+    .map(([route, [name, body]]) => payeeRequest(route, ` body: ${name}`, { body })),
+  fc
+    .tuple(payeeRouteArb, fc.constantFrom('null', '"1815-02-30"', '"10/12/1815"', '"1815-12-10T00:00:00Z"', '18151210', '""', '"1815-12-1"', '["1815-12-10"]', '{"$gt":""}', '" 1815-12-10"'))
+    .map(([route, value]) => payeeRequest(route, `: ${Object.keys(route.body)[0]} ${value}`, { body: Buffer.from(`{${JSON.stringify(Object.keys(route.body)[0])}:${value}}`) })),
+  payeeRouteArb.map((route) => payeeRequest(route, ' without the CSRF header', { csrf: false, statuses: [403] })),
+  fc.tuple(payeeRouteArb, fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x')).map(([route, type]) =>
+    payeeRequest(route, `: a ${type} body`, { headers: [['content-type', type]], statuses: [415] }),
+  ),
+  fc.tuple(payeeRouteArb, fc.constantFrom('GET', 'PUT', 'DELETE', 'PATCH')).map(([route, method]) => payeeRequest(route, `: ${method}`, { method, body: undefined, headers: [] })),
+  fc.constant(payeeRequest(PICKUP_CODE, ' by a viewer', { who: 'viewer', statuses: [403] })),
+  // A viewer may verify a caller: a malformed try is refused for what it is, not for the role.
+  fc.constant(payeeRequest(PAYEE_ROUTES[0]!, ' by a viewer, malformed', { who: 'viewer', body: json({ date_of_birth: '1815-02-30' }), statuses: [400] })),
+  // Now and then a valid reveal (Rosalind's cash pickup, read from the sandbox when generated): one history read of MassPay, 200.
+  { weight: 1, arbitrary: fc.constant(null).map(() => validReveal()) },
+);
+
+// ---------------------------------------------------------------------------------------------------
 // 6. No valid session: no cookie, a forged or mangled one
 
 const whoArb: fc.Arbitrary<Who> = fc.oneof(
@@ -880,7 +986,7 @@ afterAll(() => c?.close());
  * Batches per property: about 8 requests each (1 to 16). The properties that pass today send more than
  * 10,000 on their own; with every property passing, some 13,000 are sent before the summary.
  */
-const RUNS = { path: 350, query: 170, routedMethod: 100, otherMethod: 70, header: 230, body: 350, session: 210, role: 80, raw: 90, spelling: 60, getBody: 15, finePercentage: 15, changePercentage: 150 } as const;
+const RUNS = { path: 350, query: 170, routedMethod: 100, otherMethod: 70, header: 230, body: 350, session: 210, role: 80, raw: 90, spelling: 60, getBody: 15, finePercentage: 15, changePercentage: 150, payee: 150 } as const;
 
 describe(`hostile input at the proxy (fast-check seed ${SEED})`, () => {
   it('the generators only make invalid requests, by the shared schemas', () => {
@@ -917,6 +1023,7 @@ describe(`hostile input at the proxy (fast-check seed ${SEED})`, () => {
   it('the /api prefix or `audit` spelt with encoded letters or in absolute form: no audit log without an admin, nothing without a session', () => runProperty(spelledArb, RUNS.spelling), 120_000);
 
   it("the console's percentage change route: bad tokens and encodings, queries, bodies, reasons, keys, a viewer", () => runProperty(changePercentageArb, RUNS.changePercentage), 120_000);
+  it("the console's payee routes (verify caller, reveal a pickup code): bad tokens and encodings, queries, bodies, methods, a viewer", () => runProperty(payeeArb, RUNS.payee), 120_000);
 
   it('after the run: MassPay received exactly the valid requests, no server errors were logged, and the heap settles', async () => {
     const seconds = (performance.now() - startedAt) / 1000;

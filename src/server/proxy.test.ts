@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { PROBLEM_TYPES, problemSchema, redactedCardSchema, walletListSchema } from '../api';
+import { browserUserSchema, browserWalletListSchema, PICKUP_CODE_MASK, PROBLEM_TYPES, problemSchema, redactedCardSchema } from '../api';
 import { SEED_DESTINATIONS as D, SEED_PEOPLE } from './embedded-sandbox';
 import { startConsole, type RunningConsole } from './test-support';
 
@@ -23,7 +23,7 @@ const upstreamCount = () => c.embedded.sandbox.stats.requests;
 
 describe('every allowed route is forwarded', () => {
   it.each([
-    ['wallets', `${api}/wallet/${ada.userToken}`, (b: any) => expect(walletListSchema.parse(b)).toHaveLength(3)],
+    ['wallets', `${api}/wallet/${ada.userToken}`, (b: any) => expect(browserWalletListSchema.parse(b)).toHaveLength(3)],
     ['rules', adaRules, (b: any) => expect(b.map((r: any) => r.percentage)).toEqual([60, 25])],
     ['user', `${api}/user/${ada.userToken}`, (b: any) => expect(b.email).toBe('ada@example.com')],
     ['lookup by id', `${api}/user/lookup?internal_user_id=ext-1002`, (b: any) => expect(b.user_token).toBe(grace.userToken)],
@@ -47,6 +47,85 @@ describe('every allowed route is forwarded', () => {
     const removed = await c.call('DELETE', `${adaRules}?token=${added.body.token}`);
     expect(removed.status).toBe(200);
     expect(removed.body).toEqual({ success: true, token: added.body.token });
+  });
+});
+
+describe('answers filtered by allow-list: only what the console shows reaches the browser', () => {
+  const { alan, rosalind } = SEED_PEOPLE;
+  /** MassPay's (the sandbox's) own answer, asked directly with the key: what the console is given. */
+  const fromMassPay = async (path: string) => (await fetch(`${c.embedded.baseUrl}${path}`, { headers: { authorization: `Bearer ${c.embedded.apiKey}` } })).json();
+  const storedUser = (token: string) => c.embedded.sandbox.store.user(token)!;
+
+  it('a user: no activation_url and no date_of_birth, though MassPay sends both', async () => {
+    const upstream = await fromMassPay(`/payout/user/${alan.userToken}`);
+    expect(upstream.activation_url).toMatch(/^https:\/\//);
+    expect(upstream.date_of_birth).toBe('1912-06-23');
+    const res = await c.call('GET', `${api}/user/${alan.userToken}`);
+    expect(res.status).toBe(200);
+    expect(Object.keys(res.body).sort()).toEqual(['email', 'first_name', 'internal_user_id', 'last_name', 'status', 'user_token']);
+    expect(res.text).not.toContain(upstream.activation_url);
+    expect(res.text).not.toContain('1912-06-23');
+    expect(c.logs.join('')).not.toContain(upstream.activation_url);
+  });
+
+  it('history: pickup codes masked, and only the columns the table shows', async () => {
+    const query = `wallet_token=${rosalind.mxnWallet}&type=payout`;
+    const upstream: { pickup_code?: string }[] = await fromMassPay(`/payout/user/${rosalind.userToken}/history?${query}`);
+    const codes = upstream.map((row) => row.pickup_code).filter((code) => code !== undefined);
+    expect(codes.length).toBeGreaterThan(0);
+    const res = await c.call('GET', `${api}/user/${rosalind.userToken}/history?${query}`);
+    expect(res.status).toBe(200);
+    expect(res.body).toHaveLength(upstream.length);
+    for (const row of res.body) {
+      expect(row.pickup_code).toBe(PICKUP_CODE_MASK);
+      expect(Object.keys(row).every((key) => ['token', 'type', 'time_of_txn', 'source_amount', 'source_currency_code', 'destination_amount', 'destination_currency_code', 'fee', 'status', 'payer_name', 'pickup_code'].includes(key))).toBe(true);
+    }
+    for (const code of codes) expect(res.text).not.toContain(code);
+  });
+
+  it('wallets, the catalog: fields the console does not show are dropped', async () => {
+    const wallets = await c.call('GET', `${api}/wallet/${ada.userToken}`);
+    expect(wallets.body.every((w: object) => !('user_token' in w))).toBe(true);
+    const service = await c.call('GET', `${api}/service/${D.quickCash}`);
+    expect(service.body).toStrictEqual({ country_code: 'USA', delivery_type: 'MOBILE_WALLET', payers: [{ destination_token: D.quickCash, payer_name: 'QuickCash Wallet', exchange_rate: [{ currency_symbol: 'USD' }] }] });
+    const companies = await c.call('GET', `${api}/country/USA?wallet_token=${ada.usdWallet}`);
+    expect(Object.keys(companies.body.companies[0]).sort()).toEqual(['services']);
+    const countries = await c.call('GET', `${api}/country/list`);
+    expect(Object.keys(countries.body[0]).sort()).toEqual(['name', 'three_letter_code']);
+  });
+
+  it('a field MassPay adds is dropped, not passed; a status it adds passes as a string', async () => {
+    const user = storedUser(grace.userToken) as unknown as Record<string, unknown>;
+    const before = { ...user };
+    Object.assign(user, { status: 'SUSPENDED', tax_id: '123-45-6789', metadata: { note: 'private' } });
+    try {
+      const res = await c.call('GET', `${api}/user/${grace.userToken}`);
+      expect(res.status).toBe(200);
+      expect(browserUserSchema.parse(res.body).status).toBe('SUSPENDED');
+      expect(res.text).not.toContain('123-45-6789');
+      expect(res.text).not.toContain('private');
+      const found = await c.call('GET', `${api}/user/lookup?internal_user_id=ext-1002`);
+      expect(found.body).toMatchObject({ user_token: grace.userToken, status: 'SUSPENDED' });
+    } finally {
+      for (const key of Object.keys(user)) delete user[key];
+      Object.assign(user, before);
+    }
+  });
+
+  it('an answer missing a required field is a 502 problem, naming the field and not the values', async () => {
+    const user = storedUser(grace.userToken);
+    const { first_name: firstName } = user;
+    delete (user as Partial<typeof user>).first_name;
+    try {
+      const res = await c.call('GET', `${api}/user/${grace.userToken}`);
+      expect(res.status).toBe(502);
+      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(problemSchema.parse(res.body)).toMatchObject({ type: PROBLEM_TYPES.upstreamInvalid, status: 502 });
+      expect(res.body.detail).toMatch(/first_name/);
+      expect(res.text).not.toContain('grace@example.com');
+    } finally {
+      user.first_name = firstName;
+    }
   });
 });
 
@@ -311,7 +390,7 @@ describe('card data never leaves the proxy', () => {
     expect(res.status).toBe(200);
     expect(res.body).toStrictEqual({ type: 'VISA', status: 'ACTIVE', balance: 310 });
     expect(redactedCardSchema.parse(res.body)).toStrictEqual(res.body);
-    const wallet = walletListSchema.parse((await c.call('GET', `${api}/wallet/${ada.userToken}`)).body).find((w) => w.token === ada.cardWallet);
+    const wallet = browserWalletListSchema.parse((await c.call('GET', `${api}/wallet/${ada.userToken}`)).body).find((w) => w.token === ada.cardWallet);
     expect(wallet).toMatchObject({ card_type: 'VISA', last_4: '4242', active: true });
     const logs = c.logs.join('');
     for (const secret of [full.card_number, full.expiration_date]) {

@@ -1,11 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { PROBLEM_TYPES, type RouteId } from '../api';
+import { BROWSER_RESPONSES, PROBLEM_TYPES, type RouteId } from '../api';
 import { readApiTarget, type ApiTarget } from './api-request';
 import { API_PREFIX } from './api-target';
 import type { AuditStore } from './audit/store';
 import { createCardReader } from './card-read';
-import { problemFromMassPay, sendProblem } from './problem';
-import { UpstreamTimeoutError, UpstreamUnavailableError, type Upstream } from './upstream';
+import { createMassPayReader } from './masspay-read';
+import { sendProblem } from './problem';
+import type { Upstream } from './upstream';
 
 export const PROXY_BODY_LIMIT = 16 * 1024;
 
@@ -15,13 +16,14 @@ const CHANGE_ROUTES: ReadonlySet<RouteId> = new Set(['createAutopayRule', 'delet
 
 /**
  * `/api/payout/...` → MassPay, for the routes of the allow-list only. Everything is checked before
- * MassPay is asked (api-request.ts); reads are forwarded here, rule changes go to the change path.
+ * MassPay is asked (api-request.ts); reads are forwarded here, their answers filtered by the route's
+ * `browserResponse` (src/api/routes.ts); rule changes go to the change path.
  */
 export const registerProxy = (
   app: FastifyInstance,
   { upstream, apiKey, timeoutMs, changes, audit }: { upstream: Upstream; apiKey: string; timeoutMs: number; changes: ChangeHandler; audit: AuditStore },
 ) => {
-  const authorization = `Bearer ${apiKey}`;
+  const readMassPay = createMassPayReader({ upstream, apiKey, timeoutMs });
   // The card route: its secrets blanked before parsing, only status and balance answered, each read audited (card-read.ts).
   const readCard = createCardReader({ upstream, apiKey, timeoutMs, audit });
 
@@ -31,31 +33,22 @@ export const registerProxy = (
     if (CHANGE_ROUTES.has(target.id)) return changes(request, reply, target);
     if (target.id === 'getCard') return readCard(request, reply, target);
 
-    const headers: Record<string, string> = {
-      authorization,
-      accept: 'application/json',
-      'x-request-id': request.id,
-      'user-agent': 'masspay-wallet-console',
-    };
     const search = target.rawQuery === '' ? '' : new URLSearchParams(target.queryValues).toString();
-    let response;
-    try {
-      response = await upstream.send({ method: 'GET', path: search ? `${target.path}?${search}` : target.path, headers });
-    } catch (error) {
-      if (!(error instanceof UpstreamTimeoutError || error instanceof UpstreamUnavailableError)) throw error;
-      // Staff read these: the detail says what happened, never a code.
-      request.log.warn({ route: target.id, upstream: error.message }, 'MassPay did not answer');
-      return error instanceof UpstreamTimeoutError
-        ? sendProblem(request, reply, 504, { type: PROBLEM_TYPES.upstreamTimeout, detail: `MassPay did not answer within ${Math.round(timeoutMs / 100) / 10} s. Try again in a moment.` })
-        : sendProblem(request, reply, 502, { type: PROBLEM_TYPES.upstreamUnavailable, detail: 'MassPay could not be reached. Try again in a moment.' });
+    const read = await readMassPay(request, search ? `${target.path}?${search}` : target.path, target.id);
+    if (!read.ok) return sendProblem(request, reply, read.status, read.problem);
+    // Only what the console shows goes on (the route's `browserResponse`): unknown fields are dropped,
+    // secrets (activation_url, date_of_birth) never named there, pickup codes masked.
+    const answer = BROWSER_RESPONSES[target.id]?.safeParse(read.json);
+    if (!answer?.success) {
+      const fields = answer ? [...new Set(answer.error.issues.map((issue) => issue.path.map(String).join('.') || '(the answer)'))].slice(0, 5) : [];
+      // The field names only: a value may be a payee's data.
+      request.log.warn({ route: target.id, fields }, 'MassPay answered without what the console needs');
+      return sendProblem(request, reply, 502, {
+        type: PROBLEM_TYPES.upstreamInvalid,
+        detail: `MassPay sent an answer the console cannot read${fields.length ? ` (missing or malformed: ${fields.join(', ')})` : ''}.`,
+      });
     }
-
-    request.log.debug({ route: target.id, upstreamStatus: response.status }, 'upstream answered');
-    if (response.status >= 400) return sendProblem(request, reply, response.status, problemFromMassPay(response.status, response.body));
-    if (response.status < 200 || response.status >= 300 || !response.contentType.startsWith('application/json')) {
-      return sendProblem(request, reply, 502, { type: PROBLEM_TYPES.upstreamInvalid, detail: `MassPay sent an unexpected answer (${response.status}, ${response.contentType || 'no content type'}).` });
-    }
-    return reply.code(response.status).type('application/json; charset=utf-8').send(response.body);
+    return reply.code(read.status).send(answer.data);
   };
 
   app.route({

@@ -6,8 +6,15 @@ import { userTokenSchema } from '../tokens';
  * `edit_rule` is a percentage change: its steps are a `delete_rule` and an `add_rule` with the same change id.
  * `read_card` is a read of a card wallet's card (status and balance): `succeeded`, `refused` (MassPay's 4xx) or
  * `failed` (5xx, unreachable, timed out, or an answer the console could not read).
+ * `verify_caller` is a caller's date of birth checked against MassPay's (no wallet: `walletToken` is ''):
+ * `succeeded` it matched, `refused` with MassPay status 200 it did not (with MassPay's 4xx: not asked of a
+ * known user), `blocked` the payee's tries were used up (the first refused try of a window only),
+ * `failed` MassPay failed or holds no date of birth.
+ * `reveal_pickup_code` is one transaction's pickup code shown to staff; `ruleToken` holds the
+ * transaction's token and `destinationToken` its destination: `succeeded`, `refused` (no such
+ * transaction with a code, or MassPay's 4xx), `failed`, or `forbidden` (a viewer).
  */
-export const AUDIT_ACTIONS = ['add_rule', 'delete_rule', 'edit_rule', 'read_card'] as const;
+export const AUDIT_ACTIONS = ['add_rule', 'delete_rule', 'edit_rule', 'read_card', 'verify_caller', 'reveal_pickup_code'] as const;
 export const auditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof auditActionSchema>;
 

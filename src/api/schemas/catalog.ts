@@ -59,4 +59,31 @@ export type Country = z.infer<typeof countrySchema>;
 export const countryListSchema = z.array(countrySchema);
 
 /** A destination's currency is its payer's `exchange_rate[].currency_symbol` (masspay-api.md §12). */
-export const payerCurrency = (payer: Payer): string | undefined => payer.exchange_rate[0]?.currency_symbol;
+export const payerCurrency = (payer: Pick<BrowserPayer, 'exchange_rate'>): string | undefined => payer.exchange_rate[0]?.currency_symbol;
+
+/**
+ * What the browser gets of the catalog (#9, #12): enough to name a destination (payer, delivery type,
+ * country, currency) and to offer it in the add form. No logos, limits or fees; the delivery type as
+ * any string, so a kind MassPay adds later still shows.
+ */
+export const browserPayerSchema = z.object({
+  destination_token: z.string(),
+  payer_name: z.string(),
+  exchange_rate: z.array(z.object({ currency_symbol: z.string() })),
+});
+export type BrowserPayer = z.infer<typeof browserPayerSchema>;
+
+export const browserServiceSchema = z.object({
+  country_code: z.string(),
+  delivery_type: z.string(),
+  payers: z.array(browserPayerSchema),
+});
+export type BrowserService = z.infer<typeof browserServiceSchema>;
+
+export const browserCompaniesSchema = z.object({
+  companies: z.array(z.object({ services: z.array(browserServiceSchema) })),
+});
+export type BrowserCompanies = z.infer<typeof browserCompaniesSchema>;
+
+export const browserCountryListSchema = z.array(z.object({ name: z.string(), three_letter_code: z.string() }));
+export type BrowserCountry = z.infer<typeof browserCountryListSchema>[number];

@@ -39,3 +39,28 @@ export const txnHistorySchema = z.object({
 });
 export type TxnHistory = z.infer<typeof txnHistorySchema>;
 export const txnHistoryListSchema = z.array(txnHistorySchema);
+
+/** What the browser gets in place of a pickup code: that there is one, never the code. */
+export const PICKUP_CODE_MASK = '••••••';
+
+/**
+ * What the browser gets of a history row (#10): the transactions table's columns and the row's token.
+ * A cash pickup's `pickup_code` is masked (the whole code: a part of a short code is most of it);
+ * an editor or admin reveals one on its own route, audited (pickup-code.ts). Type and status as any
+ * string, so a status MassPay adds later still shows.
+ */
+export const browserTxnSchema = z.object({
+  token: z.string(),
+  type: z.string(),
+  time_of_txn: z.string(),
+  source_amount: z.number(),
+  source_currency_code: z.string(),
+  destination_amount: z.number(),
+  destination_currency_code: z.string(),
+  fee: z.number(),
+  status: z.string(),
+  payer_name: z.optional(z.string()),
+  pickup_code: z.optional(z.pipe(z.string(), z.transform((): string => PICKUP_CODE_MASK))),
+});
+export type BrowserTxn = z.infer<typeof browserTxnSchema>;
+export const browserTxnListSchema = z.array(browserTxnSchema);

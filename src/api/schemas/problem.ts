@@ -49,6 +49,8 @@ export const PROBLEM_TYPES = {
   idempotencyInFlight: 'urn:masspay-console:problem:idempotency-in-flight',
   /** The same Idempotency-Key with a different request: 422. */
   idempotencyMismatch: 'urn:masspay-console:problem:idempotency-mismatch',
+  /** MassPay holds no date of birth for the payee: a caller cannot be verified by it (422). */
+  callerUnverifiable: 'urn:masspay-console:problem:caller-unverifiable',
   /** A percentage change left half done (the old rule could not be re-created): the console finishes it. */
   changeIncomplete: 'urn:masspay-console:problem:change-incomplete',
 } as const;

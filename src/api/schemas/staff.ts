@@ -5,11 +5,17 @@ export const STAFF_ROLES = ['viewer', 'editor', 'admin'] as const;
 export const staffRoleSchema = z.enum(STAFF_ROLES, { error: 'must be viewer, editor or admin' });
 export type StaffRole = z.infer<typeof staffRoleSchema>;
 
-/** What a role may do. The server enforces it on every route; the SPA only hides what would be refused. */
+/**
+ * What a role may do. The server enforces it on every route; the SPA only hides what would be refused.
+ * Verifying a caller changes nothing and tells only "matches" or not: every role may (it is
+ * rate-limited per payee and audited). Revealing a pickup code hands over a secret: not viewers.
+ */
 export const ROLE_PERMISSIONS = {
   read: ['viewer', 'editor', 'admin'],
   changeRules: ['editor', 'admin'],
   readAudit: ['admin'],
+  verifyCaller: ['viewer', 'editor', 'admin'],
+  revealPickupCode: ['editor', 'admin'],
 } as const satisfies Record<string, readonly StaffRole[]>;
 export type Permission = keyof typeof ROLE_PERMISSIONS;
 

@@ -38,6 +38,32 @@ export const foundUserSchema = z.object({
 });
 export type FoundUser = z.infer<typeof foundUserSchema>;
 
+/**
+ * What the browser gets of a user (#7): what the user page shows, nothing more. Unknown fields are
+ * dropped; `activation_url` (whoever holds it can take the payee's account over) and `date_of_birth`
+ * (staff verify a caller against it on the server: verify-caller.ts) never leave the server. `status`
+ * is any string, so a status MassPay adds later still shows (as itself).
+ */
+export const browserUserSchema = z.object({
+  user_token: z.string(),
+  status: z.string(),
+  internal_user_id: z.string(),
+  first_name: z.string(),
+  last_name: z.string(),
+  email: z.string(),
+});
+export type BrowserUser = z.infer<typeof browserUserSchema>;
+
+/** What the browser gets of a lookup (#8): all of `FoundUser`, its status as any string. */
+export const browserFoundUserSchema = z.object({
+  user_token: z.string(),
+  first_name: z.string(),
+  last_name: z.string(),
+  internal_user_id: z.string(),
+  status: z.optional(z.string()),
+});
+export type BrowserFoundUser = z.infer<typeof browserFoundUserSchema>;
+
 /** The lookup's (#8) email and first-name fields; the route's query schema and the SPA's form share them. */
 export const lookupEmailSchema = z.email('Email is not a valid address').check(z.maxLength(254));
 export const lookupFirstNameSchema = z.string().check(z.maxLength(100, 'First name is at most 100 characters'));

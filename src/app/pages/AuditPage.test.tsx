@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
-import { auditPageSchema, autopayRuleSchema, foundUserSchema, walletListSchema } from '../../api';
+import { auditPageSchema, autopayRuleSchema, browserFoundUserSchema, browserWalletListSchema } from '../../api';
 import { callApi, cookieJar, readApi, sentWith, signInAs, useTamperedConsole } from '../test/backend';
 import { renderConsole, signInWithForm } from '../test/console';
 
@@ -11,8 +11,8 @@ let grace: string;
 
 /** Adds and deletes a rule on Grace's EUR wallet until her audit trail fills more than one page. */
 beforeAll(async () => {
-  grace = foundUserSchema.parse(await readApi('/payout/user/lookup?internal_user_id=ext-1002')).user_token;
-  const eur = walletListSchema.parse(await readApi(`/payout/wallet/${grace}`)).find((w) => w.currency_code === 'EUR')!;
+  grace = browserFoundUserSchema.parse(await readApi('/payout/user/lookup?internal_user_id=ext-1002')).user_token;
+  const eur = browserWalletListSchema.parse(await readApi(`/payout/wallet/${grace}`)).find((w) => w.currency_code === 'EUR')!;
   const rules = `/payout/wallet/${grace}/${eur.token}/autopayout`;
   const total = async () => auditPageSchema.parse(await readApi(`/audit?user=${grace}&limit=25`, { as: 'admin' })).total;
   while ((await total()) <= 30) {

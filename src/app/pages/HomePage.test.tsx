@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { Route, Routes, useParams } from 'react-router';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { foundUserSchema } from '../../api';
+import { browserFoundUserSchema } from '../../api';
 import { RECENT_USERS_KEY } from '../features/users/recent-users';
 import { freshSandbox, readApi, sandbox, sent, sentWith } from '../test/backend';
 import { renderApp } from '../test/render';
@@ -36,7 +36,7 @@ const renderHome = () => {
   };
 };
 
-const tokenOf = async (internalId: string) => foundUserSchema.parse(await readApi(`/payout/user/lookup?internal_user_id=${internalId}`)).user_token;
+const tokenOf = async (internalId: string) => browserFoundUserSchema.parse(await readApi(`/payout/user/lookup?internal_user_id=${internalId}`)).user_token;
 
 let adaToken: string;
 beforeEach(async () => {

@@ -10,6 +10,7 @@ import { PageTitle } from '../components/PageTitle';
 import { ExportCsvButton } from '../features/export/LazyExportCsvButton';
 import { useUser } from '../features/users/api/get-user';
 import { fullName, UserHeader } from '../features/users/components/UserHeader';
+import { VerifyCallerSection } from '../features/users/components/VerifyCallerSection';
 import { useRememberUser } from '../features/users/use-remember-user';
 import { useWallets } from '../features/wallets/api/get-wallets';
 import { WalletsTable, WalletsTableSkeleton } from '../features/wallets/components/WalletsTable';
@@ -35,7 +36,10 @@ export const UserPage = () => {
       <PageBreadcrumbs items={[{ label: 'Users', to: '/' }, { label: name ?? 'User' }]} />
       {failure.error !== undefined && <ErrorState error={failure.error} title="Could not load this user" onRetry={failure.retry} />}
       {user.data ? (
-        <UserHeader user={user.data} />
+        <>
+          <UserHeader user={user.data} />
+          <VerifyCallerSection userToken={userToken} />
+        </>
       ) : user.isError ? (
         <Typography variant="h4" component="h1" sx={{ mb: 3 }}>
           User

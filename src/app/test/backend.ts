@@ -7,14 +7,14 @@ import { inject, onTestFinished } from 'vitest';
 import {
   autopayRuleListSchema,
   CONSOLE_ROUTES,
-  foundUserSchema,
-  serviceSchema,
+  browserFoundUserSchema,
+  browserServiceSchema,
   staffMemberSchema,
-  walletListSchema,
+  browserWalletListSchema,
   type AutopayRule,
   type StaffMember,
   type StaffRole,
-  type Wallet,
+  type BrowserWallet,
 } from '../../api';
 
 declare module 'vitest' {
@@ -312,14 +312,14 @@ export const rulesOf = async (userToken: string, walletToken: string): Promise<A
 
 export interface AdaUsd {
   userToken: string;
-  wallet: Wallet;
+  wallet: BrowserWallet;
   rules: AutopayRule[];
 }
 
 /** Ada (internal id ext-1001), her active USD wallet and its rules, as the server has them now. */
 export const loadAdaUsd = async (): Promise<AdaUsd> => {
-  const user = foundUserSchema.parse(await readApi('/payout/user/lookup?internal_user_id=ext-1001'));
-  const wallets = walletListSchema.parse(await readApi(`/payout/wallet/${user.user_token}`));
+  const user = browserFoundUserSchema.parse(await readApi('/payout/user/lookup?internal_user_id=ext-1001'));
+  const wallets = browserWalletListSchema.parse(await readApi(`/payout/wallet/${user.user_token}`));
   const wallet = wallets.find((w) => w.type === 'USER_FUNDS' && w.currency_code === 'USD' && w.active);
   if (!wallet) throw new Error('Ada has no active USD wallet in the seed');
   return { userToken: user.user_token, wallet, rules: await rulesOf(user.user_token, wallet.token) };
@@ -327,7 +327,7 @@ export const loadAdaUsd = async (): Promise<AdaUsd> => {
 
 /** The payer's name MassPay's catalog gives a destination token. */
 export const payerName = async (destinationToken: string): Promise<string> => {
-  const service = serviceSchema.parse(await readApi(`/payout/service/${destinationToken}`));
+  const service = browserServiceSchema.parse(await readApi(`/payout/service/${destinationToken}`));
   const payer = service.payers.find((p) => p.destination_token === destinationToken);
   if (!payer) throw new Error(`No payer for ${destinationToken}`);
   return payer.payer_name;

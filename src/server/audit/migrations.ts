@@ -234,6 +234,26 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 8,
+    name: 'payee_secrets',
+    // Secrets of a payee the browser no longer gets (issue 16): a caller's date of birth is checked on
+    // the server (`verify_caller`, its tries per payee counted here by src/server/verify-caller-limit.ts,
+    // so every replica shares the limit), and a pickup code is shown only when staff reveal it
+    // (`reveal_pickup_code`). Both are recorded.
+    sql: `
+      CREATE TABLE caller_verification_attempts (
+        payee text PRIMARY KEY,
+        attempts integer NOT NULL,
+        expires_at timestamptz NOT NULL
+      );
+      CREATE INDEX caller_verification_attempts_expires_at ON caller_verification_attempts (expires_at);
+
+      ALTER TABLE audit_log DROP CONSTRAINT audit_log_action_check,
+        ADD CONSTRAINT audit_log_action_check CHECK (action IN ('add_rule', 'delete_rule', 'edit_rule', 'read_card',
+          'verify_caller', 'reveal_pickup_code'));
+    `,
+  },
 ];
 
 /**
@@ -250,6 +270,7 @@ export const APP_PRIVILEGES: Readonly<Record<string, string>> = {
   idempotency_records: 'SELECT, INSERT, UPDATE, DELETE',
   rule_changes: 'SELECT, INSERT, UPDATE, DELETE',
   unsettled_wallets: 'SELECT, INSERT, UPDATE, DELETE',
+  caller_verification_attempts: 'SELECT, INSERT, UPDATE, DELETE',
   schema_migrations: 'SELECT',
 };
 

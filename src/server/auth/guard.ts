@@ -1,5 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { can, CONSOLE_ROUTES, CSRF_HEADER, PROBLEM_TYPES, type Permission, type StaffMember } from '../../api';
+import {
+  can,
+  CONSOLE_ROUTES,
+  CSRF_HEADER,
+  PROBLEM_TYPES,
+  REVEAL_PICKUP_CODE_ROUTE,
+  toRouterPath,
+  VERIFY_CALLER_ROUTE,
+  type Permission,
+  type StaffMember,
+} from '../../api';
 import { sendProblem } from '../problem';
 import type { IdentityResolver } from './identity';
 
@@ -31,7 +41,19 @@ export const crossSiteReason = (request: FastifyRequest): string | undefined => 
  */
 export const permissionFor = (method: string, route: string): Permission => {
   if (route === CONSOLE_ROUTES.audit || route === CONSOLE_ROUTES.auditExport) return 'readAudit';
+  if (route === VERIFY_CALLER_ROUTER_PATH) return 'verifyCaller';
+  if (route === REVEAL_PICKUP_CODE_ROUTER_PATH) return 'revealPickupCode';
   return SAFE_METHODS.has(method) ? 'read' : 'changeRules';
+};
+
+const VERIFY_CALLER_ROUTER_PATH = toRouterPath(VERIFY_CALLER_ROUTE);
+const REVEAL_PICKUP_CODE_ROUTER_PATH = toRouterPath(REVEAL_PICKUP_CODE_ROUTE);
+
+/** What a 403 tells the staff member, by what their role lacks. */
+const forbiddenDetail = (permission: Permission, role: StaffMember['role']) => {
+  if (permission === 'readAudit') return 'Only admins can read the audit log.';
+  if (permission === 'revealPickupCode') return `Your role (${role}) may not reveal pickup codes.`;
+  return `Your role (${role}) may read but not change autopay rules.`;
 };
 
 const isApiRoute = (route: string) => route === '/api' || route.startsWith('/api/');
@@ -81,7 +103,7 @@ export const registerGuard = (app: FastifyInstance, { identify, onForbidden }: G
     if (can(request.staff.role, permission)) return done();
 
     const staff = request.staff;
-    const detail = permission === 'readAudit' ? 'Only admins can read the audit log.' : `Your role (${staff.role}) may read but not change autopay rules.`;
+    const detail = forbiddenDetail(permission, staff.role);
     const refuse = () => void sendProblem(request, reply, 403, { type: PROBLEM_TYPES.forbidden, detail });
     if (!onForbidden) return refuse();
     onForbidden(request, staff).then(refuse, (error: unknown) => {

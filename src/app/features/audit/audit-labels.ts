@@ -1,6 +1,13 @@
-import type { AuditAction, AuditOutcome } from '../../../api';
+import type { AuditAction, AuditEntry, AuditOutcome } from '../../../api';
 
-const ACTIONS: Record<AuditAction, string> = { add_rule: 'Add rule', delete_rule: 'Delete rule', edit_rule: 'Changed percentage', read_card: 'Read card' };
+const ACTIONS: Record<AuditAction, string> = {
+  add_rule: 'Add rule',
+  delete_rule: 'Delete rule',
+  edit_rule: 'Changed percentage',
+  read_card: 'Read card',
+  verify_caller: 'Verify caller',
+  reveal_pickup_code: 'Reveal pickup code',
+};
 export const auditActionLabel = (action: AuditAction): string => ACTIONS[action] ?? action;
 
 const OUTCOMES: Record<AuditOutcome, { label: string; tone: 'success' | 'warning' | 'neutral' }> = {
@@ -18,6 +25,18 @@ const OUTCOMES: Record<AuditOutcome, { label: string; tone: 'success' | 'warning
   compensated: { label: 'Compensated', tone: 'warning' },
 };
 export const auditOutcome = (outcome: AuditOutcome) => OUTCOMES[outcome] ?? { label: outcome, tone: 'neutral' as const };
+
+/** An entry's outcome as staff read it: a caller check says whether the date matched (MassPay answered 200). */
+export const auditEntryOutcome = (entry: Pick<AuditEntry, 'action' | 'outcome' | 'masspayStatus'>) => {
+  if (entry.action === 'verify_caller' && entry.masspayStatus === 200) {
+    if (entry.outcome === 'succeeded') return { label: 'Matched', tone: 'success' as const };
+    if (entry.outcome === 'refused') return { label: 'Did not match', tone: 'warning' as const };
+  }
+  return auditOutcome(entry.outcome);
+};
+
+/** What the Rule column holds for an entry: a rule's token, or for a pickup-code reveal the transaction's. */
+export const subjectTokenLabel = (action: AuditAction) => (action === 'reveal_pickup_code' ? 'Transaction' : 'Rule');
 
 const timeFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'medium' });
 /** The entry's UTC time in the reader's own time zone, to the second; the raw value when it is not a date. */

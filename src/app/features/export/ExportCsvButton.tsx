@@ -3,14 +3,14 @@ import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { StoredUser, Wallet } from '../../../api';
+import type { BrowserUser, BrowserWallet } from '../../../api';
 import { useAnnounce } from '../../components/StatusRegion';
 import { describeError } from '../../lib/api-error';
 
 export interface ExportCsvButtonProps {
   userToken: string;
-  user: StoredUser | undefined;
-  wallets: readonly Wallet[];
+  user: BrowserUser | undefined;
+  wallets: readonly BrowserWallet[];
 }
 
 /** "Export CSV": the user's wallets and their autopay rules as a file. The CSV code loads on click. */

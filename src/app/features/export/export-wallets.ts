@@ -1,5 +1,5 @@
 import type { QueryClient } from '@tanstack/react-query';
-import type { StoredUser, Wallet } from '../../../api';
+import type { BrowserUser, BrowserWallet } from '../../../api';
 import { autopayRulesQueryOptions } from '../autopay/api/get-autopay-rules';
 import { serviceQueryOptions, toDestination } from '../catalog/api/get-service';
 import { walletsCsv } from './wallet-csv';
@@ -8,8 +8,8 @@ import { walletRows, walletsCsvFileName } from './wallet-rows';
 export interface ExportWalletsOptions {
   queryClient: QueryClient;
   userToken: string;
-  user: StoredUser | undefined;
-  wallets: readonly Wallet[];
+  user: BrowserUser | undefined;
+  wallets: readonly BrowserWallet[];
 }
 
 /** The payer name of each destination; one that cannot be resolved now is left out (an empty cell). */

@@ -1,14 +1,13 @@
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
-import type { AutopayRule, Wallet } from '../../../api';
+import type { AutopayRule, BrowserWallet } from '../../../api';
 import { walletsCsv } from './wallet-csv';
 import { formatAmount, formatPercentage, WALLET_CSV_COLUMNS, walletRows, walletsCsvFileName, type WalletExportInput } from './wallet-rows';
 
 // Pure: no DOM, no server. (It runs in the `app` project with the rest of src/app.)
 
 const USER = 'usr_ba4275f2-bae1-488d-9d6f-20af1cd83574';
-const wallet = (over: Partial<Wallet> = {}): Wallet => ({
-  user_token: USER,
+const wallet = (over: Partial<BrowserWallet> = {}): BrowserWallet => ({
   token: 'usr_wlt_11111111-1111-4111-8111-111111111111',
   balance: 1250.75,
   currency_code: 'USD',

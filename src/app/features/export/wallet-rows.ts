@@ -1,4 +1,4 @@
-import type { AutopayRule, StoredUser, Wallet } from '../../../api';
+import type { AutopayRule, BrowserUser, BrowserWallet } from '../../../api';
 
 /** The columns of the wallets CSV, in order: one row per autopay rule, one per wallet without rules. */
 export const WALLET_CSV_COLUMNS = [
@@ -24,8 +24,8 @@ export type WalletCsvRow = Record<WalletCsvColumn, string>;
 export interface WalletExportInput {
   userToken: string;
   /** Absent when the user could not be loaded: the name and internal ID stay empty. */
-  user: Pick<StoredUser, 'first_name' | 'last_name' | 'internal_user_id'> | undefined;
-  wallets: readonly { wallet: Wallet; rules: readonly AutopayRule[] }[];
+  user: Pick<BrowserUser, 'first_name' | 'last_name' | 'internal_user_id'> | undefined;
+  wallets: readonly { wallet: BrowserWallet; rules: readonly AutopayRule[] }[];
   /** Payer names by destination token; a destination missing here gets an empty name. */
   destinationNames: ReadonlyMap<string, string>;
 }
@@ -95,7 +95,7 @@ export const walletRows = ({ userToken, user, wallets, destinationNames }: Walle
 const twoDigits = (n: number) => String(n).padStart(2, '0');
 
 /** `wallets-<internal ID, else user token>-<YYYY-MM-DD, local date>.csv`, safe as a file name anywhere. */
-export const walletsCsvFileName = (userToken: string, user: Pick<StoredUser, 'internal_user_id'> | undefined, date: Date): string => {
+export const walletsCsvFileName = (userToken: string, user: Pick<BrowserUser, 'internal_user_id'> | undefined, date: Date): string => {
   const who = (user?.internal_user_id || userToken).replace(/[^A-Za-z0-9._-]+/g, '_');
   const day = `${date.getFullYear()}-${twoDigits(date.getMonth() + 1)}-${twoDigits(date.getDate())}`;
   return `wallets-${who}-${day}.csv`;

@@ -2,6 +2,7 @@ import type { QueryClient } from '@tanstack/react-query';
 import type { StaffMember } from '../../../api';
 import { queryKeys } from '../../lib/query-keys';
 import { clearAllAddRuleDrafts } from '../autopay/add-rule-draft';
+import { clearRecentUsers } from '../users/recent-users';
 import { cacheOwner, isSignedOut, markSignedOut, setCacheOwner } from './api/get-session';
 
 const notSession = { predicate: (query: { queryKey: readonly unknown[] }) => query.queryKey[0] !== 'session' };
@@ -46,7 +47,10 @@ const dropLateAnswers = (queryClient: QueryClient) => {
   });
 };
 
-/** Signed out: nothing of theirs stays in memory or in this tab's storage for the next person. */
+/**
+ * Signed out: nothing of theirs stays in memory or in this browser's storage for the next person, the
+ * recently opened users (payees' names) included.
+ */
 export const endStaffSession = (queryClient: QueryClient) => {
   dropLateAnswers(queryClient);
   markSignedOut(queryClient, true);
@@ -54,6 +58,7 @@ export const endStaffSession = (queryClient: QueryClient) => {
   void queryClient.cancelQueries(notSession);
   forgetStaffData(queryClient);
   clearAllAddRuleDrafts();
+  clearRecentUsers();
   setCacheOwner(queryClient, undefined);
   queryClient.setQueryData<StaffMember | null>(queryKeys.session(), null);
 };

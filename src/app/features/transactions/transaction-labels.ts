@@ -1,7 +1,8 @@
-import type { TxnHistory } from '../../../api';
+import type { BrowserTxn } from '../../../api';
 
-const TYPE_LABELS: Record<TxnHistory['type'], string> = { load: 'Load', payout: 'Payout', 'spend back': 'Spend-back', info: 'Info' };
-export const transactionTypeLabel = (type: TxnHistory['type']): string => TYPE_LABELS[type] ?? type;
+/** MassPay's types; one it adds later shows as itself. */
+const TYPE_LABELS: Partial<Record<string, string>> = { load: 'Load', payout: 'Payout', 'spend back': 'Spend-back', info: 'Info' };
+export const transactionTypeLabel = (type: BrowserTxn['type']): string => TYPE_LABELS[type] ?? type;
 
 /** `READY_FOR_PICKUP` → `Ready for pickup`. */
 export const transactionStatusLabel = (status: string): string => {
@@ -9,7 +10,7 @@ export const transactionStatusLabel = (status: string): string => {
   return words.charAt(0).toUpperCase() + words.slice(1);
 };
 
-export const transactionStatusTone = (status: TxnHistory['status']): 'success' | 'warning' | 'neutral' =>
+export const transactionStatusTone = (status: BrowserTxn['status']): 'success' | 'warning' | 'neutral' =>
   status === 'COMPLETED' ? 'success' : status === 'ERROR' || status === 'HOLD' ? 'warning' : 'neutral';
 
 const dateTimeFormat = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short' });

@@ -1,11 +1,11 @@
 import { useEffect } from 'react';
-import type { StoredUser } from '../../../api';
+import type { BrowserUser } from '../../../api';
 
 /**
  * Adds the user a page shows to "Recently opened" once their data has loaded. The storage code
  * (and its schema) loads on demand, keeping it off the user page's first load.
  */
-export const useRememberUser = (user: Pick<StoredUser, 'user_token' | 'first_name' | 'last_name'> | undefined) => {
+export const useRememberUser = (user: Pick<BrowserUser, 'user_token' | 'first_name' | 'last_name'> | undefined) => {
   const token = user?.user_token;
   const name = user && `${user.first_name} ${user.last_name}`;
   useEffect(() => {

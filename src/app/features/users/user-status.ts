@@ -1,9 +1,11 @@
-import type { FoundUser } from '../../../api';
+import type { BrowserFoundUser } from '../../../api';
 
-/** A found user's status as people read it (the lookup may also answer CLOSED). */
-export const USER_STATUS: Record<NonNullable<FoundUser['status']>, string> = {
+const LABELS: Partial<Record<string, string>> = {
   ACTIVE: 'Active',
   LOCKED: 'Locked',
   DEACTIVE: 'Deactivated',
   CLOSED: 'Closed',
 };
+
+/** A user's status as people read it (the lookup may also answer CLOSED); one MassPay adds later shows as itself. */
+export const userStatusLabel = (status: NonNullable<BrowserFoundUser['status']>): string => LABELS[status] ?? status;

@@ -12,7 +12,7 @@ import type { AuditEntry } from '../../../../api';
 import { StatusText } from '../../../components/StatusText';
 import { TokenText } from '../../../components/TokenText';
 import { formatPercent } from '../../../lib/format';
-import { auditActionLabel, auditOutcome, formatAuditTime } from '../audit-labels';
+import { auditActionLabel, auditEntryOutcome, formatAuditTime, subjectTokenLabel } from '../audit-labels';
 
 const COLUMNS = ['Time', 'Staff', 'Action', 'Outcome', 'User', 'Wallet', 'Destination', 'Percentage', 'Rule', 'Reason', 'Change', 'MassPay status', 'Request id'] as const;
 
@@ -23,7 +23,7 @@ const None = () => (
 );
 
 const AuditRow = ({ entry }: { entry: AuditEntry }) => {
-  const outcome = auditOutcome(entry.outcome);
+  const outcome = auditEntryOutcome(entry);
   return (
     <TableRow hover>
       <TableCell sx={{ whiteSpace: 'nowrap' }}>
@@ -44,12 +44,11 @@ const AuditRow = ({ entry }: { entry: AuditEntry }) => {
       <TableCell>
         <TokenText token={entry.userToken} label="User" />
       </TableCell>
-      <TableCell>
-        <TokenText token={entry.walletToken} label="Wallet" />
-      </TableCell>
+      {/* A caller check concerns no wallet. */}
+      <TableCell>{entry.walletToken ? <TokenText token={entry.walletToken} label="Wallet" /> : <None />}</TableCell>
       <TableCell>{entry.destinationToken ? <TokenText token={entry.destinationToken} label="Destination" /> : <None />}</TableCell>
       <TableCell align="right">{entry.percentage === null ? <None /> : formatPercent(entry.percentage)}</TableCell>
-      <TableCell>{entry.ruleToken ? <TokenText token={entry.ruleToken} label="Rule" /> : <None />}</TableCell>
+      <TableCell>{entry.ruleToken ? <TokenText token={entry.ruleToken} label={subjectTokenLabel(entry.action)} /> : <None />}</TableCell>
       {/* The staff member's own words: wrapped, never cut. */}
       <TableCell sx={{ minWidth: 160, maxWidth: 320, overflowWrap: 'anywhere' }}>{entry.reason ? entry.reason : <None />}</TableCell>
       {/* A percentage change's steps share it. */}

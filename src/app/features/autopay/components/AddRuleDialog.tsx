@@ -12,7 +12,7 @@ import Typography from '@mui/material/Typography';
 import { useQueryClient } from '@tanstack/react-query';
 import { useMemo, useRef, useState } from 'react';
 import { Controller, useForm, useWatch } from 'react-hook-form';
-import { TOKEN_PATTERNS, type AutopayRule, type Wallet } from '../../../../api';
+import { TOKEN_PATTERNS, type AutopayRule, type BrowserWallet } from '../../../../api';
 import { useAnnounce } from '../../../components/StatusRegion';
 import { describeError, isApiError, isOutcomeOpen, isSettledRefusal, isUnauthenticated } from '../../../lib/api-error';
 import { formatPercent } from '../../../lib/format';
@@ -30,7 +30,7 @@ import { ReasonField } from './ReasonField';
 
 export interface AddRuleDialogProps {
   userToken: string;
-  wallet: Wallet;
+  wallet: BrowserWallet;
   rules: AutopayRule[];
   onClose: () => void;
   /** Who is adding: with it, a save that meets an expired session keeps a draft to reopen after signing in. */

@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { beforeEach, describe, expect, inject, it } from 'vitest';
-import { toCents, txnHistoryListSchema, walletListSchema, type Wallet } from '../../../../api';
+import { browserWalletListSchema, toCents, txnHistoryListSchema, type BrowserWallet } from '../../../../api';
 import { freshSandbox, loadAdaUsd, readApi, sentWith, type AdaUsd } from '../../../test/backend';
 import { renderApp } from '../../../test/render';
 import SimulateLoad from './SimulateLoad';
@@ -14,7 +14,7 @@ beforeEach(async () => {
   ada = await loadAdaUsd();
 });
 
-const renderSimulation = (wallet: Wallet = ada.wallet) => {
+const renderSimulation = (wallet: BrowserWallet = ada.wallet) => {
   const view = renderApp(<SimulateLoad userToken={ada.userToken} wallet={wallet} />);
   return { ...view, amount: screen.getByRole('textbox', { name: 'Amount' }) };
 };
@@ -56,7 +56,7 @@ describe('SimulateLoad', () => {
   });
 
   it('keeps everything in a wallet without rules', async () => {
-    const card = walletListSchema.parse(await readApi(`/payout/wallet/${ada.userToken}`)).find((w) => w.type === 'MASSPAY_CARD')!;
+    const card = browserWalletListSchema.parse(await readApi(`/payout/wallet/${ada.userToken}`)).find((w) => w.type === 'MASSPAY_CARD')!;
     const { user, amount } = renderSimulation(card);
     await user.type(amount, '0.03');
     expect(await splitRows()).toEqual([['Stays in the wallet', '100 %', '$0.03']]);
@@ -99,11 +99,15 @@ describe('SimulateLoad', () => {
     const { load_token: loadToken, wallet_token: walletToken } = (await answer.json()) as { load_token: string; wallet_token: string };
     expect(walletToken).toBe(ada.wallet.token);
 
-    const history = txnHistoryListSchema.parse(await readApi(`/payout/user/${ada.userToken}/history?wallet_token=${ada.wallet.token}&type=payout&number_of_records=10`));
+    // The payouts of that load, by its token: MassPay's own rows (the console passes no source_token on).
+    const massPayRows = await fetch(`${inject('sandboxUrl')}/payout/user/${ada.userToken}/history?wallet_token=${ada.wallet.token}&type=payout&number_of_records=10`, {
+      headers: { authorization: `Bearer ${inject('sandboxKey')}` },
+    });
+    const history = txnHistoryListSchema.parse(await massPayRows.json());
     const payouts = history.filter((row) => row.source_token === loadToken).map((row) => toCents(row.source_amount));
     expect(payouts.sort((a, b) => b - a)).toEqual(simulated);
 
-    const after = walletListSchema.parse(await readApi(`/payout/wallet/${ada.userToken}`)).find((w) => w.token === ada.wallet.token)!;
+    const after = browserWalletListSchema.parse(await readApi(`/payout/wallet/${ada.userToken}`)).find((w) => w.token === ada.wallet.token)!;
     expect(toCents(after.balance) - toCents(ada.wallet.balance)).toBe(centsOf(rows.at(-1)![2]!));
   });
 });

@@ -9,7 +9,7 @@ import TableRow from '@mui/material/TableRow';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useState } from 'react';
-import type { Wallet } from '../../../../api';
+import type { BrowserWallet } from '../../../../api';
 import { formatMoney, formatPercent } from '../../../lib/format';
 import { DestinationName } from '../../catalog/components/DestinationName';
 import { useAutopayRules } from '../api/get-autopay-rules';
@@ -17,7 +17,7 @@ import { parseAmountCents, simulateLoad } from '../simulate-load';
 
 export interface SimulateLoadProps {
   userToken: string;
-  wallet: Pick<Wallet, 'token' | 'currency_code'>;
+  wallet: Pick<BrowserWallet, 'token' | 'currency_code'>;
 }
 
 /**

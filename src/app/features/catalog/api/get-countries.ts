@@ -1,5 +1,5 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { countryListSchema } from '../../../../api';
+import { browserCountryListSchema } from '../../../../api';
 import { apiRequest } from '../../../lib/http';
 import { STALE } from '../../../lib/query-client';
 import { queryKeys } from '../../../lib/query-keys';
@@ -7,7 +7,7 @@ import { queryKeys } from '../../../lib/query-keys';
 export const countriesQueryOptions = () =>
   queryOptions({
     queryKey: queryKeys.countries(),
-    queryFn: ({ signal }) => apiRequest(countryListSchema, '/payout/country/list', { signal }),
+    queryFn: ({ signal }) => apiRequest(browserCountryListSchema, '/payout/country/list', { signal }),
     staleTime: STALE.catalog,
     select: (countries) => [...countries].sort((a, b) => a.name.localeCompare(b.name)),
   });

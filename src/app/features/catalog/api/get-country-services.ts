@@ -1,5 +1,5 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { companiesSchema, payerCurrency } from '../../../../api';
+import { browserCompaniesSchema, payerCurrency } from '../../../../api';
 import { deliveryTypeLabel } from '../../../lib/format';
 import { apiRequest } from '../../../lib/http';
 import { STALE } from '../../../lib/query-client';
@@ -18,7 +18,7 @@ export interface ServiceOption {
 export const countryServicesQueryOptions = (countryCode: string, walletToken: string, currency: string) =>
   queryOptions({
     queryKey: queryKeys.countryServices(countryCode, walletToken),
-    queryFn: ({ signal }) => apiRequest(companiesSchema, `/payout/country/${encodeURIComponent(countryCode)}?wallet_token=${encodeURIComponent(walletToken)}`, { signal }),
+    queryFn: ({ signal }) => apiRequest(browserCompaniesSchema, `/payout/country/${encodeURIComponent(countryCode)}?wallet_token=${encodeURIComponent(walletToken)}`, { signal }),
     staleTime: STALE.catalog,
     select: ({ companies }): ServiceOption[] =>
       companies

@@ -1,5 +1,5 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { payerCurrency, serviceSchema, type Service } from '../../../../api';
+import { browserServiceSchema, payerCurrency, type BrowserService } from '../../../../api';
 import { deliveryTypeLabel } from '../../../lib/format';
 import { apiRequest } from '../../../lib/http';
 import { STALE } from '../../../lib/query-client';
@@ -15,7 +15,7 @@ export interface Destination {
   label: string;
 }
 
-export const toDestination = (token: string, service: Service): Destination | undefined => {
+export const toDestination = (token: string, service: BrowserService): Destination | undefined => {
   const payer = service.payers.find((p) => p.destination_token === token);
   if (!payer) return undefined;
   const currency = payerCurrency(payer);
@@ -34,7 +34,7 @@ export const toDestination = (token: string, service: Service): Destination | un
 export const serviceQueryOptions = (destinationToken: string) =>
   queryOptions({
     queryKey: queryKeys.service(destinationToken),
-    queryFn: ({ signal }) => apiRequest(serviceSchema, `/payout/service/${encodeURIComponent(destinationToken)}`, { signal }),
+    queryFn: ({ signal }) => apiRequest(browserServiceSchema, `/payout/service/${encodeURIComponent(destinationToken)}`, { signal }),
     staleTime: STALE.catalog,
     select: (service) => toDestination(destinationToken, service),
   });

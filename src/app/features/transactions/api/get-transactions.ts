@@ -1,5 +1,5 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { txnHistoryListSchema, type TXN_TYPE_FILTERS } from '../../../../api';
+import { browserTxnListSchema, type TXN_TYPE_FILTERS } from '../../../../api';
 import { apiRequest } from '../../../lib/http';
 import { STALE } from '../../../lib/query-client';
 import { queryKeys } from '../../../lib/query-keys';
@@ -31,7 +31,7 @@ export const transactionsPath = (userToken: string, walletToken: string, view: T
 export const transactionsQueryOptions = (userToken: string, walletToken: string, view: TransactionsView) =>
   queryOptions({
     queryKey: queryKeys.transactions(userToken, walletToken, view),
-    queryFn: ({ signal }) => apiRequest(txnHistoryListSchema, transactionsPath(userToken, walletToken, view), { signal }),
+    queryFn: ({ signal }) => apiRequest(browserTxnListSchema, transactionsPath(userToken, walletToken, view), { signal }),
     staleTime: STALE.wallets,
   });
 

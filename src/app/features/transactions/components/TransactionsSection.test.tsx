@@ -1,9 +1,10 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { useLocation } from 'react-router';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { txnHistoryListSchema, type TxnHistory } from '../../../../api';
-import { freshSandbox, loadAdaUsd, readApi, sandbox, sentWith, type AdaUsd } from '../../../test/backend';
+import { beforeEach, describe, expect, inject, it } from 'vitest';
+import { browserFoundUserSchema, browserTxnListSchema, browserWalletListSchema, revealPickupCodePath, txnHistoryListSchema, type BrowserTxn } from '../../../../api';
+import { freshSandbox, loadAdaUsd, readApi, sandbox, sentWith, signInAs, type AdaUsd } from '../../../test/backend';
 import { renderApp } from '../../../test/render';
+import { useSession } from '../../session/api/get-session';
 import { formatLocalDateTime } from '../transaction-labels';
 import TransactionsSection from './TransactionsSection';
 
@@ -11,11 +12,11 @@ import TransactionsSection from './TransactionsSection';
 // transactions in the seed: 11 loads (an opening one, then ten) and 20 payouts (two per load).
 
 let ada: AdaUsd;
-let all: TxnHistory[];
+let all: BrowserTxn[];
 beforeEach(async () => {
   await freshSandbox();
   ada = await loadAdaUsd();
-  all = txnHistoryListSchema.parse(await readApi(`/payout/user/${ada.userToken}/history?wallet_token=${ada.wallet.token}&number_of_records=100`));
+  all = browserTxnListSchema.parse(await readApi(`/payout/user/${ada.userToken}/history?wallet_token=${ada.wallet.token}&number_of_records=100`));
   expect(all).toHaveLength(31);
 });
 
@@ -54,7 +55,7 @@ const rowsShown = async () => {
 };
 
 /** How a history row reads in the table. */
-const asShown = (t: TxnHistory) => [
+const asShown = (t: BrowserTxn) => [
   { load: 'Load', payout: 'Payout', 'spend back': 'Spend-back', info: 'Info' }[t.type],
   formatLocalDateTime(t.time_of_txn),
   `$${t.source_amount.toLocaleString('en-US', { minimumFractionDigits: 2 })}`,
@@ -244,5 +245,61 @@ describe('TransactionsSection', () => {
     expect(await screen.findByLabelText('Loading transactions')).toBeInTheDocument();
     expect(table()).toHaveAttribute('aria-busy', 'true');
     expect(await rowsShown()).toHaveLength(10);
+  });
+});
+
+describe('pickup codes', () => {
+  /** Rosalind (ext-1004) is paid out in cash: her payouts carry pickup codes, as MassPay (the sandbox) holds them. */
+  const loadRosalind = async () => {
+    const userToken = browserFoundUserSchema.parse(await readApi('/payout/user/lookup?internal_user_id=ext-1004')).user_token;
+    const walletToken = browserWalletListSchema.parse(await readApi(`/payout/wallet/${userToken}`))[0]!.token;
+    const raw = await fetch(`${inject('sandboxUrl')}/payout/user/${userToken}/history?wallet_token=${walletToken}`, { headers: { authorization: `Bearer ${inject('sandboxKey')}` } });
+    const codes = txnHistoryListSchema.parse(await raw.json()).filter((row) => row.pickup_code !== undefined);
+    expect(codes.length).toBeGreaterThan(0);
+    return { userToken, walletToken, newest: codes[0]! };
+  };
+  /** Shows who the section thinks is signed in, so a test knows the session has loaded. */
+  const Who = () => <output data-testid="who">{useSession().data?.role}</output>;
+  const renderRosalind = ({ userToken, walletToken }: { userToken: string; walletToken: string }) =>
+    renderApp(
+      <>
+        <TransactionsSection userToken={userToken} walletToken={walletToken} />
+        <Who />
+      </>,
+      { route: `/users/${userToken}/wallets/${walletToken}` },
+    );
+  /** The payout row at that time (a load and its payouts are a minute apart). */
+  const rowOf = (txnTime: string) =>
+    within(table())
+      .getAllByRole('row')
+      .find((row) => row.querySelector(`time[datetime="${txnTime}"]`) && row.textContent?.includes('Payout'))!;
+
+  it('are masked; an editor reveals one with an explicit click, and it takes the focus', async () => {
+    const rosalind = await loadRosalind();
+    const { user } = renderRosalind(rosalind);
+    await rowsShown();
+    expect(within(table()).getAllByRole('columnheader').map((h) => h.textContent)).toContain('Pickup code');
+    expect(table().textContent).not.toContain(rosalind.newest.pickup_code);
+    const row = rowOf(rosalind.newest.time_of_txn);
+    expect(within(row).getByText('Pickup code hidden')).toBeInTheDocument();
+
+    await user.click(await within(row).findByRole('button', { name: 'Reveal pickup code' }));
+    const shown = await within(row).findByText(rosalind.newest.pickup_code!);
+    expect(shown.closest('[tabindex="-1"]')).toHaveFocus();
+    expect(within(row).queryByRole('button', { name: 'Reveal pickup code' })).not.toBeInTheDocument();
+    expect(sentWith('POST').map((r) => [r.path, r.body])).toEqual([
+      [revealPickupCodePath(rosalind.userToken, rosalind.walletToken, rosalind.newest.token), JSON.stringify({ day: rosalind.newest.time_of_txn.slice(0, 10) })],
+    ]);
+  });
+
+  it('a viewer sees them masked, with nothing to reveal them', async () => {
+    const rosalind = await loadRosalind();
+    await signInAs('viewer');
+    renderRosalind(rosalind);
+    await rowsShown();
+    expect(within(table()).getAllByText('Pickup code hidden').length).toBeGreaterThan(0);
+    // Once the session is known (the editor's button would show then), still no button.
+    await waitFor(() => expect(screen.getByTestId('who')).toHaveTextContent('viewer'));
+    expect(within(table()).queryByRole('button', { name: 'Reveal pickup code' })).not.toBeInTheDocument();
   });
 });

@@ -12,11 +12,12 @@ import TableRow from '@mui/material/TableRow';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useQuery } from '@tanstack/react-query';
-import type { TxnHistory } from '../../../../api';
+import type { BrowserTxn } from '../../../../api';
 import { ErrorState } from '../../../components/LazyErrorState';
 import { StatusText } from '../../../components/StatusText';
 import { formatMoney } from '../../../lib/format';
 import { transactionsQueryOptions, useTransactions } from '../api/get-transactions';
+import { PickupCode } from './PickupCode';
 import { formatLocalDateTime, transactionStatusLabel, transactionStatusTone, transactionTypeLabel } from '../transaction-labels';
 import { useSearchParamsState } from '../use-search-params-state';
 import { MAX_PAGE, PAGE_SIZES, readView, TX_PARAMS, TYPE_OPTIONS, writeView } from '../view-params';
@@ -26,9 +27,10 @@ export interface TransactionsSectionProps {
   walletToken: string;
 }
 
+/** The columns every page has (a page with cash pickups has one more, for their codes). */
 const COLUMNS = 7;
 
-const TransactionRow = ({ txn }: { txn: TxnHistory }) => (
+const TransactionRow = ({ txn, userToken, walletToken, pickupColumn }: { txn: BrowserTxn; userToken: string; walletToken: string; pickupColumn: boolean }) => (
   <TableRow hover>
     <TableCell>{transactionTypeLabel(txn.type)}</TableCell>
     <TableCell sx={{ whiteSpace: 'nowrap' }}>
@@ -41,6 +43,7 @@ const TransactionRow = ({ txn }: { txn: TxnHistory }) => (
       <StatusText label={transactionStatusLabel(txn.status)} tone={transactionStatusTone(txn.status)} />
     </TableCell>
     <TableCell>{txn.payer_name ?? '—'}</TableCell>
+    {pickupColumn && <TableCell>{txn.pickup_code === undefined ? '—' : <PickupCode userToken={userToken} walletToken={walletToken} txn={txn} />}</TableCell>}
   </TableRow>
 );
 
@@ -59,6 +62,8 @@ const TransactionsSection = ({ userToken, walletToken }: TransactionsSectionProp
   const nextPage = useQuery({ ...transactionsQueryOptions(userToken, walletToken, { ...view, page: view.page + 1 }), enabled: full && !rangeError });
   const hasNext = full && nextPage.data?.length !== 0;
   const filtered = Boolean(view.type || view.from || view.to);
+  // Cash pickups only: a page without one has no column for their codes.
+  const pickupColumn = rows?.some((txn) => txn.pickup_code !== undefined) ?? false;
 
   const update = (change: Parameters<typeof writeView>[1], { replace = true } = {}) =>
     setParams((current) => writeView(current, change), { replace });
@@ -95,11 +100,12 @@ const TransactionsSection = ({ userToken, walletToken }: TransactionsSectionProp
               <TableCell align="right">Fee</TableCell>
               <TableCell>Status</TableCell>
               <TableCell>Payer</TableCell>
+              {pickupColumn && <TableCell>Pickup code</TableCell>}
             </TableRow>
           </TableHead>
           <TableBody>
             {rows
-              ? rows.map((txn) => <TransactionRow key={txn.token} txn={txn} />)
+              ? rows.map((txn) => <TransactionRow key={txn.token} txn={txn} userToken={userToken} walletToken={walletToken} pickupColumn={pickupColumn} />)
               : Array.from({ length: 3 }, (_, i) => (
                   <TableRow key={i}>
                     <TableCell colSpan={COLUMNS}>

@@ -1,5 +1,5 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { storedUserSchema } from '../../../../api';
+import { browserUserSchema } from '../../../../api';
 import { apiRequest } from '../../../lib/http';
 import { STALE } from '../../../lib/query-client';
 import { queryKeys } from '../../../lib/query-keys';
@@ -7,7 +7,7 @@ import { queryKeys } from '../../../lib/query-keys';
 export const userQueryOptions = (userToken: string) =>
   queryOptions({
     queryKey: queryKeys.user(userToken),
-    queryFn: ({ signal }) => apiRequest(storedUserSchema, `/payout/user/${encodeURIComponent(userToken)}`, { signal }),
+    queryFn: ({ signal }) => apiRequest(browserUserSchema, `/payout/user/${encodeURIComponent(userToken)}`, { signal }),
     staleTime: STALE.user,
   });
 

@@ -1,5 +1,5 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { foundUserSchema, type FoundUser } from '../../../../api';
+import { browserFoundUserSchema, type BrowserFoundUser } from '../../../../api';
 import { apiRequest } from '../../../lib/http';
 import { STALE } from '../../../lib/query-client';
 import { queryKeys } from '../../../lib/query-keys';
@@ -10,8 +10,8 @@ export type UserLookup = { email: string; first_name: string } | { internal_user
 /** `/payout/user/lookup?…`, every value encoded by URLSearchParams. */
 export const lookupUserPath = (lookup: UserLookup): string => `/payout/user/lookup?${new URLSearchParams(lookup).toString()}`;
 
-export const fetchLookupUser = (lookup: UserLookup, signal?: AbortSignal): Promise<FoundUser> =>
-  apiRequest(foundUserSchema, lookupUserPath(lookup), { signal });
+export const fetchLookupUser = (lookup: UserLookup, signal?: AbortSignal): Promise<BrowserFoundUser> =>
+  apiRequest(browserFoundUserSchema, lookupUserPath(lookup), { signal });
 
 /** #8. A miss is a 404 `ApiError` (not retried: the shared client retries only transient failures). */
 export const lookupUserQueryOptions = (lookup: UserLookup) =>

@@ -3,23 +3,23 @@ import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import type { UseQueryResult } from '@tanstack/react-query';
 import { Link as RouterLink } from 'react-router';
-import type { FoundUser } from '../../../../api';
+import type { BrowserFoundUser } from '../../../../api';
 import { ErrorState } from '../../../components/LazyErrorState';
 import { isApiError } from '../../../lib/api-error';
 import { shortToken } from '../../../lib/format';
-import { USER_STATUS } from '../user-status';
+import { userStatusLabel } from '../user-status';
 
 const isNoMatch = (error: unknown) => isApiError(error) && error.status === 404;
 
 // Plain text and a link only: the user page has the token's copy button and the status dot. (Using
 // those components here too would split the pages' shared code into more, smaller first-load files.)
-const FoundUserCard = ({ user }: { user: FoundUser }) => (
+const FoundUserCard = ({ user }: { user: BrowserFoundUser }) => (
   <Stack spacing={0.5}>
     <Stack direction="row" spacing={2} sx={{ alignItems: 'baseline', flexWrap: 'wrap' }}>
       <Link component={RouterLink} to={`/users/${encodeURIComponent(user.user_token)}`} variant="h6">
         {user.first_name} {user.last_name}
       </Link>
-      {user.status && <Typography sx={{ fontWeight: 500 }}>{USER_STATUS[user.status]}</Typography>}
+      {user.status && <Typography sx={{ fontWeight: 500 }}>{userStatusLabel(user.status)}</Typography>}
     </Stack>
     <Typography color="text.secondary">
       Internal ID {user.internal_user_id} ·{' '}
@@ -35,7 +35,7 @@ const FoundUserCard = ({ user }: { user: FoundUser }) => (
  * read out politely (`role=status`), not an alert. A failure of MassPay or the console is an alert
  * with Retry.
  */
-export const LookupResult = ({ lookup, noMatchHint }: { lookup: UseQueryResult<FoundUser>; noMatchHint: string }) => {
+export const LookupResult = ({ lookup, noMatchHint }: { lookup: UseQueryResult<BrowserFoundUser>; noMatchHint: string }) => {
   const failed = lookup.isError && !isNoMatch(lookup.error);
   return (
     <>

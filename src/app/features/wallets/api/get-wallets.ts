@@ -1,5 +1,5 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { walletListSchema } from '../../../../api';
+import { browserWalletListSchema } from '../../../../api';
 import { apiRequest } from '../../../lib/http';
 import { STALE } from '../../../lib/query-client';
 import { queryKeys } from '../../../lib/query-keys';
@@ -7,7 +7,7 @@ import { queryKeys } from '../../../lib/query-keys';
 export const walletsQueryOptions = (userToken: string) =>
   queryOptions({
     queryKey: queryKeys.wallets(userToken),
-    queryFn: ({ signal }) => apiRequest(walletListSchema, `/payout/wallet/${encodeURIComponent(userToken)}`, { signal }),
+    queryFn: ({ signal }) => apiRequest(browserWalletListSchema, `/payout/wallet/${encodeURIComponent(userToken)}`, { signal }),
     staleTime: STALE.wallets,
   });
 

@@ -1,6 +1,6 @@
 import { screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import { cardSchema, foundUserSchema, walletListSchema, type Wallet } from '../../../../api';
+import { cardSchema, browserFoundUserSchema, browserWalletListSchema, type BrowserWallet } from '../../../../api';
 import { freshSandbox, readApi, sandbox, sentWith } from '../../../test/backend';
 import { renderApp } from '../../../test/render';
 import CardPanel from './CardPanel';
@@ -14,16 +14,16 @@ const PAN_LIKE = /\d(?:[ -]?\d){12,18}/;
 const SECRET_WORDS = /\bcvv\b|\bcvc\b|\bpin\b|pin_number|card_number|expiration|expiry/i;
 
 let userToken: string;
-let card: Wallet;
+let card: BrowserWallet;
 
 /** Every answer of `/api/...` the code under test receives, as text (read from a clone). */
 const received: { path: string; body: string }[] = [];
 const realFetch = globalThis.fetch;
 beforeEach(async () => {
   await freshSandbox();
-  const ada = foundUserSchema.parse(await readApi('/payout/user/lookup?internal_user_id=ext-1001'));
+  const ada = browserFoundUserSchema.parse(await readApi('/payout/user/lookup?internal_user_id=ext-1001'));
   userToken = ada.user_token;
-  card = walletListSchema.parse(await readApi(`/payout/wallet/${userToken}`)).find((w) => w.type === 'MASSPAY_CARD')!;
+  card = browserWalletListSchema.parse(await readApi(`/payout/wallet/${userToken}`)).find((w) => w.type === 'MASSPAY_CARD')!;
   expect(card.last_4).toBe('4242');
 
   received.length = 0;
@@ -37,7 +37,7 @@ afterEach(() => {
   globalThis.fetch = realFetch;
 });
 
-const renderCard = (wallet: Wallet = card) => renderApp(<CardPanel userToken={userToken} wallet={wallet} />);
+const renderCard = (wallet: BrowserWallet = card) => renderApp(<CardPanel userToken={userToken} wallet={wallet} />);
 
 describe('CardPanel', () => {
   it('shows the brand, last four, status and balance', async () => {

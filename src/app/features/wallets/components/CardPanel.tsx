@@ -2,7 +2,7 @@ import Paper from '@mui/material/Paper';
 import Skeleton from '@mui/material/Skeleton';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import type { RedactedCard, Wallet } from '../../../../api';
+import type { RedactedCard, BrowserWallet } from '../../../../api';
 import { ErrorState } from '../../../components/LazyErrorState';
 import { StatusText } from '../../../components/StatusText';
 import { formatMoney } from '../../../lib/format';
@@ -12,10 +12,11 @@ import { Fact } from '../../../components/Fact';
 export interface CardPanelProps {
   userToken: string;
   /** The card wallet as the wallet list (#1) gives it: its brand and last four are shown from here. */
-  wallet: Pick<Wallet, 'token' | 'currency_code' | 'card_type' | 'last_4'>;
+  wallet: Pick<BrowserWallet, 'token' | 'currency_code' | 'card_type' | 'last_4'>;
 }
 
-const STATUS: Record<RedactedCard['status'], { label: string; tone: 'success' | 'neutral' }> = {
+/** MassPay's card statuses; one it adds later shows as itself. */
+const STATUS: Partial<Record<RedactedCard['status'], { label: string; tone: 'success' | 'neutral' }>> = {
   ACTIVE: { label: 'Active', tone: 'success' },
   INACTIVE: { label: 'Inactive', tone: 'neutral' },
   CLOSED: { label: 'Closed', tone: 'neutral' },
@@ -32,14 +33,15 @@ const CardPanel = ({ userToken, wallet }: CardPanelProps) => {
   if (card.isError) return <ErrorState error={card.error} title="Could not load the card" onRetry={() => void card.refetch()} />;
   if (!card.data) return <Skeleton variant="rounded" height={72} aria-label="Loading card" />;
 
-  const { status, balance } = card.data;
+  const { balance } = card.data;
+  const status = STATUS[card.data.status] ?? { label: card.data.status, tone: 'neutral' };
   return (
     <Paper variant="outlined" sx={{ p: 2 }}>
       <Stack direction="row" spacing={4} useFlexGap sx={{ flexWrap: 'wrap' }}>
         <Fact label="Brand">{wallet.card_type ?? 'Not available'}</Fact>
         <Fact label="Last four">{wallet.last_4 ? `•••• ${wallet.last_4}` : 'Not available'}</Fact>
         <Fact label="Card status">
-          <StatusText label={STATUS[status].label} tone={STATUS[status].tone} />
+          <StatusText label={status.label} tone={status.tone} />
         </Fact>
         <Fact label="Card balance">{formatMoney(balance, wallet.currency_code)}</Fact>
       </Stack>

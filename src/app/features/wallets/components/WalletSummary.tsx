@@ -1,7 +1,7 @@
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import type { Wallet } from '../../../../api';
+import type { BrowserWallet } from '../../../../api';
 import { StatusText } from '../../../components/StatusText';
 import { TokenText } from '../../../components/TokenText';
 import { formatMoney } from '../../../lib/format';
@@ -10,7 +10,7 @@ import { Fact } from '../../../components/Fact';
 
 
 /** Balance, type, card facts, status and who pays the fees. */
-export const WalletSummary = ({ wallet }: { wallet: Wallet }) => (
+export const WalletSummary = ({ wallet }: { wallet: BrowserWallet }) => (
   <Paper variant="outlined" sx={{ p: 2, mb: 2 }}>
     <Stack direction="row" spacing={4} useFlexGap sx={{ flexWrap: 'wrap' }}>
       <Fact label="Balance">

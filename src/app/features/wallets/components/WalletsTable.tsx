@@ -9,7 +9,7 @@ import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import { useQueryClient } from '@tanstack/react-query';
 import { Link as RouterLink } from 'react-router';
-import type { Wallet } from '../../../../api';
+import type { BrowserWallet } from '../../../../api';
 import { StatusText } from '../../../components/StatusText';
 import { formatMoney, formatPercent } from '../../../lib/format';
 import { allocationOf } from '../../autopay/allocation';
@@ -26,10 +26,10 @@ const WalletAllocation = ({ userToken, walletToken }: { userToken: string; walle
 const COLUMNS = ['Wallet', 'Type', 'Card', 'Balance', 'Status', 'Fees paid by', 'Allocation'];
 
 /** Every wallet of a user; each row opens the wallet, and pointing at it loads what that page shows. */
-export const WalletsTable = ({ userToken, wallets }: { userToken: string; wallets: Wallet[] }) => {
+export const WalletsTable = ({ userToken, wallets }: { userToken: string; wallets: BrowserWallet[] }) => {
   const queryClient = useQueryClient();
 
-  const prefetch = (wallet: Wallet) => {
+  const prefetch = (wallet: BrowserWallet) => {
     void Promise.all([queryClient.fetchQuery(autopayRulesQueryOptions(userToken, wallet.token)), import('../../catalog/api/get-service')]).then(
       ([list, { serviceQueryOptions }]) => list.forEach((rule) => void queryClient.prefetchQuery(serviceQueryOptions(rule.destination_token))),
       () => undefined,
