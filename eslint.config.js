@@ -27,7 +27,7 @@ const restrictedPaths = (zones) => [
 ];
 
 export default defineConfig(
-  { ignores: ['dist/', 'node_modules/', 'test-results/', 'playwright-report/', 'data/', 'bench-results/'] },
+  { ignores: ['dist/', 'build/', 'node_modules/', 'test-results/', 'playwright-report/', 'data/', 'bench-results/'] },
   js.configs.recommended,
   tseslint.configs.recommended,
   {

@@ -94,6 +94,7 @@ export default defineConfig({
   webServer: [
     {
       // The MassPay sandbox alone, so that specs can reset it and inject faults through its admin routes.
+      // First to start, it is the one that builds (scripts/launch.js) when build/ or dist/ is stale.
       // Every route of it needs the key, so readiness is the open port. Lenient: it enforces only what
       // MassPay documents (the currency rule), so a cap, a duplicate destination or a repeated
       // Idempotency-Key refused in a spec was refused by the console's own checks.
@@ -125,19 +126,18 @@ export default defineConfig({
       stdout: 'pipe',
     },
     {
-      // Replica A, proxying to that sandbox as it would to MassPay. It writes the staff file first, and
-      // builds the SPA when dist/ is stale (src/server/build-spa.ts) before it listens.
+      // Replica A, proxying to that sandbox as it would to MassPay, from the build (scripts/launch.js).
+      // It writes the staff file first.
       command: `npx tsx e2e/make-staff-file.ts && npx tsx e2e/wait-for.ts --pg ${DATABASE_URL} && npm start`,
       url: `${CONSOLE_URL}/healthz`,
       env: { ...replicaEnv, PORT: String(CONSOLE_PORT), DATA_DIR: process.env.E2E_CONSOLE_DATA_DIR },
       reuseExistingServer,
-      timeout: 120_000, // the first start may run vite build
+      timeout: 120_000,
       gracefulShutdown: { signal: 'SIGTERM', timeout: 5_000 },
       stdout: 'pipe',
     },
     {
-      // Replica B: only once A answers, so that A's build (if any) is done and B finds dist/ fresh —
-      // two `vite build` into one dist/ at once would race.
+      // Replica B: only once A answers (the launcher's lock keeps two builds apart in any case).
       command: `npx tsx e2e/wait-for.ts --http ${CONSOLE_URL}/healthz && npm start`,
       url: `${CONSOLE_B_URL}/healthz`,
       env: { ...replicaEnv, PORT: String(CONSOLE_B_PORT), DATA_DIR: process.env.E2E_CONSOLE_B_DATA_DIR },

@@ -2,7 +2,7 @@
  * Waits, before a console of the e2e run starts, for what it needs (playwright.config.ts):
  * `--pg <url>` until that PostgreSQL database takes queries (the server's port opens a moment before
  * `scripts/postgres.ts` has created the database), `--http <url>` until that URL answers 2xx (replica B
- * waits for replica A, so that two `npm start` never run `vite build` into dist/ at once).
+ * waits for replica A).
  * Fails after 120 s.
  */
 import pg from 'pg';

@@ -66,8 +66,9 @@ const freePort = async (): Promise<number> => {
 const children: ChildProcess[] = [];
 
 /** Starts `npx tsx <script>` in its own process group, so that stopping it stops tsx's node too. */
-const startChild = (name: string, script: string, env: Record<string, string>) => {
-  const child = spawn('npx', ['tsx', script], {
+/** `entry`: one of scripts/launch.js's (`main` is `npm start`), run from the build, built first when stale. */
+const startChild = (name: string, entry: string, env: Record<string, string>) => {
+  const child = spawn(process.execPath, ['scripts/launch.js', entry], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -279,7 +280,7 @@ const main = async (): Promise<number> => {
     const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
     const consoleUrl = `http://127.0.0.1:${consolePort}`;
 
-    const sandbox = startChild('sandbox', 'src/sandbox/main.ts', {
+    const sandbox = startChild('sandbox', 'sandbox', {
       SANDBOX_PORT: String(sandboxPort),
       SANDBOX_HOST: '127.0.0.1',
       SANDBOX_API_KEY: API_KEY,
@@ -290,7 +291,7 @@ const main = async (): Promise<number> => {
     // With a real MASSPAY_BASE_URL the console wants a staff file: one editor, signed in per run.
     const staffFile = join(consoleDir, 'staff.json');
     await writeStaffFile(staffFile, [{ email: STAFF.email, name: STAFF.name, role: STAFF.role, passwordHash: await hashPassword(STAFF.password) }]);
-    const server = startChild('console', 'src/server/main.ts', {
+    const server = startChild('console', 'main', {
       PORT: String(consolePort),
       HOST: '127.0.0.1',
       MASSPAY_BASE_URL: sandboxUrl,
@@ -300,7 +301,7 @@ const main = async (): Promise<number> => {
       LOG_LEVEL: 'warn',
     });
     await waitReady(sandbox, `${sandboxUrl}/__sandbox/faults`, { authorization: `Bearer ${API_KEY}` }, 60_000);
-    // The console may build the SPA first.
+    // The first of the two to start may build first (the other waits for it).
     await waitReady(server, `${consoleUrl}/healthz`, {}, 180_000);
 
     const signIn = await fetch(`${consoleUrl}/auth/login`, { method: 'POST', headers: SIGN_IN_HEADERS, body: JSON.stringify({ email: STAFF.email, password: STAFF.password }) });

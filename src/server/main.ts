@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import closeWithGrace from 'close-with-grace';
@@ -5,24 +6,31 @@ import { buildServer, loggerOptions } from './app';
 import { openAuditStore } from './audit/store';
 import { accountsWithOlderHashes, SCRYPT_COST } from './auth/passwords';
 import { DEMO_ACCOUNTS, loadSessionKey, loadStaff } from './auth/setup';
-import { buildSpaIfStale } from './build-spa';
 import { ConfigError, readConfig } from './config';
 import { startEmbeddedSandbox } from './embedded-sandbox';
 
+// Two levels up from src/server/main.ts and from its build, build/server/main.js.
 const rootDir = path.resolve(import.meta.dirname, '../..');
 
 /**
- * `npm start`: the console on PORT, talking to MASSPAY_BASE_URL, or — when that is not set — to the
- * embedded sandbox it starts in this process. `--api-only` (used by `npm run dev`) skips the SPA,
- * which Vite serves then.
+ * `npm start` (scripts/launch.js runs this file's build): the console on PORT, talking to
+ * MASSPAY_BASE_URL, or — when that is not set — to the embedded sandbox it starts in this process.
+ * `--api-only` (used by `npm run dev`) skips the SPA, which Vite serves then. Logs are JSON lines; on
+ * a terminal, or with `--pretty-logs` (`npm run dev`, whose output goes through concurrently), they
+ * are made readable by pino-pretty when it is installed (a dev dependency).
  */
 const main = async () => {
-  const { values: flags } = parseArgs({ options: { 'api-only': { type: 'boolean', default: false } } });
+  const { values: flags } = parseArgs({ options: { 'api-only': { type: 'boolean', default: false }, 'pretty-logs': { type: 'boolean', default: false } } });
   const config = readConfig();
   const distDir = path.join(rootDir, 'dist');
-  if (!flags['api-only']) await buildSpaIfStale(rootDir, distDir);
+  if (!flags['api-only'] && !existsSync(path.join(distDir, 'index.html'))) {
+    throw new ConfigError(`The SPA is not built (${path.join(distDir, 'index.html')} is missing): run \`npm run build\`, or start with \`npm start\`, which builds it.`);
+  }
+  const pretty = flags['pretty-logs'] || process.stdout.isTTY === true;
 
-  const embedded = config.upstream ? undefined : await startEmbeddedSandbox({ dataDir: config.dataDir, logger: loggerOptions(config.logLevel === 'info' ? 'warn' : config.logLevel) });
+  const embedded = config.upstream
+    ? undefined
+    : await startEmbeddedSandbox({ dataDir: config.dataDir, logger: loggerOptions(config.logLevel === 'info' ? 'warn' : config.logLevel, { pretty }) });
   const upstream = config.upstream ?? { baseUrl: embedded!.baseUrl, apiKey: embedded!.apiKey };
   // Demo accounts exist on the embedded sandbox only: with a real MassPay, staff come from STAFF_FILE.
   const staff = await loadStaff({ staffFile: config.auth.staffFile, demoPassword: embedded ? config.auth.demoPassword : undefined });
@@ -39,7 +47,7 @@ const main = async () => {
     upstream,
     upstreamTimeoutMs: config.upstreamTimeoutMs,
     distDir: flags['api-only'] ? undefined : distDir,
-    logger: loggerOptions(config.logLevel),
+    logger: loggerOptions(config.logLevel, { pretty }),
     auth: { staff, sessionKey, trustedHeader: config.auth.trustedHeader },
     audit,
     changes: { reason: config.changes.reason, lockWaitMs: config.changes.lockWaitMs, settleMs: config.changes.settleMs },

@@ -1,5 +1,6 @@
 // Test support: the real server (`npm start`'s entry point, src/server/main.ts, with `--api-only`) as a
-// process of its own, so a test can SIGKILL it and start it again on the same DATA_DIR.
+// process of its own, so a test can SIGKILL it and start it again on the same DATA_DIR. It runs the
+// source through tsx (no build needed); scripts/production-start.test.ts starts the build itself.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
