@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { adaTokens, consoleChanges, DEST, resetSandbox, settleAnimations, useRole, userPath, walletPath, type Role } from './support';
+import { adaTokens, consoleChanges, DEST, resetSandbox, sandboxAdmin, settleAnimations, useRole, userPath, walletPath, type Role } from './support';
 
 test.beforeEach(async ({ request }) => {
   await resetSandbox(request);
@@ -205,3 +205,48 @@ for (const theme of ['light', 'dark'] as const) {
     }
   });
 }
+
+// While a page still loads: its placeholders (skeletons that pulse forever, so not settled first) are
+// checked too — a label on an element without a role is itself a serious violation.
+const analyzeNow = async (page: Page, name: string) => {
+  const results = await new AxeBuilder({ page }).analyze();
+  const blocking = results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target.join(' '), html: n.html.slice(0, 300) })) }));
+  expect(blocking, `${name}: ${JSON.stringify(blocking, null, 2)}`).toEqual([]);
+};
+
+/** MassPay slow on reads: the console's pages stay in their loading states for a few seconds. */
+const slowReads = (request: APIRequestContext) => sandboxAdmin(request).setFaults({ latencyMs: 4_000, latencyMethods: ['GET'] });
+
+test.describe('axe, while loading', () => {
+  test('user page: its wallets loading', async ({ page, request }) => {
+    const ada = await adaTokens(request);
+    await slowReads(request);
+    await page.goto(userPath(ada.user));
+    await expect(page.getByRole('progressbar', { name: /^Loading (user|wallets)$/ }).first()).toBeVisible();
+    await analyzeNow(page, 'user page, loading');
+  });
+
+  test('wallet page: its rules, card and transactions loading', async ({ page, request }) => {
+    const ada = await adaTokens(request);
+    await slowReads(request);
+    await page.goto(walletPath(ada.user, ada.usd));
+    await expect(page.getByRole('progressbar', { name: 'Loading autopay rules' })).toBeVisible();
+    await analyzeNow(page, 'wallet page, loading');
+  });
+
+  test.describe('as the admin', () => {
+    useRole('admin');
+    test('audit page: its entries loading', async ({ page }) => {
+      // The audit log is the console's own: its answer is held back in the browser instead.
+      await page.route('**/api/audit?**', async (route) => {
+        await new Promise((resolve) => setTimeout(resolve, 3_000));
+        await route.continue().catch(() => {});
+      });
+      await page.goto('/audit');
+      await expect(page.getByRole('progressbar', { name: 'Loading audit entries' }).first()).toBeVisible();
+      await analyzeNow(page, 'audit page, loading');
+    });
+  });
+});

@@ -53,6 +53,8 @@ const applyAuditFilters = async (page: Page, filters: { user?: string; staff?: s
   const before = page.url();
   await page.getByRole('button', { name: 'Apply filters', exact: true }).click();
   await expect.poll(() => page.url(), { message: 'the filters go into the URL' }).not.toBe(before);
+  // Until the filtered page has come, the table shows the previous one, marked busy: wait for it.
+  await expect(page.getByRole('table', { name: 'Audit log' })).toHaveAttribute('aria-busy', 'false');
   await expect(showing(page)).toBeVisible();
 };
 

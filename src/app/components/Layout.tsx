@@ -43,7 +43,7 @@ export const Layout = () => {
       <Box component="main" id="main" tabIndex={-1} sx={{ maxWidth: 1200, mx: 'auto', px: { xs: 2, sm: 3 }, py: 3, outline: 'none' }}>
         <Suspense
           fallback={
-            <Box sx={{ py: 2 }} aria-busy="true" aria-label="Loading page">
+            <Box sx={{ py: 2 }} aria-busy="true" role="progressbar" aria-label="Loading page">
               <Skeleton width="40%" height={56} />
               <Skeleton variant="rounded" height={160} />
             </Box>

@@ -45,7 +45,7 @@ export const UserPage = () => {
           User
         </Typography>
       ) : (
-        <Skeleton variant="text" width={320} height={56} aria-label="Loading user" />
+        <Skeleton variant="text" width={320} height={56} role="progressbar" aria-label="Loading user" />
       )}
       <Stack direction="row" spacing={2} sx={{ mb: 1, alignItems: 'flex-start', justifyContent: 'space-between' }}>
         <Typography variant="h5" component="h2">

@@ -80,7 +80,7 @@ export const WalletPage = () => {
       <PageTitle title={`${title} · ${name}`} />
       <PageBreadcrumbs items={[{ label: 'Users', to: '/' }, { label: name, to: `/users/${userToken}` }, { label: title }]} />
       <Typography variant="h4" component="h1" sx={{ mb: 2 }}>
-        {wallet || wallets.isError ? title : <Skeleton width={260} aria-label="Loading wallet" />}
+        {wallet || wallets.isError ? title : <Skeleton width={260} role="progressbar" aria-label="Loading wallet" />}
       </Typography>
       {failure.error !== undefined && <ErrorState error={failure.error} title="Could not load this wallet" onRetry={failure.retry} />}
       {wallets.isError ? null : wallet ? (
@@ -90,7 +90,7 @@ export const WalletPage = () => {
       )}
 
       {wallet?.type === 'MASSPAY_CARD' && (
-        <Section id="card-heading" title="Card" fallback={<Skeleton variant="rounded" height={72} aria-label="Loading card" />}>
+        <Section id="card-heading" title="Card" fallback={<Skeleton variant="rounded" height={72} role="progressbar" aria-label="Loading card" />}>
           <CardPanel userToken={userToken} wallet={wallet} />
         </Section>
       )}
@@ -142,7 +142,7 @@ export const WalletPage = () => {
       ) : rules.isError ? (
         <Typography color="text.secondary">The autopay rules could not be loaded.</Typography>
       ) : (
-        <Paper variant="outlined" sx={{ p: 2 }} aria-busy="true" aria-label="Loading autopay rules">
+        <Paper variant="outlined" sx={{ p: 2 }} aria-busy="true" role="progressbar" aria-label="Loading autopay rules">
           <Skeleton height={36} />
           <Skeleton height={36} />
         </Paper>
@@ -153,7 +153,7 @@ export const WalletPage = () => {
           <Section id="simulate-heading" title="Simulate a load" fallback={<Skeleton variant="rounded" height={40} sx={{ maxWidth: 260 }} />}>
             <SimulateLoad userToken={userToken} wallet={wallet} />
           </Section>
-          <Section id="transactions-heading" title="Transactions" fallback={<Skeleton variant="rounded" height={160} aria-label="Loading transactions" />}>
+          <Section id="transactions-heading" title="Transactions" fallback={<Skeleton variant="rounded" height={160} role="progressbar" aria-label="Loading transactions" />}>
             <TransactionsSection userToken={userToken} walletToken={walletToken} />
           </Section>
         </>

@@ -61,7 +61,8 @@ const AuditRow = ({ entry }: { entry: AuditEntry }) => {
 
 /** A page of the audit log, newest first; skeleton rows until the first answer. */
 export const AuditTable = ({ entries, refreshing }: { entries: AuditEntry[] | undefined; refreshing: boolean }) => (
-  <TableContainer component={Paper} variant="outlined" sx={{ position: 'relative' }}>
+  // Wider than a narrow window: it scrolls sideways, so the keyboard must reach it even while it holds no link yet.
+  <TableContainer component={Paper} variant="outlined" sx={{ position: 'relative' }} tabIndex={0} role="region" aria-label="Audit log entries">
     {refreshing && <LinearProgress aria-label="Loading audit entries" sx={{ position: 'absolute', top: 0, left: 0, right: 0 }} />}
     <Table aria-label="Audit log" aria-busy={!entries || refreshing} size="small" sx={{ opacity: refreshing ? 0.6 : 1 }}>
       <TableHead>
@@ -79,7 +80,7 @@ export const AuditTable = ({ entries, refreshing }: { entries: AuditEntry[] | un
           : Array.from({ length: 5 }, (_, i) => (
               <TableRow key={i}>
                 <TableCell colSpan={COLUMNS.length}>
-                  <Skeleton height={28} aria-label={i === 0 ? 'Loading audit entries' : undefined} />
+                  <Skeleton height={28} {...(i === 0 ? { role: 'progressbar', 'aria-label': 'Loading audit entries' } : {})} />
                 </TableCell>
               </TableRow>
             ))}

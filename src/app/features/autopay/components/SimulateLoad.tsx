@@ -37,7 +37,7 @@ const SimulateLoad = ({ userToken, wallet }: SimulateLoadProps) => {
     result = rules.isError ? (
       <Typography color="text.secondary">The autopay rules could not be loaded, so there is nothing to simulate.</Typography>
     ) : (
-      <Skeleton variant="rounded" height={96} aria-label="Loading autopay rules" />
+      <Skeleton variant="rounded" height={96} role="progressbar" aria-label="Loading autopay rules" />
     );
   } else if (parsed.ok) {
     const split = simulateLoad(parsed.cents, rules.data);

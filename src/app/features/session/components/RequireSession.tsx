@@ -45,7 +45,7 @@ export const RequireSession = () => {
   if (session.data) return <Outlet />;
   if (session.isError) return <ErrorState error={session.error} title="Could not check your sign-in" onRetry={() => void session.refetch()} />;
   return (
-    <Box sx={{ py: 2 }} aria-busy="true" aria-label="Checking your sign-in">
+    <Box sx={{ py: 2 }} aria-busy="true" role="progressbar" aria-label="Checking your sign-in">
       <Skeleton width="40%" height={56} />
     </Box>
   );

@@ -109,7 +109,7 @@ const TransactionsSection = ({ userToken, walletToken }: TransactionsSectionProp
               : Array.from({ length: 3 }, (_, i) => (
                   <TableRow key={i}>
                     <TableCell colSpan={COLUMNS}>
-                      <Skeleton height={28} aria-label={i === 0 ? 'Loading transactions' : undefined} />
+                      <Skeleton height={28} {...(i === 0 ? { role: 'progressbar', 'aria-label': 'Loading transactions' } : {})} />
                     </TableCell>
                   </TableRow>
                 ))}

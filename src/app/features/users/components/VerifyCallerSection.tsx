@@ -17,7 +17,7 @@ export const VerifyCallerSection = ({ userToken }: { userToken: string }) => {
       <Typography variant="body2" color="text.secondary" sx={{ mb: 1.5 }}>
         Type the date of birth the caller gives: the console says only whether it matches MassPay’s. A few tries per payee, each one recorded.
       </Typography>
-      <Suspense fallback={<Skeleton variant="rounded" height={56} width={420} aria-label="Loading the caller check" />}>
+      <Suspense fallback={<Skeleton variant="rounded" height={56} width={420} role="progressbar" aria-label="Loading the caller check" />}>
         {/* A new payee starts with an empty form and no earlier answer. */}
         <VerifyCallerForm key={userToken} userToken={userToken} />
       </Suspense>

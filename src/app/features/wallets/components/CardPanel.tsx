@@ -31,7 +31,7 @@ const CardPanel = ({ userToken, wallet }: CardPanelProps) => {
   const card = useCard(userToken, wallet.token);
 
   if (card.isError) return <ErrorState error={card.error} title="Could not load the card" onRetry={() => void card.refetch()} />;
-  if (!card.data) return <Skeleton variant="rounded" height={72} aria-label="Loading card" />;
+  if (!card.data) return <Skeleton variant="rounded" height={72} role="progressbar" aria-label="Loading card" />;
 
   const { balance } = card.data;
   const status = STATUS[card.data.status] ?? { label: card.data.status, tone: 'neutral' };

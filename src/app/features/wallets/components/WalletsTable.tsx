@@ -77,7 +77,7 @@ export const WalletsTable = ({ userToken, wallets }: { userToken: string; wallet
 };
 
 export const WalletsTableSkeleton = () => (
-  <Paper variant="outlined" sx={{ p: 2 }} aria-busy="true" aria-label="Loading wallets">
+  <Paper variant="outlined" sx={{ p: 2 }} aria-busy="true" role="progressbar" aria-label="Loading wallets">
     {[0, 1, 2].map((i) => (
       <Skeleton key={i} height={36} />
     ))}
