@@ -112,6 +112,21 @@ describe('answers filtered by allow-list: only what the console shows reaches th
     }
   });
 
+  it('the answer to an add: the rule’s own fields only, though MassPay adds one', async () => {
+    const rules = c.embedded.sandbox.store.rulesOf(ada.usdWallet) as unknown as Record<string, unknown>[];
+    // MassPay's answer to the add is the rule it stores: here it carries a field the console does not know.
+    rules.push = (...added) => Array.prototype.push.apply(rules, added.map((rule) => Object.assign(rule, { internal_note: 'payee asked twice' })));
+    try {
+      const res = await c.call('POST', adaRules, { body: { destination_token: D.quickCash, percentage: 2 } });
+      expect(res.status).toBe(200);
+      expect(Object.keys(res.body).sort()).toEqual(['attr_set_token', 'destination_token', 'percentage', 'token']);
+      expect(res.text).not.toContain('payee asked twice');
+      await c.call('DELETE', `${adaRules}?token=${res.body.token}`);
+    } finally {
+      delete (rules as { push?: unknown }).push;
+    }
+  });
+
   it('an answer missing a required field is a 502 problem, naming the field and not the values', async () => {
     const user = storedUser(grace.userToken);
     const { first_name: firstName } = user;

@@ -1,7 +1,7 @@
 // Adding and deleting a rule, on MassPay's own paths: fresh rules under the wallet's lock, the policy,
 // the `requested` entry, then MassPay — asked once, with the change's Idempotency-Key.
 import type { FastifyRequest } from 'fastify';
-import { autopayRuleSchema, PROBLEM_TYPES, type AutopayRuleInput } from '../../api';
+import { autopayRuleSchema, deleteAutopayRuleResultSchema, PROBLEM_TYPES, type AutopayRule, type AutopayRuleInput, type DeleteAutopayRuleResult } from '../../api';
 import type { AuditStore } from '../audit/store';
 import type { ApiTarget } from '../api-request';
 import type { ChangeContext } from './audit';
@@ -29,10 +29,20 @@ export interface ChangeDeps {
   timeoutMs: number;
 }
 
-const createdRuleToken = (body: Buffer): string | null => {
+/** The rule MassPay made, with only its own fields (an answer's other fields never reach the browser). */
+const createdRule = (body: Buffer): AutopayRule | null => {
   try {
     const rule = autopayRuleSchema.safeParse(JSON.parse(body.toString('utf8')));
-    return rule.success ? rule.data.token : null;
+    return rule.success ? rule.data : null;
+  } catch {
+    return null;
+  }
+};
+
+const deletedAnswer = (body: Buffer): DeleteAutopayRuleResult | null => {
+  try {
+    const answer = deleteAutopayRuleResultSchema.safeParse(JSON.parse(body.toString('utf8')));
+    return answer.success ? answer.data : null;
   } catch {
     return null;
   }
@@ -83,10 +93,11 @@ export const addRuleSpec = (deps: ChangeDeps, request: FastifyRequest, target: A
       await recordBeforeAsking(deps.audit, context, { ...step, outcome: 'requested', masspayStatus: null });
       const sent = await deps.settling.send(`${userToken}/${walletToken}`, () => deps.masspay.createRule(userToken, walletToken, target.bodyJson!, context.idempotencyKey!, request.id));
       const status = sent.kind === 'answered' ? sent.response.status : null;
-      const ruleToken = sent.kind === 'answered' && status! < 300 ? createdRuleToken(sent.response.body) : null;
-      await recordOutcome(deps.audit, request, context, { ...step, ruleToken, outcome: outcomeOfSent(sent), masspayStatus: status });
-      if (sent.kind === 'answered' && status! >= 200 && status! < 300 && sent.response.contentType.startsWith('application/json')) {
-        return { status: status!, contentType: 'application/json; charset=utf-8', body: sent.response.body.toString('utf8'), keep: 'done' };
+      const created = sent.kind === 'answered' && status! < 300 ? createdRule(sent.response.body) : null;
+      await recordOutcome(deps.audit, request, context, { ...step, ruleToken: created?.token ?? null, outcome: outcomeOfSent(sent), masspayStatus: status });
+      if (created) return jsonAnswer(status!, created);
+      if (sent.kind === 'answered' && status! >= 200 && status! < 300) {
+        return problemAnswer(request, 502, { type: PROBLEM_TYPES.upstreamInvalid, detail: 'MassPay accepted the add but its answer could not be read, so the rule may have been made. The rules table shows what the wallet holds.' }, 'unknown');
       }
       // MassPay refused what the cache allowed (e.g. the wallet was closed since): read it afresh next time.
       deps.masspay.forgetWallet(userToken, walletToken);
@@ -132,8 +143,8 @@ export const deleteRuleSpec = (deps: ChangeDeps, request: FastifyRequest, target
       const status = sent.kind === 'answered' ? sent.response.status : null;
       await recordOutcome(deps.audit, request, context, { ...known, outcome: outcomeOfSent(sent), masspayStatus: status });
       if (sent.kind === 'answered' && status! >= 200 && status! < 300) {
-        const body = sent.response.contentType.startsWith('application/json') ? sent.response.body.toString('utf8') : JSON.stringify({ success: true, token: ruleToken });
-        return { status: 200, contentType: 'application/json; charset=utf-8', body, keep: 'done' };
+        // Only the answer's own two fields; a body MassPay did not send as documented still means deleted.
+        return jsonAnswer(200, deletedAnswer(sent.response.body) ?? { success: true, token: ruleToken });
       }
       return failedWriteAnswer(request, sent, deps.timeoutMs);
     },
