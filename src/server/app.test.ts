@@ -57,7 +57,8 @@ describe('the SPA', () => {
     expect((await c.call('GET', '/favicon.svg')).headers.get('cache-control')).toBe('no-cache');
   });
 
-  it.each(['/assets/missing.js', '/api/unknown', '/auth/unknown'])('answers 404 problem+json for %s', async (url) => {
+  // /metrics too: without METRICS_TOKEN it is no page of the SPA, whoever asks (metrics/metrics.test.ts).
+  it.each(['/assets/missing.js', '/api/unknown', '/auth/unknown', '/metrics'])('answers 404 problem+json for %s', async (url) => {
     const res = await c.call('GET', url);
     expect(res.status).toBe(404);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);

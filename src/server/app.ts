@@ -11,6 +11,11 @@ import { recordForbidden } from './changes/audit';
 import { answeredBeforeClose } from './auth/guard';
 import { LOOPBACK_HOSTS, registerAllowedHosts } from './allowed-hosts';
 import { createForbiddenLimit, type ForbiddenLimitOptions } from './forbidden-limit';
+import { registerLoadShedding, type LoadSheddingOptions } from './load-shedding';
+import { countAuditWrites } from './metrics/counted-audit';
+import { registerMetrics } from './metrics/http';
+import { registerMetricsListener } from './metrics/listener';
+import { createMetrics } from './metrics/registry';
 import { prettyTransport } from './pretty-logs';
 import { sendProblem } from './problem';
 import { createMassPayReader } from './masspay-read';
@@ -33,7 +38,7 @@ export interface ServerOptions {
   distDir?: string;
   logger?: FastifyServerOptions['logger'];
   /** Staff, sessions and the identity proxy (see auth/). */
-  auth: Omit<AuthOptions, 'onForbidden' | 'endedSessions'>;
+  auth: Omit<AuthOptions, 'onForbidden' | 'endedSessions' | 'onSignIn'>;
   /** Where every attempted change is recorded; the server does not close it. */
   audit: AuditStore;
   /** The change path: a required reason, the wait for a busy wallet, how often half-done changes are looked for. */
@@ -51,6 +56,13 @@ export interface ServerOptions {
   forbiddenAudit?: ForbiddenLimitOptions;
   /** Caller verification's tries per payee and window (default 5 per 15 minutes), counted in the console's database. */
   verifyCaller?: VerifyCallerLimits;
+  /**
+   * Prometheus metrics (metrics/): `token` (METRICS_TOKEN) lets a bearer of it read `GET /metrics` on
+   * this port; `listener` (METRICS_PORT, METRICS_HOST) serves them on a port of their own, without a token.
+   */
+  metrics?: { token?: string; listener?: { host: string; port: number } };
+  /** `MAX_EVENT_LOOP_DELAY_MS` (default 1000; 0: off): past it requests are refused 503 (load-shedding.ts). */
+  loadShedding?: LoadSheddingOptions;
 }
 
 /**
@@ -132,46 +144,54 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
   // Only JSON bodies exist here; anything else is refused before a handler runs.
   app.removeContentTypeParser(['text/plain']);
 
+  // One registry per server: tests run several in one process.
+  const metrics = createMetrics();
+  const audit = countAuditWrites(options.audit, metrics);
   const timeoutMs = options.upstreamTimeoutMs ?? 10_000;
   const upstream = createUpstream({
     baseUrl: options.upstream.baseUrl,
     timeoutMs,
     retries: options.upstreamRetries,
     minRetryDelayMs: options.upstreamRetryDelayMs,
+    onAttempt: (request, outcome, seconds) => metrics.massPay(request.method, request.path, outcome, seconds),
   });
   app.addHook('onClose', () => upstream.close());
 
   registerSecurity(app);
   // DNS rebinding: a Host that is not the console's is refused before anything else (allowed-hosts.ts).
   registerAllowedHosts(app, options.allowedHosts ?? LOOPBACK_HOSTS);
+  // A lagging event loop: refused before a session is decoded or MassPay asked (health and metrics exempt).
+  await registerLoadShedding(app, options.loadShedding);
+  registerMetrics(app, metrics, { token: options.metrics?.token });
+  if (options.metrics?.listener) registerMetricsListener(app, metrics, options.metrics.listener);
   // A refused change is recorded, but at most so many a minute per staff member (this process's count):
   // a loop of refused requests must not fill the append-only log. Reads refused by role record nothing.
   const forbiddenLimit = createForbiddenLimit(options.forbiddenAudit);
   const recordRefusal = (request: FastifyRequest, staff: StaffMember) =>
-    request.routeOptions.url === REVEAL_PICKUP_CODE_ROUTER_PATH ? recordForbiddenReveal(options.audit, request) : recordForbidden(options.audit, request, staff);
+    request.routeOptions.url === REVEAL_PICKUP_CODE_ROUTER_PATH ? recordForbiddenReveal(audit, request) : recordForbidden(audit, request, staff);
   const onForbidden = async (request: FastifyRequest, staff: StaffMember) => {
     if (request.method === 'GET' || request.method === 'HEAD') return recordRefusal(request, staff);
     const decision = forbiddenLimit.take(staff.email);
     if (decision === 'record') return recordRefusal(request, staff);
     if (decision === 'skip-first') request.log.warn({ staff: staff.email }, 'refused changes of this staff member are over the limit: not recorded in the audit log until the window ends');
   };
-  await registerAuth(app, { ...options.auth, endedSessions: options.audit, onForbidden });
+  await registerAuth(app, { ...options.auth, endedSessions: audit, onForbidden, onSignIn: metrics.signIn });
   const changes = registerChanges(app, {
     upstream,
     apiKey: options.upstream.apiKey,
-    audit: options.audit,
+    audit,
     timeoutMs,
     reasonMode: options.changes?.reason ?? 'optional',
     lockWaitMs: options.changes?.lockWaitMs ?? 5_000,
     recoveryIntervalMs: options.changes?.recoveryIntervalMs,
     settleMs: options.changes?.settleMs ?? 60_000,
   });
-  registerProxy(app, { upstream, apiKey: options.upstream.apiKey, timeoutMs, changes, audit: options.audit });
-  registerAuditRoutes(app, options.audit);
+  registerProxy(app, { upstream, apiKey: options.upstream.apiKey, timeoutMs, changes, audit });
+  registerAuditRoutes(app, audit);
   // A payee's secrets the browser no longer gets in answers: checked (date of birth) or revealed (pickup codes) here, audited.
   const readMassPay = createMassPayReader({ upstream, apiKey: options.upstream.apiKey, timeoutMs });
-  registerVerifyCaller(app, { audit: options.audit, readMassPay, limits: options.verifyCaller });
-  registerPickupCodeReveal(app, { audit: options.audit, readMassPay });
+  registerVerifyCaller(app, { audit, readMassPay, limits: options.verifyCaller });
+  registerPickupCodeReveal(app, { audit, readMassPay });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   // One MassPay request answers every probe for `readyCacheMs`: concurrent probes share the one in

@@ -94,6 +94,30 @@ describe('configuration', () => {
     expect(readConfig({ HOST: '0.0.0.0', ALLOWED_HOSTS: 'console.example.com' })).toMatchObject({ host: '0.0.0.0', allowedHosts: ['console.example.com'] });
   });
 
+  it('metrics and load shedding: off by default but for a 1000 ms event-loop limit; METRICS_HOST defaults to loopback', () => {
+    expect(readConfig({})).toMatchObject({ metrics: { token: undefined, listener: undefined }, maxEventLoopDelayMs: 1_000 });
+    const token = 'm'.repeat(32);
+    expect(readConfig({ METRICS_TOKEN: token, METRICS_PORT: '9464', MAX_EVENT_LOOP_DELAY_MS: '0' })).toMatchObject({
+      metrics: { token, listener: { host: '127.0.0.1', port: 9464 } },
+      maxEventLoopDelayMs: 0,
+    });
+    expect(readConfig({ METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0' }).metrics.listener).toEqual({ host: '0.0.0.0', port: 9464 });
+  });
+
+  it.each([
+    [{ METRICS_TOKEN: 'short' }, /METRICS_TOKEN: must be at least 32 characters/],
+    [{ METRICS_TOKEN: `${'m'.repeat(32)} x` }, /METRICS_TOKEN: must be printable ASCII without spaces/],
+    [{ METRICS_PORT: 'ninety' }, /METRICS_PORT: must be a port number/],
+    [{ METRICS_PORT: '0' }, /METRICS_PORT: must be a port number from 1 to 65535/],
+    [{ METRICS_PORT: '8080' }, /METRICS_PORT: must differ from PORT/],
+    [{ METRICS_PORT: '9000', PORT: '9000' }, /METRICS_PORT: must differ from PORT/],
+    [{ METRICS_HOST: '127.0.0.1' }, /METRICS_HOST: is only used with METRICS_PORT/],
+    [{ MAX_EVENT_LOOP_DELAY_MS: '-1' }, /MAX_EVENT_LOOP_DELAY_MS/],
+    [{ MAX_EVENT_LOOP_DELAY_MS: 'a second' }, /MAX_EVENT_LOOP_DELAY_MS: must be a number of milliseconds/],
+  ])('metrics: refuses %o', (env, message) => {
+    expect(() => readConfig(env)).toThrow(message);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(readConfig({ PORT: '', MASSPAY_BASE_URL: '' }).port).toBe(8080);
   });

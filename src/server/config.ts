@@ -56,6 +56,14 @@ const envSchema = z
         'must be a comma-separated list of host or host:port (IPv6 in brackets, e.g. console.example.com,[::1]:8080)',
       )
       .optional(),
+    METRICS_TOKEN: z
+      .string()
+      .min(32, 'must be at least 32 characters (e.g. `openssl rand -hex 32`)')
+      .regex(/^[\x21-\x7E]+$/, 'must be printable ASCII without spaces (it is sent as a bearer token)')
+      .optional(),
+    METRICS_PORT: z.coerce.number({ error: 'must be a port number' }).int().min(1, 'must be a port number from 1 to 65535').max(65_535).optional(),
+    METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+    MAX_EVENT_LOOP_DELAY_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(0).max(60_000).default(1_000),
   });
 
 /** Rules between variables, checked even when a single variable is wrong, so one message names all. */
@@ -72,6 +80,8 @@ const pairingProblems = (env: Record<string, string | undefined>): string[] => [
   ...(env.HOST && isWildcardHost(env.HOST) && !env.ALLOWED_HOSTS
     ? [`ALLOWED_HOSTS: is required when HOST is ${env.HOST} (every interface): list the names browsers reach the console by, e.g. console.example.com or console.example.com:8080`]
     : []),
+  ...(env.METRICS_HOST && !env.METRICS_PORT ? ['METRICS_HOST: is only used with METRICS_PORT (the metrics listener\'s port); set both, or neither'] : []),
+  ...(env.METRICS_PORT && Number(env.METRICS_PORT) === Number(env.PORT ?? 8080) ? ['METRICS_PORT: must differ from PORT (the metrics listener is a server of its own)'] : []),
   ...(env.DATABASE_MIGRATION_URL && !env.DATABASE_URL
     ? ['DATABASE_URL: is required with DATABASE_MIGRATION_URL (the application\'s own role; the migration role only migrates and grants)']
     : []),
@@ -105,6 +115,10 @@ export interface ServerConfig {
    * the port the OS gives): the Host names the console answers to (against DNS rebinding).
    */
   allowedHosts: string[];
+  /** `METRICS_TOKEN` for `GET /metrics` on PORT; `METRICS_PORT` on `METRICS_HOST`: a listener of their own, no token. */
+  metrics: { token?: string; listener?: { host: string; port: number } };
+  /** `MAX_EVENT_LOOP_DELAY_MS`: requests are refused 503 while the event loop lags past it (0: never). */
+  maxEventLoopDelayMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -139,6 +153,8 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): ServerConfig =
     databaseUrl: e.DATABASE_URL,
     databaseMigrationUrl: e.DATABASE_MIGRATION_URL,
     changes: { reason: e.CHANGE_REASON, lockWaitMs: e.WALLET_LOCK_WAIT_MS, settleMs: e.MASSPAY_SETTLE_MS },
+    metrics: { token: e.METRICS_TOKEN, listener: e.METRICS_PORT === undefined ? undefined : { host: e.METRICS_HOST, port: e.METRICS_PORT } },
+    maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS,
     allowedHosts: e.ALLOWED_HOSTS ?? [...new Set(['localhost', '127.0.0.1', '[::1]', hostForHeader(e.HOST)].map((host) => `${host}:${e.PORT}`))],
   };
 };

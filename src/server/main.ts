@@ -53,6 +53,8 @@ const main = async () => {
     changes: { reason: config.changes.reason, lockWaitMs: config.changes.lockWaitMs, settleMs: config.changes.settleMs },
     trustProxy: config.auth.trustedHeader?.proxies ?? config.trustProxy,
     allowedHosts: config.allowedHosts,
+    metrics: config.metrics,
+    loadShedding: { maxEventLoopDelayMs: config.maxEventLoopDelayMs },
   });
 
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
@@ -70,6 +72,10 @@ const main = async () => {
   console.log(`Audit log: ${audit.kind === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : `embedded PostgreSQL (data in ${config.dataDir})`}`);
   if (config.auth.trustedHeader) console.log(`Sign-in: by the identity proxy's ${config.auth.trustedHeader.name} header`);
   console.log(`Answers to Host: ${config.allowedHosts.join(', ')}${config.port === 0 ? ' (port 0: the port listened on)' : ''}`);
+  const { listener, token } = config.metrics;
+  if (listener) console.log(`Metrics: http://${listener.host.includes(':') ? `[${listener.host}]` : listener.host}:${app.metricsPort}/metrics (no token)`);
+  if (token) console.log('Metrics: GET /metrics with the METRICS_TOKEN as a bearer token');
+  console.log(`Load shedding: ${config.maxEventLoopDelayMs > 0 ? `503 past ${config.maxEventLoopDelayMs} ms of event-loop delay` : 'off'}`);
   const older = accountsWithOlderHashes(staff.values());
   if (older.length > 0) {
     console.warn(

@@ -68,12 +68,18 @@ const API_HEADERS: Record<string, string> = {
 };
 
 /**
- * Whether a route Fastify matched answers JSON: judged by its template (`request.routeOptions.url`),
- * never the raw URL, which the router decodes (`/%61uth/me` IS `/auth/me` to it).
+ * Whether a route Fastify matched answers data, never a page (JSON, and `/metrics`' text): judged by
+ * its template (`request.routeOptions.url`), never the raw URL, which the router decodes (`/%61uth/me`
+ * IS `/auth/me` to it).
  */
 export const isJsonRoute = (template: string | undefined) =>
   template !== undefined &&
-  (template === '/api' || template.startsWith('/api/') || template.startsWith('/auth/') || template === '/healthz' || template === '/readyz');
+  (template === '/api' ||
+    template.startsWith('/api/') ||
+    template.startsWith('/auth/') ||
+    template === '/healthz' ||
+    template === '/readyz' ||
+    template === '/metrics');
 
 /**
  * Security headers and the request id on every response: the short JSON set on the JSON routes,

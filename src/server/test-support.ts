@@ -86,6 +86,17 @@ export const rawCall = (baseUrl: string, method: string, path: string, init: { b
     req.end(body);
   });
 
+/** The value of a Prometheus sample `name` whose labels include `labels` (in any order); undefined when there is none. */
+export const metricSample = (text: string, name: string, labels: Record<string, string> = {}): number | undefined => {
+  for (const line of text.split('\n')) {
+    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!match || match[1] !== name) continue;
+    const found = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]));
+    if (Object.entries(labels).every(([key, value]) => found[key] === value)) return Number(match[3]);
+  }
+  return undefined;
+};
+
 /** The demo accounts' password in tests (the server's default). */
 export const TEST_PASSWORD = 'demo-password';
 
@@ -101,6 +112,8 @@ type CallResult = Awaited<ReturnType<typeof rawCall>>;
 
 export interface RunningConsole {
   baseUrl: string;
+  /** The metrics listener (`metrics.listener`), when there is one. */
+  metricsUrl?: string;
   embedded: EmbeddedSandbox;
   recorder: Awaited<ReturnType<typeof startRecorder>>;
   audit: AuditStore;
@@ -145,6 +158,8 @@ export const startConsole = async (
   const app = await buildServer({
     upstream: { baseUrl: recorder.baseUrl, apiKey: embedded.apiKey },
     upstreamRetryDelayMs: 5,
+    // Off unless a test turns it on: a test's own stalls (a second console's initdb) must not shed its requests.
+    loadShedding: { maxEventLoopDelayMs: 0 },
     logger: { ...(loggerOptions('trace') as object), stream },
     audit,
     ...rest,
@@ -152,6 +167,7 @@ export const startConsole = async (
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const baseUrl = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  const metricsUrl = app.metricsPort === undefined ? undefined : `http://127.0.0.1:${app.metricsPort}`;
 
   const cookies = new Map<StaffRole, Promise<string>>();
   const sessionCookie = (role: StaffRole) => {
@@ -178,6 +194,7 @@ export const startConsole = async (
     });
   return {
     baseUrl,
+    metricsUrl,
     embedded,
     recorder,
     audit,

@@ -101,6 +101,13 @@ class AnswerCollector {
   }
 }
 
+/** How one attempt ended: MassPay's status class, or why there was no answer. */
+export type UpstreamOutcome = 'ok' | '4xx' | '5xx' | 'timeout' | 'unreachable' | 'error';
+
+const outcomeOfStatus = (status: number): UpstreamOutcome => (status < 400 ? 'ok' : status < 500 ? '4xx' : '5xx');
+const outcomeOfError = (error: unknown): UpstreamOutcome =>
+  error instanceof UpstreamTimeoutError ? 'timeout' : error instanceof UpstreamUnavailableError ? 'unreachable' : 'error';
+
 export interface UpstreamOptions {
   baseUrl: string;
   timeoutMs: number;
@@ -108,13 +115,15 @@ export interface UpstreamOptions {
   retries?: number;
   minRetryDelayMs?: number;
   connections?: number;
+  /** Told of every attempt (retries included) when it ends: for the metrics. */
+  onAttempt?: (request: UpstreamRequest, outcome: UpstreamOutcome, seconds: number) => void;
 }
 
 /**
  * The one client to MassPay: a keep-alive pool, a deadline per attempt, and jittered retries for
  * GETs only — a POST or DELETE retried blindly could move money twice.
  */
-export const createUpstream = ({ baseUrl, timeoutMs, retries = 2, minRetryDelayMs = 50, connections = 64 }: UpstreamOptions) => {
+export const createUpstream = ({ baseUrl, timeoutMs, retries = 2, minRetryDelayMs = 50, connections = 64, onAttempt }: UpstreamOptions) => {
   const url = new URL(baseUrl);
   const prefix = url.pathname.replace(/\/+$/, '');
   const pool = new Pool(url.origin, { connections, keepAliveTimeout: 30_000, pipelining: 1 });
@@ -140,7 +149,7 @@ export const createUpstream = ({ baseUrl, timeoutMs, retries = 2, minRetryDelayM
       );
     });
 
-  const attempt = async (request: UpstreamRequest): Promise<UpstreamResponse> => {
+  const tryOnce = async (request: UpstreamRequest): Promise<UpstreamResponse> => {
     try {
       return await dispatch(request);
     } catch (error) {
@@ -149,6 +158,19 @@ export const createUpstream = ({ baseUrl, timeoutMs, retries = 2, minRetryDelayM
       if (code && (CONNECTION_ERROR_CODES.has(code) || code.startsWith('UND_ERR'))) {
         throw new UpstreamUnavailableError(`MassPay could not be reached (${code})`, !NEVER_CONNECTED.has(code), { cause: error });
       }
+      throw error;
+    }
+  };
+
+  const attempt = async (request: UpstreamRequest): Promise<UpstreamResponse> => {
+    if (!onAttempt) return tryOnce(request);
+    const started = performance.now();
+    try {
+      const response = await tryOnce(request);
+      onAttempt(request, outcomeOfStatus(response.status), (performance.now() - started) / 1000);
+      return response;
+    } catch (error) {
+      onAttempt(request, outcomeOfError(error), (performance.now() - started) / 1000);
       throw error;
     }
   };

@@ -53,6 +53,8 @@ export const PROBLEM_TYPES = {
   callerUnverifiable: 'urn:masspay-console:problem:caller-unverifiable',
   /** A percentage change left half done (the old rule could not be re-created): the console finishes it. */
   changeIncomplete: 'urn:masspay-console:problem:change-incomplete',
+  /** The console is shedding load (its event loop lags): 503 with Retry-After. */
+  overloaded: 'urn:masspay-console:problem:overloaded',
 } as const;
 
 /** Problems after which a change may or may not have been made (the same Idempotency-Key makes retrying safe). */

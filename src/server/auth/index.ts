@@ -3,6 +3,7 @@ import secureSession from '@fastify/secure-session';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LruMap } from 'toad-cache';
 import type { StaffMember } from '../../api';
+import type { SignInResult } from '../metrics/registry';
 import { createEndedSessions, type EndedSessionStore } from './ended-sessions';
 import { registerGuard } from './guard';
 import { createIdentityResolver, DEFAULT_SESSION_LIMITS, type SessionLimits } from './identity';
@@ -36,6 +37,8 @@ export interface AuthOptions {
   /** How a password is checked (default scrypt, `verifyPassword`); tests count the checks. */
   checkPassword?: PasswordCheck;
   onForbidden?: (request: FastifyRequest, staff: StaffMember) => Promise<void>;
+  /** Told how each password sign-in ended (the metrics). */
+  onSignIn?: (result: SignInResult) => void;
 }
 
 /** Decoded cookies kept: far more than the staff signed in at once (a cookie changes at most once a minute). */
@@ -141,5 +144,6 @@ export const registerAuth = async (app: FastifyInstance, options: AuthOptions) =
     now,
     ended,
     absoluteMs: limits.absoluteMs,
+    onSignIn: options.onSignIn,
   });
 };

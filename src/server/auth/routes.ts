@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { loginInputSchema, PROBLEM_TYPES, zodFieldIssues } from '../../api';
 import { sendProblem } from '../problem';
+import type { SignInResult } from '../metrics/registry';
 import type { EndedSessions } from './ended-sessions';
 import { createCheckGate, type LoginLimits, type LoginThrottle } from './login-throttle';
 import type { PasswordCheck } from './passwords';
@@ -29,6 +30,7 @@ export const registerAuthRoutes = (
     now,
     ended,
     absoluteMs,
+    onSignIn = () => {},
   }: {
     staff: StaffDirectory;
     limits: Required<LoginLimits>;
@@ -39,12 +41,15 @@ export const registerAuthRoutes = (
     /** Where sign-outs go; absent behind an identity proxy, where there is no sign-in form and no session cookie. */
     ended?: EndedSessions;
     absoluteMs: number;
+    /** Told how each password sign-in ended (the metrics). */
+    onSignIn?: (result: SignInResult) => void;
   },
 ) => {
   // Password checks (scrypt, ~32 MiB and tens of ms each, on libuv's small thread pool) at once.
   const checks = createCheckGate(limits.maxChecksInFlight);
 
   const tooMany = (request: FastifyRequest, reply: FastifyReply, seconds: number) => {
+    onSignIn('throttled');
     reply.header('retry-after', String(seconds));
     return sendProblem(request, reply, 429, {
       type: PROBLEM_TYPES.tooManyAttempts,
@@ -52,6 +57,7 @@ export const registerAuthRoutes = (
     });
   };
   const busy = (request: FastifyRequest, reply: FastifyReply, seconds: number, detail: string) => {
+    onSignIn('busy');
     reply.header('retry-after', String(seconds));
     return sendProblem(request, reply, 503, { type: PROBLEM_TYPES.tooManyAttempts, title: 'Sign-in is busy', detail });
   };
@@ -96,6 +102,7 @@ export const registerAuthRoutes = (
     if (!right || !account) {
       // Already counted as a failure, before the check.
       request.log.info({ staff: email }, 'sign-in refused');
+      onSignIn('failure');
       return sendProblem(request, reply, 401, { type: PROBLEM_TYPES.unauthenticated, title: 'Sign-in failed', detail: GENERIC_FAILURE });
     }
     // Its failures are forgotten; if the database cannot say so now they run out on their own.
@@ -108,6 +115,7 @@ export const registerAuthRoutes = (
     request.session.set('iat', at);
     request.session.set('seen', at);
     request.log.info({ staff: account.email, role: account.role }, 'signed in');
+    onSignIn('success');
     return publicProfile(account);
   });
 
