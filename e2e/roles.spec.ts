@@ -51,10 +51,14 @@ const applyAuditFilters = async (page: Page, filters: { user?: string; staff?: s
   if (filters.from !== undefined) await page.getByLabel('From', { exact: true }).fill(filters.from);
   if (filters.to !== undefined) await page.getByLabel('To', { exact: true }).fill(filters.to);
   const before = page.url();
+  // The filtered page's own answer: until it has come, the table shows the previous page (marked busy).
+  const filtered = page.waitForResponse((response) => {
+    const url = new URL(response.url());
+    return url.pathname === '/api/audit' && (filters.user === undefined || url.searchParams.get('user') === filters.user);
+  });
   await page.getByRole('button', { name: 'Apply filters', exact: true }).click();
   await expect.poll(() => page.url(), { message: 'the filters go into the URL' }).not.toBe(before);
-  // Until the filtered page has come, the table shows the previous one, marked busy: wait for it.
-  await expect(page.getByRole('table', { name: 'Audit log' })).toHaveAttribute('aria-busy', 'false');
+  await filtered;
   await expect(showing(page)).toBeVisible();
 };
 
@@ -251,6 +255,8 @@ test('the admin’s audit log: a refused change, filters by staff, action and da
 
     // Paging through Ada's entries.
     await applyAuditFilters(page, { user: ada.user });
+    // The filtered page has been drawn (the previous one stays on screen, busy, until then).
+    await expect(page.getByRole('table', { name: 'Audit log' })).toHaveAttribute('aria-busy', 'false');
     await expect(showing(page)).toHaveText(/^Showing 1–25 of \d+$/);
     const total = Number((await showing(page).innerText()).split(' of ')[1]);
     expect(total).toBeGreaterThanOrEqual(29);
