@@ -10,13 +10,12 @@ import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useQueryClient } from '@tanstack/react-query';
-import { useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Controller, useForm, useWatch } from 'react-hook-form';
 import { TOKEN_PATTERNS, type AutopayRule, type BrowserWallet } from '../../../../api';
 import { useAnnounce } from '../../../components/StatusRegion';
-import { describeError, isApiError, isOutcomeOpen, isSettledRefusal, isUnauthenticated } from '../../../lib/api-error';
+import { isApiError, isUnauthenticated } from '../../../lib/api-error';
 import { formatPercent } from '../../../lib/format';
-import { newIdempotencyKey } from '../../../lib/idempotency-key';
 import { useDebounced } from '../../../lib/use-debounced';
 import { useCountries } from '../../catalog/api/get-countries';
 import { useCountryServices } from '../../catalog/api/get-country-services';
@@ -25,6 +24,7 @@ import { serviceQueryOptions, toDestination, useService } from '../../catalog/ap
 import { clearAddRuleDraft, saveAddRuleDraft, type AddRuleDraft } from '../add-rule-draft';
 import { allocationOf } from '../allocation';
 import { useCreateAutopayRule } from '../api/create-autopay-rule';
+import { useChangeSubmission } from '../use-change-submission';
 import { addRuleFormSchema, type AddRuleFormOutput, type AddRuleFormValues } from '../rule-form-schema';
 import { ReasonField } from './ReasonField';
 
@@ -67,8 +67,6 @@ const AddRuleDialog = ({ userToken, wallet, rules, onClose: close, staffEmail, d
   const reasonMode = useChangeReasonMode();
   const allocation = allocationOf(rules);
   const [country, setCountry] = useState('');
-  const [formError, setFormError] = useState<string>();
-  const lastSubmission = useRef<{ fingerprint: string; key: string } | undefined>(draft && { fingerprint: draft.fingerprint, key: draft.idempotencyKey });
   // Saved or given up: the draft has served.
   const onClose = () => {
     clearAddRuleDraft(userToken, wallet.token);
@@ -108,11 +106,17 @@ const AddRuleDialog = ({ userToken, wallet, rules, onClose: close, staffEmail, d
   const countries = useCountries();
   const services = useCountryServices(country || undefined, wallet.token, wallet.currency_code);
 
+  const submission = useChangeSubmission({
+    fields: FIELDS,
+    setError,
+    notDone: 'The rule was not added.',
+    initial: draft && { fingerprint: draft.fingerprint, key: draft.idempotencyKey },
+  });
+  const { formError } = submission;
+
   const save = async ({ input, reason }: AddRuleFormOutput) => {
-    setFormError(undefined);
     const fingerprint = JSON.stringify(input);
-    if (lastSubmission.current?.fingerprint !== fingerprint) lastSubmission.current = { fingerprint, key: newIdempotencyKey() };
-    const idempotencyKey = lastSubmission.current.key;
+    const idempotencyKey = submission.keyFor(fingerprint);
     // Kept before sending: a 401 takes the person to sign in at once, and this brings them back here.
     if (staffEmail) saveAddRuleDraft(userToken, wallet.token, { staff: staffEmail, values: form.getValues(), fingerprint, idempotencyKey });
     try {
@@ -123,20 +127,7 @@ const AddRuleDialog = ({ userToken, wallet, rules, onClose: close, staffEmail, d
       onClose();
     } catch (error) {
       if (!isUnauthenticated(error)) clearAddRuleDraft(userToken, wallet.token);
-      // Refused for good: nothing was done, and the same key would only replay the refusal.
-      if (isSettledRefusal(error)) lastSubmission.current = undefined;
-      // A refusal by MassPay or the console's policy goes under the field it names; anything else above the buttons.
-      const fields = isApiError(error) ? error.fieldErrors : {};
-      let placed = false;
-      for (const field of FIELDS) {
-        const message = fields[field]?.[0];
-        if (message) {
-          setError(field, { type: 'server', message });
-          placed = true;
-        }
-      }
-      // After a timeout, a broken connection or while the first attempt still runs, the rule may be made: say so, not "not added".
-      if (!placed) setFormError(isOutcomeOpen(error) ? describeError(error) : `The rule was not added. ${describeError(error)}`);
+      submission.failed(error);
     }
   };
 

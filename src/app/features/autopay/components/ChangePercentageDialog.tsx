@@ -8,16 +8,15 @@ import DialogContentText from '@mui/material/DialogContentText';
 import DialogTitle from '@mui/material/DialogTitle';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
-import { useMemo, useRef, useState } from 'react';
+import { useMemo, useRef } from 'react';
 import { Controller, useForm, useWatch } from 'react-hook-form';
 import { percentageSchema, toBasisPoints, type AutopayRule, type ChangePercentageResult } from '../../../../api';
 import { useAnnounce } from '../../../components/StatusRegion';
-import { describeError, isApiError, isOutcomeOpen, isSettledRefusal } from '../../../lib/api-error';
 import { formatPercent } from '../../../lib/format';
-import { newIdempotencyKey } from '../../../lib/idempotency-key';
 import { useChangeReasonMode } from '../../settings/api/get-console-settings';
 import { allocationOf } from '../allocation';
 import { useChangeRulePercentage } from '../api/change-rule-percentage';
+import { useChangeSubmission } from '../use-change-submission';
 import { changePercentageFormSchema, type ChangePercentageFormOutput, type ChangePercentageFormValues } from '../rule-form-schema';
 import { ReasonField } from './ReasonField';
 
@@ -52,8 +51,6 @@ const ChangePercentageDialog = ({ userToken, walletToken, rule, rules, destinati
   const announce = useAnnounce();
   const mutation = useChangeRulePercentage(userToken, walletToken);
   const reasonMode = useChangeReasonMode();
-  const [formError, setFormError] = useState<string>();
-  const lastSubmission = useRef<{ fingerprint: string; key: string }>(undefined);
   const selectedOnOpen = useRef(false);
 
   const othersBp = allocationOf(rules.filter((r) => r.token !== rule.token)).allocatedBp;
@@ -68,28 +65,17 @@ const ChangePercentageDialog = ({ userToken, walletToken, rule, rules, destinati
   const remainder = remainderText(typed, othersBp);
   const maxText = `Up to ${formatPercent(Math.max(0, 10_000 - othersBp) / 100)}, two decimals at most`;
 
+  const submission = useChangeSubmission({ fields: FIELDS, setError, notDone: 'The percentage was not changed.' });
+  const { formError } = submission;
+
   const save = async ({ percentage, reason }: ChangePercentageFormOutput) => {
-    setFormError(undefined);
-    const fingerprint = JSON.stringify({ rule: rule.token, percentage });
-    if (lastSubmission.current?.fingerprint !== fingerprint) lastSubmission.current = { fingerprint, key: newIdempotencyKey() };
+    const idempotencyKey = submission.keyFor(JSON.stringify({ rule: rule.token, percentage }));
     try {
-      const result = await mutation.mutateAsync({ ruleToken: rule.token, percentage, reason, idempotencyKey: lastSubmission.current.key });
+      const result = await mutation.mutateAsync({ ruleToken: rule.token, percentage, reason, idempotencyKey });
       announce(`Rule changed: ${formatPercent(rule.percentage)} → ${formatPercent(result.rule.percentage)} to ${destinationLabel}`);
       onClose(result);
     } catch (error) {
-      // Refused for good: nothing was done, and the same key would only replay the refusal.
-      if (isSettledRefusal(error)) lastSubmission.current = undefined;
-      // A refusal (the console's policy on fresh data, or MassPay's) goes under the field it names.
-      const fields = isApiError(error) ? error.fieldErrors : {};
-      let placed = false;
-      for (const field of FIELDS) {
-        const message = fields[field]?.[0];
-        if (message) {
-          setError(field, { type: 'server', message });
-          placed = true;
-        }
-      }
-      if (!placed) setFormError(isOutcomeOpen(error) ? describeError(error) : `The percentage was not changed. ${describeError(error)}`);
+      submission.failed(error);
     }
   };
 
