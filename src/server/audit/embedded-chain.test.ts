@@ -1,28 +1,15 @@
 // The embedded store (PGlite, one process, no roles): its hash chain is the guarantee. Tampering is
 // done the only way it can be — by opening the data dir directly while no server has it — and the
 // check finds it, as a library, through the store (what /audit shows) and as `npm run audit:verify`.
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { auditVerify } from '../../../test/audit-verify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from './chain';
 import { openPglite } from './pglite';
 import { openAuditStore, type NewAuditEntry } from './store';
 
-const run = promisify(execFile);
-const script = fileURLToPath(new URL('../../../scripts/audit-verify.ts', import.meta.url));
-const auditVerify = async (...args: string[]) => {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', script, ...args], { env: { ...process.env, DATABASE_URL: '' } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-};
 
 const entry = (i: number): NewAuditEntry => ({
   staffEmail: 'editor@example.com',

@@ -1,10 +1,8 @@
 // The audit log on PostgreSQL 15 with two roles, as it is deployed: the migrations run as an owner
 // role (DATABASE_MIGRATION_URL), the console connects as an application role (DATABASE_URL) that may
 // only read and append. Everything here is a real server and real roles (test/node-global-setup.ts).
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { auditVerify } from '../../../test/audit-verify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { auditPageSchema } from '../../api';
 import { SEED_DESTINATIONS as D, SEED_PEOPLE } from '../embedded-sandbox';
@@ -18,18 +16,6 @@ import { openAuditStore, type AuditStore, type NewAuditEntry } from './store';
 const databaseUrl = inject('databaseUrl');
 if (!databaseUrl) throw new Error("No 'databaseUrl': the node project's globalSetup (test/node-global-setup.ts) starts PostgreSQL");
 
-const run = promisify(execFile);
-const script = fileURLToPath(new URL('../../../scripts/audit-verify.ts', import.meta.url));
-/** `npm run audit:verify -- <target>`: its exit code and what it printed. */
-const auditVerify = async (...args: string[]) => {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', script, ...args], { env: { ...process.env, DATABASE_URL: '' } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-};
 
 const id = process.pid;
 const OWNER = `audit_owner_${id}`;
