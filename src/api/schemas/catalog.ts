@@ -85,5 +85,5 @@ export const browserCompaniesSchema = z.object({
 });
 export type BrowserCompanies = z.infer<typeof browserCompaniesSchema>;
 
-export const browserCountryListSchema = z.array(z.object({ name: z.string(), three_letter_code: z.string() }));
+export const browserCountryListSchema = z.array(z.pick(countrySchema, { name: true, three_letter_code: true }));
 export type BrowserCountry = z.infer<typeof browserCountryListSchema>[number];

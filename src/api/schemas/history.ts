@@ -49,18 +49,22 @@ export const PICKUP_CODE_MASK = '••••••';
  * an editor or admin reveals one on its own route, audited (pickup-code.ts). Type and status as any
  * string, so a status MassPay adds later still shows.
  */
-export const browserTxnSchema = z.object({
-  token: z.string(),
-  type: z.string(),
-  time_of_txn: z.string(),
-  source_amount: z.number(),
-  source_currency_code: z.string(),
-  destination_amount: z.number(),
-  destination_currency_code: z.string(),
-  fee: z.number(),
-  status: z.string(),
-  payer_name: z.optional(z.string()),
-  pickup_code: z.optional(z.pipe(z.string(), z.transform((): string => PICKUP_CODE_MASK))),
-});
+export const browserTxnSchema = z.extend(
+  z.pick(txnHistorySchema, {
+    token: true,
+    time_of_txn: true,
+    source_amount: true,
+    source_currency_code: true,
+    destination_amount: true,
+    destination_currency_code: true,
+    fee: true,
+    payer_name: true,
+  }),
+  {
+    type: z.string(),
+    status: z.string(),
+    pickup_code: z.optional(z.pipe(z.string(), z.transform((): string => PICKUP_CODE_MASK))),
+  },
+);
 export type BrowserTxn = z.infer<typeof browserTxnSchema>;
 export const browserTxnListSchema = z.array(browserTxnSchema);

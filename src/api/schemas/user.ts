@@ -44,24 +44,14 @@ export type FoundUser = z.infer<typeof foundUserSchema>;
  * (staff verify a caller against it on the server: verify-caller.ts) never leave the server. `status`
  * is any string, so a status MassPay adds later still shows (as itself).
  */
-export const browserUserSchema = z.object({
-  user_token: z.string(),
-  status: z.string(),
-  internal_user_id: z.string(),
-  first_name: z.string(),
-  last_name: z.string(),
-  email: z.string(),
-});
+export const browserUserSchema = z.extend(
+  z.pick(storedUserSchema, { user_token: true, internal_user_id: true, first_name: true, last_name: true, email: true }),
+  { status: z.string() },
+);
 export type BrowserUser = z.infer<typeof browserUserSchema>;
 
 /** What the browser gets of a lookup (#8): all of `FoundUser`, its status as any string. */
-export const browserFoundUserSchema = z.object({
-  user_token: z.string(),
-  first_name: z.string(),
-  last_name: z.string(),
-  internal_user_id: z.string(),
-  status: z.optional(z.string()),
-});
+export const browserFoundUserSchema = z.extend(foundUserSchema, { status: z.optional(z.string()) });
 export type BrowserFoundUser = z.infer<typeof browserFoundUserSchema>;
 
 /** The lookup's (#8) email and first-name fields; the route's query schema and the SPA's form share them. */

@@ -25,15 +25,9 @@ export const walletListSchema = z.array(walletSchema);
  * What the browser gets of a wallet (#1): what the wallets table, the wallet page and the CSV export
  * show. Its type and card brand as any string, so a kind MassPay adds later still shows.
  */
-export const browserWalletSchema = z.object({
-  token: z.string(),
-  balance: z.number(),
-  currency_code: z.string(),
+export const browserWalletSchema = z.extend(z.omit(walletSchema, { user_token: true }), {
   type: z.string(),
   card_type: z.optional(z.string()),
-  last_4: z.optional(z.string()),
-  active: z.boolean(),
-  client_paying_fees: z.optional(z.boolean()),
 });
 export type BrowserWallet = z.infer<typeof browserWalletSchema>;
 export const browserWalletListSchema = z.array(browserWalletSchema);
