@@ -163,8 +163,9 @@ export interface ChangeSpec {
   replayStep: Omit<ChangeStep, 'outcome' | 'masspayStatus'>;
   /**
    * The change itself, under the wallet's lock. `reconcile`: an earlier attempt's outcome is unknown.
-   * `unsettledMs`: a write to the wallet that MassPay did not answer may still land for this long, so
-   * nothing may be decided on the rules but that the earlier attempt landed (see settling.ts).
+   * `unsettledMs` (then always a reconcile: the frame answers other changes itself): a write to the
+   * wallet that MassPay did not answer may still land for this long, so nothing may be decided on the
+   * rules but that the earlier attempt landed (see settling.ts).
    */
   work: (context: ChangeContext, mode: ChangeMode) => Promise<Answer>;
 }
@@ -245,7 +246,13 @@ export const runChange = async (deps: ChangeFrameDeps, request: FastifyRequest, 
 
   let answer: Answer;
   try {
-    answer = await deps.locks.run(wallet, async () => spec.work(context, { ...mode, unsettledMs: await deps.settling.remainingMs(wallet) }));
+    answer = await deps.locks.run(wallet, async () => {
+      const unsettledMs = await deps.settling.remainingMs(wallet);
+      // A write to this wallet may still land: any other change waits, before MassPay is even read;
+      // only a retry of that very change goes on, to see whether it landed.
+      if (unsettledMs > 0 && !mode.reconcile) return unsettledAnswer(request, unsettledMs, { reconcile: false });
+      return spec.work(context, { ...mode, unsettledMs });
+    });
   } catch (error) {
     if (error instanceof WalletBusyError) {
       if (recorded) await deps.idempotency.release(key).catch((releaseError: unknown) => request.log.error({ err: releaseError }, 'idempotency record: a key could not be released'));
