@@ -16,15 +16,8 @@ const layerZones = [
   zone('./src/sandbox', './src/server', 'The sandbox is independent of the proxy.'),
   zone('./src/api', ['./src/app', './src/server', './src/sandbox'], 'src/api is the shared contract; it imports no layer.'),
 ];
-const serverToSandbox = zone(
-  './src/server',
-  './src/sandbox',
-  'Only src/server/embedded-sandbox.ts may import the sandbox.',
-);
-const restrictedPaths = (zones) => [
-  'error',
-  { basePath: import.meta.dirname, zones },
-];
+const serverToSandbox = zone('./src/server', './src/sandbox', 'Only src/server/embedded-sandbox.ts may import the sandbox.');
+const restrictedPaths = (zones) => ['error', { basePath: import.meta.dirname, zones }];
 
 export default defineConfig(
   { ignores: ['dist/', 'build/', 'node_modules/', 'test-results/', 'playwright-report/', 'data/', 'bench-results/'] },

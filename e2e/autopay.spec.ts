@@ -1,16 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import {
-  adaTokens,
-  autopayRules,
-  DEST,
-  DEST_LABEL,
-  graceTokens,
-  recordRequests,
-  resetSandbox,
-  sandboxAdmin,
-  shortWalletName,
-  walletPath,
-} from './support';
+import { adaTokens, autopayRules, DEST, DEST_LABEL, graceTokens, recordRequests, resetSandbox, sandboxAdmin, shortWalletName, walletPath } from './support';
 
 test.beforeEach(async ({ request }) => {
   await resetSandbox(request);
@@ -21,7 +10,10 @@ const deleteRuleName = (label: string | RegExp) =>
   typeof label === 'string' ? { name: `Delete rule ${label}`, exact: true } : { name: new RegExp(`^Delete rule ${label.source.replace(/^\^/, '')}`) };
 const deleteButton = (page: Page, label: string | RegExp) => rulesTable(page).getByRole('button', deleteRuleName(label));
 // `has` is resolved inside each row, so it starts from the page, not from the table.
-const ruleRow = (page: Page, label: string | RegExp) => rulesTable(page).getByRole('row').filter({ has: page.getByRole('button', deleteRuleName(label)) });
+const ruleRow = (page: Page, label: string | RegExp) =>
+  rulesTable(page)
+    .getByRole('row')
+    .filter({ has: page.getByRole('button', deleteRuleName(label)) });
 const allRuleDeleteButtons = (page: Page) => rulesTable(page).getByRole('button', { name: /^Delete rule / });
 const addDialog = (page: Page) => page.getByRole('dialog', { name: 'Add autopay rule' });
 const deleteDialog = (page: Page) => page.getByRole('alertdialog', { name: 'Delete autopay rule?' });

@@ -39,7 +39,12 @@ test("Ada's card wallet shows its card, and no answer and no text holds a card n
   const bodies: Promise<{ url: string; body: string }>[] = [];
   page.on('response', (response) => {
     if (new URL(response.url()).pathname.startsWith('/api/')) {
-      bodies.push(response.text().then((body) => ({ url: response.url(), body }), () => ({ url: response.url(), body: '' })));
+      bodies.push(
+        response.text().then(
+          (body) => ({ url: response.url(), body }),
+          () => ({ url: response.url(), body: '' }),
+        ),
+      );
     }
   });
 

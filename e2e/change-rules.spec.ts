@@ -30,9 +30,15 @@ test.beforeEach(async ({ request }) => {
 
 const editButton = (page: Page, label: string) => rulesTable(page).getByRole('button', { name: `Edit rule ${label}`, exact: true });
 // `has` is resolved inside each row, so it starts from the page, not from the table.
-const ruleRow = (page: Page, label: string) => rulesTable(page).getByRole('row').filter({ has: page.getByRole('button', { name: `Edit rule ${label}`, exact: true }) });
+const ruleRow = (page: Page, label: string) =>
+  rulesTable(page)
+    .getByRole('row')
+    .filter({ has: page.getByRole('button', { name: `Edit rule ${label}`, exact: true }) });
 const auditTable = (page: Page) => page.getByRole('table', { name: 'Audit log' });
-const auditRows = (page: Page) => auditTable(page).getByRole('row').filter({ has: page.getByRole('cell') });
+const auditRows = (page: Page) =>
+  auditTable(page)
+    .getByRole('row')
+    .filter({ has: page.getByRole('cell') });
 
 /** A second browser, signed in as the admin, next to the test's own (the editor's). */
 const openAdminPage = async (browser: Browser) => {
@@ -162,7 +168,11 @@ test('a reason typed in Add rule (and in Change percentage) is in the admin’s 
     await expect(adminPage).toHaveURL((url) => url.searchParams.get('action') === 'edit_rule');
     await expect(auditRows(adminPage).first()).toBeVisible();
     await expect(auditRows(adminPage).filter({ hasNot: adminPage.getByRole('cell', { name: 'Changed percentage', exact: true }) })).toHaveCount(0);
-    await expect(auditRows(adminPage).filter({ has: adminPage.getByRole('cell', { name: editReason, exact: true }) }).first()).toBeVisible();
+    await expect(
+      auditRows(adminPage)
+        .filter({ has: adminPage.getByRole('cell', { name: editReason, exact: true }) })
+        .first(),
+    ).toBeVisible();
   } finally {
     await admin.context.close();
   }
@@ -205,7 +215,11 @@ test('a change made meanwhile: Save meets the console’s 409 under Percentage, 
   await expect(addDialog(page)).toBeHidden();
   // The table behind the dialog had the new rule already: three rows, Example Card Services' 10 % among them.
   await expect(deleteButtons(page)).toHaveCount(3);
-  await expect(rulesTable(page).getByRole('row').filter({ has: page.getByRole('cell', { name: '10 %', exact: true }) })).toHaveCount(1);
+  await expect(
+    rulesTable(page)
+      .getByRole('row')
+      .filter({ has: page.getByRole('cell', { name: '10 %', exact: true }) }),
+  ).toHaveCount(1);
   const rules = await autopayRules(request, ada.user, ada.usd);
   expect(rules.map((r) => [r.destination_token, r.percentage])).toEqual([
     [DEST.evergreen, 60],

@@ -32,7 +32,15 @@ export const SANDBOX_API_KEY = 'e2e-sandbox-key-7f3a9c2b5d';
 /** Debian's Chromium (Playwright's own download is unavailable here), with the flags this closed network needs. */
 export const CHROMIUM = {
   executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 };
 
 /** The staff roles of the console, one e2e account each (DESIGN §7). */

@@ -1,5 +1,18 @@
 import { expect, test, type APIRequestContext, type Locator, type Page, type PlaywrightWorkerArgs } from '@playwright/test';
-import { adaTokens, apiAs, autopayRules, deleteButtons, DEST, DEST_LABEL, type FaultSettings, resetSandbox, rulesTable, sandboxAdmin, startAddingQuickCash, walletPath } from './support';
+import {
+  adaTokens,
+  apiAs,
+  autopayRules,
+  deleteButtons,
+  DEST,
+  DEST_LABEL,
+  type FaultSettings,
+  resetSandbox,
+  rulesTable,
+  sandboxAdmin,
+  startAddingQuickCash,
+  walletPath,
+} from './support';
 
 // MassPay failing while a staff member adds a rule (issue 7, item 1), through the sandbox's fault
 // injection: each case shows a clear alert in the dialog, keeps what was typed, and a retry of the same
@@ -121,7 +134,9 @@ const SETTLE_MS = 4_000;
 /** The alert of a retry while the first attempt may still land: nothing sent, save again later. */
 const expectToldToWait = async (dialog: Locator) => {
   const alert = dialog.getByRole('alert');
-  await expect(alert).toContainText(/^The first attempt of this change is still running\. Save again in [1-5] s: you will get its outcome, and nothing is done twice\.$/);
+  await expect(alert).toContainText(
+    /^The first attempt of this change is still running\. Save again in [1-5] s: you will get its outcome, and nothing is done twice\.$/,
+  );
   await expect(saveButton(dialog)).toBeEnabled();
   await expect(dialog.getByRole('textbox', { name: 'Percentage' })).toHaveValue(PERCENTAGE);
 };
@@ -132,7 +147,11 @@ const waitUntil = async (page: Page, deadline: number) => {
   if (left > 0) await page.waitForTimeout(left);
 };
 
-test('MassPay down (every connection dropped): the console cannot read the wallet, so "nothing was changed"; Save again while still down fails the same way, then adds the rule once', async ({ page, request, playwright }) => {
+test('MassPay down (every connection dropped): the console cannot read the wallet, so "nothing was changed"; Save again while still down fails the same way, then adds the rule once', async ({
+  page,
+  request,
+  playwright,
+}) => {
   const admin = sandboxAdmin(request);
   const { ada, dialog } = await startAdding(page, request);
   const keys = recordAddKeys(page);
@@ -160,7 +179,11 @@ test('MassPay down (every connection dropped): the console cannot read the walle
   await expectAudited(playwright, ada, keys[0]!, ['failed', 'failed', 'requested', 'succeeded'], rule.token);
 });
 
-test('MassPay’s adds down (every POST dropped, reads fine): "may or may not have been made", Save again at once is told to wait, then adds the rule once', async ({ page, request, playwright }) => {
+test('MassPay’s adds down (every POST dropped, reads fine): "may or may not have been made", Save again at once is told to wait, then adds the rule once', async ({
+  page,
+  request,
+  playwright,
+}) => {
   const admin = sandboxAdmin(request);
   const { ada, dialog } = await startAdding(page, request);
   const keys = recordAddKeys(page);
@@ -191,7 +214,11 @@ test('MassPay’s adds down (every POST dropped, reads fine): "may or may not ha
   await expectAudited(playwright, ada, keys[0]!, ['requested', 'unknown', 'requested', 'succeeded'], rule.token);
 });
 
-test('slower than the proxy’s timeout, retried before the slow add lands: "did not answer in time", told to wait, then the rule that landed — exactly one rule', async ({ page, request, playwright }) => {
+test('slower than the proxy’s timeout, retried before the slow add lands: "did not answer in time", told to wait, then the rule that landed — exactly one rule', async ({
+  page,
+  request,
+  playwright,
+}) => {
   const admin = sandboxAdmin(request);
   const { ada, dialog } = await startAdding(page, request);
   const keys = recordAddKeys(page);
@@ -224,7 +251,11 @@ test('slower than the proxy’s timeout, retried before the slow add lands: "did
   await expectAudited(playwright, ada, keys[0]!, ['requested', 'unknown', 'succeeded'], rule.token);
 });
 
-test('slower than the proxy’s timeout, retried after the slow add’s time has passed: the rule that landed, exactly one rule', async ({ page, request, playwright }) => {
+test('slower than the proxy’s timeout, retried after the slow add’s time has passed: the rule that landed, exactly one rule', async ({
+  page,
+  request,
+  playwright,
+}) => {
   const admin = sandboxAdmin(request);
   const { ada, dialog } = await startAdding(page, request);
   const keys = recordAddKeys(page);
@@ -283,11 +314,21 @@ for (const { name, fault, failures, message } of statusCases) {
     const rule = await expectOneNewRule(request, ada);
     expectOneKey(keys, failures + 1);
     expect((await admin.stats()).byRoute.createAutopayRule).toBe(failures + 1);
-    await expectAudited(playwright, ada, keys[0]!, [...Array<string>(failures).fill('failed'), 'succeeded'].flatMap((o) => ['requested', o]), rule.token);
+    await expectAudited(
+      playwright,
+      ada,
+      keys[0]!,
+      [...Array<string>(failures).fill('failed'), 'succeeded'].flatMap((o) => ['requested', o]),
+      rule.token,
+    );
   });
 }
 
-test('the connection dropped in the middle of an add: "may or may not have been made", the retry finds the rule made, one rule', async ({ page, request, playwright }) => {
+test('the connection dropped in the middle of an add: "may or may not have been made", the retry finds the rule made, one rule', async ({
+  page,
+  request,
+  playwright,
+}) => {
   const admin = sandboxAdmin(request);
   const { ada, dialog } = await startAdding(page, request);
   const keys = recordAddKeys(page);

@@ -14,7 +14,9 @@ test.beforeEach(async ({ request }) => {
 const rosalind = async (request: APIRequestContext) => {
   const user = await lookupUserToken(request, 'ext-1004');
   const [wallet] = await wallets(request, user);
-  const raw = await request.get(`${SANDBOX_URL}/payout/user/${user}/history?wallet_token=${wallet!.token}`, { headers: { authorization: `Bearer ${SANDBOX_API_KEY}` } });
+  const raw = await request.get(`${SANDBOX_URL}/payout/user/${user}/history?wallet_token=${wallet!.token}`, {
+    headers: { authorization: `Bearer ${SANDBOX_API_KEY}` },
+  });
   const rows = (await raw.json()) as { token: string; pickup_code?: string; time_of_txn: string }[];
   const newest = rows.find((row) => row.pickup_code !== undefined)!;
   // The table lists the same rows in the same order (newest first), below its header row.
@@ -25,7 +27,9 @@ const rosalind = async (request: APIRequestContext) => {
 const expectNoBlockingViolations = async (page: Page) => {
   await settleAnimations(page);
   const results = await new AxeBuilder({ page }).analyze();
-  const blocking = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }));
+  const blocking = results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }));
   expect(blocking, JSON.stringify(blocking, null, 2)).toEqual([]);
 };
 
@@ -58,7 +62,9 @@ test('codes are masked; an editor reveals the newest one, and the reveal is in t
   const admin = await apiAs(playwright, 'admin');
   try {
     const audit = await (await admin.get(`/api/audit?action=reveal_pickup_code&user=${r.user}`)).json();
-    expect(audit.entries).toEqual([expect.objectContaining({ outcome: 'succeeded', staffEmail: 'editor@example.com', walletToken: r.wallet, ruleToken: r.newest.token })]);
+    expect(audit.entries).toEqual([
+      expect.objectContaining({ outcome: 'succeeded', staffEmail: 'editor@example.com', walletToken: r.wallet, ruleToken: r.newest.token }),
+    ]);
   } finally {
     await admin.dispose();
   }

@@ -1,6 +1,24 @@
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { CONSOLE_B_URL, CONSOLE_URL } from './env';
-import { adaTokens, apiAs, autopayRules, CSRF_HEADERS, deleteButtons, DEST, DEST_LABEL, resetSandbox, type Role, rulesTable, shortToken, SIGNED_OUT, signInThroughForm, STAFF, staffBadge, storageStateOf, walletPath } from './support';
+import {
+  adaTokens,
+  apiAs,
+  autopayRules,
+  CSRF_HEADERS,
+  deleteButtons,
+  DEST,
+  DEST_LABEL,
+  resetSandbox,
+  type Role,
+  rulesTable,
+  shortToken,
+  SIGNED_OUT,
+  signInThroughForm,
+  STAFF,
+  staffBadge,
+  storageStateOf,
+  walletPath,
+} from './support';
 
 // Two replicas of the console (issue 7, item 6), started by playwright.config.ts: A on CONSOLE_URL and
 // B on CONSOLE_B_URL, separate processes sharing the sandbox, the staff file, one PostgreSQL audit
@@ -16,7 +34,10 @@ const other = (replica: Replica): Replica => (replica === 'A' ? 'B' : 'A');
 
 const quickCashDelete = (page: Page) => rulesTable(page).getByRole('button', { name: new RegExp(`^Delete rule ${DEST_LABEL.quickCash.source.slice(1)}`) });
 const auditTable = (page: Page) => page.getByRole('table', { name: 'Audit log' });
-const auditRows = (page: Page) => auditTable(page).getByRole('row').filter({ has: page.getByRole('cell') });
+const auditRows = (page: Page) =>
+  auditTable(page)
+    .getByRole('row')
+    .filter({ has: page.getByRole('cell') });
 
 /** Who `/auth/me` of `replica` says the context's session belongs to (null when nobody). */
 const whoAmI = async (context: BrowserContext, replica: Replica) => {
@@ -117,7 +138,12 @@ test('an add on A is in B’s rules table and B’s audit log; a delete on B is 
     const onA = await admin.request.get(`${REPLICAS.A}/api/audit?user=${ada.user}&action=delete_rule&limit=100`);
     expect(onA.status()).toBe(200);
     const { entries } = (await onA.json()) as { entries: { ruleToken: string | null; outcome: string; staffEmail: string }[] };
-    expect(entries.filter((e) => e.ruleToken === added!.token).map((e) => [e.outcome, e.staffEmail]).sort()).toEqual(
+    expect(
+      entries
+        .filter((e) => e.ruleToken === added!.token)
+        .map((e) => [e.outcome, e.staffEmail])
+        .sort(),
+    ).toEqual(
       [
         ['requested', STAFF.editor.email],
         ['succeeded', STAFF.editor.email],
@@ -133,7 +159,9 @@ test('an add on A is in B’s rules table and B’s audit log; a delete on B is 
 });
 
 for (const replica of ['A', 'B'] as const) {
-  test(`Sign out on replica ${replica} signs the browser out of both, and ends the session: a copy of its cookie taken before is refused by both`, async ({ browser }) => {
+  test(`Sign out on replica ${replica} signs the browser out of both, and ends the session: a copy of its cookie taken before is refused by both`, async ({
+    browser,
+  }) => {
     const context = await signedOutContext(browser);
     try {
       const page = await context.newPage();
@@ -163,7 +191,11 @@ for (const replica of ['A', 'B'] as const) {
       const meWithCopy = async (on: Replica) => (await fetch(`${REPLICAS[on]}/auth/me`, { headers: copy })).status;
       expect(await meWithCopy(replica)).toBe(401);
       await expect.poll(() => meWithCopy(other(replica)), { timeout: 10_000 }).toBe(401);
-      const changeWithCopy = await fetch(`${REPLICAS[other(replica)]}/api/payout/wallet/x/y/autopayout`, { method: 'POST', headers: { ...copy, ...CSRF_HEADERS, 'content-type': 'application/json' }, body: '{}' });
+      const changeWithCopy = await fetch(`${REPLICAS[other(replica)]}/api/payout/wallet/x/y/autopayout`, {
+        method: 'POST',
+        headers: { ...copy, ...CSRF_HEADERS, 'content-type': 'application/json' },
+        body: '{}',
+      });
       expect(changeWithCopy.status).toBe(401);
     } finally {
       await context.close();

@@ -43,7 +43,11 @@ test.describe('as the admin', () => {
     await expect(page.getByRole('heading', { level: 1, name: 'Audit log' })).toBeVisible();
     await expect(page.getByRole('button', { name: 'Apply filters', exact: true })).toBeVisible();
     // The app bar keeps its controls on the screen: the audit link, Sign out and the theme button.
-    for (const control of [page.getByRole('link', { name: 'Audit log', exact: true }), page.getByRole('button', { name: 'Sign out', exact: true }), page.getByRole('button', { name: /Use (dark|light) theme/ })]) {
+    for (const control of [
+      page.getByRole('link', { name: 'Audit log', exact: true }),
+      page.getByRole('button', { name: 'Sign out', exact: true }),
+      page.getByRole('button', { name: /Use (dark|light) theme/ }),
+    ]) {
       await expect(control).toBeInViewport();
     }
     expect(await page.evaluate(() => document.documentElement.scrollWidth), 'the page must not scroll sideways').toBeLessThanOrEqual(390);

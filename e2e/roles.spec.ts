@@ -27,7 +27,10 @@ test.beforeEach(async ({ request }) => {
 const rulesTable = (page: Page) => page.getByRole('table', { name: 'Autopay rules' });
 const auditTable = (page: Page) => page.getByRole('table', { name: 'Audit log' });
 /** The audit table's entry rows (not its header row). */
-const auditRows = (page: Page) => auditTable(page).getByRole('row').filter({ has: page.getByRole('cell') });
+const auditRows = (page: Page) =>
+  auditTable(page)
+    .getByRole('row')
+    .filter({ has: page.getByRole('cell') });
 const VIEWER_NOTE = 'You can view these rules. Changing them needs the editor role.';
 const NOT_ADMIN = 'Only admins can read the audit log.';
 
@@ -44,7 +47,10 @@ const showing = (page: Page) => page.getByText(/^Showing \d+(–\d+)? of \d+$/);
  * Types the filters that are given into the audit page's form (the others keep what they hold) and
  * applies them; returns when the URL holds them and the entries they select have come.
  */
-const applyAuditFilters = async (page: Page, filters: { user?: string; staff?: string; action?: 'Any action' | 'Add rule' | 'Delete rule'; from?: string; to?: string }) => {
+const applyAuditFilters = async (
+  page: Page,
+  filters: { user?: string; staff?: string; action?: 'Any action' | 'Add rule' | 'Delete rule'; from?: string; to?: string },
+) => {
   if (filters.user !== undefined) await page.getByLabel('User token', { exact: true }).fill(filters.user);
   if (filters.staff !== undefined) await page.getByLabel('Staff email', { exact: true }).fill(filters.staff);
   if (filters.action !== undefined) await page.getByLabel('Action', { exact: true }).selectOption({ label: filters.action });
@@ -135,7 +141,9 @@ test('an editor’s “Rule deleted” message goes with Sign out: the next staf
     await signInThroughForm(page, 'editor');
     await expect(staffBadge(page, 'editor')).toBeVisible();
     await page.goto(walletPath(ada.user, ada.usd));
-    await rulesTable(page).getByRole('button', { name: `Delete rule ${DEST_LABEL.lakeside}`, exact: true }).click();
+    await rulesTable(page)
+      .getByRole('button', { name: `Delete rule ${DEST_LABEL.lakeside}`, exact: true })
+      .click();
     await page.getByRole('alertdialog', { name: 'Delete autopay rule?' }).getByRole('button', { name: 'Delete', exact: true }).click();
     const deleted = page.getByRole('status').filter({ hasText: `Rule deleted: 25 % to ${DEST_LABEL.lakeside}` });
     await expect(deleted).toBeVisible();

@@ -1,13 +1,28 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test, type Download, type Page } from '@playwright/test';
-import { adaTokens, addDialog, autopayRules, deleteButtons, DEST, DEST_LABEL, recordRequests, resetSandbox, rulesTable, sandboxAdmin, signInThroughForm, staffBadge, startAddingQuickCash, useRole, walletPath } from './support';
+import {
+  adaTokens,
+  addDialog,
+  autopayRules,
+  deleteButtons,
+  DEST,
+  DEST_LABEL,
+  recordRequests,
+  resetSandbox,
+  rulesTable,
+  sandboxAdmin,
+  signInThroughForm,
+  staffBadge,
+  startAddingQuickCash,
+  useRole,
+  walletPath,
+} from './support';
 
 // The editor's saved session (the project's default) opens the wallet; the session then ends behind
 // the page's back (its cookie is cleared: to the server, that is an expired session).
 test.beforeEach(async ({ request }) => {
   await resetSandbox(request);
 });
-
 
 const startAdding = (page: Page, ada: { user: string; usd: string }) => startAddingQuickCash(page, ada);
 
@@ -41,7 +56,9 @@ test('the session ends while adding: Save leads to sign-in, then back to the dia
   await expect(page.getByRole('status').filter({ hasText: 'Rule added' })).toBeVisible();
   await expect(addDialog(page)).toBeHidden();
   await expect(deleteButtons(page)).toHaveCount(3);
-  const quickCash = rulesTable(page).getByRole('row').filter({ has: page.getByRole('button', { name: new RegExp(`^Delete rule ${DEST_LABEL.quickCash.source.slice(1)}`) }) });
+  const quickCash = rulesTable(page)
+    .getByRole('row')
+    .filter({ has: page.getByRole('button', { name: new RegExp(`^Delete rule ${DEST_LABEL.quickCash.source.slice(1)}`) }) });
   await expect(quickCash).toHaveCount(1);
   await expect(quickCash.getByRole('cell', { name: '12 %', exact: true })).toBeVisible();
   await expect(page.getByText('97 % allocated · 3 % unallocated')).toBeVisible();
@@ -103,7 +120,11 @@ test.describe('as the admin', () => {
     await expect(page.getByText(/^Showing \d+(–\d+)? of \d+$/)).toBeVisible();
   });
 
-  test('the session ends on a filtered audit log: Export CSV leads to sign-in, not to a file, then back; Export CSV then downloads', async ({ page, request, context }) => {
+  test('the session ends on a filtered audit log: Export CSV leads to sign-in, not to a file, then back; Export CSV then downloads', async ({
+    page,
+    request,
+    context,
+  }) => {
     const ada = await adaTokens(request);
     const audit = `/audit?user=${ada.user}&action=add_rule`;
     await page.goto(audit);

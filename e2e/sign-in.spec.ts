@@ -19,7 +19,10 @@ const adaAsViewer = async (playwright: PlaywrightWorkerArgs['playwright']) => {
 const loginHeading = (page: Page) => page.getByRole('heading', { level: 1, name: 'Sign in' });
 const rulesTable = (page: Page) => page.getByRole('table', { name: 'Autopay rules' });
 
-test('signed out, a deep link lands on /login; a wrong password is refused; the right one returns to the link; Sign out ends the session', async ({ page, playwright }) => {
+test('signed out, a deep link lands on /login; a wrong password is refused; the right one returns to the link; Sign out ends the session', async ({
+  page,
+  playwright,
+}) => {
   const ada = await adaAsViewer(playwright);
   const deepLink = walletPath(ada.user, ada.usd);
 

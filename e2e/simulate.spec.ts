@@ -11,7 +11,9 @@ const split = (page: Page) => section(page).getByRole('table', { name: 'Simulate
 const row = (page: Page, name: string | RegExp) => split(page).getByRole('row', { name });
 /** The amount column, read back and added up in cents. */
 const sumOfParts = async (page: Page) => {
-  const rows = split(page).getByRole('row').filter({ has: page.getByRole('cell') });
+  const rows = split(page)
+    .getByRole('row')
+    .filter({ has: page.getByRole('cell') });
   let cents = 0;
   for (const r of await rows.all()) cents += Math.round(Number((await r.getByRole('cell').last().innerText()).replace(/[^\d.]/g, '')) * 100);
   return cents;
@@ -59,7 +61,10 @@ test("100.01 on Ada's USD wallet: Evergreen 60.00, Lakeside 25.00, 15.01 stays â
   // The simulation follows the current rules: after a delete, Lakeside's share stays in the wallet.
   await amount.fill('100.01');
   await expect(row(page, /^Stays in the wallet/)).toContainText('$15.01');
-  await page.getByRole('table', { name: 'Autopay rules' }).getByRole('button', { name: `Delete rule ${DEST_LABEL.lakeside}`, exact: true }).click();
+  await page
+    .getByRole('table', { name: 'Autopay rules' })
+    .getByRole('button', { name: `Delete rule ${DEST_LABEL.lakeside}`, exact: true })
+    .click();
   await page.getByRole('alertdialog', { name: 'Delete autopay rule?' }).getByRole('button', { name: 'Delete', exact: true }).click();
   await expect(row(page, /^Stays in the wallet/)).toContainText('$40.01');
   await expect(split(page).getByRole('row')).toHaveCount(3);
@@ -78,7 +83,9 @@ test('0.03 on a wallet with three 33.33 % rules: nothing can be paid out, all 0.
   const amount = section(page).getByRole('textbox', { name: 'Amount' });
   await amount.fill('0.03');
 
-  const rows = split(page).getByRole('row').filter({ has: page.getByRole('cell') });
+  const rows = split(page)
+    .getByRole('row')
+    .filter({ has: page.getByRole('cell') });
   await expect(rows).toHaveCount(4);
   await expect(row(page, new RegExp(`^${DEST_LABEL.evergreen}`))).toContainText('$0.00');
   await expect(row(page, new RegExp(`^${DEST_LABEL.lakeside}`))).toContainText('$0.00');

@@ -111,10 +111,7 @@ export const consoleChanges = (request: APIRequestContext) => ({
 
 /** A user's token, looked up through the console's proxy by internal user ID (e.g. `ext-1001`). */
 export const lookupUserToken = async (request: APIRequestContext, internalId: string): Promise<string> => {
-  const found = await ok(
-    await request.get(`/api/payout/user/lookup?internal_user_id=${encodeURIComponent(internalId)}`),
-    `lookup of ${internalId}`,
-  );
+  const found = await ok(await request.get(`/api/payout/user/lookup?internal_user_id=${encodeURIComponent(internalId)}`), `lookup of ${internalId}`);
   return found.user_token as string;
 };
 
@@ -133,8 +130,7 @@ export const wallets = async (request: APIRequestContext, userToken: string): Pr
   ok(await request.get(`/api/payout/wallet/${userToken}`), `wallets of ${userToken}`);
 
 /** A user's wallet tokens, in MassPay's (creation) order. */
-export const walletTokens = async (request: APIRequestContext, userToken: string): Promise<string[]> =>
-  (await wallets(request, userToken)).map((w) => w.token);
+export const walletTokens = async (request: APIRequestContext, userToken: string): Promise<string[]> => (await wallets(request, userToken)).map((w) => w.token);
 
 export interface RuleInfo {
   token: string;
@@ -207,11 +203,13 @@ export const settleAnimations = async (page: Page) => {
  */
 export const tabTo = async (page: Page, target: Locator, { backwards, max = 60 }: { backwards?: boolean; max?: number } = {}) => {
   await expect(target).toBeVisible();
-  const before = backwards ?? (await target.evaluate((el) => {
-    const active = document.activeElement;
-    if (!active || active === document.body) return false;
-    return Boolean(el.compareDocumentPosition(active) & Node.DOCUMENT_POSITION_FOLLOWING);
-  }));
+  const before =
+    backwards ??
+    (await target.evaluate((el) => {
+      const active = document.activeElement;
+      if (!active || active === document.body) return false;
+      return Boolean(el.compareDocumentPosition(active) & Node.DOCUMENT_POSITION_FOLLOWING);
+    }));
   const key = before ? 'Shift+Tab' : 'Tab';
   for (let i = 0; i < max; i++) {
     if (await target.evaluate((el) => el === document.activeElement)) return;

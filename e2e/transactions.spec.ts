@@ -25,7 +25,10 @@ const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' 
 const section = (page: Page) => page.getByRole('region', { name: 'Transactions' });
 const table = (page: Page) => section(page).getByRole('table', { name: 'Transactions' });
 /** Body rows: the header row has column headers, not cells. */
-const rows = (page: Page) => table(page).getByRole('row').filter({ has: page.getByRole('cell') });
+const rows = (page: Page) =>
+  table(page)
+    .getByRole('row')
+    .filter({ has: page.getByRole('cell') });
 const control = (page: Page) => ({
   type: section(page).getByRole('combobox', { name: 'Type' }),
   size: section(page).getByRole('combobox', { name: 'Rows per page' }),

@@ -44,7 +44,10 @@ test('a wallet row’s link opens the wallet; the breadcrumbs lead back', async 
   await expect(crumbsOnUser.getByRole('link', { name: 'Users', exact: true })).toBeVisible();
   await expect(crumbsOnUser.getByText('Ada Lovelace', { exact: true })).toBeVisible();
 
-  await page.getByRole('table', { name: 'Wallets' }).getByRole('link', { name: cardWalletName('4242'), exact: true }).click();
+  await page
+    .getByRole('table', { name: 'Wallets' })
+    .getByRole('link', { name: cardWalletName('4242'), exact: true })
+    .click();
   await expect(page).toHaveURL(walletPath(ada.user, ada.card));
   await expect(page.getByRole('heading', { level: 1, name: cardWalletName('4242') })).toBeVisible();
   await expect(page.getByText('No autopay rules')).toBeVisible();

@@ -21,10 +21,19 @@ const recordAnswers = (page: Page) => {
 
 const verifyCaller = (page: Page) => {
   const region = page.getByRole('region', { name: 'Verify caller' });
-  return { region, date: region.getByLabel('Date of birth the caller gives'), verify: region.getByRole('button', { name: 'Verify', exact: true }), answer: region.getByRole('status') };
+  return {
+    region,
+    date: region.getByLabel('Date of birth the caller gives'),
+    verify: region.getByRole('button', { name: 'Verify', exact: true }),
+    answer: region.getByRole('status'),
+  };
 };
 
-test('an editor verifies Ada’s caller: a wrong date does not match, the right one does; the date is in no answer, and both checks are in the audit log', async ({ page, request, playwright }) => {
+test('an editor verifies Ada’s caller: a wrong date does not match, the right one does; the date is in no answer, and both checks are in the audit log', async ({
+  page,
+  request,
+  playwright,
+}) => {
   const ada = await lookupUserToken(request, 'ext-1001');
   const answers = recordAnswers(page);
   await page.goto(userPath(ada));

@@ -111,7 +111,6 @@ export const writeResults = async (name: string, figures: unknown): Promise<stri
 
 const perRequest = (cpuUs: number | undefined, requests: number) => (cpuUs === undefined || requests === 0 ? null : round(cpuUs / requests, 1));
 
-
 /** One autocannon run's figures, with the CPU each process spent per answered request. */
 export const summarize = ({ result, latencies }: RunOutcome, cpu: { targetUs?: number; sandboxUs: number; upstreamRequests: number }) => {
   const { percentile, max } = percentiles(latencies);

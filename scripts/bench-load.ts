@@ -37,7 +37,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import type autocannon from 'autocannon';
-import { autopayRuleListSchema, autopayRuleSchema, browserWalletListSchema, deleteAutopayRuleResultSchema, payerCurrency, toBasisPoints, type AutopayRule } from '../src/api';
+import {
+  autopayRuleListSchema,
+  autopayRuleSchema,
+  browserWalletListSchema,
+  deleteAutopayRuleResultSchema,
+  payerCurrency,
+  toBasisPoints,
+  type AutopayRule,
+} from '../src/api';
 import { DESTINATIONS, toPayer } from '../src/sandbox/catalog';
 import { createSeed, SEED_PEOPLE, userToken } from '../src/sandbox/seed';
 import { measureChangeDbWork } from './bench-change-db';
@@ -81,7 +89,6 @@ interface BenchWallet {
   percentage: number;
 }
 
-
 const is2xx = (status: number) => status >= 200 && status <= 299;
 
 // ---------------------------------------------------------------------------------------------
@@ -117,7 +124,8 @@ const pickWallets = (count: number): BenchWallet[] => {
       });
     }
   }
-  if (picked.length < count) throw new Error(`The seed has only ${picked.length} wallets with room for a bench rule; use --connections ${picked.length} or fewer.\n${USAGE}`);
+  if (picked.length < count)
+    throw new Error(`The seed has only ${picked.length} wallets with room for a bench rule; use --connections ${picked.length} or fewer.\n${USAGE}`);
   return picked;
 };
 
@@ -228,7 +236,6 @@ const probeGet = async (target: Pick<Target, 'name' | 'baseUrl' | 'prefix' | 'he
   if (wallets.length !== 3) throw new Error(`${target.name}: GET ${url} answered ${wallets.length} wallets, not Ada's 3`);
 };
 
-
 const changeHeaders = (target: Target, json: boolean) => ({
   ...target.headers,
   ...target.changeHeaders,
@@ -275,7 +282,10 @@ const addDeleteCycles = async (m: Measurer, wallets: BenchWallet[], connections:
   const { target } = m;
   await target.refresh?.();
   const slots: Slot[] = wallets.slice(0, connections).map((wallet) => ({ wallet, postsSent: 0, postsOk: 0, deletesSent: 0, deletesOk: 0 }));
-  const baselines = await readBaselines(m.sandboxApi, slots.map((slot) => slot.wallet));
+  const baselines = await readBaselines(
+    m.sandboxApi,
+    slots.map((slot) => slot.wallet),
+  );
   const byMethod: Record<Method, number[]> = { POST: [], DELETE: [] };
   let clients = 0;
 
@@ -377,7 +387,8 @@ const failuresOf = (name: string, figures: RunFigures & Partial<CycleFigures>) =
   if (figures.errors > 0) failures.push(`${name}: ${figures.errors} error(s)`);
   if (figures.timeouts > 0) failures.push(`${name}: ${figures.timeouts} timeout(s)`);
   if (figures.non_2xx > 0) failures.push(`${name}: ${figures.non_2xx} non-2xx answer(s) ${JSON.stringify(figures.status_codes)}`);
-  if (figures.leftover_rules?.length) failures.push(`${name}: ${figures.leftover_rules.length} leftover rule(s): ${figures.leftover_rules.slice(0, 5).join('; ')}`);
+  if (figures.leftover_rules?.length)
+    failures.push(`${name}: ${figures.leftover_rules.length} leftover rule(s): ${figures.leftover_rules.slice(0, 5).join('; ')}`);
   return failures;
 };
 
@@ -454,7 +465,9 @@ const main = async (): Promise<number> => {
   ];
   const results: Partial<Record<TargetName, TargetFigures | { skipped: string }>> = {};
   /** What reached MassPay during each target's runs (both workloads): writes, and the reads around them. */
-  const masspayPerChange: Partial<Record<TargetName, { writes: number; listAutopayRules: number; listWallets: number; getService: number; gets_per_change: number | null }>> = {};
+  const masspayPerChange: Partial<
+    Record<TargetName, { writes: number; listAutopayRules: number; listWallets: number; getService: number; gets_per_change: number | null }>
+  > = {};
   let nginxVersionText: string | undefined;
 
   const dataDir = await mkdtemp(join(os.tmpdir(), 'masspay-load-bench-'));
@@ -544,12 +557,23 @@ const main = async (): Promise<number> => {
       }
       try {
         const before = await sandboxApi.byRoute();
-        results[name] = await measureTarget(target, { sandbox: running, sandboxApi, settle, wallets, duration: options.duration, connections: options.connections });
+        results[name] = await measureTarget(target, {
+          sandbox: running,
+          sandboxApi,
+          settle,
+          wallets,
+          duration: options.duration,
+          connections: options.connections,
+        });
         const after = await sandboxApi.byRoute();
         const delta = (route: string) => (after[route] ?? 0) - (before[route] ?? 0);
         const writes = delta('createAutopayRule') + delta('deleteAutopayRule');
         const reads = { listAutopayRules: delta('listAutopayRules'), listWallets: delta('listWallets'), getService: delta('getService') };
-        masspayPerChange[name] = { writes, ...reads, gets_per_change: writes > 0 ? round((reads.listAutopayRules + reads.listWallets + reads.getService) / writes, 3) : null };
+        masspayPerChange[name] = {
+          writes,
+          ...reads,
+          gets_per_change: writes > 0 ? round((reads.listAutopayRules + reads.listWallets + reads.getService) / writes, 3) : null,
+        };
       } finally {
         await target.stop();
       }
@@ -584,13 +608,17 @@ const main = async (): Promise<number> => {
     }
   }
   console.log('');
-  console.log(`  ${options.duration} s at ${options.connections} connections per run (after ${WARMUP_S} s of warm-up). Latencies from each 2xx answer's own timing;`);
+  console.log(
+    `  ${options.duration} s at ${options.connections} connections per run (after ${WARMUP_S} s of warm-up). Latencies from each 2xx answer's own timing;`,
+  );
   console.log('  add+delete: a cycle is a POST and a DELETE, both counted in req/s. CPU µs/req: the answering process (the sandbox for direct).');
   console.log(table(header, rows));
   const consoleFigures = results.console;
   if (consoleFigures && !('skipped' in consoleFigures) && consoleFigures.audit) {
     const { entries, expected, changes_sent: sent } = consoleFigures.audit;
-    console.log(`\n  console audit log: ${entries} entries for ${sent} POSTs and DELETEs (expected 2 × ${sent} = ${expected}) — ${consoleFigures.audit.ok ? 'ok' : 'MISMATCH'}`);
+    console.log(
+      `\n  console audit log: ${entries} entries for ${sent} POSTs and DELETEs (expected 2 × ${sent} = ${expected}) — ${consoleFigures.audit.ok ? 'ok' : 'MISMATCH'}`,
+    );
   }
   for (const [name, figures] of Object.entries(masspayPerChange)) {
     console.log(
@@ -600,11 +628,14 @@ const main = async (): Promise<number> => {
   const consoleCalls = masspayPerChange.console;
   const directCalls = masspayPerChange.direct;
   if (consoleCalls && directCalls && consoleCalls.writes > 0) {
-    const extraPerChange = (consoleCalls.listAutopayRules + consoleCalls.getService - directCalls.listAutopayRules - directCalls.getService) / consoleCalls.writes;
+    const extraPerChange =
+      (consoleCalls.listAutopayRules + consoleCalls.getService - directCalls.listAutopayRules - directCalls.getService) / consoleCalls.writes;
     console.log(`  console: extra MassPay GETs per change (rule lists and catalog reads beyond direct's) ${extraPerChange.toFixed(3)} — budget ≤ 1`);
   }
   const dbWork = await measureChangeDbWork();
-  console.log(`  change path database work per add (embedded PGlite: key claimed, settle mark read, set and cleared, 2 audit entries, answer kept), ${dbWork.changes} changes: p50 ${dbWork.p50_ms} ms, p99 ${dbWork.p99_ms} ms — budget p50 ≤ 5 ms`);
+  console.log(
+    `  change path database work per add (embedded PGlite: key claimed, settle mark read, set and cleared, 2 audit entries, answer kept), ${dbWork.changes} changes: p50 ${dbWork.p50_ms} ms, p99 ${dbWork.p99_ms} ms — budget p50 ≤ 5 ms`,
+  );
   const cutOffs = Object.entries(results)
     .filter((entry): entry is [string, TargetFigures] => !('skipped' in entry[1]))
     .map(([name, f]) => `${name} ${f.add_delete.warmup.cut_off_rules + f.add_delete.measured.cut_off_rules}`);
@@ -626,7 +657,13 @@ const main = async (): Promise<number> => {
       get_wallets: { route: 'GET /payout/wallet/{user_token}', user_token: SEED_PEOPLE.ada.userToken },
       add_delete: {
         routes: ['POST /payout/wallet/{user_token}/{wallet_token}/autopayout', 'DELETE /payout/wallet/{user_token}/{wallet_token}/autopayout?token='],
-        wallets: wallets.map((w) => ({ user_token: w.userToken, wallet_token: w.walletToken, currency: w.currency, destination_token: w.destinationToken, percentage: w.percentage })),
+        wallets: wallets.map((w) => ({
+          user_token: w.userToken,
+          wallet_token: w.walletToken,
+          currency: w.currency,
+          destination_token: w.destinationToken,
+          percentage: w.percentage,
+        })),
       },
     },
     targets: results,

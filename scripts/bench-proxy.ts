@@ -203,7 +203,6 @@ interface TargetFigures {
   rounds: RoundFigures[];
 }
 
-
 /** One run of the load generator against `target`, with the CPU the answering process and the sandbox spent on it. */
 const load = async (
   generator: LoadGenerator,
@@ -352,7 +351,10 @@ const main = async (): Promise<number> => {
       ? ['wrk counts as "non-2xx" the answers with a status ≥ 400 (its "Non-2xx or 3xx responses"); each run is preceded by one checked 200 answer.']
       : []),
   ];
-  const pinning: Record<'after_warmup' | 'after_rounds', { label: string; affinity: Affinity; pinned: boolean | null }[]> = { after_warmup: [], after_rounds: [] };
+  const pinning: Record<'after_warmup' | 'after_rounds', { label: string; affinity: Affinity; pinned: boolean | null }[]> = {
+    after_warmup: [],
+    after_rounds: [],
+  };
   const skipped: Partial<Record<TargetName, string>> = {};
   const results: Partial<Record<TargetName, TargetFigures>> = {};
   let consoleProfile: Awaited<ReturnType<typeof readProfile>>;
@@ -369,7 +371,11 @@ const main = async (): Promise<number> => {
     console.log(`Sandbox (upstream for every target) on ${upstream.baseUrl}, data in ${dataDir}.`);
 
     /** A Node proxy of bench-proxy-server.ts in its own process, at `/api`. */
-    const nodeProxy = async (name: 'console' | 'node-floor' | 'fastify-http-proxy' | 'express', description: string, execArgv: string[] = []): Promise<Target> => {
+    const nodeProxy = async (
+      name: 'console' | 'node-floor' | 'fastify-http-proxy' | 'express',
+      description: string,
+      execArgv: string[] = [],
+    ): Promise<Target> => {
       const server = await startServerProcess({ type: 'start', role: name, upstream }, execArgv, { cpus: serverCpus });
       const target: Target = {
         name,
@@ -416,7 +422,11 @@ const main = async (): Promise<number> => {
         if (!(await nginxInstalled())) return `${NGINX} is not installed`;
         nginxVersionText = await nginxVersion();
         const shape = { name: 'nginx' as const, headers: accept };
-        const nginx = await startCheckedNginx(upstream, { cpus: serverCpus, notes, answers: (baseUrl: string) => probe({ ...shape, url: `${baseUrl}/api${path}` }) });
+        const nginx = await startCheckedNginx(upstream, {
+          cpus: serverCpus,
+          notes,
+          answers: (baseUrl: string) => probe({ ...shape, url: `${baseUrl}/api${path}` }),
+        });
         return {
           ...shape,
           description: `nginx ${nginxVersionText} proxy_pass, worker_processes 1, upstream keepalive 32`,
@@ -459,7 +469,8 @@ const main = async (): Promise<number> => {
     );
     // Idle, before any load: the console has just opened a fresh embedded database (its first start).
     await new Promise((resolve) => setTimeout(resolve, 2_000));
-    for (const target of running) for (const { label, pid } of await target.processes()) memory.push({ label, pid, idleMb: await residentMb(pid), afterLoadMb: null });
+    for (const target of running)
+      for (const { label, pid } of await target.processes()) memory.push({ label, pid, idleMb: await residentMb(pid), afterLoadMb: null });
     for (const target of running) {
       console.log(`${target.name}: ${target.url} — warm-up`);
       results[target.name]!.warmup = await load(generator, target, options.connections, WARMUP_S, sandboxStats);
@@ -484,7 +495,9 @@ const main = async (): Promise<number> => {
   }
 
   // ---- Report
-  const summaries = Object.fromEntries(Object.entries(results).map(([name, figures]) => [name, medians(figures)])) as Partial<Record<TargetName, ReturnType<typeof medians>>>;
+  const summaries = Object.fromEntries(Object.entries(results).map(([name, figures]) => [name, medians(figures)])) as Partial<
+    Record<TargetName, ReturnType<typeof medians>>
+  >;
   const header = ['target', 'req/s', 'p50 ms', 'p99 ms', 'p50 ms @1', 'CPU µs/req', 'CPU µs/req @1', 'non-2xx', 'errors'];
   const rows = TARGET_NAMES.filter((name) => options.targets.includes(name)).map((name) => {
     const figures = summaries[name];
@@ -511,9 +524,19 @@ const main = async (): Promise<number> => {
   console.log('');
   console.log(`  Load generator: ${generator.description}.`);
   // Where wrk's threads were allowed to run in each run (read from /proc while it ran).
-  const allRuns = Object.values(results).flatMap((figures) => [...(figures.warmup ? [figures.warmup] : []), ...figures.rounds.flatMap((r) => [r.loaded, r.single])]);
-  const wrkCpus = [...new Set(allRuns.map((r) => ('load_generator_cpus_allowed_list' in r ? (r.load_generator_cpus_allowed_list ?? 'unread') : undefined)).filter((v) => v !== undefined))];
-  if (generator.name === 'wrk') console.log(`  wrk's Cpus_allowed_list, read from /proc during each of its ${allRuns.length} runs: ${wrkCpus.join(', ') || 'n/a'}.`);
+  const allRuns = Object.values(results).flatMap((figures) => [
+    ...(figures.warmup ? [figures.warmup] : []),
+    ...figures.rounds.flatMap((r) => [r.loaded, r.single]),
+  ]);
+  const wrkCpus = [
+    ...new Set(
+      allRuns
+        .map((r) => ('load_generator_cpus_allowed_list' in r ? (r.load_generator_cpus_allowed_list ?? 'unread') : undefined))
+        .filter((v) => v !== undefined),
+    ),
+  ];
+  if (generator.name === 'wrk')
+    console.log(`  wrk's Cpus_allowed_list, read from /proc during each of its ${allRuns.length} runs: ${wrkCpus.join(', ') || 'n/a'}.`);
   const finalPinning = pinning.after_rounds.length > 0 ? pinning.after_rounds : pinning.after_warmup;
   if (finalPinning.length > 0) {
     console.log(
@@ -532,7 +555,10 @@ const main = async (): Promise<number> => {
     );
   }
   const unpinned = [...pinning.after_warmup, ...pinning.after_rounds].filter((p) => p.pinned === false);
-  for (const p of unpinned) notes.push(`${p.label} (pid ${p.affinity.pid}) was not pinned to CPU ${serverCpus}: Cpus_allowed_list ${p.affinity.cpus_allowed_list}, threads ${p.affinity.threads_cpus_allowed_lists.join(' ')}.`);
+  for (const p of unpinned)
+    notes.push(
+      `${p.label} (pid ${p.affinity.pid}) was not pinned to CPU ${serverCpus}: Cpus_allowed_list ${p.affinity.cpus_allowed_list}, threads ${p.affinity.threads_cpus_allowed_lists.join(' ')}.`,
+    );
   console.log('');
   console.log(`  Medians over ${options.rounds} round(s). req/s, p50, p99 and CPU at ${options.connections} connections; "@1" at 1 connection.`);
   console.log(
@@ -548,15 +574,28 @@ const main = async (): Promise<number> => {
     if (!a || !b) return null;
     return spread(a.map((round, i) => (b[i] ? pick(round, b[i]) : null)));
   };
-  const reqRatio = (a: RoundFigures, b: RoundFigures) => (b.loaded.requests_per_s_mean > 0 ? a.loaded.requests_per_s_mean / b.loaded.requests_per_s_mean : null);
+  const reqRatio = (a: RoundFigures, b: RoundFigures) =>
+    b.loaded.requests_per_s_mean > 0 ? a.loaded.requests_per_s_mean / b.loaded.requests_per_s_mean : null;
   const addedP50 = (a: RoundFigures, b: RoundFigures) =>
     a.single.latency_p50_ms === null || b.single.latency_p50_ms === null ? null : a.single.latency_p50_ms - b.single.latency_p50_ms;
   const nginxAbsent = !results.nginx;
   const measures = [
     nginxAbsent
       ? { name: 'req/s ÷ direct (nginx not measured; the budget is against nginx)', budget: 'n/a', versus: 'direct' as const, pick: reqRatio, met: () => null }
-      : { name: 'req/s ÷ nginx', budget: `≥ ${BUDGETS.consoleVsNginx}`, versus: 'nginx' as const, pick: reqRatio, met: (v: number) => v >= BUDGETS.consoleVsNginx },
-    { name: 'req/s ÷ express', budget: `≥ ${BUDGETS.consoleVsExpress}`, versus: 'express' as const, pick: reqRatio, met: (v: number) => v >= BUDGETS.consoleVsExpress },
+      : {
+          name: 'req/s ÷ nginx',
+          budget: `≥ ${BUDGETS.consoleVsNginx}`,
+          versus: 'nginx' as const,
+          pick: reqRatio,
+          met: (v: number) => v >= BUDGETS.consoleVsNginx,
+        },
+    {
+      name: 'req/s ÷ express',
+      budget: `≥ ${BUDGETS.consoleVsExpress}`,
+      versus: 'express' as const,
+      pick: reqRatio,
+      met: (v: number) => v >= BUDGETS.consoleVsExpress,
+    },
     {
       name: 'req/s ÷ node-floor',
       budget: `≥ ${BUDGETS.consoleVsNodeFloor}`,
@@ -564,7 +603,13 @@ const main = async (): Promise<number> => {
       pick: reqRatio,
       met: (v: number) => v >= BUDGETS.consoleVsNodeFloor,
     },
-    { name: 'p50 @1 − direct p50 @1 (ms added)', budget: `≤ ${BUDGETS.addedP50Ms}`, versus: 'direct' as const, pick: addedP50, met: (v: number) => v <= BUDGETS.addedP50Ms },
+    {
+      name: 'p50 @1 − direct p50 @1 (ms added)',
+      budget: `≤ ${BUDGETS.addedP50Ms}`,
+      versus: 'direct' as const,
+      pick: addedP50,
+      met: (v: number) => v <= BUDGETS.addedP50Ms,
+    },
   ];
   const budgeted = BUDGETED.filter((name) => results[name]);
   const verdict = (met: boolean | null) => (met === null ? 'n/a' : met ? 'ok' : 'MISSED');
@@ -599,12 +644,15 @@ const main = async (): Promise<number> => {
   if (memory.length > 0) {
     console.log('');
     console.log(`  Resident memory (VmRSS), idle after start and after the warm-up and every round. The console opens a fresh embedded`);
-    console.log(`  database at start (its very first start). Budgets: console idle ≤ ${MEMORY_BUDGETS.consoleIdleMb} MB, growth ≤ ${MEMORY_BUDGETS.growthMb} MB.`);
+    console.log(
+      `  database at start (its very first start). Budgets: console idle ≤ ${MEMORY_BUDGETS.consoleIdleMb} MB, growth ≤ ${MEMORY_BUDGETS.growthMb} MB.`,
+    );
     table(
       ['process', 'idle MB', 'after load MB', 'growth MB', 'budget'],
       memory.map(({ label, idleMb, afterLoadMb }) => {
         const growth = idleMb !== null && afterLoadMb !== null ? afterLoadMb - idleMb : null;
-        const verdicts = label === 'console' ? [idleMb !== null && idleMb <= MEMORY_BUDGETS.consoleIdleMb, growth !== null && growth <= MEMORY_BUDGETS.growthMb] : [];
+        const verdicts =
+          label === 'console' ? [idleMb !== null && idleMb <= MEMORY_BUDGETS.consoleIdleMb, growth !== null && growth <= MEMORY_BUDGETS.growthMb] : [];
         return [label, fmt(idleMb, 0), fmt(afterLoadMb, 0), fmt(growth, 0), verdicts.length === 0 ? '' : verdicts.every(Boolean) ? 'ok' : 'MISSED'];
       }),
     );

@@ -199,8 +199,7 @@ export const parseCpuList = (list: string): number[] =>
       return Array.from({ length: to - from + 1 }, (_, i) => from + i);
     });
 
-const cpusAllowedOf = async (statusPath: string) =>
-  /^Cpus_allowed_list:\s*(\S+)/m.exec(await readFile(statusPath, 'utf8').catch(() => ''))?.[1];
+const cpusAllowedOf = async (statusPath: string) => /^Cpus_allowed_list:\s*(\S+)/m.exec(await readFile(statusPath, 'utf8').catch(() => ''))?.[1];
 
 /** The CPUs this process may run on (its own Cpus_allowed_list); undefined where /proc does not tell. */
 export const ownCpus = async () => {

@@ -113,7 +113,10 @@ const waitReady = async (started: ReturnType<typeof startChild>, url: string, he
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (started.child.exitCode !== null) throw new Error(`${started.name} exited (${started.child.exitCode}):\n${started.output.join('')}`);
-    const status = await fetch(url, { headers }).then((r) => r.status, () => 0);
+    const status = await fetch(url, { headers }).then(
+      (r) => r.status,
+      () => 0,
+    );
     if (status === 200) return;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
@@ -208,7 +211,10 @@ const measure = async (page: Page, url: string) => {
   const deadline = Date.now() + 30_000;
   while (!(await page.evaluate('window.__ready !== undefined && window.__ready.frame !== undefined'))) {
     if (Date.now() > deadline) {
-      const snapshot = await page.locator('body').ariaSnapshot().catch(() => '(no snapshot)');
+      const snapshot = await page
+        .locator('body')
+        .ariaSnapshot()
+        .catch(() => '(no snapshot)');
       throw new Error(`The rules table never showed "Evergreen Bank":\n${snapshot}\n${problems.join('\n')}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -304,11 +310,18 @@ const main = async (): Promise<number> => {
     // The first of the two to start may build first (the other waits for it).
     await waitReady(server, `${consoleUrl}/healthz`, {}, 180_000);
 
-    const signIn = await fetch(`${consoleUrl}/auth/login`, { method: 'POST', headers: SIGN_IN_HEADERS, body: JSON.stringify({ email: STAFF.email, password: STAFF.password }) });
+    const signIn = await fetch(`${consoleUrl}/auth/login`, {
+      method: 'POST',
+      headers: SIGN_IN_HEADERS,
+      body: JSON.stringify({ email: STAFF.email, password: STAFF.password }),
+    });
     const cookie = signIn.headers.getSetCookie()[0]?.split(';')[0];
     if (signIn.status !== 200 || !cookie) throw new Error(`Signing in answered ${signIn.status}: ${await signIn.text()}`);
     const found = await getJson<{ user_token: string }>(`${consoleUrl}/api/payout/user/lookup?internal_user_id=ext-1001`, cookie);
-    const wallets = await getJson<{ token: string; type: string; currency_code: string; active: boolean }[]>(`${consoleUrl}/api/payout/wallet/${found.user_token}`, cookie);
+    const wallets = await getJson<{ token: string; type: string; currency_code: string; active: boolean }[]>(
+      `${consoleUrl}/api/payout/wallet/${found.user_token}`,
+      cookie,
+    );
     const usd = wallets.find((w) => w.type === 'USER_FUNDS' && w.active && w.currency_code === 'USD');
     if (!usd) throw new Error(`Ada has no active USD wallet: ${JSON.stringify(wallets)}`);
     const path = `/users/${found.user_token}/wallets/${usd.token}`;
@@ -340,7 +353,9 @@ const main = async (): Promise<number> => {
     console.log(`\nRequests of the last run (ms since navigation start):`);
     console.log('  wave  start    end  status  request');
     for (const r of last.requests) {
-      console.log(`  ${String(r.wave).padStart(4)}  ${String(r.start).padStart(5)}  ${String(r.end).padStart(5)}  ${String(r.status ?? 'fail').padStart(6)}  ${r.method} ${r.path}`);
+      console.log(
+        `  ${String(r.wave).padStart(4)}  ${String(r.start).padStart(5)}  ${String(r.end).padStart(5)}  ${String(r.status ?? 'fail').padStart(6)}  ${r.method} ${r.path}`,
+      );
     }
     const figures = {
       page: '/users/{user_token}/wallets/{wallet_token}',
@@ -357,7 +372,9 @@ const main = async (): Promise<number> => {
       depth_all: last.depth_all,
       per_run: runs,
     };
-    console.log(`\nMedian: ready ${figures.median_ready_dom_ms} ms (painted ${figures.median_ready_painted_ms} ms); ${figures.api_calls} API calls + ${figures.destination_lookups} destination lookups + ${figures.session_calls} session check; ${figures.depth_until_ready} round trips deep until ready.`);
+    console.log(
+      `\nMedian: ready ${figures.median_ready_dom_ms} ms (painted ${figures.median_ready_painted_ms} ms); ${figures.api_calls} API calls + ${figures.destination_lookups} destination lookups + ${figures.session_calls} session check; ${figures.depth_until_ready} round trips deep until ready.`,
+    );
     const file = await writeResults(`wallet-page-${fileStamp(new Date())}.json`, figures);
     console.log(`Written: ${file}`);
     return 0;

@@ -135,7 +135,7 @@ describe('wrkTimeMs', () => {
 });
 
 describe('summarizeWrk', () => {
-  it("gives the figures bench-proxy reports: req/s, p50/p99, errors, non-2xx, CPU µs per request", () => {
+  it('gives the figures bench-proxy reports: req/s, p50/p99, errors, non-2xx, CPU µs per request', () => {
     const report = parseWrkOutput(ERRORS_AND_404S);
     const figures = summarizeWrk({ report, affinity: null }, { targetUs: 552_700, sandboxUs: 100_000, upstreamRequests: 5400 });
     expect(figures).toMatchObject({
@@ -165,7 +165,19 @@ describe('wrkArgs', () => {
   const run = { url: 'http://127.0.0.1:1/api/x', headers: { accept: 'application/json', cookie: 'session=a:b; x=y' }, connections: 1, duration: 5 };
 
   it('passes each header as -H "Name: value", one thread, --latency, and the url last', () => {
-    expect(wrkArgs(run)).toEqual(['-t1', '-c1', '-d5s', '--timeout', '10s', '--latency', '-H', 'accept: application/json', '-H', 'cookie: session=a:b; x=y', 'http://127.0.0.1:1/api/x']);
+    expect(wrkArgs(run)).toEqual([
+      '-t1',
+      '-c1',
+      '-d5s',
+      '--timeout',
+      '10s',
+      '--latency',
+      '-H',
+      'accept: application/json',
+      '-H',
+      'cookie: session=a:b; x=y',
+      'http://127.0.0.1:1/api/x',
+    ]);
   });
 
   it('shows the pinned command with header values redacted', () => {

@@ -117,7 +117,13 @@ export const parseWrkOutput = (text: string): WrkReport => {
 export const findExecutable = async (name: string): Promise<string | undefined> => {
   for (const dir of (process.env.PATH ?? '').split(delimiter).filter(Boolean)) {
     const file = join(dir, name);
-    if (await access(file, constants.X_OK).then(() => true, () => false)) return file;
+    if (
+      await access(file, constants.X_OK).then(
+        () => true,
+        () => false,
+      )
+    )
+      return file;
   }
   return undefined;
 };
@@ -175,7 +181,9 @@ export const wrkArgs = ({ url, headers, connections, duration }: Omit<WrkRunOpti
 
 /** The command line a run uses (header values redacted). */
 export const wrkCommand = (options: WrkRunOptions) =>
-  [...(options.pin ? ['taskset', '-c', options.pin.cpus] : []), 'wrk', ...wrkArgs(options, true)].map((arg) => (/[\s;'"…]/.test(arg) ? `'${arg}'` : arg)).join(' ');
+  [...(options.pin ? ['taskset', '-c', options.pin.cpus] : []), 'wrk', ...wrkArgs(options, true)]
+    .map((arg) => (/[\s;'"…]/.test(arg) ? `'${arg}'` : arg))
+    .join(' ');
 
 /** One wrk run; Ctrl-C stops it early (wrk then still prints its report). Rejects when wrk fails. */
 export const runWrk = async (options: WrkRunOptions): Promise<WrkRun> => {

@@ -30,7 +30,11 @@ const SERVER_ENTRIES = {
 const SPA_INPUTS = ['index.html', 'vite.config.ts', 'public', 'src/app', 'src/api'];
 const SHARED_INPUTS = ['package-lock.json', 'tsconfig.json', 'scripts/build.ts'];
 
-const packageName = (specifier: string) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+const packageName = (specifier: string) =>
+  specifier
+    .split('/')
+    .slice(0, specifier.startsWith('@') ? 2 : 1)
+    .join('/');
 
 /** A package the server imports but a production install (`npm ci --omit=dev`) would not have. */
 const undeclaredImports = (metafile: Metafile, dependencies: Record<string, string>) => {
@@ -69,7 +73,12 @@ const main = async () => {
   const serverInputs = Object.keys(metafile.inputs).filter((input) => !input.includes('node_modules/'));
   await mkdir(path.dirname(STAMP), { recursive: true });
   await writeFile(STAMP, `${JSON.stringify({ startedAt, inputs: [...new Set([...SPA_INPUTS, ...SHARED_INPUTS, ...serverInputs])] }, null, 2)}\n`);
-  if (!values.quiet) console.log(`Server: ${Object.keys(SERVER_ENTRIES).map((name) => `build/server/${name}.js`).join(', ')}`);
+  if (!values.quiet)
+    console.log(
+      `Server: ${Object.keys(SERVER_ENTRIES)
+        .map((name) => `build/server/${name}.js`)
+        .join(', ')}`,
+    );
 };
 
 main().catch((error: unknown) => {

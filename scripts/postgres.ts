@@ -58,8 +58,7 @@ const freePort = () =>
 // initdb refuses to run as root, and these machines run everything as root: run the PostgreSQL
 // commands as the `postgres` OS user then, in a directory it owns.
 const asRoot = process.getuid?.() === 0;
-const command = (bin: string, args: string[]): [string, string[]] =>
-  asRoot ? ['runuser', ['-u', 'postgres', '--', bin, ...args]] : [bin, args];
+const command = (bin: string, args: string[]): [string, string[]] => (asRoot ? ['runuser', ['-u', 'postgres', '--', bin, ...args]] : [bin, args]);
 const pgCommand = (bin: string, args: string[]) => run(...command(bin, args));
 
 const waitUntilAccepting = async (url: string, deadline: number) => {
@@ -97,10 +96,7 @@ export const startPostgres = async ({ port: fixedPort }: { port?: number } = {})
       chownSync(dir, uid, gid);
     } catch (error) {
       await rm(dir, { recursive: true, force: true });
-      throw new Error(
-        "Running as root, PostgreSQL needs the `postgres` OS user, which is missing: install Debian's `postgresql` package.",
-        { cause: error },
-      );
+      throw new Error("Running as root, PostgreSQL needs the `postgres` OS user, which is missing: install Debian's `postgresql` package.", { cause: error });
     }
   }
   let started = false;

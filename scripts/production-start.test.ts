@@ -45,7 +45,10 @@ const waitForHealthz = async (baseUrl: string, output: () => string) => {
   const deadline = Date.now() + 45_000;
   while (Date.now() < deadline) {
     if (server?.exitCode != null) throw new Error(`the server exited (${server.exitCode}):\n${output()}`);
-    const status = await fetch(`${baseUrl}/healthz`).then((r) => r.status, () => 0);
+    const status = await fetch(`${baseUrl}/healthz`).then(
+      (r) => r.status,
+      () => 0,
+    );
     if (status === 200) return;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }

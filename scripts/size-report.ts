@@ -58,7 +58,10 @@ const keyOfSource = (manifest: Manifest, src: string): string => {
   if (manifest[src]) return src;
   const found = Object.entries(manifest).find(([, chunk]) => chunk.src === src);
   if (!found) {
-    const sources = Object.values(manifest).map((c) => c.src).filter(Boolean).join(', ');
+    const sources = Object.values(manifest)
+      .map((c) => c.src)
+      .filter(Boolean)
+      .join(', ');
     throw new Error(`The manifest has no chunk built from ${src} (it has: ${sources})`);
   }
   return found[0];

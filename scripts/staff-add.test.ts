@@ -27,7 +27,9 @@ const staffAdd = (args: string[], stdin: string, env: Record<string, string> = {
 
 describe('npm run staff:add', () => {
   it('creates the file (mode 0600) with the account and only a scrypt hash of the password', async () => {
-    const result = await staffAdd(['--email', ' Ann@Example.com ', '--name', 'Ann Lee', '--role', 'editor'], 'correct horse battery staple\n', { STAFF_FILE: file });
+    const result = await staffAdd(['--email', ' Ann@Example.com ', '--name', 'Ann Lee', '--role', 'editor'], 'correct horse battery staple\n', {
+      STAFF_FILE: file,
+    });
     expect(result).toMatchObject({ code: 0, stdout: expect.stringContaining('Added ann@example.com (editor)') });
     const text = await readFile(file, 'utf8');
     expect(text).not.toContain('correct horse');
@@ -45,14 +47,22 @@ describe('npm run staff:add', () => {
     const replaced = await staffAdd(['--file', file, '--email', 'ann@example.com', '--name', 'Ann Lee', '--role', 'admin'], 'a brand new password\n');
     expect(replaced.stdout).toContain('Updated ann@example.com (admin)');
     const accounts = await readStaffFile(file);
-    expect(accounts.map((a) => [a.email, a.role])).toEqual([['ann@example.com', 'admin'], ['bo@example.com', 'viewer']]);
+    expect(accounts.map((a) => [a.email, a.role])).toEqual([
+      ['ann@example.com', 'admin'],
+      ['bo@example.com', 'viewer'],
+    ]);
     expect(await verifyPassword('a brand new password', accounts[0]!.passwordHash)).toBe(true);
   });
 
   it.each([
     ['a short password', ['--email', 'c@example.com', '--name', 'C', '--role', 'viewer'], 'short\n', /at least 12 characters/],
     ['no password at all', ['--email', 'c@example.com', '--name', 'C', '--role', 'viewer'], '', /No password was given/],
-    ['a bad role and email', ['--email', 'nope', '--name', 'C', '--role', 'boss'], 'long enough password\n', /email: Enter an email address[\s\S]*role: must be viewer, editor or admin/],
+    [
+      'a bad role and email',
+      ['--email', 'nope', '--name', 'C', '--role', 'boss'],
+      'long enough password\n',
+      /email: Enter an email address[\s\S]*role: must be viewer, editor or admin/,
+    ],
   ])('refuses %s, exit 1, the file unchanged', async (_name, args, stdin, message) => {
     const before = await readFile(file, 'utf8');
     const result = await staffAdd(['--file', file, ...args], stdin);

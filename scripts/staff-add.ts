@@ -9,7 +9,8 @@ import { parseArgs } from 'node:util';
 import { staffAccountSchema, readStaffFile, writeStaffFile } from '../src/server/auth/staff-file';
 import { hashPassword } from '../src/server/auth/passwords';
 
-const USAGE = 'Usage: npm run staff:add -- --email <email> --name "<name>" --role viewer|editor|admin [--file <staff.json>]\n(the password is read from standard input; the file defaults to STAFF_FILE)';
+const USAGE =
+  'Usage: npm run staff:add -- --email <email> --name "<name>" --role viewer|editor|admin [--file <staff.json>]\n(the password is read from standard input; the file defaults to STAFF_FILE)';
 export const MIN_PASSWORD_LENGTH = 12;
 
 const fail = (message: string): never => {
@@ -38,7 +39,10 @@ const readPassword = () =>
   });
 
 const main = async () => {
-  const { values } = parseArgs({ options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, file: { type: 'string' } }, strict: true }).valueOf() as { values: Record<string, string | undefined> };
+  const { values } = parseArgs({
+    options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, file: { type: 'string' } },
+    strict: true,
+  }).valueOf() as { values: Record<string, string | undefined> };
   const file = values.file ?? process.env.STAFF_FILE;
   if (!file) fail(`No staff file: set STAFF_FILE or pass --file.\n${USAGE}`);
   const draft = staffAccountSchema.safeParse({ email: values.email, name: values.name, role: values.role });

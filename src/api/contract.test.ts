@@ -46,7 +46,14 @@ describe('tokens', () => {
     expect(TOKEN_PATTERNS.user.test('ba4275f2-bae1-488d-9d6f-20af1cd83574')).toBe(true);
     expect(TOKEN_PATTERNS.wallet.test('usr_wlt_3ec2d3e7-0aae-47bb-bdb9-d3413c5434d1')).toBe(true);
     expect(TOKEN_PATTERNS.rule.test('autopay_3684cc43-fe3b-4994-8ca1-7dc0db94430f')).toBe(true);
-    for (const bad of ['..', 'usr_x/..', 'usr_%2F', 'usr_ba4275f2-bae1-488d-9d6f-20af1cd83574\0', 'usr_ba4275f2-bae1-488d-9d6f-20af1cd83574?x=1', `usr_${'a'.repeat(2048)}`]) {
+    for (const bad of [
+      '..',
+      'usr_x/..',
+      'usr_%2F',
+      'usr_ba4275f2-bae1-488d-9d6f-20af1cd83574\0',
+      'usr_ba4275f2-bae1-488d-9d6f-20af1cd83574?x=1',
+      `usr_${'a'.repeat(2048)}`,
+    ]) {
       expect(TOKEN_PATTERNS.user.test(bad), bad).toBe(false);
     }
   });
@@ -76,7 +83,16 @@ describe('the query names the proxy takes', () => {
     expect(PROXY_QUERIES[id].safeParse(query).success).toBe(false);
   });
   it('are all the SPA sends', () => {
-    expect(PROXY_QUERIES.getUserHistory.safeParse({ wallet_token: wallet, type: 'payout', start_date: '2026-01-01', end_date: '2026-01-31', number_of_records: '25', page: '2' }).success).toBe(true);
+    expect(
+      PROXY_QUERIES.getUserHistory.safeParse({
+        wallet_token: wallet,
+        type: 'payout',
+        start_date: '2026-01-01',
+        end_date: '2026-01-31',
+        number_of_records: '25',
+        page: '2',
+      }).success,
+    ).toBe(true);
     expect(PROXY_QUERIES.listCountryServices.safeParse({ wallet_token: wallet }).success).toBe(true);
     expect(PROXY_QUERIES.lookupUser.safeParse({ email: 'a@example.com', first_name: 'A' }).success).toBe(true);
     expect(PROXY_QUERIES.getService.safeParse({}).success).toBe(true);
@@ -143,8 +159,27 @@ describe('browser-facing answers', () => {
       activation_url: 'https://example.com/activate/x',
       brand_new_field: 1,
     };
-    expect(browserUserSchema.parse(user)).toStrictEqual({ user_token: user.user_token, status: 'SUSPENDED', internal_user_id: 'ext-1', first_name: 'A', last_name: 'B', email: 'a@example.com' });
-    const row = { token: 'pyt_1', type: 'payout', time_of_txn: 'x', source_amount: 1, source_currency_code: 'MXN', destination_amount: 1, destination_currency_code: 'MXN', fee: 0, status: 'RETURNED', destination_token: 'd', pickup_code: '1234567890' };
+    expect(browserUserSchema.parse(user)).toStrictEqual({
+      user_token: user.user_token,
+      status: 'SUSPENDED',
+      internal_user_id: 'ext-1',
+      first_name: 'A',
+      last_name: 'B',
+      email: 'a@example.com',
+    });
+    const row = {
+      token: 'pyt_1',
+      type: 'payout',
+      time_of_txn: 'x',
+      source_amount: 1,
+      source_currency_code: 'MXN',
+      destination_amount: 1,
+      destination_currency_code: 'MXN',
+      fee: 0,
+      status: 'RETURNED',
+      destination_token: 'd',
+      pickup_code: '1234567890',
+    };
     expect(browserTxnSchema.parse(row)).toMatchObject({ status: 'RETURNED', pickup_code: PICKUP_CODE_MASK });
     expect(browserTxnSchema.parse(row)).not.toHaveProperty('destination_token');
     // A second parse (the SPA's, of the server's answer) keeps the mask.
@@ -159,5 +194,7 @@ describe('browser-facing answers', () => {
 
 describe('calendar dates', () => {
   it.each(['1815-12-10', '2000-02-29'])('accept %s', (day) => expect(calendarDateSchema('day').safeParse(day).success).toBe(true));
-  it.each(['1815-02-30', '2001-02-29', '10/12/1815', '1815-12-1', '1815-12-10T00:00:00Z', ''])('refuse %s', (day) => expect(calendarDateSchema('day').safeParse(day).success).toBe(false));
+  it.each(['1815-02-30', '2001-02-29', '10/12/1815', '1815-12-1', '1815-12-10T00:00:00Z', ''])('refuse %s', (day) =>
+    expect(calendarDateSchema('day').safeParse(day).success).toBe(false),
+  );
 });

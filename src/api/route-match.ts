@@ -1,9 +1,7 @@
 import { ROUTES, ROUTE_IDS, type RouteId } from './routes';
 
 export type RouteMatch =
-  | { kind: 'route'; id: RouteId; params: Record<string, string> }
-  | { kind: 'method-not-allowed'; allowed: string[] }
-  | { kind: 'not-found' };
+  { kind: 'route'; id: RouteId; params: Record<string, string> } | { kind: 'method-not-allowed'; allowed: string[] } | { kind: 'not-found' };
 
 interface Template {
   id: RouteId;

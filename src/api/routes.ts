@@ -49,7 +49,10 @@ const userParams = { user_token: userTokenSchema };
 const walletParams = { user_token: userTokenSchema, wallet_token: walletTokenSchema };
 
 const historyTypeFilter = z.pipe(
-  z.pipe(z.string(), z.transform((value) => value.split(','))),
+  z.pipe(
+    z.string(),
+    z.transform((value) => value.split(',')),
+  ),
   z.array(z.enum(TXN_TYPE_FILTERS, { error: 'type must be payout, load or spendback' })),
 );
 
@@ -252,14 +255,16 @@ export const toRouterPath = (template: string): string => template.replace(/\{(\
  * Per route, the query the console's proxy accepts: what the SPA sends (grep src/app), a subset of
  * MassPay's. A name MassPay knows but the console never uses is refused like any unknown one.
  */
-export const PROXY_QUERIES = Object.fromEntries(
-  ROUTE_IDS.map((id) => [id, (ROUTES[id] as RouteDef).proxyQuery ?? ROUTES[id].query]),
-) as Record<RouteId, z.ZodMiniType>;
+export const PROXY_QUERIES = Object.fromEntries(ROUTE_IDS.map((id) => [id, (ROUTES[id] as RouteDef).proxyQuery ?? ROUTES[id].query])) as Record<
+  RouteId,
+  z.ZodMiniType
+>;
 
 /** Per route, one schema of its path parameters (strict: the template's names and no others). */
-export const ROUTE_PARAMS = Object.fromEntries(
-  ROUTE_IDS.map((id) => [id, z.strictObject(ROUTES[id].params)]),
-) as unknown as Record<RouteId, z.ZodMiniType<Record<string, string>>>;
+export const ROUTE_PARAMS = Object.fromEntries(ROUTE_IDS.map((id) => [id, z.strictObject(ROUTES[id].params)])) as unknown as Record<
+  RouteId,
+  z.ZodMiniType<Record<string, string>>
+>;
 
 /** Per route, what of its answer reaches the browser (`browserResponse`), for the routes that have one. */
 export const BROWSER_RESPONSES = Object.fromEntries(

@@ -42,7 +42,7 @@ describe('the session gate', () => {
 });
 
 describe('the app bar', () => {
-  it("names the signed-in staff member and role; an editor gets no audit log link", async () => {
+  it('names the signed-in staff member and role; an editor gets no audit log link', async () => {
     const editor = await signInAs('editor');
     renderConsole('/');
     expect(await banner().findByText(`${editor.name} · editor`)).toBeInTheDocument();
@@ -69,7 +69,12 @@ describe('the app bar', () => {
     await waitFor(() => expect(c.path()).toBe('/login'));
     expect(await screen.findByRole('heading', { level: 1, name: 'Sign in' })).toBeInTheDocument();
     expect(banner().queryByRole('button', { name: 'Sign out' })).not.toBeInTheDocument();
-    expect(c.queryClient.getQueryCache().getAll().map((q) => q.queryKey)).toEqual([['session']]);
+    expect(
+      c.queryClient
+        .getQueryCache()
+        .getAll()
+        .map((q) => q.queryKey),
+    ).toEqual([['session']]);
     expect(cookieJar.header()).toBeUndefined();
 
     // The server forgot the session too: the next person starts from nothing.
@@ -105,7 +110,12 @@ describe('the app bar', () => {
     await waitFor(() => expect(c.path()).toBe('/login'));
     // Longer than the slow answers take: every one of them has landed (or been cancelled) by now.
     await new Promise((resolve) => setTimeout(resolve, 1_500));
-    expect(c.queryClient.getQueryCache().getAll().map((q) => q.queryKey)).toEqual([['session']]);
+    expect(
+      c.queryClient
+        .getQueryCache()
+        .getAll()
+        .map((q) => q.queryKey),
+    ).toEqual([['session']]);
     expect(c.queryClient.isFetching()).toBe(0);
     await sandbox.clearFaults();
   });

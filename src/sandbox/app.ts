@@ -115,7 +115,9 @@ export const createSandbox = async (options: SandboxOptions): Promise<Sandbox> =
     clientErrorHandler: (_error, socket) => {
       if (!socket.writable) return;
       const body = JSON.stringify(massPayErrorBody(400, { reason: 'The HTTP request is malformed' }));
-      socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      socket.end(
+        `HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
     },
   });
   // Only JSON bodies exist in MassPay's API: anything else is refused before a handler runs.
@@ -175,7 +177,11 @@ export const createSandbox = async (options: SandboxOptions): Promise<Sandbox> =
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof SandboxError) return reply.code(error.status).send(error.body);
     if (error.statusCode !== undefined && error.statusCode < 500) {
-      return sendError(reply, 400, FASTIFY_REASONS[error.code] ?? (error instanceof SyntaxError ? FASTIFY_REASONS.FST_ERR_CTP_INVALID_JSON_BODY : 'The request is malformed'));
+      return sendError(
+        reply,
+        400,
+        FASTIFY_REASONS[error.code] ?? (error instanceof SyntaxError ? FASTIFY_REASONS.FST_ERR_CTP_INVALID_JSON_BODY : 'The request is malformed'),
+      );
     }
     request.log.error({ err: error }, 'sandbox handler failed');
     return sendError(reply, 500);

@@ -73,15 +73,30 @@ describe('#3 add a rule', () => {
     });
 
     it('a destination that does not exist', async () => {
-      await expectRefused(adaRules, { destination_token: 'dest_00000000-0000-4000-8000-000000000000', percentage: 5 }, 'destination_token', /No payout destination/);
+      await expectRefused(
+        adaRules,
+        { destination_token: 'dest_00000000-0000-4000-8000-000000000000', percentage: 5 },
+        'destination_token',
+        /No payout destination/,
+      );
     });
 
     it('an inactive wallet', async () => {
-      await expectRefused(`/payout/wallet/${ada.userToken}/${ada.inactiveWallet}/autopayout`, { destination_token: SEED_DESTINATIONS.quickCash, percentage: 5 }, 'wallet_token', /inactive/);
+      await expectRefused(
+        `/payout/wallet/${ada.userToken}/${ada.inactiveWallet}/autopayout`,
+        { destination_token: SEED_DESTINATIONS.quickCash, percentage: 5 },
+        'wallet_token',
+        /inactive/,
+      );
     });
 
     it('a fully allocated wallet (Grace)', async () => {
-      await expectRefused(`/payout/wallet/${grace.userToken}/${grace.usdWallet}/autopayout`, { destination_token: SEED_DESTINATIONS.quickCash, percentage: 0.01 }, 'percentage', /0 % is unallocated/);
+      await expectRefused(
+        `/payout/wallet/${grace.userToken}/${grace.usdWallet}/autopayout`,
+        { destination_token: SEED_DESTINATIONS.quickCash, percentage: 0.01 },
+        'percentage',
+        /0 % is unallocated/,
+      );
     });
 
     it('a missing destination, or percentage, or an unknown field', async () => {
@@ -172,7 +187,9 @@ describe('concurrency', () => {
   it('racing adds on one wallet never pass 100 % together, and none is lost', async () => {
     // 85 % allocated: of 10 racing 10 % adds to distinct destinations, at most one fits (15 % left).
     const usd = ['dest_3c8b5e2a-af4d-4e7b-9a93-4b6dac2f8e33', 'dest_6fbec15d-d270-41ae-8dc6-7e9adf5cb166'];
-    const more = (await sb.call('GET', '/payout/country/USA')).body.companies.flatMap((c: any) => c.services.flatMap((s: any) => s.payers.map((p: any) => p.destination_token)));
+    const more = (await sb.call('GET', '/payout/country/USA')).body.companies.flatMap((c: any) =>
+      c.services.flatMap((s: any) => s.payers.map((p: any) => p.destination_token)),
+    );
     const candidates = [...new Set([...usd, ...more])].filter((d) => d !== SEED_DESTINATIONS.evergreen && d !== SEED_DESTINATIONS.lakeside);
     expect(candidates.length).toBeGreaterThanOrEqual(6);
     const results = await Promise.all(candidates.map((destination_token) => sb.call('POST', adaRules, { body: { destination_token, percentage: 10 } })));
@@ -191,8 +208,12 @@ describe('concurrency', () => {
 
   it('racing adds of small shares all land until the wallet is full, and the sum is exact', async () => {
     const path = `/payout/wallet/${grace.userToken}/${grace.eurWallet}/autopayout`;
-    const eur = (await sb.call('GET', '/payout/country/DEU')).body.companies.flatMap((c: any) => c.services.flatMap((s: any) => s.payers.map((p: any) => p.destination_token)));
-    const fra = (await sb.call('GET', '/payout/country/FRA')).body.companies.flatMap((c: any) => c.services.flatMap((s: any) => s.payers.map((p: any) => p.destination_token)));
+    const eur = (await sb.call('GET', '/payout/country/DEU')).body.companies.flatMap((c: any) =>
+      c.services.flatMap((s: any) => s.payers.map((p: any) => p.destination_token)),
+    );
+    const fra = (await sb.call('GET', '/payout/country/FRA')).body.companies.flatMap((c: any) =>
+      c.services.flatMap((s: any) => s.payers.map((p: any) => p.destination_token)),
+    );
     const destinations = [...eur, ...fra];
     const results = await Promise.all(destinations.map((destination_token) => sb.call('POST', path, { body: { destination_token, percentage: 40 } })));
     expect(results.filter((r) => r.status === 200)).toHaveLength(2);

@@ -39,14 +39,16 @@ export const USD_RATES: Record<string, number> = {
 };
 
 type Entry = Omit<Destination, 'destination_token'>;
-const entry = (
-  payer_name: string,
-  company_name: string,
-  delivery_type: DeliveryType,
-  country_code: string,
-  currency: string,
-  fee = 1.5,
-): Entry => ({ payer_name, company_name, delivery_type, country_code, currency, fee, min_limit: 0, max_limit: 10_000 });
+const entry = (payer_name: string, company_name: string, delivery_type: DeliveryType, country_code: string, currency: string, fee = 1.5): Entry => ({
+  payer_name,
+  company_name,
+  delivery_type,
+  country_code,
+  currency,
+  fee,
+  min_limit: 0,
+  max_limit: 10_000,
+});
 
 /** The six destinations whose tokens DESIGN §3 fixes; tests and demos rely on them. */
 const FIXED: [string, Entry][] = [

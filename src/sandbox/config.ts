@@ -53,5 +53,14 @@ export const readSandboxEnv = (env: NodeJS.ProcessEnv = process.env) => {
       ? { failNext: failStatus === 'drop' ? { count: e.SANDBOX_FAIL_NEXT, drop: true } : { count: e.SANDBOX_FAIL_NEXT, status: Number(failStatus ?? 500) } }
       : {}),
   };
-  return { port: e.SANDBOX_PORT, host: e.SANDBOX_HOST, apiKey: e.SANDBOX_API_KEY, dataDir: resolve(e.DATA_DIR), logLevel: e.LOG_LEVEL, faults, policy: e.SANDBOX_POLICY, seedUsers: e.SANDBOX_SEED_USERS };
+  return {
+    port: e.SANDBOX_PORT,
+    host: e.SANDBOX_HOST,
+    apiKey: e.SANDBOX_API_KEY,
+    dataDir: resolve(e.DATA_DIR),
+    logLevel: e.LOG_LEVEL,
+    faults,
+    policy: e.SANDBOX_POLICY,
+    seedUsers: e.SANDBOX_SEED_USERS,
+  };
 };

@@ -117,7 +117,13 @@ describe('#7 user and #8 lookup', () => {
 
   it('routes /payout/user/lookup before /payout/user/{user_token}', async () => {
     const res = await sb.call('GET', '/payout/user/lookup?internal_user_id=ext-1002');
-    expect(foundUserSchema.parse(res.body)).toEqual({ user_token: grace.userToken, first_name: 'Grace', last_name: 'Hopper', internal_user_id: 'ext-1002', status: 'ACTIVE' });
+    expect(foundUserSchema.parse(res.body)).toEqual({
+      user_token: grace.userToken,
+      first_name: 'Grace',
+      last_name: 'Hopper',
+      internal_user_id: 'ext-1002',
+      status: 'ACTIVE',
+    });
   });
 
   it('finds by email + first name (case-insensitive), treating empty values as absent', async () => {
@@ -174,7 +180,9 @@ describe('#9 service and #12 catalog', () => {
     const payers = all.companies.flatMap((c) => c.services.flatMap((s) => s.payers.map((p) => p.payer_name)));
     expect(payers).toEqual(expect.arrayContaining(['Evergreen Bank', 'Lakeside Credit Union', 'QuickCash Wallet', 'Example Card Services']));
     const quick = (await sb.call('GET', '/payout/country/USA?payer_name=quick')).body;
-    expect(quick.companies.flatMap((c: any) => c.services.flatMap((s: any) => s.payers.map((p: any) => p.destination_token)))).toEqual([SEED_DESTINATIONS.quickCash]);
+    expect(quick.companies.flatMap((c: any) => c.services.flatMap((s: any) => s.payers.map((p: any) => p.destination_token)))).toEqual([
+      SEED_DESTINATIONS.quickCash,
+    ]);
     // Grace's EUR wallet: no USD services in the USA match it.
     expect((await sb.call('GET', `/payout/country/USA?wallet_token=${grace.eurWallet}`)).body.companies).toEqual([]);
     expect((await sb.call('GET', '/payout/country/MEX?destination_currency=USD')).body.companies).toEqual([]);
@@ -193,8 +201,12 @@ describe('#9 service and #12 catalog', () => {
 
 describe('#10 history', () => {
   it("pages Ada's USD wallet history newest first, with loads and payouts", async () => {
-    const first = txnHistoryListSchema.parse((await sb.call('GET', `/payout/user/${ada.userToken}/history?wallet_token=${ada.usdWallet}&number_of_records=5&page=1`)).body);
-    const second = txnHistoryListSchema.parse((await sb.call('GET', `/payout/user/${ada.userToken}/history?wallet_token=${ada.usdWallet}&number_of_records=5&page=2`)).body);
+    const first = txnHistoryListSchema.parse(
+      (await sb.call('GET', `/payout/user/${ada.userToken}/history?wallet_token=${ada.usdWallet}&number_of_records=5&page=1`)).body,
+    );
+    const second = txnHistoryListSchema.parse(
+      (await sb.call('GET', `/payout/user/${ada.userToken}/history?wallet_token=${ada.usdWallet}&number_of_records=5&page=2`)).body,
+    );
     expect(first).toHaveLength(5);
     expect(second).toHaveLength(5);
     const times = [...first, ...second].map((t) => t.time_of_txn);
@@ -215,7 +227,9 @@ describe('#10 history', () => {
   });
 
   it('reconciles: loads minus payouts equal the seeded balance', async () => {
-    const rows = txnHistoryListSchema.parse((await sb.call('GET', `/payout/user/${ada.userToken}/history?wallet_token=${ada.usdWallet}&number_of_records=100`)).body);
+    const rows = txnHistoryListSchema.parse(
+      (await sb.call('GET', `/payout/user/${ada.userToken}/history?wallet_token=${ada.usdWallet}&number_of_records=100`)).body,
+    );
     const cents = rows.reduce((sum, t) => sum + Math.round(t.source_amount * 100) * (t.type === 'load' ? 1 : -1), 0);
     expect(cents).toBe(125075);
   });
@@ -223,10 +237,20 @@ describe('#10 history', () => {
   it('filters by date range and refuses bad filters', async () => {
     const rows = (await sb.call('GET', `/payout/user/${ada.userToken}/history?number_of_records=100`)).body as { time_of_txn: string }[];
     const day = rows[3]!.time_of_txn.slice(0, 10);
-    const sameDay = (await sb.call('GET', `/payout/user/${ada.userToken}/history?number_of_records=100&start_date=${day}&end_date=${day}`)).body as { time_of_txn: string }[];
+    const sameDay = (await sb.call('GET', `/payout/user/${ada.userToken}/history?number_of_records=100&start_date=${day}&end_date=${day}`)).body as {
+      time_of_txn: string;
+    }[];
     expect(sameDay.length).toBeGreaterThan(0);
     expect(sameDay.every((t) => t.time_of_txn.startsWith(day))).toBe(true);
-    for (const query of ['type=refund', 'page=0', 'number_of_records=1000', 'start_date=2024-13-45', 'start_date=2025-02-01&end_date=2025-01-01', 'show_all_clients=maybe', 'page=1&page=2']) {
+    for (const query of [
+      'type=refund',
+      'page=0',
+      'number_of_records=1000',
+      'start_date=2024-13-45',
+      'start_date=2025-02-01&end_date=2025-01-01',
+      'show_all_clients=maybe',
+      'page=1&page=2',
+    ]) {
       expectMassPayError(await sb.call('GET', `/payout/user/${ada.userToken}/history?${query}`), 400);
     }
     expectMassPayError(await sb.call('GET', `/payout/user/${ada.userToken}/history?wallet_token=${grace.usdWallet}`), 404);
@@ -276,7 +300,13 @@ describe('#11 load', () => {
   it('schedules a load with a future time_to_process without touching the balance', async () => {
     const before = (await sb.call('GET', `/payout/wallet/${grace.userToken}`)).body[1].balance;
     const res = await sb.call('POST', `/payout/load/${grace.userToken}`, {
-      body: { client_load_id: 'later-1', source_token: 's', amount: 10, source_currency_code: 'EUR', time_to_process: new Date(Date.now() + 86_400_000).toISOString() },
+      body: {
+        client_load_id: 'later-1',
+        source_token: 's',
+        amount: 10,
+        source_currency_code: 'EUR',
+        time_to_process: new Date(Date.now() + 86_400_000).toISOString(),
+      },
     });
     expect(res.body).toMatchObject({ status: 'SCHEDULED', wallet_token: grace.eurWallet });
     expect((await sb.call('GET', `/payout/wallet/${grace.userToken}`)).body[1].balance).toBe(before);

@@ -16,8 +16,7 @@ export class SandboxError extends Error {
   }
 }
 
-export const badRequest = (reason: string, field?: string) =>
-  new SandboxError(400, reason, field === undefined ? [] : [{ field, message: reason }]);
+export const badRequest = (reason: string, field?: string) => new SandboxError(400, reason, field === undefined ? [] : [{ field, message: reason }]);
 
 export const notFound = (reason: string) => new SandboxError(404, reason);
 

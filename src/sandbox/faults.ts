@@ -34,7 +34,10 @@ export interface Fault {
 export class FaultInjector {
   settings: FaultSettings;
 
-  constructor(initial: FaultSettingsInput = {}, private readonly random: () => number = Math.random) {
+  constructor(
+    initial: FaultSettingsInput = {},
+    private readonly random: () => number = Math.random,
+  ) {
     this.settings = faultSettingsSchema.parse(initial);
   }
 

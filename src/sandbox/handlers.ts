@@ -65,7 +65,6 @@ const pageOfHistory = (rows: readonly TxnRecord[], query: HistoryQuery): TxnHist
     .map(publicRow);
 };
 
-
 export const handlers: { [Id in RouteId]: Handler<Id> } = {
   listWallets: ({ store, params }) => (requireUser(store, params.user_token), store.walletsOf(params.user_token)),
 
@@ -142,9 +141,7 @@ export const handlers: { [Id in RouteId]: Handler<Id> } = {
     if (!COUNTRIES.some((c) => c.three_letter_code === params.country_code)) throw notFound('No such country');
     let walletCurrency: string | undefined;
     if (query.wallet_token !== undefined) {
-      const wallet = store.state.wallets.find(
-        (w) => w.token === query.wallet_token && (query.user_token === undefined || w.user_token === query.user_token),
-      );
+      const wallet = store.state.wallets.find((w) => w.token === query.wallet_token && (query.user_token === undefined || w.user_token === query.user_token));
       if (!wallet) throw notFound('No wallet has this token');
       walletCurrency = wallet.currency_code;
     }

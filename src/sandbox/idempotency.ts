@@ -10,14 +10,20 @@ export const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
 const canonical = (value: unknown): unknown => {
   if (Array.isArray(value)) return value.map(canonical);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]));
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
+    );
   }
   return value;
 };
 
 /** What makes two requests "the same": method, path, query and body, key order aside. */
 export const fingerprintOf = (method: string, path: string, query: unknown, body: unknown): string =>
-  createHash('sha256').update(JSON.stringify(canonical([method, path, query ?? {}, body ?? null]))).digest('hex');
+  createHash('sha256')
+    .update(JSON.stringify(canonical([method, path, query ?? {}, body ?? null])))
+    .digest('hex');
 
 /** Reads the `Idempotency-Key` header: absent, or one well-formed key. */
 export const readIdempotencyKey = (header: string | string[] | undefined): string | undefined => {

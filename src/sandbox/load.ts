@@ -35,7 +35,10 @@ export const applyLoad = (store: Store, userToken: string, input: LoadInput, now
   // Rules total over 100 % only under the lenient policy: they are paid in creation order until the
   // load is spent, so a load never pays out more than it brought (and a balance never goes negative).
   let leftCents = amountCents;
-  const shares = splitByBasisPoints(amountCents, rules.map((r) => toBasisPoints(r.percentage))).map((share) => {
+  const shares = splitByBasisPoints(
+    amountCents,
+    rules.map((r) => toBasisPoints(r.percentage)),
+  ).map((share) => {
     const paid = Math.min(share, leftCents);
     leftCents -= paid;
     return paid;

@@ -22,7 +22,9 @@ const main = async () => {
   // The seed applies on first start and on reset only: say so rather than leave a benchmark wondering.
   const seeded = sandbox.store.state.seed_users ?? 0;
   if (seeded !== env.seedUsers) {
-    console.log(`Note: the state holds ${seeded} synthetic users, SANDBOX_SEED_USERS asks for ${env.seedUsers}: run npm run sandbox:reset (with it set) to reseed`);
+    console.log(
+      `Note: the state holds ${seeded} synthetic users, SANDBOX_SEED_USERS asks for ${env.seedUsers}: run npm run sandbox:reset (with it set) to reseed`,
+    );
   }
   const stop = () => void sandbox.close().then(() => process.exit(0));
   process.once('SIGINT', stop);

@@ -77,7 +77,11 @@ describe('persistence', () => {
 
   it('leaves no temp files behind and refuses to start on a torn state file rather than reseeding over it', async () => {
     const sb = await startSandbox({ dataDir });
-    await Promise.all(Array.from({ length: 20 }, (_, i) => sb.call('POST', `/payout/load/${ada.userToken}`, { body: { client_load_id: `burst-${i}`, source_token: 's', amount: 1 } })));
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        sb.call('POST', `/payout/load/${ada.userToken}`, { body: { client_load_id: `burst-${i}`, source_token: 's', amount: 1 } }),
+      ),
+    );
     await sb.sandbox.close();
     expect((await readdir(dataDir)).sort()).toEqual([STATE_FILE, API_KEY_FILE].sort());
     await writeFile(join(dataDir, STATE_FILE), '{"version":1,"users":[');

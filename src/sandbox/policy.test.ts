@@ -70,15 +70,25 @@ describe('lenient policy: MassPay’s documented rules only', () => {
 
   it('still refuses what MassPay documents: another currency, unknown user/wallet/rule, malformed input', async () => {
     await start({ policy: 'lenient' });
-    expect400(await sb.call('POST', adaRules, { body: { destination_token: SEED_DESTINATIONS.bancoEjemplo, percentage: 10 } }), 'destination_token', /pays out in MXN.*holds USD/);
+    expect400(
+      await sb.call('POST', adaRules, { body: { destination_token: SEED_DESTINATIONS.bancoEjemplo, percentage: 10 } }),
+      'destination_token',
+      /pays out in MXN.*holds USD/,
+    );
     expect400(await sb.call('POST', adaRules, { body: { destination_token: SEED_DESTINATIONS.quickCash, percentage: 10.001 } }), 'percentage', /./);
     expect400(await sb.call('POST', adaRules, { body: { destination_token: SEED_DESTINATIONS.quickCash, percentage: 0 } }), 'percentage', /./);
     expect400(await sb.call('POST', adaRules, { body: { destination_token: SEED_DESTINATIONS.quickCash, percentage: 100.01 } }), 'percentage', /./);
     expect400(await sb.call('POST', adaRules, { body: { destination_token: SEED_DESTINATIONS.quickCash } }), 'percentage', /./);
-    expect400(await sb.call('POST', adaRules, { body: { destination_token: 'dest_00000000-0000-4000-8000-000000000000', percentage: 10 } }), 'destination_token', /No payout destination/);
+    expect400(
+      await sb.call('POST', adaRules, { body: { destination_token: 'dest_00000000-0000-4000-8000-000000000000', percentage: 10 } }),
+      'destination_token',
+      /No payout destination/,
+    );
     const inactive = `/payout/wallet/${ada.userToken}/${ada.inactiveWallet}/autopayout`;
     expect400(await sb.call('POST', inactive, { body: quickCash }), 'wallet_token', /inactive/);
-    expect((await sb.call('POST', `/payout/wallet/usr_00000000-0000-4000-8000-000000000000/${ada.usdWallet}/autopayout`, { body: quickCash })).status).toBe(404);
+    expect((await sb.call('POST', `/payout/wallet/usr_00000000-0000-4000-8000-000000000000/${ada.usdWallet}/autopayout`, { body: quickCash })).status).toBe(
+      404,
+    );
     expect((await sb.call('POST', `/payout/wallet/${ada.userToken}/${grace.usdWallet}/autopayout`, { body: quickCash })).status).toBe(404);
     expect((await sb.call('DELETE', `${adaRules}?token=autopayout_00000000-0000-4000-8000-000000000000`)).status).toBe(404);
     expect(await rulesOf()).toHaveLength(2);
@@ -104,7 +114,11 @@ describe('strict policy (the default)', () => {
     expect(sb.sandbox.policy).toBe('strict');
     expect((await sb.call('GET', '/__sandbox/policy')).body).toEqual({ policy: 'strict' });
     expect400(await sb.call('POST', adaRules, { body: { destination_token: SEED_DESTINATIONS.quickCash, percentage: 16 } }), 'percentage', /more than 100 %/);
-    expect400(await sb.call('POST', adaRules, { body: { destination_token: SEED_DESTINATIONS.evergreen, percentage: 5 } }), 'destination_token', /already has a rule/);
+    expect400(
+      await sb.call('POST', adaRules, { body: { destination_token: SEED_DESTINATIONS.evergreen, percentage: 5 } }),
+      'destination_token',
+      /already has a rule/,
+    );
     const headers = { 'idempotency-key': 'strict-key' };
     const first = await sb.call('POST', adaRules, { body: quickCash, headers });
     const again = await sb.call('POST', adaRules, { body: quickCash, headers });

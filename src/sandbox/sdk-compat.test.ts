@@ -137,9 +137,7 @@ describe('masspay-js-sdk reads the seed', () => {
     // '' is sent as `internal_user_id=`; undefined is dropped from the query by the SDK.
     const withEmpty = foundUserSchema.parse(await sdk.UserService.userLookup('ada@example.com', 'Ada', ''));
     expect(withEmpty).toMatchObject(expected);
-    const withUndefined = foundUserSchema.parse(
-      await sdk.UserService.userLookup('ada@example.com', 'Ada', undefined as unknown as string),
-    );
+    const withUndefined = foundUserSchema.parse(await sdk.UserService.userLookup('ada@example.com', 'Ada', undefined as unknown as string));
     expect(withUndefined).toMatchObject(expected);
   });
 
@@ -274,9 +272,7 @@ describe('masspay-js-sdk sees MassPay’s error bodies as ApiError', () => {
   });
 
   it('a rule over 100 % is a 400 ApiError with error.reason naming the percentage', async () => {
-    const single = await apiErrorOf(
-      sdk.WalletService.createAutopayoutRule(ada.userToken, ada.cardWallet, { destination_token: D.quickCash, percentage: 150 }),
-    );
+    const single = await apiErrorOf(sdk.WalletService.createAutopayoutRule(ada.userToken, ada.cardWallet, { destination_token: D.quickCash, percentage: 150 }));
     expect(single.status).toBe(400);
     expect(single.body.message).toBe(MASSPAY_ERRORS[400].message);
     expect(single.body.code).toBe(400);
@@ -284,9 +280,7 @@ describe('masspay-js-sdk sees MassPay’s error bodies as ApiError', () => {
     expect(single.body.error.details).toContain('percentage: Percentage must be at most 100');
 
     // 85 % is allocated on Ada's USD wallet: 20 % more would make 105 %.
-    const total = await apiErrorOf(
-      sdk.WalletService.createAutopayoutRule(ada.userToken, ada.usdWallet, { destination_token: D.quickCash, percentage: 20 }),
-    );
+    const total = await apiErrorOf(sdk.WalletService.createAutopayoutRule(ada.userToken, ada.usdWallet, { destination_token: D.quickCash, percentage: 20 }));
     expect(total.status).toBe(400);
     expect(total.body.message).toBe(MASSPAY_ERRORS[400].message);
     expect(total.body.error.reason).toContain('more than 100 %');
@@ -299,9 +293,7 @@ describe('masspay-js-sdk sees MassPay’s error bodies as ApiError', () => {
   });
 
   it('a destination in another currency is a 400 ApiError naming destination_token', async () => {
-    const error = await apiErrorOf(
-      sdk.WalletService.createAutopayoutRule(ada.userToken, ada.usdWallet, { destination_token: D.bancoEjemplo, percentage: 5 }),
-    );
+    const error = await apiErrorOf(sdk.WalletService.createAutopayoutRule(ada.userToken, ada.usdWallet, { destination_token: D.bancoEjemplo, percentage: 5 }));
     expect(error.status).toBe(400);
     expect(error.body.error.reason).toMatch(/MXN.*USD/);
     expect(error.body.error.details).toEqual([expect.stringMatching(/^destination_token: /)]);
@@ -385,7 +377,12 @@ describe('masspay-js-sdk loads apply the wallet’s rules (Ada, seeded rules)', 
   it('a USD load lands in Ada’s USD wallet, pays 60 % to Evergreen and 25 % to Lakeside, and keeps the rest', async () => {
     const amount = 1000.33;
     const before = await walletOf(sdk, ada.userToken, ada.usdWallet);
-    const { result, payouts } = await loadAndCollect(sdk, ada.userToken, { client_load_id: 'sdk-compat-1', source_token: 'src_sdk_compat', amount, notes: 'SDK load' }, ada.usdWallet);
+    const { result, payouts } = await loadAndCollect(
+      sdk,
+      ada.userToken,
+      { client_load_id: 'sdk-compat-1', source_token: 'src_sdk_compat', amount, notes: 'SDK load' },
+      ada.usdWallet,
+    );
 
     expect(result).toMatchObject({ status: 'COMPLETED', wallet_token: ada.usdWallet });
     expect(result.load_token).toMatch(/^ld_/);
@@ -410,7 +407,13 @@ describe('masspay-js-sdk loads apply the wallet’s rules (Ada, seeded rules)', 
 
     const loadRows = (await historyOf(sdk, ada.userToken, { type: 'load', wallet: ada.usdWallet })).filter((r) => r.token === result.load_token);
     expect(loadRows).toHaveLength(1);
-    expect(loadRows[0]).toMatchObject({ type: 'load', source_amount: amount, client_transfer_id: 'sdk-compat-1', source_token: 'src_sdk_compat', notes: 'SDK load' });
+    expect(loadRows[0]).toMatchObject({
+      type: 'load',
+      source_amount: amount,
+      client_transfer_id: 'sdk-compat-1',
+      source_token: 'src_sdk_compat',
+      notes: 'SDK load',
+    });
 
     const after = await walletOf(sdk, ada.userToken, ada.usdWallet);
     expect(cents(after.balance)).toBe(cents(before.balance) + loadCents - evergreen - lakeside);
@@ -450,7 +453,12 @@ describe('masspay-js-sdk: a rule added through the SDK takes part in the next lo
     autopayRuleSchema.parse(await sdk.WalletService.createAutopayoutRule(ada.userToken, ada.usdWallet, { destination_token: D.quickCash, percentage: 15 }));
     const amount = 333.33;
     const before = await walletOf(sdk, ada.userToken, ada.usdWallet);
-    const { result, payouts } = await loadAndCollect(sdk, ada.userToken, { client_load_id: 'sdk-compat-2', source_token: 'src_sdk_compat', amount }, ada.usdWallet);
+    const { result, payouts } = await loadAndCollect(
+      sdk,
+      ada.userToken,
+      { client_load_id: 'sdk-compat-2', source_token: 'src_sdk_compat', amount },
+      ada.usdWallet,
+    );
     expect(result.status).toBe('COMPLETED');
 
     const loadCents = cents(amount);
@@ -462,7 +470,11 @@ describe('masspay-js-sdk: a rule added through the SDK takes part in the next lo
     expect([...expected.values()]).toEqual([19_999, 8_333, 4_999]);
     expect(payouts).toHaveLength(3);
     expect(new Map(payouts.map((r) => [r.destination_token, cents(r.source_amount)]))).toEqual(expected);
-    expect(payouts.find((r) => r.destination_token === D.quickCash)).toMatchObject({ payer_name: 'QuickCash Wallet', fee: 0.5, delivery_type: 'MOBILE_WALLET' });
+    expect(payouts.find((r) => r.destination_token === D.quickCash)).toMatchObject({
+      payer_name: 'QuickCash Wallet',
+      fee: 0.5,
+      delivery_type: 'MOBILE_WALLET',
+    });
 
     const paid = [...expected.values()].reduce((a, b) => a + b, 0);
     const after = await walletOf(sdk, ada.userToken, ada.usdWallet);
@@ -482,10 +494,20 @@ describe('masspay-js-sdk loads: currencies, full allocation and Idempotency-Key 
   afterAll(() => running?.close());
 
   it('a USD load to Grace is paid out in full to Example Card Services (100 % rule); the balance stays 0', async () => {
-    const { result, payouts } = await loadAndCollect(sdk, grace.userToken, { client_load_id: 'grace-usd-1', source_token: 'src_sdk_compat', amount: 80.05 }, grace.usdWallet);
+    const { result, payouts } = await loadAndCollect(
+      sdk,
+      grace.userToken,
+      { client_load_id: 'grace-usd-1', source_token: 'src_sdk_compat', amount: 80.05 },
+      grace.usdWallet,
+    );
     expect(result).toMatchObject({ status: 'COMPLETED', wallet_token: grace.usdWallet });
     expect(payouts).toHaveLength(1);
-    expect(payouts[0]).toMatchObject({ destination_token: D.exampleCard, source_amount: 80.05, payer_name: 'Example Card Services', delivery_type: 'MASSPAY_CARD' });
+    expect(payouts[0]).toMatchObject({
+      destination_token: D.exampleCard,
+      source_amount: 80.05,
+      payer_name: 'Example Card Services',
+      delivery_type: 'MASSPAY_CARD',
+    });
     expect((await walletOf(sdk, grace.userToken, grace.usdWallet)).balance).toBe(0);
   });
 

@@ -42,10 +42,53 @@ export const SEED_SECRETS = {
 } as const;
 
 /** A cash pickup's secret code (10 digits), derived from its payout's token so the seed stays stable. */
-export const pickupCodeFor = (payoutToken: string) => String(parseInt(stableUuid(`pickup:${payoutToken}`).replaceAll('-', '').slice(0, 12), 16) % 10_000_000_000).padStart(10, '0');
+export const pickupCodeFor = (payoutToken: string) =>
+  String(parseInt(stableUuid(`pickup:${payoutToken}`).replaceAll('-', '').slice(0, 12), 16) % 10_000_000_000).padStart(10, '0');
 
-export const FIRST_NAMES = ['Mary', 'John', 'Katherine', 'Dorothy', 'Edsger', 'Barbara', 'Donald', 'Frances', 'Ken', 'Radia', 'Tim', 'Margaret', 'Niklaus', 'Sophie', 'Linus', 'Shafi', 'Leslie', 'Hedy', 'Dennis', 'Annie'];
-export const LAST_NAMES = ['Jackson', 'Backus', 'Johnson', 'Vaughan', 'Dijkstra', 'Liskov', 'Knuth', 'Allen', 'Thompson', 'Perlman', 'Berners-Lee', 'Hamilton', 'Wirth', 'Wilson', 'Torvalds', 'Goldwasser', 'Lamport', 'Lamarr', 'Ritchie', 'Easley'];
+export const FIRST_NAMES = [
+  'Mary',
+  'John',
+  'Katherine',
+  'Dorothy',
+  'Edsger',
+  'Barbara',
+  'Donald',
+  'Frances',
+  'Ken',
+  'Radia',
+  'Tim',
+  'Margaret',
+  'Niklaus',
+  'Sophie',
+  'Linus',
+  'Shafi',
+  'Leslie',
+  'Hedy',
+  'Dennis',
+  'Annie',
+];
+export const LAST_NAMES = [
+  'Jackson',
+  'Backus',
+  'Johnson',
+  'Vaughan',
+  'Dijkstra',
+  'Liskov',
+  'Knuth',
+  'Allen',
+  'Thompson',
+  'Perlman',
+  'Berners-Lee',
+  'Hamilton',
+  'Wirth',
+  'Wilson',
+  'Torvalds',
+  'Goldwasser',
+  'Lamport',
+  'Lamarr',
+  'Ritchie',
+  'Easley',
+];
 export const TIMEZONES = ['America/Los_Angeles', 'America/New_York', 'Europe/Berlin', 'Europe/London', 'America/Mexico_City', 'Asia/Manila'];
 const GENERATED_USERS = 210;
 
@@ -55,7 +98,16 @@ export interface Builder {
   random: Random;
 }
 
-export const addUser = (b: Builder, name: string, first: string, last: string, email: string, internalId: string, status: StoredUser['status'] = 'ACTIVE', timezone = 'America/Los_Angeles'): string => {
+export const addUser = (
+  b: Builder,
+  name: string,
+  first: string,
+  last: string,
+  email: string,
+  internalId: string,
+  status: StoredUser['status'] = 'ACTIVE',
+  timezone = 'America/Los_Angeles',
+): string => {
   const token = userToken(name);
   b.state.users.push({
     user_token: token,
@@ -131,14 +183,19 @@ const addHistory = (b: Builder, wallet: Wallet, loads: number[]) => {
   loads.forEach((amount, i) => {
     const at = b.now - (days - 1 - i) * 14 * DAY_MS - b.random.int(1, 12) * 3_600_000;
     const amountCents = toCents(amount);
-    const shares = splitByBasisPoints(amountCents, rules.map((r) => toBasisPoints(r.percentage)));
+    const shares = splitByBasisPoints(
+      amountCents,
+      rules.map((r) => toBasisPoints(r.percentage)),
+    );
     retainedCents += amountCents - shares.reduce((a, s) => a + s, 0);
     const loadToken = `ld_${stableUuid(`load:${wallet.token}:${i}`)}`;
     pending.push(loadRow(wallet, loadToken, amount, new Date(at).toISOString(), `Payment ${i + 1}`));
     rules.forEach((rule, r) => {
       const d = findDestination(rule.destination_token);
       if (!d || shares[r] === 0) return;
-      pending.push(payoutRow(wallet, d, `pyt_${stableUuid(`payout:${loadToken}:${r}`)}`, fromCents(shares[r]!), new Date(at + 60_000).toISOString(), loadToken));
+      pending.push(
+        payoutRow(wallet, d, `pyt_${stableUuid(`payout:${loadToken}:${r}`)}`, fromCents(shares[r]!), new Date(at + 60_000).toISOString(), loadToken),
+      );
     });
   });
   const openingCents = toCents(wallet.balance) - retainedCents;
@@ -214,7 +271,10 @@ const seedNamedPeople = (b: Builder) => {
 
 /** Adds MassPay's sensitive user fields to a seeded user (no PRNG draw: the rest of the seed stays as it was). */
 const giveSecrets = (b: Builder, token: string, secrets: Pick<StoredUser, 'date_of_birth' | 'activation_url'>) =>
-  Object.assign(b.state.users.find((u) => u.user_token === token)!, secrets);
+  Object.assign(
+    b.state.users.find((u) => u.user_token === token)!,
+    secrets,
+  );
 
 /** Rosalind Franklin (ext-1004), paid out in cash: after the generated users, so their seed stays as it was. */
 const seedCashPickupPerson = (b: Builder) => {
@@ -256,7 +316,14 @@ const seedGeneratedUser = (b: Builder, i: number) => {
     const active = random.next() < 0.9;
     const name = `generated:${i}:${w}`;
     if (isCard) {
-      const wallet = addWallet(b, user, name, { balance, currency_code: currency, type: 'MASSPAY_CARD', card_type: random.pick(BRANDS), last_4: String(random.int(1000, 9999)), active });
+      const wallet = addWallet(b, user, name, {
+        balance,
+        currency_code: currency,
+        type: 'MASSPAY_CARD',
+        card_type: random.pick(BRANDS),
+        last_4: String(random.int(1000, 9999)),
+        active,
+      });
       addCard(b, wallet);
       continue;
     }
@@ -266,7 +333,12 @@ const seedGeneratedUser = (b: Builder, i: number) => {
     const ruleCount = i % 40 === 7 && w === 0 ? Math.min(8, candidates.length) : random.int(0, Math.min(3, candidates.length));
     const chosen = [...candidates].sort(() => random.next() - 0.5).slice(0, ruleCount);
     randomSplit(random, chosen.length).forEach((percentage, r) => addRule(b, wallet, `${name}:${r}`, chosen[r]!.destination_token, percentage));
-    if (w === 0 && active) addHistory(b, wallet, Array.from({ length: random.int(0, 4) }, () => fromCents(random.int(1_000, 200_000))));
+    if (w === 0 && active)
+      addHistory(
+        b,
+        wallet,
+        Array.from({ length: random.int(0, 4) }, () => fromCents(random.int(1_000, 200_000))),
+      );
   }
 };
 

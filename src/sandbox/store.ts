@@ -4,7 +4,6 @@ import { createPersister, readState } from './persistence';
 import type { SandboxState } from './state';
 import { seedState, type SeedOptions } from './synthetic';
 
-
 /**
  * The sandbox's state in memory, indexed, and persisted to `dataDir` on every change. Changes are
  * applied synchronously (one JS turn: no two requests can interleave a check and its write) and

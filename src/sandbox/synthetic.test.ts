@@ -115,7 +115,10 @@ describe('synthetic payees in a running sandbox', () => {
       expect(found.status).toBe(200);
       expect(foundUserSchema.parse(found.body)).toMatchObject({ user_token: userToken('synthetic:30'), internal_user_id: 'syn-000030' });
       const user = found.body.user_token;
-      const byEmail = await sb.call('GET', `/payout/user/lookup?email=syn-000007%40example.com&first_name=${(await sb.call('GET', `/payout/user/${userToken('synthetic:7')}`)).body.first_name}`);
+      const byEmail = await sb.call(
+        'GET',
+        `/payout/user/lookup?email=syn-000007%40example.com&first_name=${(await sb.call('GET', `/payout/user/${userToken('synthetic:7')}`)).body.first_name}`,
+      );
       expect(byEmail.body.user_token).toBe(userToken('synthetic:7'));
       expect((await sb.call('GET', '/payout/user/lookup?internal_user_id=syn-000031')).status).toBe(404);
 
@@ -164,7 +167,13 @@ describe('synthetic payees in a running sandbox', () => {
       expect(stdout).toMatch(/reset to the seed with 5 synthetic users/);
       const state = JSON.parse(await readFile(join(dataDir, STATE_FILE), 'utf8')) as SandboxState;
       expect(state.seed_users).toBe(5);
-      expect(state.users.map((u) => u.internal_user_id).filter((id) => id.startsWith('syn-'))).toEqual(['syn-000001', 'syn-000002', 'syn-000003', 'syn-000004', 'syn-000005']);
+      expect(state.users.map((u) => u.internal_user_id).filter((id) => id.startsWith('syn-'))).toEqual([
+        'syn-000001',
+        'syn-000002',
+        'syn-000003',
+        'syn-000004',
+        'syn-000005',
+      ]);
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }

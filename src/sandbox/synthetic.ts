@@ -41,7 +41,12 @@ const addSyntheticPayee = (state: SandboxState, now: number, i: number) => {
   const walletCount = random.int(1, 3);
   for (let w = 0; w < walletCount; w++) {
     const currency = random.next() < 0.75 ? 'USD' : random.pick(OTHER_CURRENCIES);
-    const wallet = addWallet(b, user, `${name}:${w}`, { balance: fromCents(random.int(0, 500_000)), currency_code: currency, type: 'USER_FUNDS', active: true });
+    const wallet = addWallet(b, user, `${name}:${w}`, {
+      balance: fromCents(random.int(0, 500_000)),
+      currency_code: currency,
+      type: 'USER_FUNDS',
+      active: true,
+    });
     // Within the strict policy whatever the sandbox's mode: distinct destinations in the wallet's currency, ≤ 100 %.
     const candidates = byCurrency.get(currency) ?? [];
     const chosen = sample(random, candidates, random.int(0, Math.min(3, candidates.length)));

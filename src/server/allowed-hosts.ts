@@ -64,8 +64,7 @@ export const isAllowedHost = (entries: readonly HostEntry[], header: string, loc
   if (!host) return false;
   return entries.some(
     (entry) =>
-      entry.hostname === host.hostname &&
-      (entry.port === undefined || (host.port !== undefined && host.port === (entry.port === 0 ? localPort : entry.port))),
+      entry.hostname === host.hostname && (entry.port === undefined || (host.port !== undefined && host.port === (entry.port === 0 ? localPort : entry.port))),
   );
 };
 

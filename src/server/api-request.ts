@@ -73,7 +73,12 @@ export const readApiTarget = (request: FastifyRequest, reply: FastifyReply): Api
 
   const { values, repeated } = readQuery(rawQuery);
   if (repeated.length > 0) {
-    void refuse(request, reply, 'A query parameter is given more than once.', repeated.map((field) => ({ field, message: 'is given more than once' })));
+    void refuse(
+      request,
+      reply,
+      'A query parameter is given more than once.',
+      repeated.map((field) => ({ field, message: 'is given more than once' })),
+    );
     return undefined;
   }
   // The console's allow-list of query names (what the SPA sends), not all that MassPay knows.

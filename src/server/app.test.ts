@@ -158,7 +158,7 @@ describe('logs', () => {
 });
 
 describe('the query names the proxy takes', () => {
-  it('are what the SPA sends: MassPay\'s others are refused and never forwarded, while the sandbox still takes them', async () => {
+  it("are what the SPA sends: MassPay's others are refused and never forwarded, while the sandbox still takes them", async () => {
     const seen = c.recorder.seen.length;
     for (const target of [
       `/api/payout/user/${ada.userToken}/history?wallet_token=${ada.usdWallet}&show_all_clients=true`,
@@ -181,7 +181,8 @@ describe('refused changes in the audit log', () => {
   it('are recorded at most 10 a minute per staff member; each is still answered 403', async () => {
     const path = `/api/payout/wallet/${ada.userToken}/${ada.usdWallet}/autopayout`;
     const answers = [];
-    for (let i = 0; i < 15; i += 1) answers.push(await c.call('POST', path, { as: 'viewer', body: { destination_token: SEED_DESTINATIONS.quickCash, percentage: 5 } }));
+    for (let i = 0; i < 15; i += 1)
+      answers.push(await c.call('POST', path, { as: 'viewer', body: { destination_token: SEED_DESTINATIONS.quickCash, percentage: 5 } }));
     expect(answers.map((answer) => answer.status)).toEqual(Array.from({ length: 15 }, () => 403));
     const recorded = await c.audit.list({ staff: 'viewer@example.com' }, { page: 1, limit: 100 });
     expect(recorded.total).toBe(10);

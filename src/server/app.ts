@@ -173,7 +173,8 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
     if (request.method === 'GET' || request.method === 'HEAD') return recordRefusal(request, staff);
     const decision = forbiddenLimit.take(staff.email);
     if (decision === 'record') return recordRefusal(request, staff);
-    if (decision === 'skip-first') request.log.warn({ staff: staff.email }, 'refused changes of this staff member are over the limit: not recorded in the audit log until the window ends');
+    if (decision === 'skip-first')
+      request.log.warn({ staff: staff.email }, 'refused changes of this staff member are over the limit: not recorded in the audit log until the window ends');
   };
   await registerAuth(app, { ...options.auth, endedSessions: audit, onForbidden, onSignIn: metrics.signIn });
   const changes = registerChanges(app, {
@@ -215,11 +216,16 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
     const now = Date.now();
     if (!readiness || now - readiness.at >= readyCacheMs) readiness = { at: now, ready: checkMassPay(request.log) };
     if (await readiness.ready) return { status: 'ready' };
-    return sendProblem(request, reply, 503, { type: PROBLEM_TYPES.upstreamUnavailable, title: 'Not ready', detail: 'MassPay cannot be reached or is not answering as it should.' });
+    return sendProblem(request, reply, 503, {
+      type: PROBLEM_TYPES.upstreamUnavailable,
+      title: 'Not ready',
+      detail: 'MassPay cannot be reached or is not answering as it should.',
+    });
   });
 
   if (options.distDir) await registerSpa(app, options.distDir);
-  else app.setNotFoundHandler((request, reply) => sendProblem(request, reply, 404, { type: PROBLEM_TYPES.notFound, detail: 'Nothing is served at this path.' }));
+  else
+    app.setNotFoundHandler((request, reply) => sendProblem(request, reply, 404, { type: PROBLEM_TYPES.notFound, detail: 'Nothing is served at this path.' }));
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const known = FASTIFY_PROBLEMS[error.code] ?? (error instanceof SyntaxError ? FASTIFY_PROBLEMS.FST_ERR_CTP_INVALID_JSON_BODY : undefined);

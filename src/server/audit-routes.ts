@@ -36,9 +36,7 @@ export const registerAuditRoutes = (app: FastifyInstance, audit: AuditStore) => 
     const query = readQuery(request, reply);
     if (!query) return reply;
     const { page: _page, limit: _limit, ...filters } = query;
-    reply
-      .header('content-disposition', `attachment; filename="audit-log-${new Date().toISOString().slice(0, 10)}.csv"`)
-      .type('text/csv; charset=utf-8');
+    reply.header('content-disposition', `attachment; filename="audit-log-${new Date().toISOString().slice(0, 10)}.csv"`).type('text/csv; charset=utf-8');
     return reply.send(auditCsvRows(audit.iterate(filters)));
   });
 };

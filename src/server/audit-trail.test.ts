@@ -66,7 +66,10 @@ describe('every attempted change is recorded when asked for and when MassPay ans
     const res = await c.call('POST', adaRules, { body: { destination_token: D.quickCash, percentage: 4 } });
     expect(res.status).toBe(400);
     const entries = await entriesOf(res.headers.get('x-request-id'));
-    expect(entries.map((e) => [e.outcome, e.masspayStatus])).toEqual([['requested', null], ['refused', 400]]);
+    expect(entries.map((e) => [e.outcome, e.masspayStatus])).toEqual([
+      ['requested', null],
+      ['refused', 400],
+    ]);
   });
 
   it('MassPay failing or timing out: failed, or unknown (it may have acted)', async () => {
@@ -78,7 +81,10 @@ describe('every attempted change is recorded when asked for and when MassPay ans
     c.embedded.sandbox.faults.set({ latencyMs: 2_500, latencyMethods: ['POST'] });
     const slow = await c.call('POST', rulesOf(grace.userToken, grace.eurWallet), { body: { destination_token: D.rhein, percentage: 1 } });
     expect(slow.status).toBe(504);
-    expect((await entriesOf(slow.headers.get('x-request-id'))).map((e) => [e.outcome, e.masspayStatus])).toEqual([['requested', null], ['unknown', null]]);
+    expect((await entriesOf(slow.headers.get('x-request-id'))).map((e) => [e.outcome, e.masspayStatus])).toEqual([
+      ['requested', null],
+      ['unknown', null],
+    ]);
   });
 
   it('the connection broken after the add was sent: unknown (MassPay made it), and the retry with the same key is replayed', async () => {
@@ -102,7 +108,10 @@ describe('every attempted change is recorded when asked for and when MassPay ans
     try {
       const res = await closed.call('POST', adaRules, { body: { destination_token: D.quickCash, percentage: 1 } });
       expect(res.status).toBe(502);
-      expect(res.body).toMatchObject({ type: PROBLEM_TYPES.upstreamUnavailable, detail: 'MassPay could not be reached, so nothing was changed. Try again in a moment.' });
+      expect(res.body).toMatchObject({
+        type: PROBLEM_TYPES.upstreamUnavailable,
+        detail: 'MassPay could not be reached, so nothing was changed. Try again in a moment.',
+      });
       const entries = (await closed.audit.list({}, { page: 1, limit: 10 })).entries.filter((e) => e.requestId === res.headers.get('x-request-id'));
       // The wallet could not even be re-read: nothing was sent, and the attempt is recorded as failed.
       expect(entries.map((e) => e.outcome)).toEqual(['failed']);
@@ -118,7 +127,12 @@ describe('every attempted change is recorded when asked for and when MassPay ans
     expect(c.embedded.sandbox.stats.requests).toBe(before);
     const [entry, ...more] = await entriesOf(res.headers.get('x-request-id'));
     expect(more).toEqual([]);
-    expect(entry).toMatchObject({ outcome: 'forbidden', staffEmail: 'viewer@example.com', action: 'delete_rule', ruleToken: 'autopayout_00000000-0000-4000-8000-000000000001' });
+    expect(entry).toMatchObject({
+      outcome: 'forbidden',
+      staffEmail: 'viewer@example.com',
+      action: 'delete_rule',
+      ruleToken: 'autopayout_00000000-0000-4000-8000-000000000001',
+    });
   });
 
   it('a request refused by validation is not a change and is not recorded', async () => {
@@ -162,7 +176,9 @@ describe('GET /api/audit and /api/audit/export (admins)', () => {
     const ids = page.entries.map((e) => BigInt(e.id));
     expect([...ids].sort((a, b) => (a > b ? -1 : 1))).toEqual(ids); // newest first
 
-    const byAdmin = auditPageSchema.parse((await c.call('GET', `/api/audit?user=${ada.userToken}&staff=ADMIN@example.com&action=add_rule`, { as: 'admin' })).body);
+    const byAdmin = auditPageSchema.parse(
+      (await c.call('GET', `/api/audit?user=${ada.userToken}&staff=ADMIN@example.com&action=add_rule`, { as: 'admin' })).body,
+    );
     expect(byAdmin.entries.map((e: AuditEntry) => [e.staffEmail, e.destinationToken, e.outcome])).toEqual([
       ['admin@example.com', D.quickCash, 'succeeded'],
       ['admin@example.com', D.quickCash, 'requested'],

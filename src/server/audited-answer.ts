@@ -36,7 +36,14 @@ export const recordAct = (audit: AuditStore, request: FastifyRequest, act: Audit
 };
 
 /** Records `act`, then runs `answer`; when the log cannot take it, 503 (`what`: e.g. "Caller checks"). */
-export const answerOnceRecorded = async (audit: AuditStore, request: FastifyRequest, reply: FastifyReply, act: AuditedAct, what: string, answer: () => unknown) => {
+export const answerOnceRecorded = async (
+  audit: AuditStore,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  act: AuditedAct,
+  what: string,
+  answer: () => unknown,
+) => {
   try {
     await recordAct(audit, request, act);
   } catch (error) {

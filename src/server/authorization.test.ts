@@ -19,7 +19,10 @@ type Who = StaffRole | 'anonymous';
 type Need = 'read' | 'changeRules' | 'readAudit' | 'verifyCaller' | 'revealPickupCode';
 
 /** A valid request per route; `prepare` makes whatever it acts on (a rule to delete). */
-const REQUESTS: Record<Exclude<RouteId, 'getAllUsersHistory' | 'loadUser'>, { method: string; path: (ctx: { ruleToken: string }) => string; body?: unknown; need: Need }> = {
+const REQUESTS: Record<
+  Exclude<RouteId, 'getAllUsersHistory' | 'loadUser'>,
+  { method: string; path: (ctx: { ruleToken: string }) => string; body?: unknown; need: Need }
+> = {
   listWallets: { method: 'GET', path: () => `${api}/wallet/${ada.userToken}`, need: 'read' },
   listAutopayRules: { method: 'GET', path: () => rules, need: 'read' },
   createAutopayRule: { method: 'POST', path: () => rules, body: { destination_token: D.quickCash, percentage: 1 }, need: 'changeRules' },
@@ -44,7 +47,11 @@ const CONSOLE_ROUTES_MATRIX = {
     method: 'POST',
     path: () => revealPickupCodePath(rosalind.userToken, rosalind.mxnWallet, pickupPayout().token),
     // A getter: the payout's day is the sandbox's, known once it runs (JSON.stringify reads it then).
-    body: { get day() { return pickupPayout().time_of_txn.slice(0, 10); } },
+    body: {
+      get day() {
+        return pickupPayout().time_of_txn.slice(0, 10);
+      },
+    },
     need: 'revealPickupCode' as Need,
   },
 };

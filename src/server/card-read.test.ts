@@ -114,7 +114,9 @@ describe('readCardAnswer', () => {
   });
 
   it('passes a brand or status MassPay added later, as the string it is', () => {
-    const body = Buffer.from('{"card_number":"4016483301928344","cvv":"123","expiration_date":"","pin_number":"1234","type":"DINERS","status":"SUSPENDED","balance":1}');
+    const body = Buffer.from(
+      '{"card_number":"4016483301928344","cvv":"123","expiration_date":"","pin_number":"1234","type":"DINERS","status":"SUSPENDED","balance":1}',
+    );
     expect(readCardAnswer(body)).toStrictEqual({ type: 'DINERS', status: 'SUSPENDED', balance: 1 });
   });
 });

@@ -194,7 +194,10 @@ export const createCardReader =
       request.log.warn({ route: target.id, upstream: error.message }, 'MassPay did not answer');
       return recordThen('failed', null, () =>
         error instanceof UpstreamTimeoutError
-          ? sendProblem(request, reply, 504, { type: PROBLEM_TYPES.upstreamTimeout, detail: `MassPay did not answer within ${Math.round(timeoutMs / 100) / 10} s. Try again in a moment.` })
+          ? sendProblem(request, reply, 504, {
+              type: PROBLEM_TYPES.upstreamTimeout,
+              detail: `MassPay did not answer within ${Math.round(timeoutMs / 100) / 10} s. Try again in a moment.`,
+            })
           : sendProblem(request, reply, 502, { type: PROBLEM_TYPES.upstreamUnavailable, detail: 'MassPay could not be reached. Try again in a moment.' }),
       );
     }

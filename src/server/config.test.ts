@@ -14,7 +14,13 @@ describe('configuration', () => {
   });
 
   it('reads a real MassPay', () => {
-    const config = readConfig({ MASSPAY_BASE_URL: 'https://api.masspay.io/v1.0.0', MASSPAY_API_KEY: 'k', PORT: '9000', UPSTREAM_TIMEOUT_MS: '2500', STAFF_FILE: 'staff.json' });
+    const config = readConfig({
+      MASSPAY_BASE_URL: 'https://api.masspay.io/v1.0.0',
+      MASSPAY_API_KEY: 'k',
+      PORT: '9000',
+      UPSTREAM_TIMEOUT_MS: '2500',
+      STAFF_FILE: 'staff.json',
+    });
     expect(config).toMatchObject({ port: 9000, upstreamTimeoutMs: 2500, upstream: { baseUrl: 'https://api.masspay.io/v1.0.0', apiKey: 'k' } });
   });
 
@@ -63,7 +69,12 @@ describe('configuration', () => {
 
   it('ALLOWED_HOSTS: by default localhost, 127.0.0.1, [::1] and HOST, each on PORT', () => {
     expect(readConfig({}).allowedHosts).toEqual(['localhost:8080', '127.0.0.1:8080', '[::1]:8080']);
-    expect(readConfig({ HOST: 'Console.Internal', PORT: '9000' }).allowedHosts).toEqual(['localhost:9000', '127.0.0.1:9000', '[::1]:9000', 'console.internal:9000']);
+    expect(readConfig({ HOST: 'Console.Internal', PORT: '9000' }).allowedHosts).toEqual([
+      'localhost:9000',
+      '127.0.0.1:9000',
+      '[::1]:9000',
+      'console.internal:9000',
+    ]);
     expect(readConfig({ HOST: '::1', PORT: '9000' }).allowedHosts).toEqual(['localhost:9000', '127.0.0.1:9000', '[::1]:9000']);
     expect(readConfig({ HOST: '10.0.0.5' }).allowedHosts).toContain('10.0.0.5:8080');
   });
@@ -123,7 +134,9 @@ describe('configuration', () => {
   });
 
   it('npm start exits 1 with one clear message on a bad environment, before building or listening', async () => {
-    const failure = await run('npx', ['tsx', 'src/server/main.ts'], { env: { ...process.env, PORT: 'eighty', MASSPAY_API_KEY: 'secret-key-value' } }).catch((e: { code: number; stderr: string; stdout: string }) => e);
+    const failure = await run('npx', ['tsx', 'src/server/main.ts'], { env: { ...process.env, PORT: 'eighty', MASSPAY_API_KEY: 'secret-key-value' } }).catch(
+      (e: { code: number; stderr: string; stdout: string }) => e,
+    );
     expect('code' in failure && failure.code).toBe(1);
     const { stderr } = failure as { stderr: string };
     expect(stderr).toMatch(/Invalid configuration:\n {2}PORT: must be a port number/);
@@ -132,8 +145,12 @@ describe('configuration', () => {
   });
 
   it('npm start on every interface without ALLOWED_HOSTS stops with a message saying what to set', async () => {
-    const failure = await run('npx', ['tsx', 'src/server/main.ts'], { env: { ...process.env, HOST: '0.0.0.0', ALLOWED_HOSTS: '' } }).catch((e: { code: number; stderr: string }) => e);
+    const failure = await run('npx', ['tsx', 'src/server/main.ts'], { env: { ...process.env, HOST: '0.0.0.0', ALLOWED_HOSTS: '' } }).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
     expect('code' in failure && failure.code).toBe(1);
-    expect((failure as { stderr: string }).stderr).toMatch(/Invalid configuration:\n {2}ALLOWED_HOSTS: is required when HOST is 0\.0\.0\.0 \(every interface\)/);
+    expect((failure as { stderr: string }).stderr).toMatch(
+      /Invalid configuration:\n {2}ALLOWED_HOSTS: is required when HOST is 0\.0\.0\.0 \(every interface\)/,
+    );
   });
 });

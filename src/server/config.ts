@@ -23,48 +23,58 @@ const isWildcardHost = (host: string) => {
   return isIP(bare) === 6 && new URL(`http://[${bare}]/`).hostname === '[::]';
 };
 
-const envSchema = z
-  .object({
-    PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65_535).default(8080),
-    HOST: z.string().min(1).default('127.0.0.1'),
-    MASSPAY_BASE_URL: z
-      .url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. https://api.masspay.io/v1.0.0' })
-      .optional(),
-    MASSPAY_API_KEY: z.string().min(1).optional(),
-    DATA_DIR: z.string().min(1).default('./data'),
-    UPSTREAM_TIMEOUT_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(100).max(120_000).default(10_000),
-    LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
-    STAFF_FILE: z.string().min(1).optional(),
-    DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters').default('demo-password'),
-    SESSION_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 32`)').optional(),
-    TRUSTED_AUTH_HEADER: z.string().regex(/^[A-Za-z0-9-]+$/, 'must be a header name, e.g. X-Forwarded-Email').optional(),
-    TRUSTED_PROXY_IPS: z
-      .string()
-      .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean))
-      .refine(isAddressList, 'must be a comma-separated list of IP addresses or CIDR ranges')
-      .optional(),
-    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional(),
-    DATABASE_MIGRATION_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional(),
-    CHANGE_REASON: z.enum(CHANGE_REASON_MODES, { error: 'must be optional or required' }).default('optional'),
-    WALLET_LOCK_WAIT_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(100).max(60_000).default(5_000),
-    MASSPAY_SETTLE_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(1_000).max(3_600_000).default(60_000),
-    ALLOWED_HOSTS: z
-      .string()
-      .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean))
-      .refine(
-        (list) => list.length > 0 && list.every((entry) => parseHostEntry(entry) !== undefined),
-        'must be a comma-separated list of host or host:port (IPv6 in brackets, e.g. console.example.com,[::1]:8080)',
-      )
-      .optional(),
-    METRICS_TOKEN: z
-      .string()
-      .min(32, 'must be at least 32 characters (e.g. `openssl rand -hex 32`)')
-      .regex(/^[\x21-\x7E]+$/, 'must be printable ASCII without spaces (it is sent as a bearer token)')
-      .optional(),
-    METRICS_PORT: z.coerce.number({ error: 'must be a port number' }).int().min(1, 'must be a port number from 1 to 65535').max(65_535).optional(),
-    METRICS_HOST: z.string().min(1).default('127.0.0.1'),
-    MAX_EVENT_LOOP_DELAY_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(0).max(60_000).default(1_000),
-  });
+const envSchema = z.object({
+  PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65_535).default(8080),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  MASSPAY_BASE_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. https://api.masspay.io/v1.0.0' }).optional(),
+  MASSPAY_API_KEY: z.string().min(1).optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  UPSTREAM_TIMEOUT_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(100).max(120_000).default(10_000),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  STAFF_FILE: z.string().min(1).optional(),
+  DEMO_PASSWORD: z.string().min(8, 'must be at least 8 characters').default('demo-password'),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 32`)').optional(),
+  TRUSTED_AUTH_HEADER: z
+    .string()
+    .regex(/^[A-Za-z0-9-]+$/, 'must be a header name, e.g. X-Forwarded-Email')
+    .optional(),
+  TRUSTED_PROXY_IPS: z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean),
+    )
+    .refine(isAddressList, 'must be a comma-separated list of IP addresses or CIDR ranges')
+    .optional(),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional(),
+  DATABASE_MIGRATION_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional(),
+  CHANGE_REASON: z.enum(CHANGE_REASON_MODES, { error: 'must be optional or required' }).default('optional'),
+  WALLET_LOCK_WAIT_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(100).max(60_000).default(5_000),
+  MASSPAY_SETTLE_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(1_000).max(3_600_000).default(60_000),
+  ALLOWED_HOSTS: z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean),
+    )
+    .refine(
+      (list) => list.length > 0 && list.every((entry) => parseHostEntry(entry) !== undefined),
+      'must be a comma-separated list of host or host:port (IPv6 in brackets, e.g. console.example.com,[::1]:8080)',
+    )
+    .optional(),
+  METRICS_TOKEN: z
+    .string()
+    .min(32, 'must be at least 32 characters (e.g. `openssl rand -hex 32`)')
+    .regex(/^[\x21-\x7E]+$/, 'must be printable ASCII without spaces (it is sent as a bearer token)')
+    .optional(),
+  METRICS_PORT: z.coerce.number({ error: 'must be a port number' }).int().min(1, 'must be a port number from 1 to 65535').max(65_535).optional(),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  MAX_EVENT_LOOP_DELAY_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(0).max(60_000).default(1_000),
+});
 
 /** Rules between variables, checked even when a single variable is wrong, so one message names all. */
 const pairingProblems = (env: Record<string, string | undefined>): string[] => [
@@ -75,15 +85,19 @@ const pairingProblems = (env: Record<string, string | undefined>): string[] => [
   ...(env.MASSPAY_BASE_URL && !env.STAFF_FILE && !env.TRUSTED_AUTH_HEADER
     ? ['STAFF_FILE: is required with a real MASSPAY_BASE_URL (or TRUSTED_AUTH_HEADER): demo accounts exist only on the embedded sandbox']
     : []),
-  ...(env.TRUSTED_AUTH_HEADER && !env.TRUSTED_PROXY_IPS ? ['TRUSTED_PROXY_IPS: is required with TRUSTED_AUTH_HEADER (the identity proxy\'s addresses)'] : []),
+  ...(env.TRUSTED_AUTH_HEADER && !env.TRUSTED_PROXY_IPS ? ["TRUSTED_PROXY_IPS: is required with TRUSTED_AUTH_HEADER (the identity proxy's addresses)"] : []),
   ...(env.TRUSTED_AUTH_HEADER && !env.STAFF_FILE ? ['STAFF_FILE: is required with TRUSTED_AUTH_HEADER (roles come from it)'] : []),
   ...(env.HOST && isWildcardHost(env.HOST) && !env.ALLOWED_HOSTS
-    ? [`ALLOWED_HOSTS: is required when HOST is ${env.HOST} (every interface): list the names browsers reach the console by, e.g. console.example.com or console.example.com:8080`]
+    ? [
+        `ALLOWED_HOSTS: is required when HOST is ${env.HOST} (every interface): list the names browsers reach the console by, e.g. console.example.com or console.example.com:8080`,
+      ]
     : []),
-  ...(env.METRICS_HOST && !env.METRICS_PORT ? ['METRICS_HOST: is only used with METRICS_PORT (the metrics listener\'s port); set both, or neither'] : []),
-  ...(env.METRICS_PORT && Number(env.METRICS_PORT) === Number(env.PORT ?? 8080) ? ['METRICS_PORT: must differ from PORT (the metrics listener is a server of its own)'] : []),
+  ...(env.METRICS_HOST && !env.METRICS_PORT ? ["METRICS_HOST: is only used with METRICS_PORT (the metrics listener's port); set both, or neither"] : []),
+  ...(env.METRICS_PORT && Number(env.METRICS_PORT) === Number(env.PORT ?? 8080)
+    ? ['METRICS_PORT: must differ from PORT (the metrics listener is a server of its own)']
+    : []),
   ...(env.DATABASE_MIGRATION_URL && !env.DATABASE_URL
-    ? ['DATABASE_URL: is required with DATABASE_MIGRATION_URL (the application\'s own role; the migration role only migrates and grants)']
+    ? ["DATABASE_URL: is required with DATABASE_MIGRATION_URL (the application's own role; the migration role only migrates and grants)"]
     : []),
 ];
 
@@ -128,10 +142,7 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): ServerConfig =
   // An empty variable means "not set", as in most shells' `VAR= cmd`.
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
   const parsed = envSchema.safeParse(present);
-  const problems = [
-    ...(parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)),
-    ...pairingProblems(present),
-  ];
+  const problems = [...(parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)), ...pairingProblems(present)];
   if (!parsed.success || problems.length > 0) {
     throw new ConfigError(`Invalid configuration:\n${problems.map((line) => `  ${line}`).join('\n')}`);
   }

@@ -207,10 +207,22 @@ const checkSurvivors = async (baseUrl: string, attempts: Attempt[], round: Set<A
 
     if (attempt.status === 200) {
       expect(rule, `${what}: acknowledged, so in the wallet's rules`).toMatchObject({ token: attempt.ruleToken, percentage: attempt.plan.percentage });
-      expect(requested[0], `${what}: acknowledged, so requested`).toMatchObject({ requestId: attempt.requestId, action: 'add_rule', staffEmail: 'editor@example.com', destinationToken: attempt.plan.destination, percentage: attempt.plan.percentage });
-      expect(outcomes[0], `${what}: acknowledged, so succeeded`).toMatchObject({ outcome: 'succeeded', requestId: attempt.requestId, ruleToken: attempt.ruleToken, masspayStatus: 200 });
+      expect(requested[0], `${what}: acknowledged, so requested`).toMatchObject({
+        requestId: attempt.requestId,
+        action: 'add_rule',
+        staffEmail: 'editor@example.com',
+        destinationToken: attempt.plan.destination,
+        percentage: attempt.plan.percentage,
+      });
+      expect(outcomes[0], `${what}: acknowledged, so succeeded`).toMatchObject({
+        outcome: 'succeeded',
+        requestId: attempt.requestId,
+        ruleToken: attempt.ruleToken,
+        masspayStatus: 200,
+      });
     } else {
-      const fate: Fate = !rule && requested.length === 0 ? 'absent' : !rule ? 'requested only' : outcomes.length === 0 ? 'rule, requested, no outcome' : 'complete';
+      const fate: Fate =
+        !rule && requested.length === 0 ? 'absent' : !rule ? 'requested only' : outcomes.length === 0 ? 'rule, requested, no outcome' : 'complete';
       if (fate === 'requested only') expect(outcomes, `${what}: no rule, so no success`).toEqual([]);
       if (round.has(attempt)) fates.set(fate, (fates.get(fate) ?? 0) + 1);
     }
@@ -272,10 +284,15 @@ describe('the server SIGKILLed during a burst of adds', () => {
     const state = await readStateFile(dataDir);
     expect(state.version).toBe(1);
     for (const attempt of everyAttempt.filter((a) => a.status === 200)) {
-      expect(state.rules[attempt.plan.wallet]?.some((r) => (r as AutopayRule).token === attempt.ruleToken), `rule ${attempt.ruleToken} in the state file`).toBe(true);
+      expect(
+        state.rules[attempt.plan.wallet]?.some((r) => (r as AutopayRule).token === attempt.ruleToken),
+        `rule ${attempt.ruleToken} in the state file`,
+      ).toBe(true);
     }
     const leftovers = (await readdir(dataDir)).filter((name) => name.endsWith('.tmp'));
-    report.push(`  after a clean stop: audit store ${rows.length} rows, all parse; sandbox-state.json parses; temp files left by the kills: ${leftovers.length}`);
+    report.push(
+      `  after a clean stop: audit store ${rows.length} rows, all parse; sandbox-state.json parses; temp files left by the kills: ${leftovers.length}`,
+    );
     console.log(report.join('\n'));
     expect(rows.length).toBe(new Set(rows.map((r) => r.id)).size);
   }, 180_000);

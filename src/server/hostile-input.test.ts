@@ -74,7 +74,8 @@ interface HostileRequest {
 }
 
 const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}… (${text.length} chars)` : text);
-const whoText = (who: Who) => (typeof who === 'string' ? who : 'garbage' in who ? `cookie ${JSON.stringify(cut(who.garbage, 60))}` : `editor's cookie, ${who.mangle} at ${who.at}`);
+const whoText = (who: Who) =>
+  typeof who === 'string' ? who : 'garbage' in who ? `cookie ${JSON.stringify(cut(who.garbage, 60))}` : `editor's cookie, ${who.mangle} at ${who.at}`;
 
 const describeRequest = (r: HostileRequest) =>
   r.raw
@@ -128,7 +129,24 @@ const BASES: Base[] = [
   { route: 'listCountryServices', segments: ['payout', 'country', 'USA'], query: `wallet_token=${ada.usdWallet}` },
 ];
 const CHANGES = BASES.filter((b) => ROUTES[b.route].method !== 'GET');
-const LITERALS = new Set(['payout', 'wallet', 'autopayout', 'card', 'user', 'lookup', 'history', 'service', 'country', 'list', 'console', 'users', 'wallets', 'transactions', 'pickup-code', 'verify-caller']);
+const LITERALS = new Set([
+  'payout',
+  'wallet',
+  'autopayout',
+  'card',
+  'user',
+  'lookup',
+  'history',
+  'service',
+  'country',
+  'list',
+  'console',
+  'users',
+  'wallets',
+  'transactions',
+  'pickup-code',
+  'verify-caller',
+]);
 
 const targetOf = (segments: readonly string[], query: string) => `/api/${segments.join('/')}${query ? `?${query}` : ''}`;
 
@@ -167,8 +185,17 @@ const validGetArb: fc.Arbitrary<HostileRequest> = fc
     ),
     fc.constantFrom('ext-1001', 'ext-1002', 'ext-1003').map((id) => targetOf(['payout', 'user', 'lookup'], `internal_user_id=${id}`)),
     fc
-      .record({ page: fc.integer({ min: 1, max: 5 }), records: fc.integer({ min: 1, max: 100 }), type: fc.subarray(['payout', 'load', 'spendback'], { minLength: 1 }) })
-      .map(({ page, records, type }) => targetOf(['payout', 'user', ada.userToken, 'history'], `wallet_token=${ada.usdWallet}&page=${page}&number_of_records=${records}&type=${type.join(',')}`)),
+      .record({
+        page: fc.integer({ min: 1, max: 5 }),
+        records: fc.integer({ min: 1, max: 100 }),
+        type: fc.subarray(['payout', 'load', 'spendback'], { minLength: 1 }),
+      })
+      .map(({ page, records, type }) =>
+        targetOf(
+          ['payout', 'user', ada.userToken, 'history'],
+          `wallet_token=${ada.usdWallet}&page=${page}&number_of_records=${records}&type=${type.join(',')}`,
+        ),
+      ),
     fc.constantFrom('USA', 'MEX', 'DEU').map((code) => targetOf(['payout', 'country', code], `wallet_token=${ada.usdWallet}`)),
   )
   .map((target) => hostile({ kind: 'valid GET', expect: 'valid', method: 'GET', target, headers: [], who: 'editor', csrf: true }));
@@ -188,9 +215,58 @@ const pct = (text: string | Buffer) =>
  * (`?` is not here: at a path's end it would only start an empty query.)
  */
 const POISON = [
-  '..', '.', '%2e%2e', '%2E%2e', '.%2e', '%2f', '%2F', '%5c', '%5C', '%00', '%0a', '%0d%0a', '%25', '%', '%zz', '%c3%28', '%ff', '%C0%AE',
-  '%e2%80%ae', '%f0%9f%92%a9', '%ef%bc%8f', '\\', '//', ';', ',', ':', '@', '!', '$', '&', "'", '(', ')', '*', '+', '=', '~', '|', '{', '}',
-  '[', ']', '^', '`', '"', '<', '>', '#', ';jsessionid=x', '.json', '%3F', '%23',
+  '..',
+  '.',
+  '%2e%2e',
+  '%2E%2e',
+  '.%2e',
+  '%2f',
+  '%2F',
+  '%5c',
+  '%5C',
+  '%00',
+  '%0a',
+  '%0d%0a',
+  '%25',
+  '%',
+  '%zz',
+  '%c3%28',
+  '%ff',
+  '%C0%AE',
+  '%e2%80%ae',
+  '%f0%9f%92%a9',
+  '%ef%bc%8f',
+  '\\',
+  '//',
+  ';',
+  ',',
+  ':',
+  '@',
+  '!',
+  '$',
+  '&',
+  "'",
+  '(',
+  ')',
+  '*',
+  '+',
+  '=',
+  '~',
+  '|',
+  '{',
+  '}',
+  '[',
+  ']',
+  '^',
+  '`',
+  '"',
+  '<',
+  '>',
+  '#',
+  ';jsessionid=x',
+  '.json',
+  '%3F',
+  '%23',
 ];
 const poisonArb = fc.constantFrom(...POISON);
 const asciiArb = (maxLength: number) => fc.string({ unit: 'grapheme-ascii', maxLength });
@@ -200,7 +276,19 @@ const nonAsciiArb = fc
   .tuple(fc.constantFrom('é', 'ü', '€', '🙂', '\u202e', '\u0000', '\ufeff', 'Ω', '㐀', '\ud800'), fc.string({ unit: 'grapheme', maxLength: 6 }))
   .map(([a, b]) => pct(a + b));
 /** Bytes that are not UTF-8 at all. */
-const INVALID_UTF8: number[][] = [[0xff], [0xfe], [0xc0, 0x80], [0xc3, 0x28], [0xa0, 0xa1], [0xe2, 0x28, 0xa1], [0xe2, 0x82], [0xed, 0xa0, 0x80], [0xf0, 0x28, 0x8c, 0x28], [0xf8, 0x88, 0x80, 0x80, 0x80], [0x80]];
+const INVALID_UTF8: number[][] = [
+  [0xff],
+  [0xfe],
+  [0xc0, 0x80],
+  [0xc3, 0x28],
+  [0xa0, 0xa1],
+  [0xe2, 0x28, 0xa1],
+  [0xe2, 0x82],
+  [0xed, 0xa0, 0x80],
+  [0xf0, 0x28, 0x8c, 0x28],
+  [0xf8, 0x88, 0x80, 0x80, 0x80],
+  [0x80],
+];
 const invalidUtf8Arb = fc.array(fc.constantFrom(...INVALID_UTF8), { minLength: 1, maxLength: 4 }).map((parts) => Buffer.from(parts.flat()));
 
 const PROTO_NAMES = ['__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', '__defineGetter__', '__lookupSetter__'];
@@ -219,10 +307,9 @@ const pathOpArb: fc.Arbitrary<[string, PathOp]> = fc.oneof(
   fc.tuple(poisonArb, fc.nat()).map(([poison, p]): [string, PathOp] => [`insert ${poison}`, (s, i) => at(s, i, insertAt(s[i]!, p, poison))]),
   junkArb.map((junk): [string, PathOp] => ['replace by junk', (s, i) => at(s, i, junk)]),
   nonAsciiArb.map((u): [string, PathOp] => ['insert encoded unicode', (s, i) => at(s, i, `${s[i]}${u}`)]),
-  fc.tuple(fc.oneof(fc.integer({ min: 1, max: 80 }), fc.integer({ min: 2000, max: 9000 })), fc.nat()).map(([n, p]): [string, PathOp] => [
-    `overlong +${n}`,
-    (s, i) => at(s, i, insertAt(s[i]!, p, 'a'.repeat(n))),
-  ]),
+  fc
+    .tuple(fc.oneof(fc.integer({ min: 1, max: 80 }), fc.integer({ min: 2000, max: 9000 })), fc.nat())
+    .map(([n, p]): [string, PathOp] => [`overlong +${n}`, (s, i) => at(s, i, insertAt(s[i]!, p, 'a'.repeat(n)))]),
   fc.nat().map((p): [string, PathOp] => [
     'percent-encode one character',
     (s, i) => {
@@ -239,10 +326,15 @@ const pathOpArb: fc.Arbitrary<[string, PathOp]> = fc.oneof(
       return at(s, k, how === 'upper' ? seg.toUpperCase() : `${seg[0]!.toUpperCase()}${seg.slice(1)}`);
     },
   ]),
-  fc.constantFrom('', '.', '..', '%2e', '%2e%2e', '.%2E').map((dot): [string, PathOp] => [`dot segment ${JSON.stringify(dot)} inserted`, (s, i) => [...s.slice(0, i), dot, ...s.slice(i)]]),
+  fc
+    .constantFrom('', '.', '..', '%2e', '%2e%2e', '.%2E')
+    .map((dot): [string, PathOp] => [`dot segment ${JSON.stringify(dot)} inserted`, (s, i) => [...s.slice(0, i), dot, ...s.slice(i)]]),
   fc.constant<[string, PathOp]>(['segment emptied', (s, i) => at(s, i, '')]),
   fc.constant<[string, PathOp]>(['trailing slash', (s) => [...s, '']]),
-  fc.constant<[string, PathOp]>(['backslash for slash', (s, i) => (i > 0 ? [...s.slice(0, i - 1), `${s[i - 1]}\\${s[i]}`, ...s.slice(i + 1)] : at(s, i, `\\${s[i]}`))]),
+  fc.constant<[string, PathOp]>([
+    'backslash for slash',
+    (s, i) => (i > 0 ? [...s.slice(0, i - 1), `${s[i - 1]}\\${s[i]}`, ...s.slice(i + 1)] : at(s, i, `\\${s[i]}`)),
+  ]),
   fc.constantFrom(ada.userToken, ada.usdWallet, D.quickCash, RULE, 'MEX').map((token): [string, PathOp] => [`extra segment ${token}`, (s) => [...s, token]]),
   fc.constantFrom('usr_', 'USR_', 'dest_', 'autopayout_', 'wlt_', 'usr_wlt').map((prefix): [string, PathOp] => [
     `wrong or doubled prefix ${prefix}`,
@@ -314,12 +406,20 @@ const queryOf = (pairs: [string, string][]) => pairs.map(([n, v]) => `${n}=${v}`
 const baseQueryPairs = (base: Base): [string, string][] => (base.query ? base.query.split('&').map((p) => p.split('=') as [string, string]) : []);
 
 type QueryOp = (base: Base) => [string, string][];
-const hugeArb = fc.oneof(asciiArb(40).map(pct), fc.integer({ min: 1000, max: 11_000 }).map((n) => 'q'.repeat(n)), nonAsciiArb);
+const hugeArb = fc.oneof(
+  asciiArb(40).map(pct),
+  fc.integer({ min: 1000, max: 11_000 }).map((n) => 'q'.repeat(n)),
+  nonAsciiArb,
+);
 
 const queryOpArb: fc.Arbitrary<[string, QueryOp]> = fc.oneof(
   // An undeclared name: a prototype property, another route's name, or anything else.
   fc
-    .tuple(fc.oneof(fc.constantFrom(...PROTO_NAMES), fc.constantFrom(...ALL_NAMES, 'debug', 'admin', 'api_key', 'token[]', 'page[0]', ''), asciiArb(16)), hugeArb, fc.boolean())
+    .tuple(
+      fc.oneof(fc.constantFrom(...PROTO_NAMES), fc.constantFrom(...ALL_NAMES, 'debug', 'admin', 'api_key', 'token[]', 'page[0]', ''), asciiArb(16)),
+      hugeArb,
+      fc.boolean(),
+    )
     .map(([name, value, encodeName]): [string, QueryOp] => [
       `undeclared name ${JSON.stringify(name.slice(0, 20))}`,
       (base) => {
@@ -373,31 +473,42 @@ const queryOpArb: fc.Arbitrary<[string, QueryOp]> = fc.oneof(
   ]),
 );
 
-const queryArb = fc.tuple(baseArb, queryOpArb).map(([base, [name, op]]) =>
-  fromBase(base, `query: ${name}`, { target: `/api/${base.segments.join('/')}?${queryOf(op(base))}` }),
-);
+const queryArb = fc
+  .tuple(baseArb, queryOpArb)
+  .map(([base, [name, op]]) => fromBase(base, `query: ${name}`, { target: `/api/${base.segments.join('/')}?${queryOf(op(base))}` }));
 
 // ---------------------------------------------------------------------------------------------------
 // 3. Methods
 
 /** Methods the proxy's route takes, on paths where they are not allowed. */
-const routedMethodArb = fc.tuple(baseArb, fc.constantFrom('PUT', 'PATCH', 'OPTIONS', 'HEAD', 'POST', 'DELETE'), fc.boolean()).map(([base, method, withBody]) => {
-  const path = base.segments.join('/');
-  const allowed = BASES.filter((b) => b.segments.join('/') === path).map((b) => ROUTES[b.route].method as string);
-  const m = allowed.includes(method) ? 'PUT' : method;
-  const body = withBody && m !== 'HEAD' ? json(VALID_RULE) : undefined;
-  return fromBase(base, `method: ${m}`, { method: m, headers: body ? [['content-type', 'application/json']] : [], body });
-});
+const routedMethodArb = fc
+  .tuple(baseArb, fc.constantFrom('PUT', 'PATCH', 'OPTIONS', 'HEAD', 'POST', 'DELETE'), fc.boolean())
+  .map(([base, method, withBody]) => {
+    const path = base.segments.join('/');
+    const allowed = BASES.filter((b) => b.segments.join('/') === path).map((b) => ROUTES[b.route].method as string);
+    const m = allowed.includes(method) ? 'PUT' : method;
+    const body = withBody && m !== 'HEAD' ? json(VALID_RULE) : undefined;
+    return fromBase(base, `method: ${m}`, { method: m, headers: body ? [['content-type', 'application/json']] : [], body });
+  });
 
 /** Every other method Node's parser knows, tokens it does not, and CONNECT (raw: node:http would tunnel it). */
 const OTHER_METHODS = METHODS.filter((m) => !['GET', 'POST', 'DELETE', 'PUT', 'PATCH', 'OPTIONS', 'HEAD', 'CONNECT'].includes(m));
 const otherMethodArb = fc.oneof(
-  fc.tuple(baseArb, fc.oneof(fc.constantFrom(...OTHER_METHODS), fc.constantFrom('FOO', 'GETS', 'BREW', 'X-GET', 'POST2'))).map(([base, method]) =>
-    fromBase(base, `method: ${method}`, { method, headers: [], body: undefined }),
-  ),
+  fc
+    .tuple(baseArb, fc.oneof(fc.constantFrom(...OTHER_METHODS), fc.constantFrom('FOO', 'GETS', 'BREW', 'X-GET', 'POST2')))
+    .map(([base, method]) => fromBase(base, `method: ${method}`, { method, headers: [], body: undefined })),
   fc.tuple(baseArb, fc.boolean()).map(([base, authority]) => {
     const target = authority ? '127.0.0.1:443' : targetOf(base.segments, base.query);
-    return hostile({ kind: 'method: CONNECT', expect: 'refused', method: 'CONNECT', target, headers: [], who: 'anonymous', csrf: true, raw: Buffer.from(`CONNECT ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Requested-With: XMLHttpRequest\r\n\r\n`) });
+    return hostile({
+      kind: 'method: CONNECT',
+      expect: 'refused',
+      method: 'CONNECT',
+      target,
+      headers: [],
+      who: 'anonymous',
+      csrf: true,
+      raw: Buffer.from(`CONNECT ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Requested-With: XMLHttpRequest\r\n\r\n`),
+    });
   }),
 );
 
@@ -405,44 +516,93 @@ const otherMethodArb = fc.oneof(
 // 4. Headers (on an otherwise valid add or delete)
 
 const REFUSED_CONTENT_TYPES = [
-  'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', 'text/json', 'application/jsonx',
-  'application/json-patch+json', 'application/vnd.api+json', 'application/json, text/plain', 'application/octet-stream', '*/*', 'application/*', '', 'json', 'text/html; charset=utf-8',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=x',
+  'application/xml',
+  'text/json',
+  'application/jsonx',
+  'application/json-patch+json',
+  'application/vnd.api+json',
+  'application/json, text/plain',
+  'application/octet-stream',
+  '*/*',
+  'application/*',
+  '',
+  'json',
+  'text/html; charset=utf-8',
 ];
 const headerOpArb: fc.Arbitrary<[string, (r: HostileRequest) => HostileRequest]> = fc.oneof(
-  fc.constantFrom(...REFUSED_CONTENT_TYPES).map((type): [string, (r: HostileRequest) => HostileRequest] => [
-    `content-type ${JSON.stringify(type)}`,
-    (r) => ({ ...r, body: r.body ?? json(VALID_RULE), headers: [['content-type', type]] }),
-  ]),
+  fc
+    .constantFrom(...REFUSED_CONTENT_TYPES)
+    .map((type): [string, (r: HostileRequest) => HostileRequest] => [
+      `content-type ${JSON.stringify(type)}`,
+      (r) => ({ ...r, body: r.body ?? json(VALID_RULE), headers: [['content-type', type]] }),
+    ]),
   fc.constantFrom('text/plain', 'application/xml', 'application/x-www-form-urlencoded').map((first): [string, (r: HostileRequest) => HostileRequest] => [
     `content-type twice, ${first} first`,
-    (r) => ({ ...r, body: r.body ?? json(VALID_RULE), headers: [['content-type', first], ['content-type', 'application/json']] }),
+    (r) => ({
+      ...r,
+      body: r.body ?? json(VALID_RULE),
+      headers: [
+        ['content-type', first],
+        ['content-type', 'application/json'],
+      ],
+    }),
   ]),
   fc
     .oneof(
       fc.constantFrom('', 'two words', 'k'.repeat(256), 'é', 'tab\there', 'a,b c', '"quoted key"'),
       fc.tuple(asciiArb(20), asciiArb(20)).map(([a, b]) => `k${a} ${b}x`),
     )
-    .map((key): [string, (r: HostileRequest) => HostileRequest] => [`Idempotency-Key ${JSON.stringify(cut(key, 20))}`, (r) => ({ ...r, headers: [...r.headers, ['idempotency-key', key]] })]),
+    .map((key): [string, (r: HostileRequest) => HostileRequest] => [
+      `Idempotency-Key ${JSON.stringify(cut(key, 20))}`,
+      (r) => ({ ...r, headers: [...r.headers, ['idempotency-key', key]] }),
+    ]),
   fc.constant<[string, (r: HostileRequest) => HostileRequest]>([
     'Idempotency-Key twice',
-    (r) => ({ ...r, headers: [...r.headers, ['idempotency-key', 'b7c1f1de-8a0e-4f4e-9f57-6a3f2d1c0b9a'], ['idempotency-key', 'b7c1f1de-8a0e-4f4e-9f57-6a3f2d1c0b9b']] }),
+    (r) => ({
+      ...r,
+      headers: [...r.headers, ['idempotency-key', 'b7c1f1de-8a0e-4f4e-9f57-6a3f2d1c0b9a'], ['idempotency-key', 'b7c1f1de-8a0e-4f4e-9f57-6a3f2d1c0b9b']],
+    }),
   ]),
-  fc.constantFrom('xmlhttprequest', 'XMLHTTPREQUEST', 'fetch', '1', 'XMLHttpRequest2', 'XMLHttp Request').map((value): [string, (r: HostileRequest) => HostileRequest] => [
-    `X-Requested-With ${value}`,
-    (r) => ({ ...r, csrf: false, statuses: [403], headers: [...r.headers, ['x-requested-with', value]] }),
-  ]),
+  fc
+    .constantFrom('xmlhttprequest', 'XMLHTTPREQUEST', 'fetch', '1', 'XMLHttpRequest2', 'XMLHttp Request')
+    .map((value): [string, (r: HostileRequest) => HostileRequest] => [
+      `X-Requested-With ${value}`,
+      (r) => ({ ...r, csrf: false, statuses: [403], headers: [...r.headers, ['x-requested-with', value]] }),
+    ]),
   fc.constant<[string, (r: HostileRequest) => HostileRequest]>([
     'X-Requested-With twice',
     (r) => ({ ...r, csrf: false, statuses: [403], headers: [...r.headers, ['x-requested-with', 'XMLHttpRequest'], ['x-requested-with', 'XMLHttpRequest']] }),
   ]),
   fc.constant<[string, (r: HostileRequest) => HostileRequest]>(['no X-Requested-With', (r) => ({ ...r, csrf: false, statuses: [403] })]),
-  fc.constantFrom('null', 'http://evil.example', 'https://127.0.0.1', 'http://localhost', 'http://127.0.0.1:1', 'file://', 'http://127.0.0.1.evil.example').map(
-    (origin): [string, (r: HostileRequest) => HostileRequest] => [`Origin ${origin}`, (r) => ({ ...r, statuses: [403], headers: [...r.headers, ['origin', origin]] })],
-  ),
-  fc.constant<[string, (r: HostileRequest) => HostileRequest]>(['Sec-Fetch-Site cross-site', (r) => ({ ...r, statuses: [403], headers: [...r.headers, ['sec-fetch-site', 'cross-site']] })]),
+  fc
+    .constantFrom('null', 'http://evil.example', 'https://127.0.0.1', 'http://localhost', 'http://127.0.0.1:1', 'file://', 'http://127.0.0.1.evil.example')
+    .map((origin): [string, (r: HostileRequest) => HostileRequest] => [
+      `Origin ${origin}`,
+      (r) => ({ ...r, statuses: [403], headers: [...r.headers, ['origin', origin]] }),
+    ]),
+  fc.constant<[string, (r: HostileRequest) => HostileRequest]>([
+    'Sec-Fetch-Site cross-site',
+    (r) => ({ ...r, statuses: [403], headers: [...r.headers, ['sec-fetch-site', 'cross-site']] }),
+  ]),
   // DNS rebinding: a name that is not the console's (ALLOWED_HOSTS; by default the loopback names on its port).
   fc
-    .constantFrom('evil.example', 'evil.example:PORT', '127.0.0.1.evil.example:PORT', 'localhost.evil.example', '127.0.0.1:1', '127.0.0.1', '[::2]:PORT', '127.0.0.1:PORT:PORT', 'user@127.0.0.1:PORT', '127.0.0.1:PORT/x', '127.0.0.1:', '0x7f000001:PORT')
+    .constantFrom(
+      'evil.example',
+      'evil.example:PORT',
+      '127.0.0.1.evil.example:PORT',
+      'localhost.evil.example',
+      '127.0.0.1:1',
+      '127.0.0.1',
+      '[::2]:PORT',
+      '127.0.0.1:PORT:PORT',
+      'user@127.0.0.1:PORT',
+      '127.0.0.1:PORT/x',
+      '127.0.0.1:',
+      '0x7f000001:PORT',
+    )
     .map((host): [string, (r: HostileRequest) => HostileRequest] => [
       `Host ${host}`,
       (r) => ({ ...r, statuses: [421], headers: [...r.headers, ['host', host.replaceAll('PORT', String(port))]] }),
@@ -452,7 +612,15 @@ const headerOpArb: fc.Arbitrary<[string, (r: HostileRequest) => HostileRequest]>
 const noiseArb = fc.array(
   fc.oneof(
     fc.integer({ min: 100, max: 6000 }).map((n): [string, string] => ['x-pad', 'p'.repeat(n)]),
-    fc.constantFrom<[string, string]>(['x-forwarded-for', '10.0.0.1, 127.0.0.1'], ['x-forwarded-proto', 'https'], ['authorization', 'Bearer stolen'], ['x-request-id', '../../etc'], ['accept', '*/*;q=0.1'], ['x-http-method-override', 'GET'], ['forwarded', 'for=1.2.3.4;proto=https']),
+    fc.constantFrom<[string, string]>(
+      ['x-forwarded-for', '10.0.0.1, 127.0.0.1'],
+      ['x-forwarded-proto', 'https'],
+      ['authorization', 'Bearer stolen'],
+      ['x-request-id', '../../etc'],
+      ['accept', '*/*;q=0.1'],
+      ['x-http-method-override', 'GET'],
+      ['forwarded', 'for=1.2.3.4;proto=https'],
+    ),
   ),
   { maxLength: 3 },
 );
@@ -466,7 +634,25 @@ const headerArb = fc.tuple(changeArb, headerOpArb, noiseArb).map(([base, [name, 
 
 const RULE_PREFIX = `{"destination_token":"${D.quickCash}","percentage":`;
 const badPercentageArb = fc.oneof(
-  fc.constantFrom('"5"', 'null', 'true', '[5]', '{"value":5}', '0', '-0', '-1', '100.01', '100.001', '1.234', '1e400', '-1e400', '1e-7', '1e21', '"NaN"', '"Infinity"'),
+  fc.constantFrom(
+    '"5"',
+    'null',
+    'true',
+    '[5]',
+    '{"value":5}',
+    '0',
+    '-0',
+    '-1',
+    '100.01',
+    '100.001',
+    '1.234',
+    '1e400',
+    '-1e400',
+    '1e-7',
+    '1e21',
+    '"NaN"',
+    '"Infinity"',
+  ),
   fc
     .double({ noNaN: true, noDefaultInfinity: true })
     .map(String)
@@ -479,8 +665,23 @@ const badPercentageArb = fc.oneof(
     }),
 );
 const badDestinationArb = fc.oneof(
-  fc.constantFrom('5', 'null', 'true', '[]', '{}', '""', `"${D.quickCash} "`, `"${D.quickCash.toUpperCase()}"`, `"../${D.quickCash}"`, `["${D.quickCash}"]`, `{"$ne":null}`),
-  fc.string({ maxLength: 40 }).filter((s) => !destinationTokenSchema.safeParse(s).success).map((s) => JSON.stringify(s)),
+  fc.constantFrom(
+    '5',
+    'null',
+    'true',
+    '[]',
+    '{}',
+    '""',
+    `"${D.quickCash} "`,
+    `"${D.quickCash.toUpperCase()}"`,
+    `"../${D.quickCash}"`,
+    `["${D.quickCash}"]`,
+    `{"$ne":null}`,
+  ),
+  fc
+    .string({ maxLength: 40 })
+    .filter((s) => !destinationTokenSchema.safeParse(s).success)
+    .map((s) => JSON.stringify(s)),
 );
 const jsonValueArb = fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v) ?? 'null');
 const nest = (depth: number, open: string, inner: string, close: string) => `${open.repeat(depth)}${inner}${close.repeat(depth)}`;
@@ -492,12 +693,14 @@ const bodyOpArb: fc.Arbitrary<[string, Buffer, string?]> = fc.oneof(
     return [`over the limit (${size} bytes)`, Buffer.from(`${head}${'x'.repeat(size - head.length - 2)}"}`)];
   }),
   // Deeply nested, within the limit (parsed) or far beyond it (10,000 levels).
-  fc.tuple(fc.constantFrom('array', 'object', 'in percentage', 'in extra field'), fc.integer({ min: 50, max: 10_000 })).map(([where, depth]): [string, Buffer] => {
-    if (where === 'array') return [`nested ${depth} arrays`, Buffer.from(nest(depth, '[', '', ']'))];
-    if (where === 'object') return [`nested ${depth} objects`, Buffer.from(nest(depth, '{"a":', '1', '}'))];
-    if (where === 'in percentage') return [`percentage nested ${depth}`, Buffer.from(`${RULE_PREFIX}${nest(Math.min(depth, 8000), '[', '5', ']')}}`)];
-    return [`extra field nested ${depth}`, Buffer.from(`${RULE_PREFIX}5,"x":${nest(Math.min(depth, 3000), '{"__proto__":', '{}', '}')}}`)];
-  }),
+  fc
+    .tuple(fc.constantFrom('array', 'object', 'in percentage', 'in extra field'), fc.integer({ min: 50, max: 10_000 }))
+    .map(([where, depth]): [string, Buffer] => {
+      if (where === 'array') return [`nested ${depth} arrays`, Buffer.from(nest(depth, '[', '', ']'))];
+      if (where === 'object') return [`nested ${depth} objects`, Buffer.from(nest(depth, '{"a":', '1', '}'))];
+      if (where === 'in percentage') return [`percentage nested ${depth}`, Buffer.from(`${RULE_PREFIX}${nest(Math.min(depth, 8000), '[', '5', ']')}}`)];
+      return [`extra field nested ${depth}`, Buffer.from(`${RULE_PREFIX}5,"x":${nest(Math.min(depth, 3000), '{"__proto__":', '{}', '}')}}`)];
+    }),
   // Not UTF-8, in a value, a key, or as the whole body.
   fc.tuple(invalidUtf8Arb, fc.constantFrom('destination', 'key', 'attr', 'whole', 'percentage')).map(([bytes, where]): [string, Buffer] => {
     const parts: Record<string, Buffer[]> = {
@@ -511,26 +714,64 @@ const bodyOpArb: fc.Arbitrary<[string, Buffer, string?]> = fc.oneof(
   }),
   badPercentageArb.map((p): [string, Buffer] => [`percentage ${cut(p, 20)}`, Buffer.from(`${RULE_PREFIX}${p}}`)]),
   badDestinationArb.map((d): [string, Buffer] => [`destination ${cut(d, 20)}`, Buffer.from(`{"destination_token":${d},"percentage":5}`)]),
-  fc.constantFrom('5', '"attr_set_x"', 'null', '{}', '"attr_set_00000000-0000-4000-8000-00000000000"').map((a): [string, Buffer] => [`attr_set_token ${a}`, Buffer.from(`${RULE_PREFIX}5,"attr_set_token":${a}}`)]),
+  fc
+    .constantFrom('5', '"attr_set_x"', 'null', '{}', '"attr_set_00000000-0000-4000-8000-00000000000"')
+    .map((a): [string, Buffer] => [`attr_set_token ${a}`, Buffer.from(`${RULE_PREFIX}5,"attr_set_token":${a}}`)]),
   // Extra fields, prototype pollution among them.
   fc
-    .tuple(fc.oneof(fc.constantFrom(...PROTO_NAMES, 'token', 'user_token', 'wallet_token', 'admin'), asciiArb(12).filter((k) => !['destination_token', 'percentage', 'attr_set_token'].includes(k))), jsonValueArb)
+    .tuple(
+      fc.oneof(
+        fc.constantFrom(...PROTO_NAMES, 'token', 'user_token', 'wallet_token', 'admin'),
+        asciiArb(12).filter((k) => !['destination_token', 'percentage', 'attr_set_token'].includes(k)),
+      ),
+      jsonValueArb,
+    )
     .map(([key, value]): [string, Buffer] => [`extra field ${JSON.stringify(key)}`, Buffer.from(`${RULE_PREFIX}5,${JSON.stringify(key)}:${value}}`)]),
-  fc.constantFrom(
-    '{"__proto__":{"percentage":5},"destination_token":"DEST"}',
-    '{"constructor":{"prototype":{"admin":true}},"destination_token":"DEST","percentage":5}',
-    '{"destination_token":"DEST","percentage":5,"__proto__":{"admin":true}}',
-    '{"destination_token":"DEST","percentage":5,"constructor":{"prototype":{"polluted":1}}}',
-  ).map((t): [string, Buffer] => ['prototype pollution', Buffer.from(t.replace('DEST', D.quickCash))]),
+  fc
+    .constantFrom(
+      '{"__proto__":{"percentage":5},"destination_token":"DEST"}',
+      '{"constructor":{"prototype":{"admin":true}},"destination_token":"DEST","percentage":5}',
+      '{"destination_token":"DEST","percentage":5,"__proto__":{"admin":true}}',
+      '{"destination_token":"DEST","percentage":5,"constructor":{"prototype":{"polluted":1}}}',
+    )
+    .map((t): [string, Buffer] => ['prototype pollution', Buffer.from(t.replace('DEST', D.quickCash))]),
   // Missing fields, other shapes, a later duplicate key that is wrong.
-  fc.constantFrom('{}', '{"percentage":5}', `{"destination_token":"${D.quickCash}"}`, '[]', '[{}]', '"rule"', '5', 'null', 'true', `[${JSON.stringify(VALID_RULE)}]`, `${RULE_PREFIX}5,"percentage":"5"}`, `{"destination_token":"${D.quickCash}","destination_token":5,"percentage":5}`).map((t): [string, Buffer] => [
-    `shape ${cut(t, 30)}`,
-    Buffer.from(t),
-  ]),
+  fc
+    .constantFrom(
+      '{}',
+      '{"percentage":5}',
+      `{"destination_token":"${D.quickCash}"}`,
+      '[]',
+      '[{}]',
+      '"rule"',
+      '5',
+      'null',
+      'true',
+      `[${JSON.stringify(VALID_RULE)}]`,
+      `${RULE_PREFIX}5,"percentage":"5"}`,
+      `{"destination_token":"${D.quickCash}","destination_token":5,"percentage":5}`,
+    )
+    .map((t): [string, Buffer] => [`shape ${cut(t, 30)}`, Buffer.from(t)]),
   // Not JSON.
   fc
     .oneof(
-      fc.constantFrom('', ' ', '{', `${RULE_PREFIX}5`, `${RULE_PREFIX}5,}`, `{'destination_token':'${D.quickCash}','percentage':5}`, `${RULE_PREFIX}5} // c`, `/* c */${JSON.stringify(VALID_RULE)}x`, `destination_token=${D.quickCash}&percentage=5`, '<rule/>', 'NaN', `${RULE_PREFIX}NaN}`, `${RULE_PREFIX}0x5}`, `${RULE_PREFIX}05}`, `${JSON.stringify(VALID_RULE)}${JSON.stringify(VALID_RULE)}`),
+      fc.constantFrom(
+        '',
+        ' ',
+        '{',
+        `${RULE_PREFIX}5`,
+        `${RULE_PREFIX}5,}`,
+        `{'destination_token':'${D.quickCash}','percentage':5}`,
+        `${RULE_PREFIX}5} // c`,
+        `/* c */${JSON.stringify(VALID_RULE)}x`,
+        `destination_token=${D.quickCash}&percentage=5`,
+        '<rule/>',
+        'NaN',
+        `${RULE_PREFIX}NaN}`,
+        `${RULE_PREFIX}0x5}`,
+        `${RULE_PREFIX}05}`,
+        `${JSON.stringify(VALID_RULE)}${JSON.stringify(VALID_RULE)}`,
+      ),
       fc.string({ maxLength: 200 }).filter((s) => {
         try {
           JSON.parse(s);
@@ -546,9 +787,14 @@ const bodyOpArb: fc.Arbitrary<[string, Buffer, string?]> = fc.oneof(
 );
 const createRule = BASES.find((b) => b.route === 'createAutopayRule')!;
 const deleteRule = BASES.find((b) => b.route === 'deleteAutopayRule')!;
-const bodyArb = fc.tuple(bodyOpArb, fc.constantFrom('application/json', 'application/json; charset=utf-8', undefined)).map(([[name, body, method], type]) =>
-  fromBase(method === 'DELETE' ? deleteRule : createRule, `body: ${name}`, { body, headers: type === undefined && body.length > 0 ? [] : [['content-type', type ?? 'application/json']] }),
-);
+const bodyArb = fc
+  .tuple(bodyOpArb, fc.constantFrom('application/json', 'application/json; charset=utf-8', undefined))
+  .map(([[name, body, method], type]) =>
+    fromBase(method === 'DELETE' ? deleteRule : createRule, `body: ${name}`, {
+      body,
+      headers: type === undefined && body.length > 0 ? [] : [['content-type', type ?? 'application/json']],
+    }),
+  );
 
 // ---------------------------------------------------------------------------------------------------
 // 5b. The console's own change route: PATCH /api/console/wallet/{user}/{wallet}/autopayout/{rule}
@@ -556,7 +802,17 @@ const bodyArb = fc.tuple(bodyOpArb, fc.constantFrom('application/json', 'applica
 const PATCH_SEGMENTS = ['console', 'wallet', ada.userToken, ada.usdWallet, 'autopayout', RULE];
 const patchTarget = (segments: readonly string[]) => `/api/${segments.join('/')}`;
 const patchRequest = (kind: string, overrides: Partial<HostileRequest> = {}): HostileRequest =>
-  hostile({ kind, expect: 'refused', method: 'PATCH', target: patchTarget(PATCH_SEGMENTS), headers: [['content-type', 'application/json']], body: json({ percentage: 5 }), who: 'editor', csrf: true, ...overrides });
+  hostile({
+    kind,
+    expect: 'refused',
+    method: 'PATCH',
+    target: patchTarget(PATCH_SEGMENTS),
+    headers: [['content-type', 'application/json']],
+    body: json({ percentage: 5 }),
+    who: 'editor',
+    csrf: true,
+    ...overrides,
+  });
 /** A body that would pass: the generators must never make one (it would reach MassPay's rule list). */
 const isValidPatchBody = (body: Buffer) => {
   try {
@@ -566,14 +822,32 @@ const isValidPatchBody = (body: Buffer) => {
   }
 };
 const changePercentageArb = fc.oneof(
-  fc.tuple(pathOpArb, fc.nat()).map(([[name, op], i]) => patchRequest(`percentage change path: ${name}`, { target: patchTarget(op([...PATCH_SEGMENTS], i % PATCH_SEGMENTS.length)) })),
-  fc.tuple(fc.constantFrom('x=1', `token=${RULE}`, '__proto__=1', 'percentage=5'), fc.boolean()).map(([query, encoded]) => patchRequest('percentage change: a query', { target: `${patchTarget(PATCH_SEGMENTS)}?${encoded ? pct(query) : query}` })),
+  fc
+    .tuple(pathOpArb, fc.nat())
+    .map(([[name, op], i]) => patchRequest(`percentage change path: ${name}`, { target: patchTarget(op([...PATCH_SEGMENTS], i % PATCH_SEGMENTS.length)) })),
+  fc
+    .tuple(fc.constantFrom('x=1', `token=${RULE}`, '__proto__=1', 'percentage=5'), fc.boolean())
+    .map(([query, encoded]) => patchRequest('percentage change: a query', { target: `${patchTarget(PATCH_SEGMENTS)}?${encoded ? pct(query) : query}` })),
   bodyOpArb.filter(([, body]) => !isValidPatchBody(body)).map(([name, body]) => patchRequest(`percentage change body: ${name}`, { body })),
   badPercentageArb.map((p) => patchRequest(`percentage change: percentage ${cut(p, 20)}`, { body: Buffer.from(`{"percentage":${p}}`) })),
   fc
     .constantFrom(encodeURIComponent('x'.repeat(201)), '%E0%A4%A', '%', '%zz', '%00', 'line%0Abreak', '%C0%AE', encodeURIComponent('é'.repeat(201)))
-    .map((reason) => patchRequest('percentage change: a bad X-Change-Reason', { headers: [['content-type', 'application/json'], ['x-change-reason', reason]] })),
-  fc.constantFrom('a b', 'x'.repeat(256), '"quoted key"').map((key) => patchRequest('percentage change: a bad Idempotency-Key', { headers: [['content-type', 'application/json'], ['idempotency-key', key]] })),
+    .map((reason) =>
+      patchRequest('percentage change: a bad X-Change-Reason', {
+        headers: [
+          ['content-type', 'application/json'],
+          ['x-change-reason', reason],
+        ],
+      }),
+    ),
+  fc.constantFrom('a b', 'x'.repeat(256), '"quoted key"').map((key) =>
+    patchRequest('percentage change: a bad Idempotency-Key', {
+      headers: [
+        ['content-type', 'application/json'],
+        ['idempotency-key', key],
+      ],
+    }),
+  ),
   fc.constant(patchRequest('percentage change by a viewer', { who: 'viewer', statuses: [403] })),
 );
 
@@ -625,7 +899,17 @@ const isValidPayeeBody = (route: PayeeRoute, body: Buffer) => {
   }
 };
 const payeeRequest = (route: PayeeRoute, kind: string, overrides: Partial<HostileRequest> = {}): HostileRequest =>
-  hostile({ kind: `${route.name}${kind}`, expect: 'refused', method: 'POST', target: patchTarget(route.values), headers: [['content-type', 'application/json']], body: json(route.body), who: 'editor', csrf: true, ...overrides });
+  hostile({
+    kind: `${route.name}${kind}`,
+    expect: 'refused',
+    method: 'POST',
+    target: patchTarget(route.values),
+    headers: [['content-type', 'application/json']],
+    body: json(route.body),
+    who: 'editor',
+    csrf: true,
+    ...overrides,
+  });
 const payeeRouteArb = fc.constantFrom(...PAYEE_ROUTES);
 const validReveal = () => {
   const { rosalind } = SEED_PEOPLE;
@@ -644,7 +928,10 @@ const validReveal = () => {
 const payeeArb = fc.oneof(
   fc
     .tuple(payeeRouteArb, pathOpArb, fc.nat())
-    .map(([route, [name, op], i]) => [route, payeeRequest(route, ` path: ${name}`, { target: patchTarget(op([...route.values], i % route.values.length)) })] as const)
+    .map(
+      ([route, [name, op], i]) =>
+        [route, payeeRequest(route, ` path: ${name}`, { target: patchTarget(op([...route.values], i % route.values.length)) })] as const,
+    )
     .filter(([route, request]) => !isValidPayeeTarget(route, request.target))
     .map(([, request]) => request),
   fc
@@ -655,13 +942,31 @@ const payeeArb = fc.oneof(
     .filter(([route, [, body]]) => !isValidPayeeBody(route, body))
     .map(([route, [name, body]]) => payeeRequest(route, ` body: ${name}`, { body })),
   fc
-    .tuple(payeeRouteArb, fc.constantFrom('null', '"1815-02-30"', '"10/12/1815"', '"1815-12-10T00:00:00Z"', '18151210', '""', '"1815-12-1"', '["1815-12-10"]', '{"$gt":""}', '" 1815-12-10"'))
-    .map(([route, value]) => payeeRequest(route, `: ${Object.keys(route.body)[0]} ${value}`, { body: Buffer.from(`{${JSON.stringify(Object.keys(route.body)[0])}:${value}}`) })),
+    .tuple(
+      payeeRouteArb,
+      fc.constantFrom(
+        'null',
+        '"1815-02-30"',
+        '"10/12/1815"',
+        '"1815-12-10T00:00:00Z"',
+        '18151210',
+        '""',
+        '"1815-12-1"',
+        '["1815-12-10"]',
+        '{"$gt":""}',
+        '" 1815-12-10"',
+      ),
+    )
+    .map(([route, value]) =>
+      payeeRequest(route, `: ${Object.keys(route.body)[0]} ${value}`, { body: Buffer.from(`{${JSON.stringify(Object.keys(route.body)[0])}:${value}}`) }),
+    ),
   payeeRouteArb.map((route) => payeeRequest(route, ' without the CSRF header', { csrf: false, statuses: [403] })),
-  fc.tuple(payeeRouteArb, fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x')).map(([route, type]) =>
-    payeeRequest(route, `: a ${type} body`, { headers: [['content-type', type]], statuses: [415] }),
-  ),
-  fc.tuple(payeeRouteArb, fc.constantFrom('GET', 'PUT', 'DELETE', 'PATCH')).map(([route, method]) => payeeRequest(route, `: ${method}`, { method, body: undefined, headers: [] })),
+  fc
+    .tuple(payeeRouteArb, fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x'))
+    .map(([route, type]) => payeeRequest(route, `: a ${type} body`, { headers: [['content-type', type]], statuses: [415] })),
+  fc
+    .tuple(payeeRouteArb, fc.constantFrom('GET', 'PUT', 'DELETE', 'PATCH'))
+    .map(([route, method]) => payeeRequest(route, `: ${method}`, { method, body: undefined, headers: [] })),
   fc.constant(payeeRequest(PICKUP_CODE, ' by a viewer', { who: 'viewer', statuses: [403] })),
   // A viewer may verify a caller: a malformed try is refused for what it is, not for the role.
   fc.constant(payeeRequest(PAYEE_ROUTES[0]!, ' by a viewer, malformed', { who: 'viewer', body: json({ date_of_birth: '1815-02-30' }), statuses: [400] })),
@@ -678,11 +983,25 @@ const whoArb: fc.Arbitrary<Who> = fc.oneof(
     .oneof(
       asciiArb(60).map((s) => `console_session=${s.replace(/[;\s]/g, '')}`),
       fc.uint8Array({ minLength: 1, maxLength: 200 }).map((b) => `console_session=${encodeURIComponent(Buffer.from(b).toString('base64'))}`),
-      fc.uint8Array({ minLength: 40, maxLength: 120 }).map((b) => `console_session=${encodeURIComponent(Buffer.from(b).toString('base64'))}%3B${encodeURIComponent(Buffer.from(b.slice(0, 24)).toString('base64'))}`),
-      fc.constantFrom('console_session=', 'console_session', 'session=editor', 'console_session=null; role=admin', `${'a=b; '.repeat(200)}x=y`, `console_session=${'A'.repeat(4000)}`),
+      fc
+        .uint8Array({ minLength: 40, maxLength: 120 })
+        .map(
+          (b) =>
+            `console_session=${encodeURIComponent(Buffer.from(b).toString('base64'))}%3B${encodeURIComponent(Buffer.from(b.slice(0, 24)).toString('base64'))}`,
+        ),
+      fc.constantFrom(
+        'console_session=',
+        'console_session',
+        'session=editor',
+        'console_session=null; role=admin',
+        `${'a=b; '.repeat(200)}x=y`,
+        `console_session=${'A'.repeat(4000)}`,
+      ),
     )
     .map((garbage): Who => ({ garbage })),
-  fc.tuple(fc.constantFrom('truncate', 'flip', 'drop-middle') as fc.Arbitrary<'truncate' | 'flip' | 'drop-middle'>, fc.nat()).map(([mangle, n]): Who => ({ mangle, at: n })),
+  fc
+    .tuple(fc.constantFrom('truncate', 'flip', 'drop-middle') as fc.Arbitrary<'truncate' | 'flip' | 'drop-middle'>, fc.nat())
+    .map(([mangle, n]): Who => ({ mangle, at: n })),
 );
 const anonymousArb = fc.tuple(baseArb, whoArb, fc.boolean(), fc.boolean()).map(([base, who, csrf, withKey]) => {
   const safe = ROUTES[base.route].method === 'GET';
@@ -690,7 +1009,10 @@ const anonymousArb = fc.tuple(baseArb, whoArb, fc.boolean(), fc.boolean()).map((
     who,
     csrf,
     statuses: [!safe && !csrf ? 403 : 401],
-    headers: [...(base.body ? ([['content-type', 'application/json']] as [string, string][]) : []), ...(withKey ? ([['authorization', 'Bearer MASSPAY_KEY']] as [string, string][]) : [])],
+    headers: [
+      ...(base.body ? ([['content-type', 'application/json']] as [string, string][]) : []),
+      ...(withKey ? ([['authorization', 'Bearer MASSPAY_KEY']] as [string, string][]) : []),
+    ],
   });
 });
 
@@ -699,9 +1021,14 @@ const anonymousArb = fc.tuple(baseArb, whoArb, fc.boolean(), fc.boolean()).map((
 
 const roleArb = fc.oneof(
   changeArb.map((base) => fromBase(base, `role: viewer ${ROUTES[base.route].method}`, { who: 'viewer', statuses: [403] })),
-  fc.tuple(fc.constantFrom<Who>('viewer', 'editor'), fc.constantFrom('/api/audit', '/api/audit?limit=25', '/api/audit/export', `/api/audit?user=${ada.userToken}`)).map(([who, target]) =>
-    hostile({ kind: `role: ${String(who)} reads the audit log`, expect: 'refused', statuses: [403], method: 'GET', target, headers: [], who, csrf: true }),
-  ),
+  fc
+    .tuple(
+      fc.constantFrom<Who>('viewer', 'editor'),
+      fc.constantFrom('/api/audit', '/api/audit?limit=25', '/api/audit/export', `/api/audit?user=${ada.userToken}`),
+    )
+    .map(([who, target]) =>
+      hostile({ kind: `role: ${String(who)} reads the audit log`, expect: 'refused', statuses: [403], method: 'GET', target, headers: [], who, csrf: true }),
+    ),
 );
 
 // ---------------------------------------------------------------------------------------------------
@@ -710,18 +1037,36 @@ const roleArb = fc.oneof(
 const CRLF = '\r\n';
 // The Host names the console's own port (known when the generators run), so that what is judged is the bytes, not the Host.
 const rawRequest = (kind: string, head: Buffer | string, tail = `Host: 127.0.0.1:${port}${CRLF}Connection: close${CRLF}${CRLF}`) =>
-  hostile({ kind, expect: 'refused', method: 'RAW', target: '', headers: [], who: 'anonymous', csrf: false, raw: Buffer.concat([typeof head === 'string' ? Buffer.from(head, 'latin1') : head, Buffer.from(tail, 'latin1')]) });
+  hostile({
+    kind,
+    expect: 'refused',
+    method: 'RAW',
+    target: '',
+    headers: [],
+    who: 'anonymous',
+    csrf: false,
+    raw: Buffer.concat([typeof head === 'string' ? Buffer.from(head, 'latin1') : head, Buffer.from(tail, 'latin1')]),
+  });
 const okPath = targetOf(adaRules, '');
 const rawArb = fc.oneof(
   fc
     .tuple(fc.array(fc.oneof(fc.integer({ min: 0, max: 0x20 }), fc.integer({ min: 0x7f, max: 0xff })), { minLength: 1, maxLength: 6 }), fc.nat())
     .map(([bytes, p]) => {
       const cutAt = 5 + (p % (okPath.length - 5));
-      return rawRequest('raw: control or 8-bit bytes in the path', Buffer.concat([Buffer.from(`GET ${okPath.slice(0, cutAt)}`), Buffer.from(bytes), Buffer.from(`${okPath.slice(cutAt)} HTTP/1.1${CRLF}`)]));
+      return rawRequest(
+        'raw: control or 8-bit bytes in the path',
+        Buffer.concat([Buffer.from(`GET ${okPath.slice(0, cutAt)}`), Buffer.from(bytes), Buffer.from(`${okPath.slice(cutAt)} HTTP/1.1${CRLF}`)]),
+      );
     }),
-  invalidUtf8Arb.map((bytes) => rawRequest('raw: invalid UTF-8 in the path', Buffer.concat([Buffer.from('GET /api/payout/wallet/'), bytes, Buffer.from(` HTTP/1.1${CRLF}`)]))),
-  fc.constantFrom('get', 'Get', 'FOO', 'G\tET', 'GET\x00', 'GE T', 'POST\x7f').map((m) => rawRequest(`raw: method ${JSON.stringify(m)}`, `${m} ${okPath} HTTP/1.1${CRLF}`)),
-  fc.constantFrom('HTTP/1.1x', 'HTTP/', 'HTTPS/1.1', 'HTTP/11', 'http/1.1', 'HTTP/1.1 extra', 'HTTP/1.').map((v) => rawRequest(`raw: version ${JSON.stringify(v)}`, `GET ${okPath} ${v}${CRLF}`)),
+  invalidUtf8Arb.map((bytes) =>
+    rawRequest('raw: invalid UTF-8 in the path', Buffer.concat([Buffer.from('GET /api/payout/wallet/'), bytes, Buffer.from(` HTTP/1.1${CRLF}`)])),
+  ),
+  fc
+    .constantFrom('get', 'Get', 'FOO', 'G\tET', 'GET\x00', 'GE T', 'POST\x7f')
+    .map((m) => rawRequest(`raw: method ${JSON.stringify(m)}`, `${m} ${okPath} HTTP/1.1${CRLF}`)),
+  fc
+    .constantFrom('HTTP/1.1x', 'HTTP/', 'HTTPS/1.1', 'HTTP/11', 'http/1.1', 'HTTP/1.1 extra', 'HTTP/1.')
+    .map((v) => rawRequest(`raw: version ${JSON.stringify(v)}`, `GET ${okPath} ${v}${CRLF}`)),
   fc
     .constantFrom('X-A: a\x00b', 'X-A: a\x01b', 'X-A: a\x7fb', 'X A: b', 'X(A): b', 'no colon here', ': empty name', 'X-A: a\rb', '\x00: b', 'Héader: b')
     .map((line) => rawRequest(`raw: header line ${JSON.stringify(line)}`, `GET ${okPath} HTTP/1.1${CRLF}${line}${CRLF}`)),
@@ -736,11 +1081,19 @@ const rawArb = fc.oneof(
       'Content-Length: 1 2',
       'Content-Length: 99999999999999999999',
     )
-    .map((headers) => rawRequest(`raw: framing ${JSON.stringify(headers)}`, `POST ${okPath} HTTP/1.1${CRLF}X-Requested-With: XMLHttpRequest${CRLF}Content-Type: application/json${CRLF}${headers}${CRLF}`, `Host: 127.0.0.1:${port}${CRLF}Connection: close${CRLF}${CRLF}{}`)),
+    .map((headers) =>
+      rawRequest(
+        `raw: framing ${JSON.stringify(headers)}`,
+        `POST ${okPath} HTTP/1.1${CRLF}X-Requested-With: XMLHttpRequest${CRLF}Content-Type: application/json${CRLF}${headers}${CRLF}`,
+        `Host: 127.0.0.1:${port}${CRLF}Connection: close${CRLF}${CRLF}{}`,
+      ),
+    ),
   fc.integer({ min: 16_500, max: 40_000 }).map((n) => rawRequest(`raw: a ${n}-byte header`, `GET ${okPath} HTTP/1.1${CRLF}X-Big: ${'b'.repeat(n)}${CRLF}`)),
   fc.integer({ min: 16_500, max: 30_000 }).map((n) => rawRequest(`raw: a ${n}-byte URL`, `GET ${okPath}?x=${'u'.repeat(n)} HTTP/1.1${CRLF}`)),
   fc.constant(rawRequest('raw: no Host on HTTP/1.1', `GET ${okPath} HTTP/1.1${CRLF}`, `Connection: close${CRLF}${CRLF}`)),
-  fc.uint8Array({ minLength: 1, maxLength: 64 }).map((bytes) => rawRequest('raw: random bytes', Buffer.concat([Buffer.from([0x16, 0x03, 0x01]), Buffer.from(bytes)]), `${CRLF}${CRLF}`)),
+  fc
+    .uint8Array({ minLength: 1, maxLength: 64 })
+    .map((bytes) => rawRequest('raw: random bytes', Buffer.concat([Buffer.from([0x16, 0x03, 0x01]), Buffer.from(bytes)]), `${CRLF}${CRLF}`)),
 );
 
 // ---------------------------------------------------------------------------------------------------
@@ -755,8 +1108,12 @@ const spelledArb = fc
   .tuple(
     fc.constantFrom('/api/audit', '/api/audit/export', `/api/payout/wallet/${ada.userToken}`, `/api/payout/user/${ada.userToken}`),
     fc.oneof(
-      fc.array(fc.nat(), { minLength: 1, maxLength: 3 }).map((picks) => ['encoded letters', (p: string) => encodeSomeLetters(p.slice(0, 10), picks) + p.slice(10)] as const),
-      fc.constantFrom('http://127.0.0.1', 'HTTP://x', 'http://user@x', 'https://x:1').map((origin) => [`absolute form ${origin}`, (p: string) => `${origin}${p}`] as const),
+      fc
+        .array(fc.nat(), { minLength: 1, maxLength: 3 })
+        .map((picks) => ['encoded letters', (p: string) => encodeSomeLetters(p.slice(0, 10), picks) + p.slice(10)] as const),
+      fc
+        .constantFrom('http://127.0.0.1', 'HTTP://x', 'http://user@x', 'https://x:1')
+        .map((origin) => [`absolute form ${origin}`, (p: string) => `${origin}${p}`] as const),
     ),
     fc.constantFrom<Who>('anonymous', 'viewer', 'editor'),
   )
@@ -773,20 +1130,37 @@ const spelledArb = fc
 // 10. A body on a GET
 
 const getBodyArb = fc
-  .tuple(validGetArb, fc.oneof(jsonValueArb.map((t) => Buffer.from(t)), fc.integer({ min: 16_385, max: 100_000 }).map((n) => Buffer.alloc(n, 'x'))), fc.constantFrom('application/json', 'text/plain'))
-  .map(([get, body, type]) => hostile({ ...get, kind: `GET with a ${body.length}-byte ${type} body`, expect: 'refused', headers: [['content-type', type]], body }));
+  .tuple(
+    validGetArb,
+    fc.oneof(
+      jsonValueArb.map((t) => Buffer.from(t)),
+      fc.integer({ min: 16_385, max: 100_000 }).map((n) => Buffer.alloc(n, 'x')),
+    ),
+    fc.constantFrom('application/json', 'text/plain'),
+  )
+  .map(([get, body, type]) =>
+    hostile({ ...get, kind: `GET with a ${body.length}-byte ${type} body`, expect: 'refused', headers: [['content-type', type]], body }),
+  );
 
 // ---------------------------------------------------------------------------------------------------
 // 11. Percentages with more than two decimals that sit within a hair of two
 
 const finePercentageArb = fc
   .oneof(
-    fc.tuple(fc.integer({ min: 0, max: 9_999 }), fc.integer({ min: 4, max: 12 }), fc.integer({ min: 1, max: 9 })).map(([bp, zeros, digit]) => `${Math.floor(bp / 100)}.${String(bp % 100).padStart(2, '0')}${'0'.repeat(zeros)}${digit}`),
+    fc
+      .tuple(fc.integer({ min: 0, max: 9_999 }), fc.integer({ min: 4, max: 12 }), fc.integer({ min: 1, max: 9 }))
+      .map(([bp, zeros, digit]) => `${Math.floor(bp / 100)}.${String(bp % 100).padStart(2, '0')}${'0'.repeat(zeros)}${digit}`),
     fc.constantFrom('5e-324', '1e-9', '2.5e-10', '99.999999999'),
   )
   // `16.320000000000001` parses to the very double `16.32` does: that one IS two decimals.
   .filter((text) => !percentageSchema.safeParse(Number(text)).success)
-  .map((text) => fromBase(BASES.find((b) => b.route === 'createAutopayRule')!, `percentage ${text}`, { body: Buffer.from(`${RULE_PREFIX}${text}}`) }));
+  .map((text) =>
+    fromBase(
+      BASES.find((b) => b.route === 'createAutopayRule')!,
+      `percentage ${text}`,
+      { body: Buffer.from(`${RULE_PREFIX}${text}}`) },
+    ),
+  );
 
 // ---------------------------------------------------------------------------------------------------
 // Sending and judging
@@ -884,7 +1258,8 @@ const judge = (r: HostileRequest, a: Answer, reached: Set<string>): string | und
   if (a.status >= 500) return `answered ${a.status}: ${cut(a.body, 300)}`;
   if (a.status < 400) return `not refused: answered ${a.status} ${cut(a.body, 200)}`;
   if (r.statuses && !r.statuses.includes(a.status)) return `answered ${a.status}, expected ${r.statuses.join(' or ')}: ${cut(a.body, 200)}`;
-  if (!a.contentType?.startsWith('application/problem+json')) return `answered ${a.status} as ${a.contentType ?? 'no content type'}, not problem+json: ${cut(a.body, 200)}`;
+  if (!a.contentType?.startsWith('application/problem+json'))
+    return `answered ${a.status} as ${a.contentType ?? 'no content type'}, not problem+json: ${cut(a.body, 200)}`;
   if (r.method === 'HEAD') return undefined;
   let parsed: unknown;
   try {
@@ -986,7 +1361,22 @@ afterAll(() => c?.close());
  * Batches per property: about 8 requests each (1 to 16). The properties that pass today send more than
  * 10,000 on their own; with every property passing, some 13,000 are sent before the summary.
  */
-const RUNS = { path: 350, query: 170, routedMethod: 100, otherMethod: 70, header: 230, body: 350, session: 210, role: 80, raw: 90, spelling: 60, getBody: 15, finePercentage: 15, changePercentage: 150, payee: 150 } as const;
+const RUNS = {
+  path: 350,
+  query: 170,
+  routedMethod: 100,
+  otherMethod: 70,
+  header: 230,
+  body: 350,
+  session: 210,
+  role: 80,
+  raw: 90,
+  spelling: 60,
+  getBody: 15,
+  finePercentage: 15,
+  changePercentage: 150,
+  payee: 150,
+} as const;
 
 describe(`hostile input at the proxy (fast-check seed ${SEED})`, () => {
   it('the generators only make invalid requests, by the shared schemas', () => {
@@ -1017,13 +1407,29 @@ describe(`hostile input at the proxy (fast-check seed ${SEED})`, () => {
   it('other methods: TRACE, WebDAV and unknown tokens', () => runProperty(otherMethodArb, RUNS.otherMethod), 120_000);
   it('headers: content types, Idempotency-Key, CSRF, Origin, Sec-Fetch-Site, duplicates, big ones', () => runProperty(headerArb, RUNS.header), 120_000);
   it('bodies: oversized, deeply nested, invalid UTF-8, wrong types, extra and prototype keys, not JSON', () => runProperty(bodyArb, RUNS.body), 120_000);
-  it('no valid session (none, forged, mangled; the MassPay key as Authorization): 401, or 403 without the CSRF header', () => runProperty(anonymousArb, RUNS.session), 120_000);
+  it(
+    'no valid session (none, forged, mangled; the MassPay key as Authorization): 401, or 403 without the CSRF header',
+    () => runProperty(anonymousArb, RUNS.session),
+    120_000,
+  );
   it('roles: a viewer changing rules, an editor or viewer reading the audit log: 403', () => runProperty(roleArb, RUNS.role), 120_000);
   it('bytes the HTTP parser refuses', () => runProperty(rawArb, RUNS.raw), 120_000);
-  it('the /api prefix or `audit` spelt with encoded letters or in absolute form: no audit log without an admin, nothing without a session', () => runProperty(spelledArb, RUNS.spelling), 120_000);
+  it(
+    'the /api prefix or `audit` spelt with encoded letters or in absolute form: no audit log without an admin, nothing without a session',
+    () => runProperty(spelledArb, RUNS.spelling),
+    120_000,
+  );
 
-  it("the console's percentage change route: bad tokens and encodings, queries, bodies, reasons, keys, a viewer", () => runProperty(changePercentageArb, RUNS.changePercentage), 120_000);
-  it("the console's payee routes (verify caller, reveal a pickup code): bad tokens and encodings, queries, bodies, methods, a viewer", () => runProperty(payeeArb, RUNS.payee), 120_000);
+  it(
+    "the console's percentage change route: bad tokens and encodings, queries, bodies, reasons, keys, a viewer",
+    () => runProperty(changePercentageArb, RUNS.changePercentage),
+    120_000,
+  );
+  it(
+    "the console's payee routes (verify caller, reveal a pickup code): bad tokens and encodings, queries, bodies, methods, a viewer",
+    () => runProperty(payeeArb, RUNS.payee),
+    120_000,
+  );
 
   it('after the run: MassPay received exactly the valid requests, no server errors were logged, and the heap settles', async () => {
     const seconds = (performance.now() - startedAt) / 1000;
@@ -1034,7 +1440,10 @@ describe(`hostile input at the proxy (fast-check seed ${SEED})`, () => {
       [
         `hostile input: ${tally.sent} requests (${tally.valid} valid) in ${seconds.toFixed(1)} s, up to ${BATCH} at a time; seed ${SEED}`,
         `  by kind: ${[...tally.byKind].map(([k, n]) => `${k} ${n}`).join(', ')}`,
-        `  statuses: ${[...tally.statuses].sort(([a], [b]) => String(a).localeCompare(String(b))).map(([s, n]) => `${s}×${n}`).join(', ')}`,
+        `  statuses: ${[...tally.statuses]
+          .sort(([a], [b]) => String(a).localeCompare(String(b)))
+          .map(([s, n]) => `${s}×${n}`)
+          .join(', ')}`,
         `  MassPay received ${received} requests; server error log lines: ${serverErrors.length}`,
         `  heap used: before ${mb(heapBefore.heapUsed)}, after ${mb(heapAfter.heapUsed)}, settled ${mb(settled.heapUsed)} (rss ${mb(heapBefore.rss)} → ${mb(settled.rss)}, external ${mb(heapBefore.external)} → ${mb(settled.external)})`,
       ].join('\n'),
@@ -1043,7 +1452,12 @@ describe(`hostile input at the proxy (fast-check seed ${SEED})`, () => {
     // first counterexample, so then fewer than 10,000 requests are sent.)
     expect.soft(tally.sent, 'requests sent').toBeGreaterThanOrEqual(10_000);
     expect.soft(received, 'requests MassPay received (only the valid ones may reach it)').toBe(tally.valid);
-    expect.soft(serverErrors.map((line) => cut(line, 500)), 'error lines the server logged').toEqual([]);
+    expect
+      .soft(
+        serverErrors.map((line) => cut(line, 500)),
+        'error lines the server logged',
+      )
+      .toEqual([]);
     // What this process may legitimately keep after the run is small and bounded: the sandbox's
     // idempotency and audit rows are not written by refusals, the recorder is emptied after every
     // batch, and the tallies above are a few maps. A leak of even 1 KiB per request would leave

@@ -59,6 +59,8 @@ describe('load shedding (@fastify/under-pressure)', () => {
     // Refused before MassPay was asked.
     expect(walletReads()).toBe(reads);
     const metrics = await rawCall(c.baseUrl, 'GET', '/metrics', { headers: { authorization: `Bearer ${TOKEN}` } });
-    expect(metricSample(metrics.text, 'console_http_request_duration_seconds_count', { route: 'listWallets', method: 'GET', status: '503' })).toBeGreaterThanOrEqual(2);
+    expect(
+      metricSample(metrics.text, 'console_http_request_duration_seconds_count', { route: 'listWallets', method: 'GET', status: '503' }),
+    ).toBeGreaterThanOrEqual(2);
   });
 });

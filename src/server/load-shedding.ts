@@ -29,7 +29,11 @@ export const registerLoadShedding = async (app: FastifyInstance, options: LoadSh
     if (EXEMPT.has(request.routeOptions.url)) return undefined;
     request.log.warn({ eventLoopDelayMs: delayMs === undefined ? undefined : Math.round(delayMs) }, 'request refused: the event loop is lagging');
     reply.code(503).type(PROBLEM_CONTENT_TYPE).header('retry-after', retryAfter);
-    return buildProblem(request, 503, { type: PROBLEM_TYPES.overloaded, title: 'The console is overloaded', detail: 'The console is too busy to answer right now. Try again in a few seconds.' });
+    return buildProblem(request, 503, {
+      type: PROBLEM_TYPES.overloaded,
+      title: 'The console is overloaded',
+      detail: 'The console is too busy to answer right now. Try again in a few seconds.',
+    });
   };
   await app.register(underPressure, { maxEventLoopDelay, pressureHandler: shed as unknown as () => void });
 };

@@ -24,7 +24,9 @@ const main = async () => {
   const config = readConfig();
   const distDir = path.join(rootDir, 'dist');
   if (!flags['api-only'] && !existsSync(path.join(distDir, 'index.html'))) {
-    throw new ConfigError(`The SPA is not built (${path.join(distDir, 'index.html')} is missing): run \`npm run build\`, or start with \`npm start\`, which builds it.`);
+    throw new ConfigError(
+      `The SPA is not built (${path.join(distDir, 'index.html')} is missing): run \`npm run build\`, or start with \`npm start\`, which builds it.`,
+    );
   }
   const pretty = flags['pretty-logs'] || process.stdout.isTTY === true;
 
@@ -85,7 +87,9 @@ const main = async () => {
   }
   if (embedded) {
     console.log(`Demo sign-in (embedded sandbox only): ${DEMO_ACCOUNTS.map((account) => account.email).join(', ')}`);
-    console.log(`  password: ${config.auth.demoPassword}${config.auth.demoPassword === 'demo-password' ? ' (the default; set DEMO_PASSWORD to change it)' : ' (from DEMO_PASSWORD)'}`);
+    console.log(
+      `  password: ${config.auth.demoPassword}${config.auth.demoPassword === 'demo-password' ? ' (the default; set DEMO_PASSWORD to change it)' : ' (from DEMO_PASSWORD)'}`,
+    );
   }
 };
 

@@ -45,12 +45,26 @@ export const createMassPayReader = ({ upstream, apiKey, timeoutMs }: { upstream:
       // Staff read these: the detail says what happened, never a code.
       request.log.warn({ route, upstream: error.message }, 'MassPay did not answer');
       return error instanceof UpstreamTimeoutError
-        ? { ok: false, status: 504, masspayStatus: null, problem: { type: PROBLEM_TYPES.upstreamTimeout, detail: `MassPay did not answer within ${Math.round(timeoutMs / 100) / 10} s. Try again in a moment.` } }
-        : { ok: false, status: 502, masspayStatus: null, problem: { type: PROBLEM_TYPES.upstreamUnavailable, detail: 'MassPay could not be reached. Try again in a moment.' } };
+        ? {
+            ok: false,
+            status: 504,
+            masspayStatus: null,
+            problem: {
+              type: PROBLEM_TYPES.upstreamTimeout,
+              detail: `MassPay did not answer within ${Math.round(timeoutMs / 100) / 10} s. Try again in a moment.`,
+            },
+          }
+        : {
+            ok: false,
+            status: 502,
+            masspayStatus: null,
+            problem: { type: PROBLEM_TYPES.upstreamUnavailable, detail: 'MassPay could not be reached. Try again in a moment.' },
+          };
     }
 
     request.log.debug({ route, upstreamStatus: response.status }, 'upstream answered');
-    if (response.status >= 400) return { ok: false, status: response.status, masspayStatus: response.status, problem: problemFromMassPay(response.status, response.body) };
+    if (response.status >= 400)
+      return { ok: false, status: response.status, masspayStatus: response.status, problem: problemFromMassPay(response.status, response.body) };
     if (response.status < 200 || response.status >= 300 || !response.contentType.startsWith('application/json')) {
       return unreadable(response.status, `MassPay sent an unexpected answer (${response.status}, ${response.contentType || 'no content type'}).`);
     }

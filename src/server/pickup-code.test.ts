@@ -55,7 +55,9 @@ describe('reveal a pickup code', () => {
     expect(res.body).toMatchObject({ type: PROBLEM_TYPES.forbidden, detail: expect.stringMatching(/pickup codes/) });
     expect(res.text).not.toContain(row.code);
     expect(historyReads()).toBe(reads);
-    expect(await entriesOf(res.headers.get('x-request-id'))).toEqual([expect.objectContaining({ outcome: 'forbidden', staffRole: 'viewer', ruleToken: row.token, walletToken: rosalind.mxnWallet })]);
+    expect(await entriesOf(res.headers.get('x-request-id'))).toEqual([
+      expect.objectContaining({ outcome: 'forbidden', staffRole: 'viewer', ruleToken: row.token, walletToken: rosalind.mxnWallet }),
+    ]);
   });
 
   it('a transaction without a code, or none with that token that day, is 404 and recorded as refused', async () => {

@@ -36,9 +36,7 @@ const rowsSchema = z.array(z.object({ token: z.string(), destination_token: z.op
 
 const WHAT = 'Pickup code reveals';
 
-type PathTokens =
-  | { error: string; issues?: FieldIssue[] }
-  | { userToken: string; walletToken: string; transactionToken: string; hasQuery: boolean };
+type PathTokens = { error: string; issues?: FieldIssue[] } | { userToken: string; walletToken: string; transactionToken: string; hasQuery: boolean };
 
 /** The three tokens of the raw path, or why it is malformed. */
 const readTokens = (url: string): PathTokens => {
@@ -80,17 +78,32 @@ export const registerPickupCodeReveal = (app: FastifyInstance, { audit, readMass
 
     const { userToken, walletToken, transactionToken } = tokens;
     const answer = (outcome: AuditOutcome, masspayStatus: number | null, destinationToken: string | null, then: () => unknown) =>
-      answerOnceRecorded(audit, request, reply, { action: 'reveal_pickup_code', userToken, walletToken, ruleToken: transactionToken, destinationToken, outcome, masspayStatus }, WHAT, then);
+      answerOnceRecorded(
+        audit,
+        request,
+        reply,
+        { action: 'reveal_pickup_code', userToken, walletToken, ruleToken: transactionToken, destinationToken, outcome, masspayStatus },
+        WHAT,
+        then,
+      );
     const notFound = (detail: string) => () => sendProblem(request, reply, 404, { type: PROBLEM_TYPES.notFound, detail });
 
     // MassPay has no route for one transaction: the wallet's history of that day, page by page.
     for (let page = 1; page <= MAX_PAGES; page += 1) {
-      const query = new URLSearchParams({ wallet_token: walletToken, start_date: body.data.day, end_date: body.data.day, number_of_records: String(PAGE_SIZE), page: String(page) });
+      const query = new URLSearchParams({
+        wallet_token: walletToken,
+        start_date: body.data.day,
+        end_date: body.data.day,
+        number_of_records: String(PAGE_SIZE),
+        page: String(page),
+      });
       const read = await readMassPay(request, `/payout/user/${userToken}/history?${query.toString()}`, 'getUserHistory');
       if (!read.ok) return answer(auditOutcomeOf(read), read.masspayStatus, null, () => sendProblem(request, reply, read.status, read.problem));
       const rows = rowsSchema.safeParse(read.json);
       if (!rows.success) {
-        return answer('failed', read.status, null, () => sendProblem(request, reply, 502, { type: PROBLEM_TYPES.upstreamInvalid, detail: 'MassPay sent a history the console cannot read.' }));
+        return answer('failed', read.status, null, () =>
+          sendProblem(request, reply, 502, { type: PROBLEM_TYPES.upstreamInvalid, detail: 'MassPay sent a history the console cannot read.' }),
+        );
       }
       const row = rows.data.find((candidate) => candidate.token === transactionToken);
       if (row) {

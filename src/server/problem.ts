@@ -1,13 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import {
-  groupFieldIssues,
-  massPayErrorSchema,
-  parseFieldIssue,
-  PROBLEM_CONTENT_TYPE,
-  PROBLEM_TYPES,
-  type FieldIssue,
-  type Problem,
-} from '../api';
+import { groupFieldIssues, massPayErrorSchema, parseFieldIssue, PROBLEM_CONTENT_TYPE, PROBLEM_TYPES, type FieldIssue, type Problem } from '../api';
 
 const TITLES: Record<number, string> = {
   400: 'The request was refused',
@@ -52,7 +44,10 @@ export const buildProblem = (request: FastifyRequest, status: number, input: Pro
 
 /** Sends RFC 9457 problem+json; every error the console's server gives has this shape. */
 export const sendProblem = (request: FastifyRequest, reply: FastifyReply, status: number, input: ProblemInput) =>
-  reply.code(status).type(PROBLEM_CONTENT_TYPE).send(buildProblem(request, status, input));
+  reply
+    .code(status)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send(buildProblem(request, status, input));
 
 /**
  * MassPay's error body → a problem with MassPay's status kept: its `error.reason` becomes the

@@ -28,7 +28,11 @@ describe('every allowed route is forwarded', () => {
     ['user', `${api}/user/${ada.userToken}`, (b: any) => expect(b.email).toBe('ada@example.com')],
     ['lookup by id', `${api}/user/lookup?internal_user_id=ext-1002`, (b: any) => expect(b.user_token).toBe(grace.userToken)],
     ['lookup by email', `${api}/user/lookup?email=ada%40example.com&first_name=Ada`, (b: any) => expect(b.user_token).toBe(ada.userToken)],
-    ['history', `${api}/user/${ada.userToken}/history?wallet_token=${ada.usdWallet}&number_of_records=25&page=1&type=payout`, (b: any) => expect(b.length).toBe(20)],
+    [
+      'history',
+      `${api}/user/${ada.userToken}/history?wallet_token=${ada.usdWallet}&number_of_records=25&page=1&type=payout`,
+      (b: any) => expect(b.length).toBe(20),
+    ],
     ['service', `${api}/service/${D.quickCash}`, (b: any) => expect(b.payers[0].payer_name).toBe('QuickCash Wallet')],
     ['countries', `${api}/country/list`, (b: any) => expect(b.length).toBeGreaterThan(3)],
     ['country services', `${api}/country/USA?wallet_token=${ada.usdWallet}`, (b: any) => expect(b.companies.length).toBeGreaterThan(0)],
@@ -53,7 +57,8 @@ describe('every allowed route is forwarded', () => {
 describe('answers filtered by allow-list: only what the console shows reaches the browser', () => {
   const { alan, rosalind } = SEED_PEOPLE;
   /** MassPay's (the sandbox's) own answer, asked directly with the key: what the console is given. */
-  const fromMassPay = async (path: string) => (await fetch(`${c.embedded.baseUrl}${path}`, { headers: { authorization: `Bearer ${c.embedded.apiKey}` } })).json();
+  const fromMassPay = async (path: string) =>
+    (await fetch(`${c.embedded.baseUrl}${path}`, { headers: { authorization: `Bearer ${c.embedded.apiKey}` } })).json();
   const storedUser = (token: string) => c.embedded.sandbox.store.user(token)!;
 
   it('a user: no activation_url and no date_of_birth, though MassPay sends both', async () => {
@@ -78,7 +83,23 @@ describe('answers filtered by allow-list: only what the console shows reaches th
     expect(res.body).toHaveLength(upstream.length);
     for (const row of res.body) {
       expect(row.pickup_code).toBe(PICKUP_CODE_MASK);
-      expect(Object.keys(row).every((key) => ['token', 'type', 'time_of_txn', 'source_amount', 'source_currency_code', 'destination_amount', 'destination_currency_code', 'fee', 'status', 'payer_name', 'pickup_code'].includes(key))).toBe(true);
+      expect(
+        Object.keys(row).every((key) =>
+          [
+            'token',
+            'type',
+            'time_of_txn',
+            'source_amount',
+            'source_currency_code',
+            'destination_amount',
+            'destination_currency_code',
+            'fee',
+            'status',
+            'payer_name',
+            'pickup_code',
+          ].includes(key),
+        ),
+      ).toBe(true);
     }
     for (const code of codes) expect(res.text).not.toContain(code);
   });
@@ -87,7 +108,11 @@ describe('answers filtered by allow-list: only what the console shows reaches th
     const wallets = await c.call('GET', `${api}/wallet/${ada.userToken}`);
     expect(wallets.body.every((w: object) => !('user_token' in w))).toBe(true);
     const service = await c.call('GET', `${api}/service/${D.quickCash}`);
-    expect(service.body).toStrictEqual({ country_code: 'USA', delivery_type: 'MOBILE_WALLET', payers: [{ destination_token: D.quickCash, payer_name: 'QuickCash Wallet', exchange_rate: [{ currency_symbol: 'USD' }] }] });
+    expect(service.body).toStrictEqual({
+      country_code: 'USA',
+      delivery_type: 'MOBILE_WALLET',
+      payers: [{ destination_token: D.quickCash, payer_name: 'QuickCash Wallet', exchange_rate: [{ currency_symbol: 'USD' }] }],
+    });
     const companies = await c.call('GET', `${api}/country/USA?wallet_token=${ada.usdWallet}`);
     expect(Object.keys(companies.body.companies[0]).sort()).toEqual(['services']);
     const countries = await c.call('GET', `${api}/country/list`);
@@ -115,7 +140,11 @@ describe('answers filtered by allow-list: only what the console shows reaches th
   it('the answer to an add: the rule’s own fields only, though MassPay adds one', async () => {
     const rules = c.embedded.sandbox.store.rulesOf(ada.usdWallet) as unknown as Record<string, unknown>[];
     // MassPay's answer to the add is the rule it stores: here it carries a field the console does not know.
-    rules.push = (...added) => Array.prototype.push.apply(rules, added.map((rule) => Object.assign(rule, { internal_note: 'payee asked twice' })));
+    rules.push = (...added) =>
+      Array.prototype.push.apply(
+        rules,
+        added.map((rule) => Object.assign(rule, { internal_note: 'payee asked twice' })),
+      );
     try {
       const res = await c.call('POST', adaRules, { body: { destination_token: D.quickCash, percentage: 2 } });
       expect(res.status).toBe(200);
@@ -224,7 +253,11 @@ describe('refused before MassPay is asked', () => {
     ['2 KB token', 'GET', `${api}/wallet/usr_${'a'.repeat(2048)}`],
     ['unknown query name', 'GET', `${api}/wallet/${ada.userToken}?debug=1`],
     ['query smuggled into a token', 'GET', `${api}/wallet/${ada.userToken}%3Ftoken=x`],
-    ['repeated query name', 'DELETE', `${adaRules}?token=autopayout_3684cc43-fe3b-4994-8ca1-7dc0db94430f&token=autopayout_3684cc43-fe3b-4994-8ca1-7dc0db94430e`],
+    [
+      'repeated query name',
+      'DELETE',
+      `${adaRules}?token=autopayout_3684cc43-fe3b-4994-8ca1-7dc0db94430f&token=autopayout_3684cc43-fe3b-4994-8ca1-7dc0db94430e`,
+    ],
     ['delete without token', 'DELETE', adaRules],
     ['delete with a malformed token', 'DELETE', `${adaRules}?token=../../x`],
     ['history page 0', 'GET', `${api}/user/${ada.userToken}/history?page=0`],
@@ -281,7 +314,7 @@ describe('errors from MassPay keep their status, in one shape', () => {
     expect(problem.errors?.percentage?.[0]).toMatch(/At most 15 % fits/);
   });
 
-  it("400 from MassPay: its reason as detail and the field as errors (here: a wallet closed since the console last looked)", async () => {
+  it('400 from MassPay: its reason as detail and the field as errors (here: a wallet closed since the console last looked)', async () => {
     const wallets = `${api}/wallet/${grace.userToken}/${grace.eurWallet}/autopayout`;
     // The console has just seen the wallet active (its facts are cached briefly)…
     const made = await c.call('POST', wallets, { body: { destination_token: D.rhein, percentage: 1 } });
@@ -368,7 +401,7 @@ describe('retries', () => {
     expect(c.recorder.seen.map((s) => s.method)).toEqual(['GET', 'GET', 'GET']);
   });
 
-  it('a GET that keeps failing gives up after two retries with MassPay\'s status', async () => {
+  it("a GET that keeps failing gives up after two retries with MassPay's status", async () => {
     c.embedded.sandbox.faults.set({ failNext: { count: 5, status: 502 } });
     const res = await c.call('GET', `${api}/wallet/${ada.userToken}`);
     expect(res.status).toBe(502);
@@ -397,7 +430,8 @@ describe('retries', () => {
 
 describe('card data never leaves the proxy', () => {
   const cardPath = (wallet: string = ada.cardWallet) => `${api}/wallet/${ada.userToken}/${wallet}/card`;
-  const readsOf = async (requestId: string | null) => (await c.audit.list({ action: 'read_card' }, { page: 1, limit: 100 })).entries.filter((e) => e.requestId === requestId);
+  const readsOf = async (requestId: string | null) =>
+    (await c.audit.list({ action: 'read_card' }, { page: 1, limit: 100 })).entries.filter((e) => e.requestId === requestId);
 
   it('answers only type, status and balance: brand and last four are the wallet list’s', async () => {
     const full = c.embedded.sandbox.store.state.cards[ada.cardWallet]!;
@@ -422,13 +456,26 @@ describe('card data never leaves the proxy', () => {
   it('records each read in the audit log: who, which wallet, and how it ended', async () => {
     const ok = await c.call('GET', cardPath(), { as: 'viewer' });
     expect(await readsOf(ok.headers.get('x-request-id'))).toEqual([
-      expect.objectContaining({ action: 'read_card', outcome: 'succeeded', masspayStatus: 200, staffEmail: 'viewer@example.com', staffRole: 'viewer', userToken: ada.userToken, walletToken: ada.cardWallet, destinationToken: null, percentage: null, ruleToken: null }),
+      expect.objectContaining({
+        action: 'read_card',
+        outcome: 'succeeded',
+        masspayStatus: 200,
+        staffEmail: 'viewer@example.com',
+        staffRole: 'viewer',
+        userToken: ada.userToken,
+        walletToken: ada.cardWallet,
+        destinationToken: null,
+        percentage: null,
+        ruleToken: null,
+      }),
     ]);
 
     const unknownWallet = 'usr_wlt_00000000-0000-4000-8000-000000000000';
     const refused = await c.call('GET', cardPath(unknownWallet), { as: 'viewer' });
     expect(refused.status).toBe(404);
-    expect(await readsOf(refused.headers.get('x-request-id'))).toEqual([expect.objectContaining({ outcome: 'refused', masspayStatus: 404, walletToken: unknownWallet })]);
+    expect(await readsOf(refused.headers.get('x-request-id'))).toEqual([
+      expect.objectContaining({ outcome: 'refused', masspayStatus: 404, walletToken: unknownWallet }),
+    ]);
 
     c.embedded.sandbox.faults.set({ failNext: { count: 3, status: 503 } });
     const failed = await c.call('GET', cardPath(), { as: 'admin' });

@@ -28,8 +28,7 @@ const serialize = (directives: Record<string, string[]>) =>
 
 export const newNonce = () => randomBytes(16).toString('base64');
 
-export const cspWithNonce = (nonce: string) =>
-  serialize({ ...CSP_DIRECTIVES, 'style-src': [...CSP_DIRECTIVES['style-src']!, `'nonce-${nonce}'`] });
+export const cspWithNonce = (nonce: string) => serialize({ ...CSP_DIRECTIVES, 'style-src': [...CSP_DIRECTIVES['style-src']!, `'nonce-${nonce}'`] });
 
 /**
  * helmet's headers, computed once: they are the same for every response, and running helmet's

@@ -174,7 +174,10 @@ export const startConsole = async (
     if (!cookies.has(role)) {
       cookies.set(
         role,
-        rawCall(baseUrl, 'POST', '/auth/login', { body: { email: `${role}@example.com`, password: TEST_PASSWORD }, headers: { 'x-requested-with': 'XMLHttpRequest' } }).then((answer) => {
+        rawCall(baseUrl, 'POST', '/auth/login', {
+          body: { email: `${role}@example.com`, password: TEST_PASSWORD },
+          headers: { 'x-requested-with': 'XMLHttpRequest' },
+        }).then((answer) => {
           const cookie = sessionCookieOf(answer.headers);
           if (answer.status !== 200 || !cookie) throw new Error(`sign-in as ${role} answered ${answer.status}: ${answer.text}`);
           return cookie;

@@ -54,8 +54,7 @@ class RetryableStatus extends Error {
   }
 }
 
-const codeOf = (error: unknown): string | undefined =>
-  (error as { code?: string }).code ?? ((error as { cause?: { code?: string } }).cause?.code);
+const codeOf = (error: unknown): string | undefined => (error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code;
 
 // Not ConnectTimeoutError: a connection never made is "could not be reached", not "no answer in time".
 const isTimeout = (error: unknown) => error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError;

@@ -36,14 +36,23 @@ describe('verify caller', () => {
       expect(yes.body).toStrictEqual({ matches: true });
       expect(yes.headers.get('cache-control')).toBe('no-store');
       expect(await entriesOf(yes.headers.get('x-request-id'))).toEqual([
-        expect.objectContaining({ action: 'verify_caller', outcome: 'succeeded', staffEmail: `${role}@example.com`, userToken: ada.userToken, walletToken: '', masspayStatus: 200 }),
+        expect.objectContaining({
+          action: 'verify_caller',
+          outcome: 'succeeded',
+          staffEmail: `${role}@example.com`,
+          userToken: ada.userToken,
+          walletToken: '',
+          masspayStatus: 200,
+        }),
       ]);
     }
     const no = await verify(grace.userToken, ADA_BORN);
     expect(no.status).toBe(200);
     expect(no.body).toStrictEqual({ matches: false });
     expect(no.text).not.toContain('1906');
-    expect(await entriesOf(no.headers.get('x-request-id'))).toEqual([expect.objectContaining({ outcome: 'refused', masspayStatus: 200, userToken: grace.userToken })]);
+    expect(await entriesOf(no.headers.get('x-request-id'))).toEqual([
+      expect.objectContaining({ outcome: 'refused', masspayStatus: 200, userToken: grace.userToken }),
+    ]);
     expect(c.logs.join('')).not.toContain('1906-12-09');
   });
 
@@ -89,7 +98,13 @@ describe('verify caller', () => {
 
   it('refuses a malformed request before counting it or asking MassPay', async () => {
     const reads = userReads();
-    for (const body of [{ date_of_birth: '10/12/1815' }, { date_of_birth: '1815-02-30' }, { date_of_birth: 18151210 }, {}, { date_of_birth: ADA_BORN, extra: 1 }]) {
+    for (const body of [
+      { date_of_birth: '10/12/1815' },
+      { date_of_birth: '1815-02-30' },
+      { date_of_birth: 18151210 },
+      {},
+      { date_of_birth: ADA_BORN, extra: 1 },
+    ]) {
       const res = await c.call('POST', verifyCallerPath(ada.userToken), { body, as: 'viewer' });
       expect(res.status, JSON.stringify(body)).toBe(400);
     }
@@ -98,7 +113,9 @@ describe('verify caller', () => {
     expect((await c.call('POST', verifyCallerPath(ada.userToken), { body: { date_of_birth: ADA_BORN }, csrf: false })).status).toBe(403);
     expect((await c.call('POST', verifyCallerPath(ada.userToken), { body: { date_of_birth: ADA_BORN }, as: 'anonymous' })).status).toBe(401);
     expect(userReads()).toBe(reads);
-    const [row] = await c.audit.sql.query<{ attempts: number }>('SELECT attempts FROM caller_verification_attempts WHERE payee = $1', [payeeKey(ada.userToken)]);
+    const [row] = await c.audit.sql.query<{ attempts: number }>('SELECT attempts FROM caller_verification_attempts WHERE payee = $1', [
+      payeeKey(ada.userToken),
+    ]);
     expect(row).toBeUndefined();
   });
 

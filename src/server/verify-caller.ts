@@ -4,7 +4,16 @@
 // bit), but each payee's tries are limited (verify-caller-limit.ts) and each try is recorded first.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod/mini';
-import { PROBLEM_TYPES, toRouterPath, userTokenSchema, VERIFY_CALLER_ROUTE, verifyCallerInputSchema, zodFieldIssues, type AuditOutcome, type VerifyCallerResult } from '../api';
+import {
+  PROBLEM_TYPES,
+  toRouterPath,
+  userTokenSchema,
+  VERIFY_CALLER_ROUTE,
+  verifyCallerInputSchema,
+  zodFieldIssues,
+  type AuditOutcome,
+  type VerifyCallerResult,
+} from '../api';
 import { refuse } from './api-request';
 import { answerOnceRecorded } from './audited-answer';
 import type { AuditStore } from './audit/store';
@@ -32,7 +41,13 @@ export const registerVerifyCaller = (
     if (!match) return refuse(request, reply, 'The path holds an encoded character, a backslash, or an empty segment.');
     if (match[2] !== undefined) return refuse(request, reply, 'This route takes no query.');
     const user = userTokenSchema.safeParse(match[1]);
-    if (!user.success) return refuse(request, reply, 'A token in the path is malformed.', zodFieldIssues(user.error).map((issue) => ({ ...issue, field: 'user_token' })));
+    if (!user.success)
+      return refuse(
+        request,
+        reply,
+        'A token in the path is malformed.',
+        zodFieldIssues(user.error).map((issue) => ({ ...issue, field: 'user_token' })),
+      );
     const body = verifyCallerInputSchema.safeParse(request.body);
     if (!body.success) return refuse(request, reply, 'The request body is not valid.', zodFieldIssues(body.error));
 
@@ -59,12 +74,18 @@ export const registerVerifyCaller = (
     if (!read.ok) return answer(auditOutcomeOf(read), read.masspayStatus, () => sendProblem(request, reply, read.status, read.problem));
     const held = heldDateSchema.safeParse(read.json);
     if (!held.success) {
-      return answer('failed', read.status, () => sendProblem(request, reply, 502, { type: PROBLEM_TYPES.upstreamInvalid, detail: 'MassPay sent a user the console cannot read.' }));
+      return answer('failed', read.status, () =>
+        sendProblem(request, reply, 502, { type: PROBLEM_TYPES.upstreamInvalid, detail: 'MassPay sent a user the console cannot read.' }),
+      );
     }
     const onFile = dayOf(held.data.date_of_birth);
     if (!onFile) {
       return answer('failed', read.status, () =>
-        sendProblem(request, reply, 422, { type: PROBLEM_TYPES.callerUnverifiable, title: 'Cannot verify by date of birth', detail: 'MassPay holds no date of birth for this payee: verify the caller another way.' }),
+        sendProblem(request, reply, 422, {
+          type: PROBLEM_TYPES.callerUnverifiable,
+          title: 'Cannot verify by date of birth',
+          detail: 'MassPay holds no date of birth for this payee: verify the caller another way.',
+        }),
       );
     }
     const matches = onFile === body.data.date_of_birth;

@@ -6,11 +6,13 @@ import { attrSetTokenSchema, destinationTokenSchema } from '../tokens';
  * A rule's share of every load. MassPay declares only "float, default 100"; the bounds are this
  * project's policy (README): 0 < p ≤ 100 with at most two decimals.
  */
-export const percentageSchema = z.number({ error: 'Percentage must be a number' }).check(
-  z.gt(0, 'Percentage must be greater than 0'),
-  z.lte(100, 'Percentage must be at most 100'),
-  z.refine(hasAtMostTwoDecimals, 'Percentage may have at most two decimals'),
-);
+export const percentageSchema = z
+  .number({ error: 'Percentage must be a number' })
+  .check(
+    z.gt(0, 'Percentage must be greater than 0'),
+    z.lte(100, 'Percentage must be at most 100'),
+    z.refine(hasAtMostTwoDecimals, 'Percentage may have at most two decimals'),
+  );
 
 /**
  * `AutopayRule`, the body of #3. Strict: an unknown field is refused rather than dropped, so a typo

@@ -11,9 +11,7 @@ import { autopayRuleSchema } from './autopay';
 export const CHANGE_REASON_HEADER = 'x-change-reason';
 export const CHANGE_REASON_MAX = 200;
 
-export const changeReasonSchema = z
-  .string()
-  .check(z.trim(), z.maxLength(CHANGE_REASON_MAX, `A reason is at most ${CHANGE_REASON_MAX} characters`));
+export const changeReasonSchema = z.string().check(z.trim(), z.maxLength(CHANGE_REASON_MAX, `A reason is at most ${CHANGE_REASON_MAX} characters`));
 
 /** The header's value for a reason typed in a dialog (undefined: send no header). */
 export const encodeChangeReason = (reason: string | undefined): string | undefined => {

@@ -26,8 +26,7 @@ export const MASSPAY_ERRORS = {
   404: {
     title: 'Not found.',
     code: 404,
-    message:
-      'The requested resource was not found. Please ensure that the URL for the request is correct and that the requested resource exists.',
+    message: 'The requested resource was not found. Please ensure that the URL for the request is correct and that the requested resource exists.',
   },
   405: {
     title: 'Method not allowed.',
@@ -39,16 +38,14 @@ export const MASSPAY_ERRORS = {
   500: {
     title: 'Internal server error.',
     code: 500,
-    message:
-      'An unexpected error occurred on the server-side while processing the request. Please try again later or contact support if the issue persists.',
+    message: 'An unexpected error occurred on the server-side while processing the request. Please try again later or contact support if the issue persists.',
   },
   502: { title: 'Bad gateway.', code: 502, message: 'The server received an invalid response from an upstream server.' },
   503: { title: 'Service unavailable.', code: 503, message: 'The service is temporarily unavailable. Please try again later.' },
   504: {
     title: 'Gateway Time-out.',
     code: 500,
-    message:
-      'The request timed out while waiting for a response from the server. Please try again later or contact support if the issue persists.',
+    message: 'The request timed out while waiting for a response from the server. Please try again later or contact support if the issue persists.',
   },
 } as const;
 export type MassPayErrorStatus = keyof typeof MASSPAY_ERRORS;
@@ -99,10 +96,7 @@ export const parseFieldIssue = (detail: string): FieldIssue => {
   return match ? { field: match[1]!, message: match[2]! } : { field: '', message: detail };
 };
 
-export const massPayErrorBody = (
-  status: MassPayErrorStatus,
-  cause?: { reason: string; issues?: readonly FieldIssue[] },
-): MassPayError => {
+export const massPayErrorBody = (status: MassPayErrorStatus, cause?: { reason: string; issues?: readonly FieldIssue[] }): MassPayError => {
   const { title, code, message } = MASSPAY_ERRORS[status];
   return {
     title,

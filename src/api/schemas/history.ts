@@ -4,16 +4,7 @@ import { deliveryTypeSchema } from './catalog';
 export const TXN_TYPES = ['load', 'payout', 'spend back', 'info'] as const;
 /** The history filter spells it `spendback`; the rows spell it `spend back` (open question 11). */
 export const TXN_TYPE_FILTERS = ['payout', 'load', 'spendback'] as const;
-export const TXN_STATUSES = [
-  'PENDING',
-  'PROCESSING',
-  'COMPLETED',
-  'CANCELLED',
-  'SCHEDULED',
-  'READY_FOR_PICKUP',
-  'HOLD',
-  'ERROR',
-] as const;
+export const TXN_STATUSES = ['PENDING', 'PROCESSING', 'COMPLETED', 'CANCELLED', 'SCHEDULED', 'READY_FOR_PICKUP', 'HOLD', 'ERROR'] as const;
 
 /** `TxnHistoryResp` (#10). */
 export const txnHistorySchema = z.object({
@@ -63,7 +54,12 @@ export const browserTxnSchema = z.extend(
   {
     type: z.string(),
     status: z.string(),
-    pickup_code: z.optional(z.pipe(z.string(), z.transform((): string => PICKUP_CODE_MASK))),
+    pickup_code: z.optional(
+      z.pipe(
+        z.string(),
+        z.transform((): string => PICKUP_CODE_MASK),
+      ),
+    ),
   },
 );
 export type BrowserTxn = z.infer<typeof browserTxnSchema>;

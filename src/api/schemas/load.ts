@@ -6,11 +6,13 @@ import { currencyCodeSchema } from '../tokens';
 export const loadInputSchema = z.strictObject({
   client_load_id: z.string().check(z.minLength(1, 'client_load_id is required'), z.maxLength(50, 'client_load_id is at most 50 characters')),
   source_token: z.string().check(z.minLength(1, 'source_token is required'), z.maxLength(100)),
-  amount: z.number({ error: 'Amount must be a number' }).check(
-    z.gt(0, 'Amount must be greater than 0'),
-    z.lte(1_000_000_000, 'Amount is too large'),
-    z.refine(hasAtMostTwoDecimals, 'Amount may have at most two decimals'),
-  ),
+  amount: z
+    .number({ error: 'Amount must be a number' })
+    .check(
+      z.gt(0, 'Amount must be greater than 0'),
+      z.lte(1_000_000_000, 'Amount is too large'),
+      z.refine(hasAtMostTwoDecimals, 'Amount may have at most two decimals'),
+    ),
   source_currency_code: z.optional(currencyCodeSchema),
   notes: z.optional(z.string().check(z.maxLength(255, 'Notes are at most 255 characters'))),
   notify_user: z.optional(z.boolean()),

@@ -19,10 +19,7 @@ export const Layout = () => {
   const staff = useSession().data;
   return (
     <>
-      <Link
-        href="#main"
-        sx={{ position: 'absolute', left: 8, top: -48, zIndex: 2000, bgcolor: 'background.paper', p: 1, '&:focus': { top: 8 } }}
-      >
+      <Link href="#main" sx={{ position: 'absolute', left: 8, top: -48, zIndex: 2000, bgcolor: 'background.paper', p: 1, '&:focus': { top: 8 } }}>
         Skip to content
       </Link>
       <AppBar position="sticky" elevation={1} color="primary" enableColorOnDark>

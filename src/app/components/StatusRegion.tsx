@@ -48,7 +48,11 @@ export const StatusRegionProvider = ({ children }: { children: ReactNode }) => {
       {children}
       <div role="status" aria-live="polite" style={{ position: 'fixed', bottom: 16, left: 16, right: 16, zIndex: 1400, pointerEvents: 'none' }}>
         {message && (
-          <Paper key={message.id} elevation={6} sx={{ display: 'inline-block', px: 2, py: 1.5, bgcolor: 'success.dark', color: 'success.contrastText', pointerEvents: 'auto' }}>
+          <Paper
+            key={message.id}
+            elevation={6}
+            sx={{ display: 'inline-block', px: 2, py: 1.5, bgcolor: 'success.dark', color: 'success.contrastText', pointerEvents: 'auto' }}
+          >
             {message.text}
           </Paper>
         )}

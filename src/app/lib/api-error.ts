@@ -51,7 +51,9 @@ export const isProblem = (error: unknown, type: string): error is ApiError => is
  */
 export const isOutcomeOpen = (error: unknown): boolean =>
   isApiError(error) &&
-  (OUTCOME_UNKNOWN_PROBLEMS.includes(error.problem.type) || error.problem.type === PROBLEM_TYPES.idempotencyInFlight || error.problem.type === PROBLEM_TYPES.changeIncomplete);
+  (OUTCOME_UNKNOWN_PROBLEMS.includes(error.problem.type) ||
+    error.problem.type === PROBLEM_TYPES.idempotencyInFlight ||
+    error.problem.type === PROBLEM_TYPES.changeIncomplete);
 
 /**
  * The console answered for sure that it did nothing with this submission (a refusal: a 4xx other than
@@ -87,7 +89,9 @@ export const describeError = (error: unknown): string => {
   }
   if (problem.type === PROBLEM_TYPES.changeIncomplete) {
     const said = text.replace(/([^.!?])$/, '$1.');
-    return /by itself/i.test(said) ? `${said} The rules table shows what the wallet holds now.` : `${said} The console finishes the change by itself; the rules table shows what the wallet holds now.`;
+    return /by itself/i.test(said)
+      ? `${said} The rules table shows what the wallet holds now.`
+      : `${said} The console finishes the change by itself; the rules table shows what the wallet holds now.`;
   }
   if (status === 0) return `${text} Check your connection, then retry.`;
   if (status >= 500) return /again|retry/i.test(text) ? text : `${text.replace(/([^.!?])$/, '$1.')} Try again in a moment.`;

@@ -46,7 +46,12 @@ export const request = async <S extends z.ZodMiniType>(schema: S, url: string, o
     });
   } catch (error) {
     if (options.signal?.aborted) throw error;
-    throw new ApiError({ type: 'urn:masspay-console:problem:network', title: 'No connection to the console', status: 0, detail: 'The console could not be reached.' });
+    throw new ApiError({
+      type: 'urn:masspay-console:problem:network',
+      title: 'No connection to the console',
+      status: 0,
+      detail: 'The console could not be reached.',
+    });
   }
 
   const text = await response.text();
@@ -65,7 +70,12 @@ export const request = async <S extends z.ZodMiniType>(schema: S, url: string, o
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
-    throw new ApiError({ type: 'urn:masspay-console:problem:unexpected-answer', title: 'Unexpected answer', status: 502, detail: 'The console received an answer it does not understand.' });
+    throw new ApiError({
+      type: 'urn:masspay-console:problem:unexpected-answer',
+      title: 'Unexpected answer',
+      status: 502,
+      detail: 'The console received an answer it does not understand.',
+    });
   }
   return parsed.data;
 };

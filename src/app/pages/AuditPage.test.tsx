@@ -56,8 +56,24 @@ describe('AuditPage', () => {
     expect(await screen.findByRole('heading', { level: 1, name: 'Audit log' })).toBeInTheDocument();
     await waitFor(() => expect(document.title).toBe('Audit log · MassPay Wallet Console'));
     const table = await screen.findByRole('table', { name: 'Audit log' });
-    const headers = within(table).getAllByRole('columnheader').map((h) => h.textContent);
-    expect(headers).toEqual(['Time', 'Staff', 'Action', 'Outcome', 'User', 'Wallet', 'Destination', 'Percentage', 'Rule', 'Reason', 'Change', 'MassPay status', 'Request id']);
+    const headers = within(table)
+      .getAllByRole('columnheader')
+      .map((h) => h.textContent);
+    expect(headers).toEqual([
+      'Time',
+      'Staff',
+      'Action',
+      'Outcome',
+      'User',
+      'Wallet',
+      'Destination',
+      'Percentage',
+      'Rule',
+      'Reason',
+      'Change',
+      'MassPay status',
+      'Request id',
+    ]);
     await waitFor(() => expect(within(table).getAllByRole('row').length).toBeGreaterThan(1));
     const newest = (await serverPage('limit=25')).entries[0]!;
     const first = within(table).getAllByRole('row')[1]!;
@@ -76,7 +92,9 @@ describe('AuditPage', () => {
     await waitFor(() => expect(auditGets().at(-1)?.path).toBe(`/api/audit?user=${grace}&action=add_rule&page=1&limit=25`));
     const expected = await serverPage(`user=${grace}&action=add_rule&limit=25`);
     expect(await screen.findByText(`Showing 1–${Math.min(25, expected.total)} of ${expected.total}`)).toBeInTheDocument();
-    const rows = within(screen.getByRole('table', { name: 'Audit log' })).getAllByRole('row').slice(1);
+    const rows = within(screen.getByRole('table', { name: 'Audit log' }))
+      .getAllByRole('row')
+      .slice(1);
     expect(rows.every((row) => /Add rule/.test(row.textContent ?? ''))).toBe(true);
     expect(screen.getByRole('link', { name: 'Export CSV' })).toHaveAttribute('href', `/api/audit/export?user=${grace}&action=add_rule`);
 

@@ -39,11 +39,14 @@ export const AuditPage = () => {
   const go = (next: AuditView, { replace = false } = {}) => {
     const search = viewParams(next);
     // Other params of the page (none today) are kept.
-    setParams((current) => {
-      for (const key of ['user', 'staff', 'action', 'from', 'to', 'page', 'limit']) current.delete(key);
-      search.forEach((value, key) => current.set(key, value));
-      return current;
-    }, { replace });
+    setParams(
+      (current) => {
+        for (const key of ['user', 'staff', 'action', 'from', 'to', 'page', 'limit']) current.delete(key);
+        search.forEach((value, key) => current.set(key, value));
+        return current;
+      },
+      { replace },
+    );
   };
 
   let body: React.ReactNode;

@@ -42,13 +42,7 @@ export const LoginPage = () => {
         <Typography color="text.secondary" sx={{ mb: 3 }}>
           {rawNext ? 'Sign in to continue where you were.' : 'Sign in with your staff account.'}
         </Typography>
-        <Stack
-          component="form"
-          noValidate
-          spacing={2}
-          aria-label="Sign in"
-          onSubmit={(e) => void handleSubmit((input) => signIn.mutate(input))(e)}
-        >
+        <Stack component="form" noValidate spacing={2} aria-label="Sign in" onSubmit={(e) => void handleSubmit((input) => signIn.mutate(input))(e)}>
           <Controller
             name="email"
             control={control}

@@ -65,7 +65,8 @@ describe('Verify caller on the user page', () => {
 
   it('tells staff when the payee’s tries are used up (429), as an alert', async () => {
     const grace = await tokenOf('ext-1002');
-    for (let i = 0; i < 5; i += 1) expect((await callApi('POST', verifyCallerPath(grace).replace(/^\/api/, ''), { body: { date_of_birth: '2000-01-01' } })).status).toBe(200);
+    for (let i = 0; i < 5; i += 1)
+      expect((await callApi('POST', verifyCallerPath(grace).replace(/^\/api/, ''), { body: { date_of_birth: '2000-01-01' } })).status).toBe(200);
     const { user } = renderUserPage(grace);
     const { region, date, button } = await verifyCaller();
     fireEvent.change(date, { target: { value: '1906-12-09' } });

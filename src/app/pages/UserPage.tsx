@@ -17,7 +17,6 @@ import { WalletsTable, WalletsTableSkeleton } from '../features/wallets/componen
 import { isNotFound } from '../lib/api-error';
 import { usePageFailure } from '../lib/use-page-failure';
 
-
 /** `/users/:userToken`: the payee and all of their wallets. */
 export const UserPage = () => {
   const { userToken } = useParams() as { userToken: string };

@@ -47,7 +47,6 @@ const Section = ({ id, title, fallback, children }: { id: string; title: string;
   </Box>
 );
 
-
 /** `/users/:userToken/wallets/:walletToken`: one wallet, its allocation and its autopay rules. */
 export const WalletPage = () => {
   const { userToken, walletToken } = useParams() as { userToken: string; walletToken: string };
@@ -83,11 +82,7 @@ export const WalletPage = () => {
         {wallet || wallets.isError ? title : <Skeleton width={260} role="progressbar" aria-label="Loading wallet" />}
       </Typography>
       {failure.error !== undefined && <ErrorState error={failure.error} title="Could not load this wallet" onRetry={failure.retry} />}
-      {wallets.isError ? null : wallet ? (
-        <WalletSummary wallet={wallet} />
-      ) : (
-        <Skeleton variant="rounded" height={96} sx={{ mb: 2 }} />
-      )}
+      {wallets.isError ? null : wallet ? <WalletSummary wallet={wallet} /> : <Skeleton variant="rounded" height={96} sx={{ mb: 2 }} />}
 
       {wallet?.type === 'MASSPAY_CARD' && (
         <Section id="card-heading" title="Card" fallback={<Skeleton variant="rounded" height={72} role="progressbar" aria-label="Loading card" />}>
@@ -153,7 +148,11 @@ export const WalletPage = () => {
           <Section id="simulate-heading" title="Simulate a load" fallback={<Skeleton variant="rounded" height={40} sx={{ maxWidth: 260 }} />}>
             <SimulateLoad userToken={userToken} wallet={wallet} />
           </Section>
-          <Section id="transactions-heading" title="Transactions" fallback={<Skeleton variant="rounded" height={160} role="progressbar" aria-label="Loading transactions" />}>
+          <Section
+            id="transactions-heading"
+            title="Transactions"
+            fallback={<Skeleton variant="rounded" height={160} role="progressbar" aria-label="Loading transactions" />}
+          >
             <TransactionsSection userToken={userToken} walletToken={walletToken} />
           </Section>
         </>

@@ -75,8 +75,7 @@ const SELECT_ROWS = `
 const field = (value: string | null) => (value === null ? 'N' : `S${Buffer.byteLength(value, 'utf8')}:${value}`);
 
 /** The entry's canonical content (version 1): what its hash covers besides the previous hash. */
-export const canonicalContent = (row: Pick<ChainRow, (typeof FIELDS)[number]>): string =>
-  `audit_log/v1${FIELDS.map((name) => field(row[name])).join('')}`;
+export const canonicalContent = (row: Pick<ChainRow, (typeof FIELDS)[number]>): string => `audit_log/v1${FIELDS.map((name) => field(row[name])).join('')}`;
 
 /** SHA-256 of the previous entry's hash (nothing before the first entry) and the entry's canonical content. */
 export const entryHash = (previous: Buffer | undefined, row: Pick<ChainRow, (typeof FIELDS)[number]>): Buffer =>

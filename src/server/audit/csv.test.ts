@@ -28,7 +28,19 @@ const readBack = (csv: string) => Papa.parse<string[]>(csv.trimEnd(), { newline:
 
 describe('audit CSV', () => {
   it('has the header, one CRLF line per entry in the given order, nulls as empty cells', () => {
-    const csv = auditCsv([entry({ changeId: 'chg-1', reason: 'Ticket 7, "urgent"' }), entry({ action: 'delete_rule', destinationToken: null, percentage: null, ruleToken: null, idempotencyKey: null, masspayStatus: null, outcome: 'requested', requestId: 'req-2' })]);
+    const csv = auditCsv([
+      entry({ changeId: 'chg-1', reason: 'Ticket 7, "urgent"' }),
+      entry({
+        action: 'delete_rule',
+        destinationToken: null,
+        percentage: null,
+        ruleToken: null,
+        idempotencyKey: null,
+        masspayStatus: null,
+        outcome: 'requested',
+        requestId: 'req-2',
+      }),
+    ]);
     expect(auditCsvHeader).toBe(
       'at,staff_email,staff_role,action,outcome,user_token,wallet_token,destination_token,percentage,rule_token,idempotency_key,masspay_status,request_id,change_id,reason\r\n',
     );

@@ -49,8 +49,7 @@ const cells = (e: AuditEntry) => [
 ];
 
 /** Data lines for `entries`, each CRLF-terminated, without the header (so batches can follow one another). */
-export const auditCsvLines = (entries: readonly AuditEntry[]): string =>
-  entries.length === 0 ? '' : `${Papa.unparse(entries.map(cells), OPTIONS)}\r\n`;
+export const auditCsvLines = (entries: readonly AuditEntry[]): string => (entries.length === 0 ? '' : `${Papa.unparse(entries.map(cells), OPTIONS)}\r\n`);
 
 /** A whole file in one string: header and rows. */
 export const auditCsv = (entries: readonly AuditEntry[]): string => auditCsvHeader + auditCsvLines(entries);
@@ -72,5 +71,4 @@ async function* chunks(entries: AsyncIterable<AuditEntry>, batchSize: number): A
  * A whole file, header first, streamed while `AuditStore.iterate` fetches: the export of a large log
  * never sits in memory. A Node stream, so Fastify's `reply.send` pipes it (and stops on an error).
  */
-export const auditCsvRows = (entries: AsyncIterable<AuditEntry>, batchSize = 500): Readable =>
-  Readable.from(chunks(entries, batchSize), { objectMode: false });
+export const auditCsvRows = (entries: AsyncIterable<AuditEntry>, batchSize = 500): Readable => Readable.from(chunks(entries, batchSize), { objectMode: false });

@@ -10,7 +10,6 @@ import { verifyAuditChain } from './chain';
 import { openPglite } from './pglite';
 import { openAuditStore, type NewAuditEntry } from './store';
 
-
 const entry = (i: number): NewAuditEntry => ({
   staffEmail: 'editor@example.com',
   staffRole: 'editor',

@@ -344,9 +344,7 @@ export const migrate = (db: SqlDb, migrations: readonly Migration[] = MIGRATIONS
         applied_at timestamptz NOT NULL DEFAULT now()
       )
     `);
-    const done = new Set(
-      (await tx.query<{ version: number }>('SELECT version FROM schema_migrations')).map((row) => row.version),
-    );
+    const done = new Set((await tx.query<{ version: number }>('SELECT version FROM schema_migrations')).map((row) => row.version));
     const applied: number[] = [];
     for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
       if (done.has(migration.version)) continue;
@@ -373,13 +371,19 @@ export const roleWarnings = async (db: SqlRunner, appRole: string, { migrationUr
   const warnings: string[] = [];
   const unprotected =
     `the application's role ${appRole} runs the migrations, so it owns the audit log and could rewrite it (the hash chain still shows ` +
-    'a changed entry, unless every hash after it is recomputed too). Set DATABASE_MIGRATION_URL to an owner role: DATABASE_URL\'s role is ' +
+    "a changed entry, unless every hash after it is recomputed too). Set DATABASE_MIGRATION_URL to an owner role: DATABASE_URL's role is " +
     'then granted only what the console needs.';
-  if (row.owner === appRole) warnings.push(migrationUrlSet ? `DATABASE_MIGRATION_URL signs in as the same role as DATABASE_URL: ${unprotected}` : `DATABASE_MIGRATION_URL is not set: ${unprotected}`);
+  if (row.owner === appRole)
+    warnings.push(
+      migrationUrlSet
+        ? `DATABASE_MIGRATION_URL signs in as the same role as DATABASE_URL: ${unprotected}`
+        : `DATABASE_MIGRATION_URL is not set: ${unprotected}`,
+    );
   if (row.superuser) {
     warnings.push(`the application's role ${appRole} is a superuser: it can rewrite the audit log whatever it is granted. Use a role without SUPERUSER.`);
   } else if (row.owner !== appRole) {
-    if (row.member) warnings.push(`the application's role ${appRole} is a member of the owner role ${row.owner}, so it can rewrite the audit log: revoke that membership.`);
+    if (row.member)
+      warnings.push(`the application's role ${appRole} is a member of the owner role ${row.owner}, so it can rewrite the audit log: revoke that membership.`);
     if (row.schemaOwner) {
       warnings.push(
         `the application's role ${appRole} owns the schema of the audit log (from PostgreSQL 15 the database's owner owns \`public\`), ` +

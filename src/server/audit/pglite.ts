@@ -65,7 +65,11 @@ const lock = async (dir: string) => {
  */
 const START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB', '-c', 'wal_buffers=1MB'];
 
-const exists = (path: string) => access(path).then(() => true, () => false);
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
 
 /**
  * A new data dir is created (initdb) in a short-lived child process: initdb makes PGlite grow its
@@ -85,7 +89,9 @@ const createInChild = (dir: string) =>
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', fail);
-    child.on('exit', (status) => (status === 0 ? done() : fail(new Error(`Creating the embedded database in ${dir} failed (exit ${status}): ${stderr.trim()}`))));
+    child.on('exit', (status) =>
+      status === 0 ? done() : fail(new Error(`Creating the embedded database in ${dir} failed (exit ${status}): ${stderr.trim()}`)),
+    );
   });
 
 /**

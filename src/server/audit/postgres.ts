@@ -51,31 +51,36 @@ export const openPostgres = async (connectionString: string, { locks = true }: {
         client.release(broken);
       }
     },
-    dedicated: lockPool && (async (work, waitMs) => {
-      const connecting = lockPool.connect();
-      let timer: NodeJS.Timeout | undefined;
-      const client = await Promise.race([
-        connecting,
-        new Promise<undefined>((resolve) => {
-          timer = setTimeout(() => resolve(undefined), waitMs);
-        }),
-      ]).finally(() => clearTimeout(timer));
-      if (!client) {
-        // A connection that arrives after the deadline goes straight back to the pool.
-        connecting.then((late) => late.release(), () => {});
-        throw new DedicatedConnectionTimeout(`no lock connection free within ${waitMs} ms`);
-      }
-      let broken: Error | undefined;
-      try {
-        return await work(runner(client));
-      } catch (error) {
-        // A connection whose lock state is unknown is closed rather than reused (closing frees its locks).
-        broken = error as Error;
-        throw error;
-      } finally {
-        client.release(broken);
-      }
-    }),
+    dedicated:
+      lockPool &&
+      (async (work, waitMs) => {
+        const connecting = lockPool.connect();
+        let timer: NodeJS.Timeout | undefined;
+        const client = await Promise.race([
+          connecting,
+          new Promise<undefined>((resolve) => {
+            timer = setTimeout(() => resolve(undefined), waitMs);
+          }),
+        ]).finally(() => clearTimeout(timer));
+        if (!client) {
+          // A connection that arrives after the deadline goes straight back to the pool.
+          connecting.then(
+            (late) => late.release(),
+            () => {},
+          );
+          throw new DedicatedConnectionTimeout(`no lock connection free within ${waitMs} ms`);
+        }
+        let broken: Error | undefined;
+        try {
+          return await work(runner(client));
+        } catch (error) {
+          // A connection whose lock state is unknown is closed rather than reused (closing frees its locks).
+          broken = error as Error;
+          throw error;
+        } finally {
+          client.release(broken);
+        }
+      }),
     close: async () => {
       await Promise.all([pool.end(), lockPool?.end()]);
     },

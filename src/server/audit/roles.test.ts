@@ -16,7 +16,6 @@ import { openAuditStore, type AuditStore, type NewAuditEntry } from './store';
 const databaseUrl = inject('databaseUrl');
 if (!databaseUrl) throw new Error("No 'databaseUrl': the node project's globalSetup (test/node-global-setup.ts) starts PostgreSQL");
 
-
 const id = process.pid;
 const OWNER = `audit_owner_${id}`;
 const APP = `audit_app_${id}`;
@@ -89,7 +88,9 @@ describe('the application role', () => {
        FROM pg_roles r WHERE rolname = current_user`,
     );
     expect(owned!.n).toBe(0);
-    const tables = await asApp.query<{ tablename: string; tableowner: string }>(`SELECT tablename, tableowner FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`);
+    const tables = await asApp.query<{ tablename: string; tableowner: string }>(
+      `SELECT tablename, tableowner FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`,
+    );
     expect(tables.every((table) => table.tableowner === OWNER)).toBe(true);
   });
 
@@ -116,7 +117,11 @@ describe('the application role', () => {
     ['DROP TRIGGER', 'DROP TRIGGER audit_log_chain ON audit_log', /must be owner of (table|relation) audit_log/],
     ['DROP TABLE', 'DROP TABLE audit_log', /must be owner of table audit_log/],
     ['ALTER COLUMN', 'ALTER TABLE audit_log ALTER COLUMN hash DROP NOT NULL', /must be owner of table audit_log/],
-    ['replace the chain function', `CREATE OR REPLACE FUNCTION audit_log_chain() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$`, /must be owner of function|permission denied for schema public/],
+    [
+      'replace the chain function',
+      `CREATE OR REPLACE FUNCTION audit_log_chain() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$`,
+      /must be owner of function|permission denied for schema public/,
+    ],
     ['alter the chain function', 'ALTER FUNCTION audit_log_chain() RESET search_path', /must be owner of function audit_log_chain/],
     ['skip triggers by replication role', 'SET session_replication_role = replica', /permission denied to set parameter/],
     ['UPDATE an ended session', `UPDATE ended_sessions SET expires_at = now()`, /permission denied for table ended_sessions/],
@@ -142,9 +147,11 @@ describe('the application role', () => {
       asApp.query(`INSERT INTO audit_log (at, staff_email, staff_role, action, user_token, wallet_token, outcome, request_id)
         VALUES ('2001-01-01T00:00:00Z', 'a@example.com', 'admin', 'add_rule', 'u', 'w', 'requested', 'r') RETURNING at < now() - interval '1 day' AS backdated`),
     ).resolves.toEqual([{ backdated: false }]);
-    await expect(asApp.query(`INSERT INTO audit_log (id, staff_email, staff_role, action, user_token, wallet_token, outcome, request_id) VALUES (1, 'a', 'admin', 'add_rule', 'u', 'w', 'requested', 'r')`)).rejects.toThrow(
-      /non-DEFAULT value into column "id"/,
-    );
+    await expect(
+      asApp.query(
+        `INSERT INTO audit_log (id, staff_email, staff_role, action, user_token, wallet_token, outcome, request_id) VALUES (1, 'a', 'admin', 'add_rule', 'u', 'w', 'requested', 'r')`,
+      ),
+    ).rejects.toThrow(/non-DEFAULT value into column "id"/);
     expect(await verifyAuditChain(asApp)).toMatchObject({ verified: true });
   });
 
@@ -152,7 +159,9 @@ describe('the application role', () => {
     const client = await openPostgres(appUrl, { locks: false });
     try {
       await client.transaction(async (tx) => {
-        await tx.exec(`CREATE TEMP TABLE audit_log (id bigint, hash bytea); INSERT INTO pg_temp.audit_log VALUES (5000000000, '\\x00'); SET LOCAL search_path = pg_temp, public`);
+        await tx.exec(
+          `CREATE TEMP TABLE audit_log (id bigint, hash bytea); INSERT INTO pg_temp.audit_log VALUES (5000000000, '\\x00'); SET LOCAL search_path = pg_temp, public`,
+        );
         const [row] = await tx.query<{ id: string }>(
           `INSERT INTO public.audit_log (staff_email, staff_role, action, user_token, wallet_token, outcome, request_id)
            VALUES ('e@example.com', 'editor', 'add_rule', 'u', 'w', 'requested', 'shadowed') RETURNING id::text AS id`,
@@ -179,7 +188,9 @@ describe('two stores appending at once', () => {
       const after = await verifyAuditChain(asApp, { batchSize: 50, anchor: before.head });
       expect(after).toMatchObject({ verified: true, checkedEntries: before.checkedEntries + 120 });
       // Times follow ids: each entry's time is taken once the one before it is committed.
-      const times = await asApp.query<{ ok: boolean }>(`SELECT bool_and(at >= lag) AS ok FROM (SELECT at, lag(at) OVER (ORDER BY id) FROM audit_log) t WHERE lag IS NOT NULL`);
+      const times = await asApp.query<{ ok: boolean }>(
+        `SELECT bool_and(at >= lag) AS ok FROM (SELECT at, lag(at) OVER (ORDER BY id) FROM audit_log) t WHERE lag IS NOT NULL`,
+      );
       expect(times[0]!.ok).toBe(true);
     } finally {
       await other.close();
@@ -199,7 +210,10 @@ describe('the console on the application role', () => {
     const rules = `/api/payout/wallet/${ada.userToken}/${ada.usdWallet}/autopayout`;
     const added = await c.call('POST', rules, { body: { destination_token: D.quickCash, percentage: 5 }, headers: { 'idempotency-key': randomUUID() } });
     expect(added.status).toBe(200);
-    const edited = await c.call('PATCH', `/api/console/wallet/${ada.userToken}/${ada.usdWallet}/autopayout/${added.body.token}`, { body: { percentage: 6 }, headers: { 'idempotency-key': randomUUID() } });
+    const edited = await c.call('PATCH', `/api/console/wallet/${ada.userToken}/${ada.usdWallet}/autopayout/${added.body.token}`, {
+      body: { percentage: 6 },
+      headers: { 'idempotency-key': randomUUID() },
+    });
     expect(edited.status).toBe(200);
     const card = await c.call('GET', `/api/payout/wallet/${ada.userToken}/${ada.cardWallet}/card`, { as: 'viewer' });
     expect(card.status).toBe(200);
@@ -209,7 +223,11 @@ describe('the console on the application role', () => {
     expect(page.status).toBe(200);
     const parsed = auditPageSchema.parse(page.body);
     expect(parsed.chain).toMatchObject({ verified: true, checkedEntries: parsed.total });
-    expect(parsed.entries.find((e) => e.requestId === card.headers.get('x-request-id'))).toMatchObject({ action: 'read_card', outcome: 'succeeded', staffEmail: 'viewer@example.com' });
+    expect(parsed.entries.find((e) => e.requestId === card.headers.get('x-request-id'))).toMatchObject({
+      action: 'read_card',
+      outcome: 'succeeded',
+      staffEmail: 'viewer@example.com',
+    });
   });
 });
 
@@ -265,8 +283,13 @@ describe('start-up', () => {
     await asAdmin.exec(`GRANT CREATE ON SCHEMA public TO ${app}, ${owner}`);
     // Before DATABASE_MIGRATION_URL: the application's role ran the migrations and owns everything.
     const legacy = await openPostgres(urlOf(app, database), { locks: false });
-    await migrate(legacy, MIGRATIONS.filter((m) => m.version <= 4));
-    await legacy.query(`INSERT INTO audit_log (staff_email, staff_role, action, user_token, wallet_token, outcome, request_id) VALUES ('e@example.com', 'editor', 'add_rule', 'u', 'w', 'requested', 'old')`);
+    await migrate(
+      legacy,
+      MIGRATIONS.filter((m) => m.version <= 4),
+    );
+    await legacy.query(
+      `INSERT INTO audit_log (staff_email, staff_role, action, user_token, wallet_token, outcome, request_id) VALUES ('e@example.com', 'editor', 'add_rule', 'u', 'w', 'requested', 'old')`,
+    );
     await legacy.close();
     try {
       const open = () => openAuditStore({ databaseUrl: urlOf(app, database), migrationUrl: urlOf(owner, database), dataDir: '/nonexistent' });

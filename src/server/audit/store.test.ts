@@ -57,8 +57,7 @@ const ownerRewrites = async (sql: SqlDb, text: string, params: unknown[] = []) =
   }
 };
 
-const requestIds = async (store: AuditStore, filters: AuditFilters) =>
-  (await store.list(filters, { page: 1, limit: 100 })).entries.map((e) => e.requestId);
+const requestIds = async (store: AuditStore, filters: AuditFilters) => (await store.list(filters, { page: 1, limit: 100 })).entries.map((e) => e.requestId);
 
 interface Backend {
   kind: AuditStore['kind'];
@@ -129,13 +128,37 @@ describe.each([embedded(), postgres()])('audit store: $kind', (backend) => {
   it('appends and reads back every field, ids as decimal strings, `at` as ISO UTC', async () => {
     await fresh();
     const before = Date.now();
-    const full = entry({ ruleToken: 'rul_1', masspayStatus: 201, outcome: 'succeeded', percentage: 0.01, changeId: 'c0ffee00-1111-4222-8333-444455556666', reason: 'Ticket #42 — payee asked, «ü»' });
-    const sparse = entry({ destinationToken: null, percentage: null, idempotencyKey: null, action: 'delete_rule', staffRole: 'admin', staffEmail: 'admin@example.com', requestId: 'req-2' });
+    const full = entry({
+      ruleToken: 'rul_1',
+      masspayStatus: 201,
+      outcome: 'succeeded',
+      percentage: 0.01,
+      changeId: 'c0ffee00-1111-4222-8333-444455556666',
+      reason: 'Ticket #42 — payee asked, «ü»',
+    });
+    const sparse = entry({
+      destinationToken: null,
+      percentage: null,
+      idempotencyKey: null,
+      action: 'delete_rule',
+      staffRole: 'admin',
+      staffEmail: 'admin@example.com',
+      requestId: 'req-2',
+    });
     const a = await store.append(full);
     const b = await store.append(sparse);
-    for (const [stored, input] of [[a, full], [b, sparse]] as const) {
+    for (const [stored, input] of [
+      [a, full],
+      [b, sparse],
+    ] as const) {
       expect(auditEntrySchema.parse(stored)).toEqual(stored);
-      expect(stored).toEqual({ changeId: null, reason: null, ...input, id: expect.stringMatching(/^[1-9]\d*$/), at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/) });
+      expect(stored).toEqual({
+        changeId: null,
+        reason: null,
+        ...input,
+        id: expect.stringMatching(/^[1-9]\d*$/),
+        at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      });
       expect(Date.parse(stored.at)).toBeGreaterThanOrEqual(before - 1_000);
       expect(Date.parse(stored.at)).toBeLessThanOrEqual(Date.now() + 1_000);
     }
@@ -173,12 +196,7 @@ describe.each([embedded(), postgres()])('audit store: $kind', (backend) => {
     await fresh();
     for (let i = 1; i <= 7; i += 1) await store.append(entry({ requestId: `req-${i}` }));
     const pages = await Promise.all([1, 2, 3, 4].map((page) => store.list({}, { page, limit: 3 })));
-    expect(pages.map((p) => p.entries.map((e) => e.requestId))).toEqual([
-      ['req-7', 'req-6', 'req-5'],
-      ['req-4', 'req-3', 'req-2'],
-      ['req-1'],
-      [],
-    ]);
+    expect(pages.map((p) => p.entries.map((e) => e.requestId))).toEqual([['req-7', 'req-6', 'req-5'], ['req-4', 'req-3', 'req-2'], ['req-1'], []]);
     expect(pages.map((p) => p.total)).toEqual([7, 7, 7, 7]);
     const filtered = await store.list({ user: 'usr_nobody' }, { page: 1, limit: 3 });
     expect(filtered).toEqual({ entries: [], total: 0 });
@@ -234,7 +252,11 @@ describe.each([embedded(), postgres()])('audit store: $kind', (backend) => {
       ['one day', { from: '2026-03-10', to: '2026-03-10' }, ['2026-03-10T23:59:59.999Z', '2026-03-10T23:59:59.000Z', '2026-03-10T00:00:00.000Z']],
       ['from only', { from: '2026-03-11' }, ['2026-03-12T08:00:00.000Z', '2026-03-11T00:00:00.000Z']],
       ['to only', { to: '2026-03-09' }, ['2026-03-09T23:59:59.999Z', '2026-03-08T12:00:00.000Z']],
-      ['two days', { from: '2026-03-09', to: '2026-03-10' }, ['2026-03-10T23:59:59.999Z', '2026-03-10T23:59:59.000Z', '2026-03-10T00:00:00.000Z', '2026-03-09T23:59:59.999Z']],
+      [
+        'two days',
+        { from: '2026-03-09', to: '2026-03-10' },
+        ['2026-03-10T23:59:59.999Z', '2026-03-10T23:59:59.000Z', '2026-03-10T00:00:00.000Z', '2026-03-09T23:59:59.999Z'],
+      ],
       ['to before from', { from: '2026-03-11', to: '2026-03-10' }, []],
       ['with another filter', { from: '2026-03-10', to: '2026-03-10', user: 'usr_other' }, []],
     ])('%s', async (_name, filters, expected) => {
@@ -326,7 +348,13 @@ describe.each([embedded(), postgres()])('audit store: $kind', (backend) => {
       const [, second, third, , fifth] = entries;
 
       await ownerRewrites(sql, `UPDATE audit_log SET percentage = 99 WHERE id = $1`, [second!.id]);
-      expect(await verifyAuditChain(sql)).toMatchObject({ verified: false, checkedEntries: 6, brokenAt: second!.id, brokenEntries: 1, detail: expect.stringMatching(/does not match the chain/) });
+      expect(await verifyAuditChain(sql)).toMatchObject({
+        verified: false,
+        checkedEntries: 6,
+        brokenAt: second!.id,
+        brokenEntries: 1,
+        detail: expect.stringMatching(/does not match the chain/),
+      });
 
       await ownerRewrites(sql, `DELETE FROM audit_log WHERE id = $1`, [fifth!.id]);
       expect(await verifyAuditChain(sql)).toMatchObject({ verified: false, checkedEntries: 5, brokenAt: second!.id, brokenEntries: 2 });
@@ -341,10 +369,18 @@ describe.each([embedded(), postgres()])('audit store: $kind', (backend) => {
            END LOOP; END $$`,
       );
       expect(await verifyAuditChain(sql)).toMatchObject({ verified: true, checkedEntries: 5 });
-      expect(await verifyAuditChain(sql, { anchor: { id: third!.id, hash: '00'.repeat(32) } })).toMatchObject({ verified: false, brokenAt: third!.id, detail: expect.stringMatching(/rewritten/) });
+      expect(await verifyAuditChain(sql, { anchor: { id: third!.id, hash: '00'.repeat(32) } })).toMatchObject({
+        verified: false,
+        brokenAt: third!.id,
+        detail: expect.stringMatching(/rewritten/),
+      });
       expect(await verifyAuditChain(sql, { anchor: good.head })).toMatchObject({ verified: false, brokenAt: good.head!.id });
       await ownerRewrites(sql, `DELETE FROM audit_log WHERE id = $1`, [good.head!.id]);
-      expect(await verifyAuditChain(sql, { anchor: good.head })).toMatchObject({ verified: false, brokenAt: good.head!.id, detail: expect.stringMatching(/missing/) });
+      expect(await verifyAuditChain(sql, { anchor: good.head })).toMatchObject({
+        verified: false,
+        brokenAt: good.head!.id,
+        detail: expect.stringMatching(/missing/),
+      });
 
       // An entry written with the chain's trigger off has no hash.
       await sql.exec('ALTER TABLE audit_log DISABLE TRIGGER audit_log_chain');
@@ -403,8 +439,7 @@ describe.each([embedded(), postgres()])('audit store: $kind', (backend) => {
 });
 
 describe('migrations', () => {
-  const applied = async (db: SqlDb) =>
-    (await db.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version')).map((r) => r.version);
+  const applied = async (db: SqlDb) => (await db.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version')).map((r) => r.version);
   const versions = MIGRATIONS.map((m) => m.version);
 
   it('embedded: applied once on the first open; a reopen keeps the data and applies nothing', async () => {
@@ -430,7 +465,12 @@ describe('migrations', () => {
     const dir = await mkdtemp(join(tmpdir(), 'audit-backfill-'));
     const db = await openPglite(join(dir, 'audit-db'));
     try {
-      expect(await migrate(db, MIGRATIONS.filter((m) => m.version <= 4))).toEqual([1, 2, 3, 4]);
+      expect(
+        await migrate(
+          db,
+          MIGRATIONS.filter((m) => m.version <= 4),
+        ),
+      ).toEqual([1, 2, 3, 4]);
       await db.query(
         `INSERT INTO audit_log (at, staff_email, staff_role, action, user_token, wallet_token, percentage, outcome, request_id, reason)
          SELECT '2026-01-01T00:00:00Z'::timestamptz + n * interval '1 minute', 'editor@example.com', 'editor', 'add_rule', 'usr_old', 'wal_old',
@@ -438,7 +478,9 @@ describe('migrations', () => {
          FROM generate_series(1, 40) AS n`,
       );
       // A gap in the ids (a rolled-back insert) is kept: the chain follows id order.
-      await db.exec('ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only; DELETE FROM audit_log WHERE id = 7; ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only');
+      await db.exec(
+        'ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only; DELETE FROM audit_log WHERE id = 7; ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only',
+      );
       expect(await migrate(db)).toEqual(versions.filter((v) => v > 4));
       expect(await verifyAuditChain(db)).toMatchObject({ verified: true, checkedEntries: 39, head: { id: '40' } });
       const store = createAuditStore('embedded', { ...db, close: async () => {} });
@@ -488,8 +530,7 @@ describe('embedded durability: what append acknowledged survives SIGKILL', () =>
   });
   afterAll(() => rm(dataDir, { recursive: true, force: true }));
 
-  const spawnChild = (count: number) =>
-    spawn(process.execPath, ['--import', 'tsx', child, dataDir, String(count)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const spawnChild = (count: number) => spawn(process.execPath, ['--import', 'tsx', child, dataDir, String(count)], { stdio: ['ignore', 'pipe', 'pipe'] });
 
   /** Runs the child to its end. */
   const runChild = (count: number) =>
@@ -523,9 +564,7 @@ describe('embedded durability: what append acknowledged survives SIGKILL', () =>
         if (acked.size >= killAfter) proc.kill('SIGKILL');
       });
       // 'close', not 'exit': every line the child printed before dying has been read by then.
-      proc.on('close', (code, signal) =>
-        signal === 'SIGKILL' ? resolve({ acked, openMs }) : reject(new Error(`child exited ${code}: ${stderr}`)),
-      );
+      proc.on('close', (code, signal) => (signal === 'SIGKILL' ? resolve({ acked, openMs }) : reject(new Error(`child exited ${code}: ${stderr}`))));
     });
 
   it('three kills mid-burst: every acknowledged entry is there, whole, and the store reopens each time', async () => {

@@ -134,7 +134,9 @@ describe('sign-in, sessions and sign-out', () => {
     const cookie = await c.sessionCookie('editor');
     const tampered = cookie.replace(/=(.)/, (_m, first: string) => `=${first === 'A' ? 'B' : 'A'}`);
     expect((await rawCall(c.baseUrl, 'GET', '/auth/me', { headers: { cookie: tampered } })).status).toBe(401);
-    expect((await rawCall(c.baseUrl, 'GET', '/auth/me', { headers: { cookie: `${SESSION_COOKIE}=eyJlbWFpbCI6ImFkbWluQGV4YW1wbGUuY29tIn0` } })).status).toBe(401);
+    expect((await rawCall(c.baseUrl, 'GET', '/auth/me', { headers: { cookie: `${SESSION_COOKIE}=eyJlbWFpbCI6ImFkbWluQGV4YW1wbGUuY29tIn0` } })).status).toBe(
+      401,
+    );
   });
 });
 
@@ -211,7 +213,6 @@ describe('sign-in limits', () => {
     // Even the right password of an unblocked account waits now: it comes from the same address.
     expect((await login(c, 'viewer@example.com', TEST_PASSWORD)).status).toBe(429);
   });
-
 });
 
 describe('CSRF: every state-changing request is same-origin and carries X-Requested-With', () => {
@@ -288,7 +289,10 @@ describe('behind TLS and an identity proxy', () => {
     const untrusted = await startConsole({ auth: { trustedHeader: { name: 'X-Forwarded-Email', proxies: ['10.0.0.1'] } } });
     try {
       const as = (c: RunningConsole, email: string, method = 'GET', path = '/auth/me') =>
-        rawCall(c.baseUrl, method, path, { headers: { 'x-forwarded-email': email, ...XHR }, body: method === 'POST' ? { destination_token: D.quickCash, percentage: 1 } : undefined });
+        rawCall(c.baseUrl, method, path, {
+          headers: { 'x-forwarded-email': email, ...XHR },
+          body: method === 'POST' ? { destination_token: D.quickCash, percentage: 1 } : undefined,
+        });
       expect((await as(trusted, 'Viewer@Example.com')).body).toMatchObject({ email: 'viewer@example.com', role: 'viewer' });
       expect((await as(trusted, 'viewer@example.com', 'POST', rules)).status).toBe(403);
       expect((await as(trusted, 'stranger@example.com')).status).toBe(401);

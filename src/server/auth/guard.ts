@@ -97,7 +97,11 @@ export const registerGuard = (app: FastifyInstance, { identify, onForbidden }: G
     if (!isApi) return done();
 
     if (!request.staff) {
-      return void sendProblem(request, reply, 401, { type: PROBLEM_TYPES.unauthenticated, title: 'Sign-in required', detail: 'Sign in to use the console; your session may have expired.' });
+      return void sendProblem(request, reply, 401, {
+        type: PROBLEM_TYPES.unauthenticated,
+        title: 'Sign-in required',
+        detail: 'Sign in to use the console; your session may have expired.',
+      });
     }
     const permission = permissionFor(request.method, route);
     if (can(request.staff.role, permission)) return done();

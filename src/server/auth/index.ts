@@ -130,7 +130,9 @@ export const registerAuth = async (app: FastifyInstance, options: AuthOptions) =
 
   // Behind an identity proxy there are no session cookies, so nothing to end, and no sign-in form.
   const passwordSignIn = !options.trustedHeader;
-  const ended = passwordSignIn ? await createEndedSessions({ store: options.endedSessions, refreshMs: options.endedSessionsRefreshMs, log: app.log }) : undefined;
+  const ended = passwordSignIn
+    ? await createEndedSessions({ store: options.endedSessions, refreshMs: options.endedSessionsRefreshMs, log: app.log })
+    : undefined;
   if (ended) app.addHook('onClose', async () => ended.close());
 
   const loginLimits = resolveLoginLimits(options.loginLimits);

@@ -150,7 +150,9 @@ describe('sign-in throttling on the embedded database', () => {
       expect(over.body.type).toBe(PROBLEM_TYPES.tooManyAttempts);
       expect(Number(over.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
       expect(counter.checks - checks).toBe(16);
-      const counted = await c.audit.sql.query("SELECT key FROM sign_in_attempts WHERE key IN ('account:over@example.com', 'address:192.0.2.200') AND attempts > 0");
+      const counted = await c.audit.sql.query(
+        "SELECT key FROM sign_in_attempts WHERE key IN ('account:over@example.com', 'address:192.0.2.200') AND attempts > 0",
+      );
       expect(counted).toEqual([]);
       release();
       expect(tally((await Promise.all(held)).map((a) => a.status))).toEqual({ 401: 16 });
@@ -164,7 +166,11 @@ describe('sign-in throttling on the embedded database', () => {
 
   it('when the attempt cannot be counted (database down): 503 with Retry-After, and no password is checked', async () => {
     const sql = c.audit.sql;
-    const failing = { ...sql, query: <Row>(text: string, params?: unknown[]) => (text.includes('sign_in_attempts') ? Promise.reject(new Error('database down')) : sql.query<Row>(text, params)) };
+    const failing = {
+      ...sql,
+      query: <Row>(text: string, params?: unknown[]) =>
+        text.includes('sign_in_attempts') ? Promise.reject(new Error('database down')) : sql.query<Row>(text, params),
+    };
     const down = await startConsole({ audit: { ...c.audit, sql: failing }, auth: { loginLimits: LIMITS, checkPassword: counter.check } });
     try {
       const checks = counter.checks;

@@ -54,7 +54,10 @@ export const addressGroup = (address: string): string => {
   if (parsed.kind() === 'ipv4') return parsed.toString();
   const ipv6 = parsed as ipaddr.IPv6;
   if (ipv6.isIPv4MappedAddress()) return ipv6.toIPv4Address().toString();
-  return `${ipv6.parts.slice(0, 4).map((group) => group.toString(16)).join(':')}::/64`;
+  return `${ipv6.parts
+    .slice(0, 4)
+    .map((group) => group.toString(16))
+    .join(':')}::/64`;
 };
 
 // Times are timestamptz; every interval is built from milliseconds given as parameters.
@@ -162,7 +165,14 @@ export const createLoginThrottle = ({ sql, limits, now }: { sql: SqlRunner; limi
       prune(at, atMs);
 
       // The account first: a burst at one account is refused there, without touching the address's count.
-      const [byAccount] = await sql.query<CountRow>(COUNT_ACCOUNT, [accountKey, at, limits.perAccount, limits.firstDelayMs, limits.maxDelayMs, limits.windowMs]);
+      const [byAccount] = await sql.query<CountRow>(COUNT_ACCOUNT, [
+        accountKey,
+        at,
+        limits.perAccount,
+        limits.firstDelayMs,
+        limits.maxDelayMs,
+        limits.windowMs,
+      ]);
       // No row: another statement made it meanwhile and it was not counted; a second is a fair wait.
       if (!byAccount?.counted) return { counted: false, retryAfterSeconds: seconds(byAccount?.waitMs ?? 1000) };
       const takeBackAccount = () => sql.query(UNCOUNT_ACCOUNT, [accountKey]).then(() => {});

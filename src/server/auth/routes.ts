@@ -71,7 +71,12 @@ export const registerAuthRoutes = (
       return sendProblem(request, reply, 404, { type: PROBLEM_TYPES.notFound, detail: "Sign-in is done by your company's identity proxy." });
     }
     const input = loginInputSchema.safeParse(request.body);
-    if (!input.success) return sendProblem(request, reply, 400, { type: PROBLEM_TYPES.validation, detail: 'Enter an email and a password.', issues: zodFieldIssues(input.error) });
+    if (!input.success)
+      return sendProblem(request, reply, 400, {
+        type: PROBLEM_TYPES.validation,
+        detail: 'Enter an email and a password.',
+        issues: zodFieldIssues(input.error),
+      });
     const { email, password } = input.data;
     // Full already: nothing is counted, nothing is checked.
     if (checks.full) return overloaded(request, reply);
@@ -128,7 +133,10 @@ export const registerAuthRoutes = (
         await ended.end(sid, new Date((request.session.get('iat') ?? now()) + absoluteMs));
       } catch (error) {
         // The browser is signed out all the same (its cookie is cleared below).
-        request.log.error({ err: error, staff: request.staff.email }, 'sign-out: the session could not be listed as ended; a copy of its cookie stays valid until it expires');
+        request.log.error(
+          { err: error, staff: request.staff.email },
+          'sign-out: the session could not be listed as ended; a copy of its cookie stays valid until it expires',
+        );
       }
     }
     request.session.delete();
@@ -137,7 +145,8 @@ export const registerAuthRoutes = (
   });
 
   app.get('/auth/me', async (request, reply) => {
-    if (!request.staff) return sendProblem(request, reply, 401, { type: PROBLEM_TYPES.unauthenticated, title: 'Sign-in required', detail: 'Nobody is signed in.' });
+    if (!request.staff)
+      return sendProblem(request, reply, 401, { type: PROBLEM_TYPES.unauthenticated, title: 'Sign-in required', detail: 'Nobody is signed in.' });
     return request.staff;
   });
 };

@@ -39,7 +39,8 @@ describe('the session cookie: its exact shape, or no session', () => {
   /** The valid cookie's value, as the plugin sees it (URL-decoded): `ciphertext;nonce`. */
   let value: string;
 
-  const me = (cookieValue: string) => app.inject({ method: 'GET', url: '/auth/me', headers: { cookie: `${SESSION_COOKIE}=${encodeURIComponent(cookieValue)}` } });
+  const me = (cookieValue: string) =>
+    app.inject({ method: 'GET', url: '/auth/me', headers: { cookie: `${SESSION_COOKIE}=${encodeURIComponent(cookieValue)}` } });
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'session-cookie-'));

@@ -1,7 +1,14 @@
 // Adding and deleting a rule, on MassPay's own paths: fresh rules under the wallet's lock, the policy,
 // the `requested` entry, then MassPay — asked once, with the change's Idempotency-Key.
 import type { FastifyRequest } from 'fastify';
-import { autopayRuleSchema, deleteAutopayRuleResultSchema, PROBLEM_TYPES, type AutopayRule, type AutopayRuleInput, type DeleteAutopayRuleResult } from '../../api';
+import {
+  autopayRuleSchema,
+  deleteAutopayRuleResultSchema,
+  PROBLEM_TYPES,
+  type AutopayRule,
+  type AutopayRuleInput,
+  type DeleteAutopayRuleResult,
+} from '../../api';
 import type { AuditStore } from '../audit/store';
 import type { ApiTarget } from '../api-request';
 import type { ChangeContext } from './audit';
@@ -87,17 +94,32 @@ export const addRuleSpec = (deps: ChangeDeps, request: FastifyRequest, target: A
       const violation = judgeAdd(facts.wallet, facts.rules, { token: input.destination_token, currency: facts.currency }, input.percentage);
       if (violation) {
         await recordOutcome(deps.audit, request, context, { ...step, outcome: 'blocked', masspayStatus: null });
-        return problemAnswer(request, 409, { type: PROBLEM_TYPES.policy, title: 'The change does not fit this wallet', detail: violation.detail, issues: violation.issues }, 'release');
+        return problemAnswer(
+          request,
+          409,
+          { type: PROBLEM_TYPES.policy, title: 'The change does not fit this wallet', detail: violation.detail, issues: violation.issues },
+          'release',
+        );
       }
 
       await recordBeforeAsking(deps.audit, context, { ...step, outcome: 'requested', masspayStatus: null });
-      const sent = await deps.settling.send(`${userToken}/${walletToken}`, () => deps.masspay.createRule(userToken, walletToken, target.bodyJson!, context.idempotencyKey!, request.id));
+      const sent = await deps.settling.send(`${userToken}/${walletToken}`, () =>
+        deps.masspay.createRule(userToken, walletToken, target.bodyJson!, context.idempotencyKey!, request.id),
+      );
       const status = sent.kind === 'answered' ? sent.response.status : null;
       const created = sent.kind === 'answered' && status! < 300 ? createdRule(sent.response.body) : null;
       await recordOutcome(deps.audit, request, context, { ...step, ruleToken: created?.token ?? null, outcome: outcomeOfSent(sent), masspayStatus: status });
       if (created) return jsonAnswer(status!, created);
       if (sent.kind === 'answered' && status! >= 200 && status! < 300) {
-        return problemAnswer(request, 502, { type: PROBLEM_TYPES.upstreamInvalid, detail: 'MassPay accepted the add but its answer could not be read, so the rule may have been made. The rules table shows what the wallet holds.' }, 'unknown');
+        return problemAnswer(
+          request,
+          502,
+          {
+            type: PROBLEM_TYPES.upstreamInvalid,
+            detail: 'MassPay accepted the add but its answer could not be read, so the rule may have been made. The rules table shows what the wallet holds.',
+          },
+          'unknown',
+        );
       }
       // MassPay refused what the cache allowed (e.g. the wallet was closed since): read it afresh next time.
       deps.masspay.forgetWallet(userToken, walletToken);
@@ -134,12 +156,23 @@ export const deleteRuleSpec = (deps: ChangeDeps, request: FastifyRequest, target
           return jsonAnswer(200, { success: true, token: ruleToken });
         }
         await recordOutcome(deps.audit, request, context, { ...step, outcome: 'blocked', masspayStatus: null });
-        return problemAnswer(request, 404, { type: PROBLEM_TYPES.notFound, detail: 'This wallet has no rule with this token (it may have been deleted already).', issues: [{ field: 'token', message: 'No such rule on this wallet' }] }, 'release');
+        return problemAnswer(
+          request,
+          404,
+          {
+            type: PROBLEM_TYPES.notFound,
+            detail: 'This wallet has no rule with this token (it may have been deleted already).',
+            issues: [{ field: 'token', message: 'No such rule on this wallet' }],
+          },
+          'release',
+        );
       }
       if (unsettledMs > 0) return unsettledAnswer(request, unsettledMs, { reconcile });
       const known = { ...step, destinationToken: rule.destination_token, percentage: rule.percentage };
       await recordBeforeAsking(deps.audit, context, { ...known, outcome: 'requested', masspayStatus: null });
-      const sent = await deps.settling.send(`${userToken}/${walletToken}`, () => deps.masspay.deleteRule(userToken, walletToken, ruleToken, context.idempotencyKey!, request.id));
+      const sent = await deps.settling.send(`${userToken}/${walletToken}`, () =>
+        deps.masspay.deleteRule(userToken, walletToken, ruleToken, context.idempotencyKey!, request.id),
+      );
       const status = sent.kind === 'answered' ? sent.response.status : null;
       await recordOutcome(deps.audit, request, context, { ...known, outcome: outcomeOfSent(sent), masspayStatus: status });
       if (sent.kind === 'answered' && status! >= 200 && status! < 300) {

@@ -1,7 +1,16 @@
 // What the audit log records of the change path: every step of every change, attributed, with its
 // reason and change id — and the changes refused by role (MassPay never asked).
 import type { FastifyRequest } from 'fastify';
-import { CHANGE_ROUTES, idempotencyKeySchema, matchRoute, ROUTE_PARAMS, ruleTokenSchema, type AuditAction, type AuditOutcome, type StaffMember } from '../../api';
+import {
+  CHANGE_ROUTES,
+  idempotencyKeySchema,
+  matchRoute,
+  ROUTE_PARAMS,
+  ruleTokenSchema,
+  type AuditAction,
+  type AuditOutcome,
+  type StaffMember,
+} from '../../api';
 import { splitApiTarget } from '../api-target';
 import type { AuditStore } from '../audit/store';
 
@@ -57,7 +66,8 @@ export const recordForbidden = async (store: AuditStore, request: FastifyRequest
   if (edit) {
     const params = ROUTE_PARAMS.deleteAutopayRule.safeParse({ user_token: edit[1], wallet_token: edit[2] });
     const rule = ruleTokenSchema.safeParse(edit[3]);
-    if (params.success && rule.success) tokens = { action: 'edit_rule', userToken: params.data.user_token!, walletToken: params.data.wallet_token!, ruleToken: rule.data };
+    if (params.success && rule.success)
+      tokens = { action: 'edit_rule', userToken: params.data.user_token!, walletToken: params.data.wallet_token!, ruleToken: rule.data };
   } else {
     const target = splitApiTarget(raw);
     const match = target ? matchRoute(request.method, target.path) : undefined;

@@ -47,7 +47,10 @@ const postgresSetup = async (timing: Timing): Promise<Setup> => {
   await admin.close();
   const url = new URL(inject('databaseUrl'));
   url.searchParams.set('options', `-c search_path=${schema}`);
-  const [auditA, auditB] = [await openAuditStore({ databaseUrl: url.href, dataDir: '/nonexistent' }), await openAuditStore({ databaseUrl: url.href, dataDir: '/nonexistent' })];
+  const [auditA, auditB] = [
+    await openAuditStore({ databaseUrl: url.href, dataDir: '/nonexistent' }),
+    await openAuditStore({ databaseUrl: url.href, dataDir: '/nonexistent' }),
+  ];
   const a = await startConsole({ sandbox: { policy: 'lenient' }, audit: auditA, ...timing });
   const b = await startConsole({ audit: auditB, upstream: { baseUrl: a.recorder.baseUrl, apiKey: a.embedded.apiKey }, ...timing });
   return {
@@ -126,7 +129,9 @@ describe.each(SETUPS)('the change path: %s', (_name, setup) => {
 
   it('20 simultaneous adds of one destination: one rule', async () => {
     const answers = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => on(i).call('POST', adaRules, { body: { destination_token: D.quickCash, percentage: 5 }, headers: { 'idempotency-key': randomUUID() } })),
+      Array.from({ length: 20 }, (_, i) =>
+        on(i).call('POST', adaRules, { body: { destination_token: D.quickCash, percentage: 5 }, headers: { 'idempotency-key': randomUUID() } }),
+      ),
     );
     expect(answers.filter((answer) => answer.status === 200)).toHaveLength(1);
     expect(rulesNow().filter((rule) => rule.destination_token === D.quickCash)).toHaveLength(1);
@@ -200,7 +205,10 @@ describe.each(SETUPS)('the change path: %s', (_name, setup) => {
 
   it('changes a percentage: one delete, then one create, in that order, under one change id', async () => {
     const evergreen = rulesNow().find((rule) => rule.destination_token === D.evergreen)!;
-    const res = await on(1).call('PATCH', editPath(evergreen.token), { body: { percentage: 70 }, headers: { 'idempotency-key': randomUUID(), 'x-change-reason': encodeURIComponent('Ticket #88 — payee asked') } });
+    const res = await on(1).call('PATCH', editPath(evergreen.token), {
+      body: { percentage: 70 },
+      headers: { 'idempotency-key': randomUUID(), 'x-change-reason': encodeURIComponent('Ticket #88 — payee asked') },
+    });
     expect(res.status).toBe(200);
     const result = changePercentageResultSchema.parse(res.body);
     expect(result).toMatchObject({ replacedRuleToken: evergreen.token, rule: { destination_token: D.evergreen, percentage: 70 } });
@@ -208,7 +216,10 @@ describe.each(SETUPS)('the change path: %s', (_name, setup) => {
       [D.lakeside, 25],
       [D.evergreen, 70],
     ]);
-    const writes = s.consoles.flatMap((c) => c.recorder.seen).filter((seen) => seen.method !== 'GET').map((seen) => seen.method);
+    const writes = s.consoles
+      .flatMap((c) => c.recorder.seen)
+      .filter((seen) => seen.method !== 'GET')
+      .map((seen) => seen.method);
     expect(writes).toEqual(['DELETE', 'POST']);
     const steps = await entries((entry) => entry.changeId === result.changeId);
     expect(steps.map((entry) => [entry.action, entry.outcome])).toEqual([
@@ -356,7 +367,12 @@ describe.each(SETUPS)('a write MassPay did not answer: %s', (_name, setup) => {
     expect(later.status).toBe(200);
     expect(quickCash()).toEqual([later.body]);
     expect(main.embedded.sandbox.stats.byRoute.createAutopayRule).toBe(2);
-    expect((await entriesOf(s.audit, (entry) => entry.idempotencyKey === key)).map((entry) => entry.outcome)).toEqual(['requested', 'unknown', 'requested', 'succeeded']);
+    expect((await entriesOf(s.audit, (entry) => entry.idempotencyKey === key)).map((entry) => entry.outcome)).toEqual([
+      'requested',
+      'unknown',
+      'requested',
+      'succeeded',
+    ]);
   });
 
   it('a percentage change whose create lands after the timeout: no compensation beside it; the retry finds the new rule', async () => {
@@ -401,7 +417,10 @@ describe('settings and the reason', () => {
     expect(without.status).toBe(400);
     expect(without.body.errors).toEqual({ reason: ['Give a reason or a ticket reference'] });
     expect(c.embedded.sandbox.stats.byRoute.createAutopayRule).toBeUndefined();
-    const withReason = await c.call('POST', adaRules, { body: { destination_token: D.quickCash, percentage: 1 }, headers: { 'x-change-reason': encodeURIComponent('Zendesk #4711: «payee request»') } });
+    const withReason = await c.call('POST', adaRules, {
+      body: { destination_token: D.quickCash, percentage: 1 },
+      headers: { 'x-change-reason': encodeURIComponent('Zendesk #4711: «payee request»') },
+    });
     expect(withReason.status).toBe(200);
     const [entry] = (await c.audit.list({}, { page: 1, limit: 1 })).entries;
     expect(entry).toMatchObject({ outcome: 'succeeded', reason: 'Zendesk #4711: «payee request»' });

@@ -13,7 +13,18 @@ import type { MassPayClient } from './masspay';
 import { isOpen, type Plan, type PlanStore } from './plans';
 import { judgeChange, matchingRule } from './policy';
 import type { IdempotencyRecord } from './idempotency';
-import { AuditWriteError, failedReadAnswer, jsonAnswer, outcomeOfSent, problemAnswer, recordBeforeAsking, unsettledAnswer, type Answer, type ChangeSpec, type Sent } from './run-change';
+import {
+  AuditWriteError,
+  failedReadAnswer,
+  jsonAnswer,
+  outcomeOfSent,
+  problemAnswer,
+  recordBeforeAsking,
+  unsettledAnswer,
+  type Answer,
+  type ChangeSpec,
+  type Sent,
+} from './run-change';
 import type { Settling } from './settling';
 import { noSuchWallet, readStatus } from './add-and-delete';
 
@@ -129,7 +140,13 @@ export const drivePlan = async (deps: PlanDeps, driver: Driver, start: Plan): Pr
       await note(deps, driver, { ...step, ruleToken: made?.token ?? null, outcome: made ? 'succeeded' : outcomeOfSent(sent), masspayStatus: status });
       if (made) {
         plan = await plans.advance(plan, restoring ? 'compensated' : 'done', made.token);
-        await note(deps, driver, { ...edit, percentage: plan.newPercentage, ruleToken: made.token, outcome: restoring ? 'compensated' : 'succeeded', masspayStatus: null });
+        await note(deps, driver, {
+          ...edit,
+          percentage: plan.newPercentage,
+          ruleToken: made.token,
+          outcome: restoring ? 'compensated' : 'succeeded',
+          masspayStatus: null,
+        });
         return { plan, failure };
       }
       if (restoring) {
@@ -160,20 +177,46 @@ export const answerFor = (request: FastifyRequest, { plan, failure, settlingMs }
     case 'done':
       return jsonAnswer(200, {
         changeId: plan.id,
-        rule: { token: plan.newRuleToken!, destination_token: plan.destinationToken, percentage: plan.newPercentage, ...(plan.attrSetToken ? { attr_set_token: plan.attrSetToken } : {}) },
+        rule: {
+          token: plan.newRuleToken!,
+          destination_token: plan.destinationToken,
+          percentage: plan.newPercentage,
+          ...(plan.attrSetToken ? { attr_set_token: plan.attrSetToken } : {}),
+        },
         replacedRuleToken: plan.oldRuleToken,
       });
     case 'compensated':
       return problemAnswer(
         request,
         502,
-        { type: PROBLEM_TYPES.masspay, source: 'masspay', detail: `The ${next} rule could not be made${failure ? ` (${failure})` : ''}, so the old ${old} rule was put back (new token ${plan.newRuleToken}). The wallet holds what it did before.` },
+        {
+          type: PROBLEM_TYPES.masspay,
+          source: 'masspay',
+          detail: `The ${next} rule could not be made${failure ? ` (${failure})` : ''}, so the old ${old} rule was put back (new token ${plan.newRuleToken}). The wallet holds what it did before.`,
+        },
         'done',
       );
     case 'abandoned':
-      return problemAnswer(request, 502, { type: PROBLEM_TYPES.masspay, source: 'masspay', detail: `The old ${old} rule could not be deleted${failure ? ` (${failure})` : ''}, so nothing was changed.` }, 'release');
+      return problemAnswer(
+        request,
+        502,
+        {
+          type: PROBLEM_TYPES.masspay,
+          source: 'masspay',
+          detail: `The old ${old} rule could not be deleted${failure ? ` (${failure})` : ''}, so nothing was changed.`,
+        },
+        'release',
+      );
     case 'failed':
-      return problemAnswer(request, 409, { type: PROBLEM_TYPES.changeIncomplete, detail: `This change could not be finished: the wallet no longer has room for ${next} or ${old}. Check its rules.` }, 'done');
+      return problemAnswer(
+        request,
+        409,
+        {
+          type: PROBLEM_TYPES.changeIncomplete,
+          detail: `This change could not be finished: the wallet no longer has room for ${next} or ${old}. Check its rules.`,
+        },
+        'done',
+      );
     default:
       return problemAnswer(
         request,
@@ -230,12 +273,22 @@ export const changePercentageSpec = (
       const rule = facts.rules.find((candidate) => candidate.token === ruleToken);
       if (!rule) {
         await note(deps, driver, { ...edit, outcome: 'blocked', masspayStatus: null });
-        return problemAnswer(request, 404, { type: PROBLEM_TYPES.notFound, detail: 'This wallet has no rule with this token (it may have been changed or deleted meanwhile).' }, 'release');
+        return problemAnswer(
+          request,
+          404,
+          { type: PROBLEM_TYPES.notFound, detail: 'This wallet has no rule with this token (it may have been changed or deleted meanwhile).' },
+          'release',
+        );
       }
       const violation = judgeChange(facts.wallet, facts.rules, rule, percentage);
       if (violation) {
         await note(deps, driver, { ...edit, destinationToken: rule.destination_token, outcome: 'blocked', masspayStatus: null });
-        return problemAnswer(request, 409, { type: PROBLEM_TYPES.policy, title: 'The change does not fit this wallet', detail: violation.detail, issues: violation.issues }, 'release');
+        return problemAnswer(
+          request,
+          409,
+          { type: PROBLEM_TYPES.policy, title: 'The change does not fit this wallet', detail: violation.detail, issues: violation.issues },
+          'release',
+        );
       }
 
       const plan: Plan = {

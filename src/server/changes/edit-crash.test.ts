@@ -78,7 +78,11 @@ describe('a percentage change survives its server being killed between the steps
   it.each([
     ['while the delete is in flight (it lands after the kill)', { latencyMs: 1_500, latencyMethods: ['DELETE' as const] }, 'deleteAutopayRule'],
     ['while the create is in flight (it lands after the kill)', { latencyMs: 1_500, latencyMethods: ['POST' as const] }, 'createAutopayRule'],
-    ['while the create is in flight (it never lands)', { latencyMs: 1_500, latencyMethods: ['POST' as const], failNext: { count: 1, drop: true, methods: ['POST' as const] } }, 'createAutopayRule'],
+    [
+      'while the create is in flight (it never lands)',
+      { latencyMs: 1_500, latencyMethods: ['POST' as const], failNext: { count: 1, drop: true, methods: ['POST' as const] } },
+      'createAutopayRule',
+    ],
   ])('killed %s', { timeout: 90_000 }, async (_when, faults, inFlight) => {
     const dataDir = join(dir, `console-${randomUUID()}`);
     const first = await startConsoleProcess(dataDir);
@@ -107,7 +111,9 @@ describe('a percentage change survives its server being killed between the steps
       // Recovery runs before the server listens, and again as soon as the step in flight has settled
       // (sent + 3 s timeout + 1 s settle): the change ends within a few seconds of the restart.
       await until('the change to end', async () => {
-        const page = auditPageSchema.parse(await (await fetch(`${second.baseUrl}/api/audit?user=${ada.userToken}&action=edit_rule&limit=100`, { headers: { cookie: admin } })).json());
+        const page = auditPageSchema.parse(
+          await (await fetch(`${second.baseUrl}/api/audit?user=${ada.userToken}&action=edit_rule&limit=100`, { headers: { cookie: admin } })).json(),
+        );
         edits = page.entries;
         return ended() !== undefined;
       });

@@ -36,13 +36,20 @@ interface Row {
 const canonical = (value: unknown): unknown => {
   if (Array.isArray(value)) return value.map(canonical);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]));
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
+    );
   }
   return value;
 };
 
 /** What makes two requests "the same" change: route, tokens, query and body (key order aside). */
-export const requestFingerprint = (parts: unknown): string => createHash('sha256').update(JSON.stringify(canonical(parts))).digest('hex');
+export const requestFingerprint = (parts: unknown): string =>
+  createHash('sha256')
+    .update(JSON.stringify(canonical(parts)))
+    .digest('hex');
 
 export const createIdempotencyRecord = (db: SqlRunner, { leaseMs }: { leaseMs: number }) => {
   const lease = `${Math.ceil(leaseMs)} milliseconds`;
@@ -79,7 +86,11 @@ export const createIdempotencyRecord = (db: SqlRunner, { leaseMs }: { leaseMs: n
     if (row.fingerprint !== fingerprint) return { kind: 'mismatch' };
     if (row.claimed) return { kind: 'reconcile', changeId: row.change_id };
     if (row.state === 'done' && row.status !== null) {
-      return { kind: 'replay', answer: { status: row.status, contentType: row.content_type ?? 'application/json', body: row.body ?? '' }, changeId: row.change_id };
+      return {
+        kind: 'replay',
+        answer: { status: row.status, contentType: row.content_type ?? 'application/json', body: row.body ?? '' },
+        changeId: row.change_id,
+      };
     }
     return { kind: 'in-flight' };
   };

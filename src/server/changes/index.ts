@@ -85,7 +85,12 @@ export const registerChanges = (app: FastifyInstance, options: ChangeOptions): C
     const body = changePercentageInputSchema.safeParse(request.body);
     if (!body.success) return refuse(request, reply, 'The request body is not valid.', zodFieldIssues(body.error));
     const tokens = { userToken: user.data, walletToken: wallet.data, ruleToken: rule.data };
-    return runChange(frame, request, reply, changePercentageSpec(deps, request, tokens, body.data.percentage, (driver, plan) => resumePlan(deps, driver, plan)));
+    return runChange(
+      frame,
+      request,
+      reply,
+      changePercentageSpec(deps, request, tokens, body.data.percentage, (driver, plan) => resumePlan(deps, driver, plan)),
+    );
   });
 
   return (request: FastifyRequest, reply: FastifyReply, target: ApiTarget) => {

@@ -29,7 +29,17 @@ const parseJson = (body: Buffer): unknown => {
 const encode = encodeURIComponent;
 const rulesPath = (userToken: string, walletToken: string) => `/payout/wallet/${encode(userToken)}/${encode(walletToken)}/autopayout`;
 
-export const createMassPayClient = ({ upstream, apiKey, factsTtlMs = 30_000, catalogTtlMs = 600_000 }: { upstream: Upstream; apiKey: string; factsTtlMs?: number; catalogTtlMs?: number }) => {
+export const createMassPayClient = ({
+  upstream,
+  apiKey,
+  factsTtlMs = 30_000,
+  catalogTtlMs = 600_000,
+}: {
+  upstream: Upstream;
+  apiKey: string;
+  factsTtlMs?: number;
+  catalogTtlMs?: number;
+}) => {
   const authorization = `Bearer ${apiKey}`;
   const headers = (requestId: string, extra: Record<string, string> = {}) => ({
     authorization,

@@ -24,9 +24,7 @@ const overCap = (othersBp: number, addedBp: number, verb: string): PolicyViolati
 };
 
 const walletProblem = (wallet: WalletFacts): PolicyViolation | undefined =>
-  wallet.active
-    ? undefined
-    : { detail: 'This wallet is inactive: no new rule can be made on it.', issues: [] };
+  wallet.active ? undefined : { detail: 'This wallet is inactive: no new rule can be made on it.', issues: [] };
 
 /** An add: active wallet, the destination's currency, one rule per destination, total ≤ 100 %. */
 export const judgeAdd = (
@@ -38,7 +36,10 @@ export const judgeAdd = (
   const inactive = walletProblem(wallet);
   if (inactive) return inactive;
   if (destination.currency === null) {
-    return { detail: 'MassPay knows no destination with this token.', issues: [{ field: 'destination_token', message: 'No MassPay destination has this token' }] };
+    return {
+      detail: 'MassPay knows no destination with this token.',
+      issues: [{ field: 'destination_token', message: 'No MassPay destination has this token' }],
+    };
   }
   if (destination.currency !== wallet.currency) {
     return {

@@ -9,7 +9,9 @@ import { isOpen, type Plan } from './plans';
 import type { WalletLocks } from './wallet-locks';
 
 const fits = (rules: readonly AutopayRule[], destinationToken: string, percentage: number) =>
-  rules.filter((rule) => rule.destination_token !== destinationToken).reduce((sum, rule) => sum + toBasisPoints(rule.percentage), 0) + toBasisPoints(percentage) <= 10_000;
+  rules.filter((rule) => rule.destination_token !== destinationToken).reduce((sum, rule) => sum + toBasisPoints(rule.percentage), 0) +
+    toBasisPoints(percentage) <=
+  10_000;
 
 /** Called under the wallet's lock, with the plan's own context (its staff member, reason and change id). */
 export const resumePlan = async (deps: PlanDeps, driver: Driver, stale: Plan): Promise<Driven> => {
@@ -21,7 +23,13 @@ export const resumePlan = async (deps: PlanDeps, driver: Driver, stale: Plan): P
   } catch {
     return { plan, failure: 'MassPay could not be read' };
   }
-  const edit = { action: 'edit_rule' as const, destinationToken: plan.destinationToken, percentage: plan.newPercentage, ruleToken: plan.oldRuleToken, masspayStatus: null };
+  const edit = {
+    action: 'edit_rule' as const,
+    destinationToken: plan.destinationToken,
+    percentage: plan.newPercentage,
+    ruleToken: plan.oldRuleToken,
+    masspayStatus: null,
+  };
   const give = async (state: 'failed' | 'abandoned', why: string): Promise<Driven> => {
     const ended = await deps.plans.advance(plan, state);
     await note(deps, driver, { ...edit, outcome: 'failed' });
@@ -56,7 +64,8 @@ export const resumePlan = async (deps: PlanDeps, driver: Driver, stale: Plan): P
   if (forDestination) return give('failed', 'another rule for this destination was made meanwhile');
   const from: Plan = plan.state === 'deleting' ? await deps.plans.advance(plan, 'creating') : plan;
   if (from.state === 'creating' && fits(rules, plan.destinationToken, plan.newPercentage)) return drivePlan(deps, driver, from);
-  if (fits(rules, plan.destinationToken, plan.oldPercentage)) return drivePlan(deps, driver, from.state === 'compensating' ? from : await deps.plans.advance(from, 'compensating'));
+  if (fits(rules, plan.destinationToken, plan.oldPercentage))
+    return drivePlan(deps, driver, from.state === 'compensating' ? from : await deps.plans.advance(from, 'compensating'));
   return give('failed', 'neither the new nor the old share fits beside what the wallet holds now');
 };
 

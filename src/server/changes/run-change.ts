@@ -76,29 +76,45 @@ export const outcomeOfSent = (sent: Sent): ChangeStep['outcome'] => {
 const SAFE_AGAIN = 'It is safe to try again: the same request is never carried out twice.';
 
 /** The answer to a write that did not succeed (a 2xx is the caller's to answer). */
-export const failedWriteAnswer = (request: FastifyRequest, sent: Exclude<Sent, { kind: 'answered' }> | { kind: 'answered'; response: UpstreamResponse }, timeoutMs: number): Answer => {
+export const failedWriteAnswer = (
+  request: FastifyRequest,
+  sent: Exclude<Sent, { kind: 'answered' }> | { kind: 'answered'; response: UpstreamResponse },
+  timeoutMs: number,
+): Answer => {
   switch (sent.kind) {
     case 'unreached':
-      return problemAnswer(request, 502, { type: PROBLEM_TYPES.upstreamUnavailable, detail: 'MassPay could not be reached, so nothing was changed. Try again in a moment.' }, 'release');
+      return problemAnswer(
+        request,
+        502,
+        { type: PROBLEM_TYPES.upstreamUnavailable, detail: 'MassPay could not be reached, so nothing was changed. Try again in a moment.' },
+        'release',
+      );
     case 'timeout':
       return problemAnswer(
         request,
         504,
-        { type: PROBLEM_TYPES.upstreamTimeout, detail: `MassPay did not answer within ${Math.round(timeoutMs / 100) / 10} s, so the change may or may not have been made. ${SAFE_AGAIN}` },
+        {
+          type: PROBLEM_TYPES.upstreamTimeout,
+          detail: `MassPay did not answer within ${Math.round(timeoutMs / 100) / 10} s, so the change may or may not have been made. ${SAFE_AGAIN}`,
+        },
         'unknown',
       );
     case 'interrupted':
       return problemAnswer(
         request,
         502,
-        { type: PROBLEM_TYPES.upstreamInterrupted, detail: `The connection to MassPay broke after the change was sent, so it may or may not have been made. ${SAFE_AGAIN}` },
+        {
+          type: PROBLEM_TYPES.upstreamInterrupted,
+          detail: `The connection to MassPay broke after the change was sent, so it may or may not have been made. ${SAFE_AGAIN}`,
+        },
         'unknown',
       );
     case 'answered': {
       const { status, body } = sent.response;
       // MassPay's 5xx may or may not have acted; a refusal is final, unless it asks to come back later.
       const keep = status >= 500 ? 'unknown' : status === 409 || status === 429 ? 'release' : 'done';
-      if (status >= 300 && status < 400) return problemAnswer(request, 502, { type: PROBLEM_TYPES.upstreamInvalid, detail: `MassPay sent an unexpected answer (${status}).` }, 'unknown');
+      if (status >= 300 && status < 400)
+        return problemAnswer(request, 502, { type: PROBLEM_TYPES.upstreamInvalid, detail: `MassPay sent an unexpected answer (${status}).` }, 'unknown');
       return problemAnswer(request, status, problemFromMassPay(status, body), keep);
     }
   }
@@ -107,16 +123,34 @@ export const failedWriteAnswer = (request: FastifyRequest, sent: Exclude<Sent, {
 /** A read before the change failed: nothing was changed, and the key is free again. */
 export const failedReadAnswer = (request: FastifyRequest, error: unknown, timeoutMs: number): Answer => {
   if (error instanceof UpstreamTimeoutError) {
-    return problemAnswer(request, 504, { type: PROBLEM_TYPES.upstreamTimeout, detail: `MassPay did not answer within ${Math.round(timeoutMs / 100) / 10} s, so nothing was changed. Try again in a moment.` }, 'release');
+    return problemAnswer(
+      request,
+      504,
+      {
+        type: PROBLEM_TYPES.upstreamTimeout,
+        detail: `MassPay did not answer within ${Math.round(timeoutMs / 100) / 10} s, so nothing was changed. Try again in a moment.`,
+      },
+      'release',
+    );
   }
   if (error instanceof UpstreamUnavailableError) {
-    return problemAnswer(request, 502, { type: PROBLEM_TYPES.upstreamUnavailable, detail: 'MassPay could not be reached, so nothing was changed. Try again in a moment.' }, 'release');
+    return problemAnswer(
+      request,
+      502,
+      { type: PROBLEM_TYPES.upstreamUnavailable, detail: 'MassPay could not be reached, so nothing was changed. Try again in a moment.' },
+      'release',
+    );
   }
   if (error instanceof MassPayReadError && error.response.status >= 400) {
     return problemAnswer(request, error.response.status, problemFromMassPay(error.response.status, error.response.body), 'release');
   }
   if (error instanceof MassPayReadError) {
-    return problemAnswer(request, 502, { type: PROBLEM_TYPES.upstreamInvalid, detail: 'MassPay sent an answer the console cannot read, so nothing was changed.' }, 'release');
+    return problemAnswer(
+      request,
+      502,
+      { type: PROBLEM_TYPES.upstreamInvalid, detail: 'MassPay sent an answer the console cannot read, so nothing was changed.' },
+      'release',
+    );
   }
   throw error;
 };
@@ -142,13 +176,19 @@ export const unsettledAnswer = (request: FastifyRequest, unsettledMs: number, { 
     ? problemAnswer(
         request,
         409,
-        { type: PROBLEM_TYPES.idempotencyInFlight, detail: `MassPay has not confirmed the first attempt of this change and may still carry it out. Nothing more was sent; try again in ${seconds} s to get its outcome.` },
+        {
+          type: PROBLEM_TYPES.idempotencyInFlight,
+          detail: `MassPay has not confirmed the first attempt of this change and may still carry it out. Nothing more was sent; try again in ${seconds} s to get its outcome.`,
+        },
         'unknown',
       )
     : problemAnswer(
         request,
         409,
-        { type: PROBLEM_TYPES.walletBusy, detail: `An earlier change to this wallet got no answer from MassPay and may still be carried out. Nothing was changed; try again in ${seconds} s.` },
+        {
+          type: PROBLEM_TYPES.walletBusy,
+          detail: `An earlier change to this wallet got no answer from MassPay and may still be carried out. Nothing was changed; try again in ${seconds} s.`,
+        },
         'release',
       );
   return { ...answer, retryAfterSeconds: seconds };
@@ -191,13 +231,22 @@ const readReason = (header: string | string[] | undefined): { reason: string | n
 export const runChange = async (deps: ChangeFrameDeps, request: FastifyRequest, reply: FastifyReply, spec: ChangeSpec) => {
   const staff = request.staff!;
   const reason = readReason(request.headers[CHANGE_REASON_HEADER]);
-  if ('problem' in reason) return sendProblem(request, reply, 400, { type: PROBLEM_TYPES.validation, detail: reason.problem, issues: [{ field: 'reason', message: reason.problem }] });
+  if ('problem' in reason)
+    return sendProblem(request, reply, 400, { type: PROBLEM_TYPES.validation, detail: reason.problem, issues: [{ field: 'reason', message: reason.problem }] });
   if (deps.reasonMode === 'required' && reason.reason === null) {
-    return sendProblem(request, reply, 400, { type: PROBLEM_TYPES.validation, detail: 'This console requires a reason for every change.', issues: [{ field: 'reason', message: 'Give a reason or a ticket reference' }] });
+    return sendProblem(request, reply, 400, {
+      type: PROBLEM_TYPES.validation,
+      detail: 'This console requires a reason for every change.',
+      issues: [{ field: 'reason', message: 'Give a reason or a ticket reference' }],
+    });
   }
   const clientKey = request.headers['idempotency-key'];
   if (clientKey !== undefined && !idempotencyKeySchema.safeParse(clientKey).success) {
-    return sendProblem(request, reply, 400, { type: PROBLEM_TYPES.validation, detail: 'The Idempotency-Key header is malformed.', issues: [{ field: 'Idempotency-Key', message: 'must be 1–255 printable characters, e.g. a UUID' }] });
+    return sendProblem(request, reply, 400, {
+      type: PROBLEM_TYPES.validation,
+      detail: 'The Idempotency-Key header is malformed.',
+      issues: [{ field: 'Idempotency-Key', message: 'must be 1–255 printable characters, e.g. a UUID' }],
+    });
   }
   const key = (clientKey as string | undefined) ?? randomUUID();
   const context: ChangeContext = {
@@ -211,7 +260,11 @@ export const runChange = async (deps: ChangeFrameDeps, request: FastifyRequest, 
     walletToken: spec.walletToken,
   };
   const auditUnavailable = () =>
-    sendProblem(request, reply, 503, { type: PROBLEM_TYPES.auditUnavailable, title: 'Audit log unavailable', detail: 'The change could not be recorded, so it was not sent to MassPay. Nothing changed; try again in a moment.' });
+    sendProblem(request, reply, 503, {
+      type: PROBLEM_TYPES.auditUnavailable,
+      title: 'Audit log unavailable',
+      detail: 'The change could not be recorded, so it was not sent to MassPay. Nothing changed; try again in a moment.',
+    });
 
   // A key the client chose is the client's promise that a repeat is the same change: it is kept.
   // Without one, the console's own key only reaches MassPay; there is nothing a repeat could match.
@@ -227,11 +280,18 @@ export const runChange = async (deps: ChangeFrameDeps, request: FastifyRequest, 
       return auditUnavailable();
     }
     if (claim.kind === 'mismatch') {
-      return sendProblem(request, reply, 422, { type: PROBLEM_TYPES.idempotencyMismatch, detail: 'This Idempotency-Key was already used for a different change. Use a new key for a new change.', issues: [{ field: 'Idempotency-Key', message: 'already used for a different change' }] });
+      return sendProblem(request, reply, 422, {
+        type: PROBLEM_TYPES.idempotencyMismatch,
+        detail: 'This Idempotency-Key was already used for a different change. Use a new key for a new change.',
+        issues: [{ field: 'Idempotency-Key', message: 'already used for a different change' }],
+      });
     }
     if (claim.kind === 'in-flight') {
       reply.header('retry-after', '1');
-      return sendProblem(request, reply, 409, { type: PROBLEM_TYPES.idempotencyInFlight, detail: 'The first attempt of this very change is still running. Try again in a moment: you will get its answer.' });
+      return sendProblem(request, reply, 409, {
+        type: PROBLEM_TYPES.idempotencyInFlight,
+        detail: 'The first attempt of this very change is still running. Try again in a moment: you will get its answer.',
+      });
     }
     if (claim.kind === 'replay') {
       try {
@@ -255,9 +315,15 @@ export const runChange = async (deps: ChangeFrameDeps, request: FastifyRequest, 
     });
   } catch (error) {
     if (error instanceof WalletBusyError) {
-      if (recorded) await deps.idempotency.release(key).catch((releaseError: unknown) => request.log.error({ err: releaseError }, 'idempotency record: a key could not be released'));
+      if (recorded)
+        await deps.idempotency
+          .release(key)
+          .catch((releaseError: unknown) => request.log.error({ err: releaseError }, 'idempotency record: a key could not be released'));
       reply.header('retry-after', String(error.retryAfterSeconds));
-      return sendProblem(request, reply, 409, { type: PROBLEM_TYPES.walletBusy, detail: 'Another change to this wallet is in progress. Nothing was changed; try again in a moment.' });
+      return sendProblem(request, reply, 409, {
+        type: PROBLEM_TYPES.walletBusy,
+        detail: 'Another change to this wallet is in progress. Nothing was changed; try again in a moment.',
+      });
     }
     if (error instanceof AuditWriteError) {
       if (recorded) await deps.idempotency.release(key).catch(() => {});

@@ -56,30 +56,33 @@ export const createWalletLocks = ({ db, waitMs }: { db: SqlDb; waitMs: number })
   const withAdvisory = <T>(walletKey: string, timeoutMs: number, work: () => Promise<T>): Promise<T> => {
     const dedicated = db.dedicated?.bind(db);
     if (!dedicated) return work();
-    return dedicated(async (connection) => {
-      try {
-        if (timeoutMs > 0) {
-          await connection.query("SELECT set_config('lock_timeout', $1, false)", [`${Math.max(1, Math.round(timeoutMs))}ms`]);
-          await connection.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [walletKey]);
-        } else {
-          const [row] = await connection.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked', [walletKey]);
-          if (!row?.locked) throw new WalletBusyError(retryAfter);
+    return dedicated(
+      async (connection) => {
+        try {
+          if (timeoutMs > 0) {
+            await connection.query("SELECT set_config('lock_timeout', $1, false)", [`${Math.max(1, Math.round(timeoutMs))}ms`]);
+            await connection.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [walletKey]);
+          } else {
+            const [row] = await connection.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked', [walletKey]);
+            if (!row?.locked) throw new WalletBusyError(retryAfter);
+          }
+        } catch (error) {
+          if ((error as { code?: string }).code === LOCK_NOT_AVAILABLE) throw new WalletBusyError(retryAfter);
+          throw error;
         }
-      } catch (error) {
-        if ((error as { code?: string }).code === LOCK_NOT_AVAILABLE) throw new WalletBusyError(retryAfter);
-        throw error;
-      }
-      // The work's own failure is carried out of `dedicated`, which closes a connection only when the
-      // lock itself misbehaved (closing frees its locks too).
-      let outcome: { value: T } | { error: unknown };
-      try {
-        outcome = { value: await work() };
-      } catch (error) {
-        outcome = { error };
-      }
-      await connection.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [walletKey]);
-      return outcome;
-    }, Math.max(1, timeoutMs)).then(
+        // The work's own failure is carried out of `dedicated`, which closes a connection only when the
+        // lock itself misbehaved (closing frees its locks too).
+        let outcome: { value: T } | { error: unknown };
+        try {
+          outcome = { value: await work() };
+        } catch (error) {
+          outcome = { error };
+        }
+        await connection.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [walletKey]);
+        return outcome;
+      },
+      Math.max(1, timeoutMs),
+    ).then(
       (outcome) => {
         if ('error' in outcome) throw outcome.error;
         return outcome.value;

@@ -49,7 +49,11 @@ export const registerMetrics = (app: FastifyInstance, metrics: Metrics, { token 
     if (!authorized) return sendProblem(request, reply, 404, { type: PROBLEM_TYPES.notFound, detail: 'Nothing is served at this path.' });
     if (!authorized(request.headers.authorization)) {
       reply.header('www-authenticate', 'Bearer realm="metrics"');
-      return sendProblem(request, reply, 401, { type: PROBLEM_TYPES.unauthenticated, title: 'Metrics token required', detail: 'Send the metrics token as a bearer token.' });
+      return sendProblem(request, reply, 401, {
+        type: PROBLEM_TYPES.unauthenticated,
+        title: 'Metrics token required',
+        detail: 'Send the metrics token as a bearer token.',
+      });
     }
     return reply.type(metrics.contentType).send(await metrics.render());
   });

@@ -33,7 +33,8 @@ export const registerMetricsListener = (app: FastifyInstance, metrics: Metrics, 
       response.setHeader('allow', 'GET, HEAD');
       return refuse(response, 405, PROBLEM_TYPES.methodNotAllowed, 'Method not allowed', 'Use GET here.');
     }
-    if (request.headers['sec-fetch-mode'] !== undefined) return refuse(response, 403, PROBLEM_TYPES.forbidden, 'Forbidden', 'Metrics are for a scraper, not a browser.');
+    if (request.headers['sec-fetch-mode'] !== undefined)
+      return refuse(response, 403, PROBLEM_TYPES.forbidden, 'Forbidden', 'Metrics are for a scraper, not a browser.');
     metrics.render().then(
       (text) => response.writeHead(200, { ...HEADERS, 'content-type': metrics.contentType }).end(request.method === 'HEAD' ? undefined : text),
       (error: unknown) => {
@@ -43,15 +44,23 @@ export const registerMetricsListener = (app: FastifyInstance, metrics: Metrics, 
     );
   });
   app.decorate('metricsPort', { getter: () => (server.address() as AddressInfo | null)?.port });
-  app.addHook('onReady', () => new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  }));
-  app.addHook('onClose', () => new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  }));
+  app.addHook(
+    'onReady',
+    () =>
+      new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      }),
+  );
+  app.addHook(
+    'onClose',
+    () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  );
 };

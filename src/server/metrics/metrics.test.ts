@@ -20,7 +20,9 @@ describe('GET /metrics with METRICS_TOKEN', () => {
 
   it('counts requests, MassPay calls, audit writes, sign-ins and rule changes, labelled by route id or template', async () => {
     expect((await c.call('GET', `/api/payout/wallet/${ada.userToken}`)).status).toBe(200); // signs in as editor first
-    const added = await c.call('POST', `/api/payout/wallet/${ada.userToken}/${ada.usdWallet}/autopayout`, { body: { destination_token: D.quickCash, percentage: 5 } });
+    const added = await c.call('POST', `/api/payout/wallet/${ada.userToken}/${ada.usdWallet}/autopayout`, {
+      body: { destination_token: D.quickCash, percentage: 5 },
+    });
     expect(added.status).toBe(200);
     const wrong = { body: { email: 'viewer@example.com', password: `${TEST_PASSWORD}-not` }, headers: CSRF };
     expect((await rawCall(c.baseUrl, 'POST', '/auth/login', wrong)).status).toBe(401);

@@ -43,7 +43,7 @@ export const createMetrics = () => {
   });
   const auditWrites = new Counter({
     name: 'console_audit_writes_total',
-    help: 'Audit log entries written, by action, the entry\'s outcome, and whether the write succeeded (ok or error).',
+    help: "Audit log entries written, by action, the entry's outcome, and whether the write succeeded (ok or error).",
     labelNames: ['action', 'outcome', 'result'] as const,
     registers: [registry],
   });

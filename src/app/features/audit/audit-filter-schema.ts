@@ -23,18 +23,14 @@ export const auditFilterSchema = z.pipe(
       from: date(),
       to: date(),
     })
-    .check(
-      z.refine(({ from, to }) => !from || !to || from <= to, { message: 'To must be on or after From', path: ['to'] }),
-    ),
-  z.transform(
-    ({ user, staff, action, from, to }): AuditFilters => ({
-      ...(user ? { user } : {}),
-      ...(staff ? { staff } : {}),
-      ...(action ? { action } : {}),
-      ...(from ? { from } : {}),
-      ...(to ? { to } : {}),
-    }),
-  ),
+    .check(z.refine(({ from, to }) => !from || !to || from <= to, { message: 'To must be on or after From', path: ['to'] })),
+  z.transform(({ user, staff, action, from, to }): AuditFilters => ({
+    ...(user ? { user } : {}),
+    ...(staff ? { staff } : {}),
+    ...(action ? { action } : {}),
+    ...(from ? { from } : {}),
+    ...(to ? { to } : {}),
+  })),
 );
 
 export const toFilterValues = (filters: AuditFilters): AuditFilterValues => ({

@@ -12,7 +12,11 @@ describe('the audit view in the URL', () => {
 
   it('reads every param, and drops what makes no sense', () => {
     const view = readAuditView(new URLSearchParams(`user=${USER}&staff=Editor@Example.com&action=add_rule&from=2026-01-01&to=2026-01-31&page=3&limit=50`));
-    expect(view).toEqual({ filters: { user: USER, staff: 'editor@example.com', action: 'add_rule', from: '2026-01-01', to: '2026-01-31' }, page: 3, limit: 50 });
+    expect(view).toEqual({
+      filters: { user: USER, staff: 'editor@example.com', action: 'add_rule', from: '2026-01-01', to: '2026-01-31' },
+      page: 3,
+      limit: 50,
+    });
     expect(readAuditView(new URLSearchParams('user=bob&action=drop&from=2026-02-30&page=0&limit=10'))).toEqual({ filters: {}, page: 1, limit: 25 });
   });
 

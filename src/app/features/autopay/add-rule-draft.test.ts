@@ -17,7 +17,7 @@ describe('the add-rule draft', () => {
     expect(readAddRuleDraft('usr_a', 'wal_2', 'editor@example.com')).toBeUndefined();
   });
 
-  it("is dropped when someone else signs in, when it is cleared, and on sign-out", () => {
+  it('is dropped when someone else signs in, when it is cleared, and on sign-out', () => {
     saveAddRuleDraft('usr_a', 'wal_1', draft);
     expect(readAddRuleDraft('usr_a', 'wal_1', 'admin@example.com')).toBeUndefined();
     expect(readAddRuleDraft('usr_a', 'wal_1', 'editor@example.com')).toBeUndefined();

@@ -62,7 +62,14 @@ describe('walletRows', () => {
 
   it('gives each rule its own row, in order, with the destination named', () => {
     const usd = wallet();
-    const rows = walletRows(input({ wallets: [{ wallet: usd, rules: [rule(1, EVERGREEN, 60), rule(2, LAKESIDE, 25)] }, { wallet: wallet({ token: 'usr_wlt_33333333-3333-4333-8333-333333333333', active: false, balance: 0 }), rules: [] }] }));
+    const rows = walletRows(
+      input({
+        wallets: [
+          { wallet: usd, rules: [rule(1, EVERGREEN, 60), rule(2, LAKESIDE, 25)] },
+          { wallet: wallet({ token: 'usr_wlt_33333333-3333-4333-8333-333333333333', active: false, balance: 0 }), rules: [] },
+        ],
+      }),
+    );
     expect(rows.map((r) => [r.wallet_token, r.destination_name, r.percentage, r.balance, r.active, r.card_brand])).toEqual([
       [usd.token, 'Evergreen Bank', '60', '1250.75', 'true', ''],
       [usd.token, 'Lakeside Credit Union', '25', '1250.75', 'true', ''],
@@ -119,7 +126,9 @@ describe('walletsCsv', () => {
       [LAKESIDE, 'Lakeside\nCredit Union'],
     ]);
     const user = { first_name: 'Ada, Countess', last_name: 'Lovelace', internal_user_id: 'ext-1001' };
-    const csv = walletsCsv(walletRows(input({ user, destinationNames: names, wallets: [{ wallet: wallet(), rules: [rule(1, EVERGREEN, 60), rule(2, LAKESIDE, 25)] }] })));
+    const csv = walletsCsv(
+      walletRows(input({ user, destinationNames: names, wallets: [{ wallet: wallet(), rules: [rule(1, EVERGREEN, 60), rule(2, LAKESIDE, 25)] }] })),
+    );
     expect(csv).toContain('"Ada, Countess Lovelace"');
     expect(csv).toContain('"Banco ""El Ejemplo"", S.A."');
     expect(csv).toContain('"Lakeside\nCredit Union"');

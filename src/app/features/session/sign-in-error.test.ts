@@ -20,7 +20,12 @@ describe('signInErrorMessage', () => {
   });
 
   it('says what to do when the console cannot be reached', () => {
-    const error = new ApiError({ type: 'urn:masspay-console:problem:network', title: 'No connection to the console', status: 0, detail: 'The console could not be reached.' });
+    const error = new ApiError({
+      type: 'urn:masspay-console:problem:network',
+      title: 'No connection to the console',
+      status: 0,
+      detail: 'The console could not be reached.',
+    });
     expect(signInErrorMessage(error)).toBe('The console could not be reached. Check your connection, then retry.');
   });
 });

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { lookupEmailSchema, lookupFirstNameSchema, lookupQuerySchema } from '../../../api';
 import { emailFormSchema, internalIdFormSchema, tokenFormSchema } from './lookup-form-schemas';
 
-const messages = (result: { success: boolean; error?: { issues: { message: string }[] } }) => (result.success ? [] : result.error!.issues.map((i) => i.message));
+const messages = (result: { success: boolean; error?: { issues: { message: string }[] } }) =>
+  result.success ? [] : result.error!.issues.map((i) => i.message);
 
 describe('the lookup forms follow the contract', () => {
   // The form and the lookup route share the email and first-name schemas of src/api: the two must
@@ -22,7 +23,9 @@ describe('the lookup forms follow the contract', () => {
 
 describe('lookup form schemas', () => {
   it('trims what was pasted', () => {
-    expect(tokenFormSchema.parse({ user_token: '  usr_ba4275f2-bae1-488d-9d6f-20af1cd83574\n' })).toEqual({ user_token: 'usr_ba4275f2-bae1-488d-9d6f-20af1cd83574' });
+    expect(tokenFormSchema.parse({ user_token: '  usr_ba4275f2-bae1-488d-9d6f-20af1cd83574\n' })).toEqual({
+      user_token: 'usr_ba4275f2-bae1-488d-9d6f-20af1cd83574',
+    });
     expect(emailFormSchema.parse({ email: ' ada@example.com ', first_name: ' Ada ' })).toEqual({ email: 'ada@example.com', first_name: 'Ada' });
     expect(internalIdFormSchema.parse({ internal_user_id: ' ext-1001 ' })).toEqual({ internal_user_id: 'ext-1001' });
   });
@@ -33,6 +36,8 @@ describe('lookup form schemas', () => {
     expect(messages(emailFormSchema.safeParse({ email: '', first_name: '' }))).toEqual(['Enter an email address', 'Enter a first name']);
     expect(messages(emailFormSchema.safeParse({ email: 'ada', first_name: 'Ada' }))).toEqual(['Email is not a valid address']);
     expect(messages(internalIdFormSchema.safeParse({ internal_user_id: '' }))).toEqual(['Enter an internal user ID']);
-    expect(messages(internalIdFormSchema.safeParse({ internal_user_id: 'ext 1001' }))).toEqual(['Internal user ID may hold letters, digits and + , - . / _ ~ | only']);
+    expect(messages(internalIdFormSchema.safeParse({ internal_user_id: 'ext 1001' }))).toEqual([
+      'Internal user ID may hold letters, digits and + , - . / _ ~ | only',
+    ]);
   });
 });

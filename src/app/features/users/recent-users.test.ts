@@ -19,7 +19,16 @@ describe('recent users', () => {
     expect(parseRecentUsers('{not json')).toEqual([]);
     expect(parseRecentUsers('{"token":"x"}')).toEqual([]);
     expect(
-      parseRecentUsers(JSON.stringify([null, 'x', { token: '../../etc', name: 'Evil' }, { token: token(1), name: 'One', extra: true }, { token: token(1), name: 'Dup' }, { token: token(2) }])),
+      parseRecentUsers(
+        JSON.stringify([
+          null,
+          'x',
+          { token: '../../etc', name: 'Evil' },
+          { token: token(1), name: 'One', extra: true },
+          { token: token(1), name: 'Dup' },
+          { token: token(2) },
+        ]),
+      ),
     ).toEqual([{ token: token(1), name: 'One' }]);
   });
 

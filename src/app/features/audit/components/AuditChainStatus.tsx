@@ -36,8 +36,8 @@ export const AuditChainStatus = ({ chain }: { chain: ChainStatus }) => {
   return (
     <Alert severity="error" role="alert" sx={{ mb: 2 }}>
       <AlertTitle>{`The audit log was tampered with${where}`}</AlertTitle>
-      {chain.detail ?? 'An entry was changed, removed or added outside the console.'} Checked {entries(chain.checkedEntries)} at {checkedAt}. The log may
-      no longer be the one the console wrote: tell whoever runs the console.
+      {chain.detail ?? 'An entry was changed, removed or added outside the console.'} Checked {entries(chain.checkedEntries)} at {checkedAt}. The log may no
+      longer be the one the console wrote: tell whoever runs the console.
     </Alert>
   );
 };

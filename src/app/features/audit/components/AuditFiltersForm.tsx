@@ -21,7 +21,17 @@ const ACTION_OPTIONS = [
   { value: 'edit_rule', label: 'Changed percentage' },
 ] as const;
 
-const Field = ({ control, name, ...props }: { control: Control<AuditFilterValues, unknown, AuditFilters>; name: keyof AuditFilterValues; label: string; type?: string; monospace?: boolean }) => (
+const Field = ({
+  control,
+  name,
+  ...props
+}: {
+  control: Control<AuditFilterValues, unknown, AuditFilters>;
+  name: keyof AuditFilterValues;
+  label: string;
+  type?: string;
+  monospace?: boolean;
+}) => (
   <Controller
     name={name}
     control={control}

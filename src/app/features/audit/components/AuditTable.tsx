@@ -14,7 +14,21 @@ import { TokenText } from '../../../components/TokenText';
 import { formatPercent } from '../../../lib/format';
 import { auditActionLabel, auditEntryOutcome, formatAuditTime, subjectTokenLabel } from '../audit-labels';
 
-const COLUMNS = ['Time', 'Staff', 'Action', 'Outcome', 'User', 'Wallet', 'Destination', 'Percentage', 'Rule', 'Reason', 'Change', 'MassPay status', 'Request id'] as const;
+const COLUMNS = [
+  'Time',
+  'Staff',
+  'Action',
+  'Outcome',
+  'User',
+  'Wallet',
+  'Destination',
+  'Percentage',
+  'Rule',
+  'Reason',
+  'Change',
+  'MassPay status',
+  'Request id',
+] as const;
 
 const None = () => (
   <Box component="span" sx={{ color: 'text.secondary' }}>

@@ -4,7 +4,8 @@ import { apiRequest } from '../../../lib/http';
 import { STALE } from '../../../lib/query-client';
 import { queryKeys } from '../../../lib/query-keys';
 
-export const rulesPath = (userToken: string, walletToken: string) => `/payout/wallet/${encodeURIComponent(userToken)}/${encodeURIComponent(walletToken)}/autopayout`;
+export const rulesPath = (userToken: string, walletToken: string) =>
+  `/payout/wallet/${encodeURIComponent(userToken)}/${encodeURIComponent(walletToken)}/autopayout`;
 
 export const autopayRulesQueryOptions = (userToken: string, walletToken: string) =>
   queryOptions({

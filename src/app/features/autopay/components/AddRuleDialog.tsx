@@ -77,23 +77,23 @@ const AddRuleDialog = ({ userToken, wallet, rules, onClose: close, staffEmail, d
     // react-query keeps no failed answer: remember MassPay's "no such destination" here.
     const unknownDestinations = new Set<string>();
     return addRuleFormSchema({
-        reasonMode,
-        walletCurrency: wallet.currency_code,
-        unallocatedBp: allocation.unallocatedBp,
-        usedDestinations: new Set(rules.map((r) => r.destination_token)),
-        resolveDestination: async (token) => {
-          if (unknownDestinations.has(token)) return null;
-          try {
-            return toDestination(token, await queryClient.fetchQuery(serviceQueryOptions(token))) ?? null;
-          } catch (error) {
-            if (isApiError(error) && error.status === 404) {
-              unknownDestinations.add(token);
-              return null;
-            }
-            return undefined;
+      reasonMode,
+      walletCurrency: wallet.currency_code,
+      unallocatedBp: allocation.unallocatedBp,
+      usedDestinations: new Set(rules.map((r) => r.destination_token)),
+      resolveDestination: async (token) => {
+        if (unknownDestinations.has(token)) return null;
+        try {
+          return toDestination(token, await queryClient.fetchQuery(serviceQueryOptions(token))) ?? null;
+        } catch (error) {
+          if (isApiError(error) && error.status === 404) {
+            unknownDestinations.add(token);
+            return null;
           }
-        },
-      });
+          return undefined;
+        }
+      },
+    });
   }, [wallet.currency_code, allocation.unallocatedBp, rules, queryClient, reasonMode]);
 
   const form = useForm<AddRuleFormValues, unknown, AddRuleFormOutput>({
@@ -190,7 +190,13 @@ const AddRuleDialog = ({ userToken, wallet, rules, onClose: close, staffEmail, d
                 onChange={(e) => setValue('destination_token', e.target.value, { shouldValidate: true, shouldTouch: true, shouldDirty: true })}
                 disabled={!country || !services.data || services.data.length === 0}
                 // A disabled field's helper text is greyed below readable contrast: say it only when it applies.
-                helperText={!country ? undefined : services.data?.length === 0 ? `No ${wallet.currency_code} services in this country` : `Services paying out in ${wallet.currency_code}`}
+                helperText={
+                  !country
+                    ? undefined
+                    : services.data?.length === 0
+                      ? `No ${wallet.currency_code} services in this country`
+                      : `Services paying out in ${wallet.currency_code}`
+                }
                 sx={{ flex: 2 }}
               >
                 {(services.data ?? []).map((s) => (

@@ -42,7 +42,14 @@ beforeEach(async () => {
 const openDialog = async ({ reasonMode = 'optional' }: { reasonMode?: 'optional' | 'required' } = {}) => {
   const onClose = vi.fn<(result?: ChangePercentageResult) => void>();
   const view = renderApp(
-    <Harness userToken={ada.userToken} walletToken={ada.wallet.token} rule={evergreen} rules={ada.rules} destinationLabel={EVERGREEN_LABEL} onClose={onClose} />,
+    <Harness
+      userToken={ada.userToken}
+      walletToken={ada.wallet.token}
+      rule={evergreen}
+      rules={ada.rules}
+      destinationLabel={EVERGREEN_LABEL}
+      onClose={onClose}
+    />,
     { cached: [[queryKeys.consoleSettings(), { changeReason: reasonMode, approvalPolicy: 'off' }]] },
   );
   const dialog = await screen.findByRole('dialog', { name: 'Change percentage' });
@@ -241,7 +248,9 @@ describe('ChangePercentageDialog', () => {
     await d.user.type(d.reason, 'SUP-88');
     // Another change holds the wallet: MassPay makes its rule slowly (7 s), longer than the console waits for the wallet (5 s).
     await sandbox.setFaults({ latencyMs: 7_000, latencyMethods: ['POST'] });
-    const holding = callApi('POST', `/payout/wallet/${ada.userToken}/${ada.wallet.token}/autopayout`, { body: { destination_token: D.quickCash, percentage: 5 } });
+    const holding = callApi('POST', `/payout/wallet/${ada.userToken}/${ada.wallet.token}/autopayout`, {
+      body: { destination_token: D.quickCash, percentage: 5 },
+    });
     await new Promise((resolve) => setTimeout(resolve, 500));
     await d.user.click(d.save);
 
@@ -319,7 +328,9 @@ describe('Edit rule on the wallet page', () => {
     await waitFor(() => expect(screen.queryByRole('dialog', { name: 'Change percentage' })).not.toBeInTheDocument());
     expect(await screen.findByRole('status')).toHaveTextContent(`Rule changed: 60 % → 70 % to ${EVERGREEN_LABEL}`);
     expect(await screen.findByText('95 % allocated · 5 % unallocated')).toBeInTheDocument();
-    const row = within(rules).getByRole('button', { name: `Edit rule ${EVERGREEN_LABEL}` }).closest('tr')!;
+    const row = within(rules)
+      .getByRole('button', { name: `Edit rule ${EVERGREEN_LABEL}` })
+      .closest('tr')!;
     expect(within(row).getByRole('cell', { name: '70 %' })).toBeInTheDocument();
     await waitFor(() => expect(within(rules).getByRole('button', { name: `Edit rule ${EVERGREEN_LABEL}` })).toHaveFocus());
   });

@@ -100,9 +100,12 @@ describe('SimulateLoad', () => {
     expect(walletToken).toBe(ada.wallet.token);
 
     // The payouts of that load, by its token: MassPay's own rows (the console passes no source_token on).
-    const massPayRows = await fetch(`${inject('sandboxUrl')}/payout/user/${ada.userToken}/history?wallet_token=${ada.wallet.token}&type=payout&number_of_records=10`, {
-      headers: { authorization: `Bearer ${inject('sandboxKey')}` },
-    });
+    const massPayRows = await fetch(
+      `${inject('sandboxUrl')}/payout/user/${ada.userToken}/history?wallet_token=${ada.wallet.token}&type=payout&number_of_records=10`,
+      {
+        headers: { authorization: `Bearer ${inject('sandboxKey')}` },
+      },
+    );
     const history = txnHistoryListSchema.parse(await massPayRows.json());
     const payouts = history.filter((row) => row.source_token === loadToken).map((row) => toCents(row.source_amount));
     expect(payouts.sort((a, b) => b - a)).toEqual(simulated);

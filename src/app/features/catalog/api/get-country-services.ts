@@ -18,7 +18,8 @@ export interface ServiceOption {
 export const countryServicesQueryOptions = (countryCode: string, walletToken: string, currency: string) =>
   queryOptions({
     queryKey: queryKeys.countryServices(countryCode, walletToken),
-    queryFn: ({ signal }) => apiRequest(browserCompaniesSchema, `/payout/country/${encodeURIComponent(countryCode)}?wallet_token=${encodeURIComponent(walletToken)}`, { signal }),
+    queryFn: ({ signal }) =>
+      apiRequest(browserCompaniesSchema, `/payout/country/${encodeURIComponent(countryCode)}?wallet_token=${encodeURIComponent(walletToken)}`, { signal }),
     staleTime: STALE.catalog,
     select: ({ companies }): ServiceOption[] =>
       companies

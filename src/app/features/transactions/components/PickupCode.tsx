@@ -47,7 +47,12 @@ export const PickupCode = ({ userToken, walletToken, txn }: PickupCodeProps) => 
         Pickup code hidden
       </Box>
       {staff && can(staff.role, 'revealPickupCode') && (
-        <Button size="small" loading={reveal.isPending} onClick={() => reveal.mutate({ transactionToken: txn.token, timeOfTxn: txn.time_of_txn })} sx={{ whiteSpace: 'nowrap' }}>
+        <Button
+          size="small"
+          loading={reveal.isPending}
+          onClick={() => reveal.mutate({ transactionToken: txn.token, timeOfTxn: txn.time_of_txn })}
+          sx={{ whiteSpace: 'nowrap' }}
+        >
           Reveal pickup code
         </Button>
       )}

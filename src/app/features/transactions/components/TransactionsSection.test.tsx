@@ -1,7 +1,14 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { useLocation } from 'react-router';
 import { beforeEach, describe, expect, inject, it } from 'vitest';
-import { browserFoundUserSchema, browserTxnListSchema, browserWalletListSchema, revealPickupCodePath, txnHistoryListSchema, type BrowserTxn } from '../../../../api';
+import {
+  browserFoundUserSchema,
+  browserTxnListSchema,
+  browserWalletListSchema,
+  revealPickupCodePath,
+  txnHistoryListSchema,
+  type BrowserTxn,
+} from '../../../../api';
 import { freshSandbox, loadAdaUsd, readApi, sandbox, sentWith, signInAs, type AdaUsd } from '../../../test/backend';
 import { renderApp } from '../../../test/render';
 import { useSession } from '../../session/api/get-session';
@@ -51,7 +58,11 @@ const rowsShown = async () => {
   return within(table())
     .getAllByRole('row')
     .slice(1)
-    .map((row) => within(row).getAllByRole('cell').map((cell) => cell.textContent));
+    .map((row) =>
+      within(row)
+        .getAllByRole('cell')
+        .map((cell) => cell.textContent),
+    );
 };
 
 /** How a history row reads in the table. */
@@ -65,7 +76,10 @@ const asShown = (t: BrowserTxn) => [
   t.payer_name ?? '—',
 ];
 
-const historyRequests = () => sentWith('GET').map((r) => new URL(r.path, 'http://x')).filter((u) => u.pathname.endsWith('/history'));
+const historyRequests = () =>
+  sentWith('GET')
+    .map((r) => new URL(r.path, 'http://x'))
+    .filter((u) => u.pathname.endsWith('/history'));
 
 describe('TransactionsSection', () => {
   it('shows the first 10 transactions of the wallet, newest first, with every column', async () => {
@@ -73,7 +87,11 @@ describe('TransactionsSection', () => {
     expect(await screen.findByRole('table', { name: 'Transactions' })).toBeInTheDocument();
     const rows = await rowsShown();
     expect(rows).toEqual(all.slice(0, 10).map(asShown));
-    expect(within(table()).getAllByRole('columnheader').map((h) => h.textContent)).toEqual(['Type', 'Time', 'Amount', 'Received', 'Fee', 'Status', 'Payer']);
+    expect(
+      within(table())
+        .getAllByRole('columnheader')
+        .map((h) => h.textContent),
+    ).toEqual(['Type', 'Time', 'Amount', 'Received', 'Fee', 'Status', 'Payer']);
     expect(screen.getByText('Page 1 · rows 1–10')).toBeInTheDocument();
     expect(s.previous).toBeDisabled();
     await waitFor(() => expect(s.next).toBeEnabled());
@@ -144,7 +162,12 @@ describe('TransactionsSection', () => {
     await s.user.selectOptions(s.type, 'Loads');
     await waitFor(() => expect(search().get('txType')).toBe('load'));
     expect(search().has('txPage')).toBe(false);
-    expect(await rowsShown()).toEqual(all.filter((t) => t.type === 'load').slice(0, 10).map(asShown));
+    expect(await rowsShown()).toEqual(
+      all
+        .filter((t) => t.type === 'load')
+        .slice(0, 10)
+        .map(asShown),
+    );
   });
 
   it('says so when nothing matches', async () => {
@@ -253,7 +276,9 @@ describe('pickup codes', () => {
   const loadRosalind = async () => {
     const userToken = browserFoundUserSchema.parse(await readApi('/payout/user/lookup?internal_user_id=ext-1004')).user_token;
     const walletToken = browserWalletListSchema.parse(await readApi(`/payout/wallet/${userToken}`))[0]!.token;
-    const raw = await fetch(`${inject('sandboxUrl')}/payout/user/${userToken}/history?wallet_token=${walletToken}`, { headers: { authorization: `Bearer ${inject('sandboxKey')}` } });
+    const raw = await fetch(`${inject('sandboxUrl')}/payout/user/${userToken}/history?wallet_token=${walletToken}`, {
+      headers: { authorization: `Bearer ${inject('sandboxKey')}` },
+    });
     const codes = txnHistoryListSchema.parse(await raw.json()).filter((row) => row.pickup_code !== undefined);
     expect(codes.length).toBeGreaterThan(0);
     return { userToken, walletToken, newest: codes[0]! };
@@ -278,7 +303,11 @@ describe('pickup codes', () => {
     const rosalind = await loadRosalind();
     const { user } = renderRosalind(rosalind);
     await rowsShown();
-    expect(within(table()).getAllByRole('columnheader').map((h) => h.textContent)).toContain('Pickup code');
+    expect(
+      within(table())
+        .getAllByRole('columnheader')
+        .map((h) => h.textContent),
+    ).toContain('Pickup code');
     expect(table().textContent).not.toContain(rosalind.newest.pickup_code);
     const row = rowOf(rosalind.newest.time_of_txn);
     expect(within(row).getByText('Pickup code hidden')).toBeInTheDocument();
@@ -288,7 +317,10 @@ describe('pickup codes', () => {
     expect(shown.closest('[tabindex="-1"]')).toHaveFocus();
     expect(within(row).queryByRole('button', { name: 'Reveal pickup code' })).not.toBeInTheDocument();
     expect(sentWith('POST').map((r) => [r.path, r.body])).toEqual([
-      [revealPickupCodePath(rosalind.userToken, rosalind.walletToken, rosalind.newest.token), JSON.stringify({ day: rosalind.newest.time_of_txn.slice(0, 10) })],
+      [
+        revealPickupCodePath(rosalind.userToken, rosalind.walletToken, rosalind.newest.token),
+        JSON.stringify({ day: rosalind.newest.time_of_txn.slice(0, 10) }),
+      ],
     ]);
   });
 

@@ -65,8 +65,7 @@ const TransactionsSection = ({ userToken, walletToken }: TransactionsSectionProp
   // Cash pickups only: a page without one has no column for their codes.
   const pickupColumn = rows?.some((txn) => txn.pickup_code !== undefined) ?? false;
 
-  const update = (change: Parameters<typeof writeView>[1], { replace = true } = {}) =>
-    setParams((current) => writeView(current, change), { replace });
+  const update = (change: Parameters<typeof writeView>[1], { replace = true } = {}) => setParams((current) => writeView(current, change), { replace });
 
   const first = (view.page - 1) * view.size + 1;
   const position = settled && rows.length > 0 ? `Page ${view.page} · rows ${first}–${first + rows.length - 1}` : `Page ${view.page}`;

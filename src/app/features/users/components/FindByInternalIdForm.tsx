@@ -25,7 +25,15 @@ export const FindByInternalIdForm = () => {
         spacing={2}
         sx={{ alignItems: 'flex-start' }}
       >
-        <LookupField control={control} trigger={trigger} name="internal_user_id" label="Internal user ID" required helperText="Your own ID for the user, e.g. ext-1001" sx={{ flex: 1, width: '100%' }} />
+        <LookupField
+          control={control}
+          trigger={trigger}
+          name="internal_user_id"
+          label="Internal user ID"
+          required
+          helperText="Your own ID for the user, e.g. ext-1001"
+          sx={{ flex: 1, width: '100%' }}
+        />
         <Button type="submit" variant="contained" loading={query.isFetching} sx={{ mt: { sm: 1 }, flexShrink: 0 }}>
           Find by internal ID
         </Button>

@@ -17,7 +17,14 @@ export const FindByTokenForm = () => {
   const open = ({ user_token }: TokenFormOutput) => void navigate(`/users/${encodeURIComponent(user_token)}`);
   return (
     <LookupSection title="By user token">
-      <Stack component="form" noValidate onSubmit={(e) => void handleSubmit(open)(e)} direction={{ xs: 'column', sm: 'row' }} spacing={2} sx={{ alignItems: 'flex-start' }}>
+      <Stack
+        component="form"
+        noValidate
+        onSubmit={(e) => void handleSubmit(open)(e)}
+        direction={{ xs: 'column', sm: 'row' }}
+        spacing={2}
+        sx={{ alignItems: 'flex-start' }}
+      >
         <LookupField
           control={control}
           trigger={trigger}

@@ -60,9 +60,14 @@ const VerifyCallerForm = ({ userToken }: { userToken: string }) => {
       <Box role="status" sx={{ mt: 1, '&:empty': { mt: 0 } }}>
         {verify.isSuccess && (
           <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
-            <Box aria-hidden="true" sx={{ width: 8, height: 8, borderRadius: '50%', flexShrink: 0, bgcolor: verify.data.matches ? 'success.main' : 'warning.main' }} />
+            <Box
+              aria-hidden="true"
+              sx={{ width: 8, height: 8, borderRadius: '50%', flexShrink: 0, bgcolor: verify.data.matches ? 'success.main' : 'warning.main' }}
+            />
             <Typography>
-              {verify.data.matches ? 'Matches: the date of birth the caller gave is the payee’s.' : 'Does not match: the date of birth the caller gave is not the payee’s.'}
+              {verify.data.matches
+                ? 'Matches: the date of birth the caller gave is the payee’s.'
+                : 'Does not match: the date of birth the caller gave is not the payee’s.'}
             </Typography>
           </Stack>
         )}

@@ -8,7 +8,6 @@ import { formatMoney } from '../../../lib/format';
 import { walletTypeLabel } from '../wallet-label';
 import { Fact } from '../../../components/Fact';
 
-
 /** Balance, type, card facts, status and who pays the fees. */
 export const WalletSummary = ({ wallet }: { wallet: BrowserWallet }) => (
   <Paper variant="outlined" sx={{ p: 2, mb: 2 }}>
