@@ -1,7 +1,7 @@
 /**
  * `npm run build` (and `npm start` when the build is missing or stale, through scripts/launch.js): the
- * SPA into dist/ with Vite, then the server's entry points into build/server/ with esbuild — plain
- * ESM that `node` runs without tsx, its packages left to node_modules (the `dependencies` of
+ * SPA into dist/ with Vite, its assets precompressed (brotli and gzip, scripts/precompress.ts), then
+ * the server's entry points into build/server/ with esbuild — plain ESM that `node` runs without tsx, its packages left to node_modules (the `dependencies` of
  * package.json, which is all a production install has). Last, build/stamp.json: when the build
  * started and what it was made from, which the launcher compares with the sources' times.
  * `--quiet`: warnings only (the launcher's build).
@@ -12,6 +12,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { build as esbuild, type Metafile } from 'esbuild';
 import { build as viteBuild } from 'vite';
+import { precompressDir } from './precompress';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const SERVER_OUT = path.join(ROOT, 'build', 'server');
@@ -28,7 +29,7 @@ const SERVER_ENTRIES = {
 
 /** What the SPA is made from (Vite does not list its inputs); the server's come from esbuild's metafile. */
 const SPA_INPUTS = ['index.html', 'vite.config.ts', 'public', 'src/app', 'src/api'];
-const SHARED_INPUTS = ['package-lock.json', 'tsconfig.json', 'scripts/build.ts'];
+const SHARED_INPUTS = ['package-lock.json', 'tsconfig.json', 'scripts/build.ts', 'scripts/precompress.ts'];
 
 const packageName = (specifier: string) =>
   specifier
@@ -49,6 +50,9 @@ const main = async () => {
   await rm(STAMP, { force: true });
 
   await viteBuild({ root: ROOT, logLevel: values.quiet ? 'warn' : 'info' });
+  // Hashed assets go out as brotli or gzip made here, once (the server picks by Accept-Encoding).
+  const compressed = await precompressDir(path.join(ROOT, 'dist', 'assets'));
+  if (!values.quiet) console.log(`Precompressed ${compressed.filter((c) => c.br !== undefined).length} assets (brotli and gzip) in dist/assets/`);
 
   await rm(SERVER_OUT, { recursive: true, force: true });
   const { metafile } = await esbuild({

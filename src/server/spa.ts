@@ -11,8 +11,9 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 const SERVER_PREFIXES = ['/assets/', '/api/', '/auth/'];
 
 /**
- * Serves the built SPA: hashed assets cached for a year, `index.html` never cached and given a fresh
- * CSP nonce on every response, client routes (`/users/…`) answered with `index.html`.
+ * Serves the built SPA: hashed assets cached for a year and sent precompressed, `index.html` never
+ * cached and given a fresh CSP nonce on every response, client routes (`/users/…`) answered with
+ * `index.html`.
  */
 export const registerSpa = async (app: FastifyInstance, distDir: string) => {
   const indexHtml = await readFile(path.join(distDir, 'index.html'), 'utf8');
@@ -31,6 +32,8 @@ export const registerSpa = async (app: FastifyInstance, distDir: string) => {
     root: distDir,
     index: false,
     cacheControl: false,
+    // The build's brotli or gzip copy (`x.js.br`, `x.js.gz`, scripts/precompress.ts) by Accept-Encoding, with `Vary`.
+    preCompressed: true,
     // index.html is only ever sent through sendIndex, with its nonce.
     allowedPath: (pathName) => pathName !== '/index.html',
     setHeaders(reply, filePath) {
