@@ -1,5 +1,7 @@
 /**
- * `npm run size`: builds the SPA and reports the JavaScript a browser must fetch before a page shows.
+ * The static detail of `npm run size` (whose budget check is the browser's measure, scripts/size-browser.ts):
+ * the JavaScript of each page's import chain, file by file. Chunks a page pulls in while it renders are
+ * not in its import chain, so this undercounts what a user waits for.
  *
  * From Vite's manifest (`dist/.vite/manifest.json`, written with `build.manifest: true`): the entry
  * chunk of `index.html` and its static imports (recursively), plus the lazy chunk of a page and its
