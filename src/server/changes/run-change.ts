@@ -10,6 +10,7 @@ import {
   PROBLEM_TYPES,
   idempotencyKeySchema,
   type ChangeReasonMode,
+  type StaffRole,
 } from '../../api';
 import type { AuditStore } from '../audit/store';
 import { buildProblem, problemFromMassPay, sendProblem, type ProblemInput } from '../problem';
@@ -167,6 +168,8 @@ export interface ChangeMode {
   reconcile: boolean;
   changeId: string | null;
   unsettledMs: number;
+  /** The change request a second person approved (src/server/approvals), or null: the change may need one. */
+  approvalId: string | null;
 }
 
 /** While an unanswered write to the wallet may still land: nothing sent, try again when it cannot. */
@@ -228,48 +231,90 @@ const readReason = (header: string | string[] | undefined): { reason: string | n
   return { reason: parsed.data === '' ? null : parsed.data };
 };
 
-export const runChange = async (deps: ChangeFrameDeps, request: FastifyRequest, reply: FastifyReply, spec: ChangeSpec) => {
+/** Who asks for a change, why, and under which Idempotency-Key. */
+export interface ChangeOrigin {
+  staff: { email: string; role: StaffRole };
+  reason: string | null;
+  key: string;
+  /** The key is kept in the console's record (a client's own key, or an approval's): a repeat is the same change. */
+  recorded: boolean;
+  /** A second person approved this very change (src/server/approvals): it is carried out, not sent for approval again. */
+  approvalId?: string;
+}
+
+/** An answer, and whether it is the first answer of its key repeated. */
+export type ChangeAnswer = Answer & { replayed?: boolean };
+
+/** The request's reason, Idempotency-Key and staff member, or the 400 that says what is wrong with them. */
+const readOrigin = (deps: ChangeFrameDeps, request: FastifyRequest): ChangeOrigin | { problem: ProblemInput } => {
   const staff = request.staff!;
   const reason = readReason(request.headers[CHANGE_REASON_HEADER]);
   if ('problem' in reason)
-    return sendProblem(request, reply, 400, { type: PROBLEM_TYPES.validation, detail: reason.problem, issues: [{ field: 'reason', message: reason.problem }] });
+    return { problem: { type: PROBLEM_TYPES.validation, detail: reason.problem, issues: [{ field: 'reason', message: reason.problem }] } };
   if (deps.reasonMode === 'required' && reason.reason === null) {
-    return sendProblem(request, reply, 400, {
-      type: PROBLEM_TYPES.validation,
-      detail: 'This console requires a reason for every change.',
-      issues: [{ field: 'reason', message: 'Give a reason or a ticket reference' }],
-    });
+    return {
+      problem: {
+        type: PROBLEM_TYPES.validation,
+        detail: 'This console requires a reason for every change.',
+        issues: [{ field: 'reason', message: 'Give a reason or a ticket reference' }],
+      },
+    };
   }
   const clientKey = request.headers['idempotency-key'];
   if (clientKey !== undefined && !idempotencyKeySchema.safeParse(clientKey).success) {
-    return sendProblem(request, reply, 400, {
-      type: PROBLEM_TYPES.validation,
-      detail: 'The Idempotency-Key header is malformed.',
-      issues: [{ field: 'Idempotency-Key', message: 'must be 1–255 printable characters, e.g. a UUID' }],
-    });
+    return {
+      problem: {
+        type: PROBLEM_TYPES.validation,
+        detail: 'The Idempotency-Key header is malformed.',
+        issues: [{ field: 'Idempotency-Key', message: 'must be 1–255 printable characters, e.g. a UUID' }],
+      },
+    };
   }
-  const key = (clientKey as string | undefined) ?? randomUUID();
+  // A key the client chose is the client's promise that a repeat is the same change: it is kept.
+  // Without one, the console's own key only reaches MassPay; there is nothing a repeat could match.
+  return { staff, reason: reason.reason, key: (clientKey as string | undefined) ?? randomUUID(), recorded: clientKey !== undefined };
+};
+
+/** A change asked for over HTTP: its origin read from the request, then carried out and answered. */
+export const runChange = async (deps: ChangeFrameDeps, request: FastifyRequest, reply: FastifyReply, spec: ChangeSpec) => {
+  const origin = readOrigin(deps, request);
+  if ('problem' in origin) return sendProblem(request, reply, 400, origin.problem);
+  const answer = await executeChange(deps, request, spec, origin);
+  if (answer.replayed) reply.header(IDEMPOTENT_REPLAYED_HEADER, 'true');
+  if (answer.retryAfterSeconds) reply.header('retry-after', String(answer.retryAfterSeconds));
+  return reply.code(answer.status).type(answer.contentType).send(answer.body);
+};
+
+/**
+ * Carries out one change for `origin`: its key claimed (or its first answer replayed), the wallet
+ * locked, the change's own work, and the answer kept for the key. Used by `runChange` and by an
+ * approval, which carries out a change another staff member asked for.
+ */
+export const executeChange = async (deps: ChangeFrameDeps, request: FastifyRequest, spec: ChangeSpec, origin: ChangeOrigin): Promise<ChangeAnswer> => {
+  const { key, recorded } = origin;
   const context: ChangeContext = {
-    staffEmail: staff.email,
-    staffRole: staff.role,
+    staffEmail: origin.staff.email,
+    staffRole: origin.staff.role,
     requestId: request.id,
-    reason: reason.reason,
+    reason: origin.reason,
     changeId: null,
     idempotencyKey: key,
     userToken: spec.userToken,
     walletToken: spec.walletToken,
   };
   const auditUnavailable = () =>
-    sendProblem(request, reply, 503, {
-      type: PROBLEM_TYPES.auditUnavailable,
-      title: 'Audit log unavailable',
-      detail: 'The change could not be recorded, so it was not sent to MassPay. Nothing changed; try again in a moment.',
-    });
+    problemAnswer(
+      request,
+      503,
+      {
+        type: PROBLEM_TYPES.auditUnavailable,
+        title: 'Audit log unavailable',
+        detail: 'The change could not be recorded, so it was not sent to MassPay. Nothing changed; try again in a moment.',
+      },
+      'release',
+    );
 
-  // A key the client chose is the client's promise that a repeat is the same change: it is kept.
-  // Without one, the console's own key only reaches MassPay; there is nothing a repeat could match.
-  const recorded = clientKey !== undefined;
-  let mode = { reconcile: false, changeId: null as string | null };
+  let mode = { reconcile: false, changeId: null as string | null, approvalId: origin.approvalId ?? null };
   const wallet = `${spec.userToken}/${spec.walletToken}`;
   if (recorded) {
     let claim;
@@ -280,18 +325,28 @@ export const runChange = async (deps: ChangeFrameDeps, request: FastifyRequest, 
       return auditUnavailable();
     }
     if (claim.kind === 'mismatch') {
-      return sendProblem(request, reply, 422, {
-        type: PROBLEM_TYPES.idempotencyMismatch,
-        detail: 'This Idempotency-Key was already used for a different change. Use a new key for a new change.',
-        issues: [{ field: 'Idempotency-Key', message: 'already used for a different change' }],
-      });
+      return problemAnswer(
+        request,
+        422,
+        {
+          type: PROBLEM_TYPES.idempotencyMismatch,
+          detail: 'This Idempotency-Key was already used for a different change. Use a new key for a new change.',
+          issues: [{ field: 'Idempotency-Key', message: 'already used for a different change' }],
+        },
+        'release',
+      );
     }
     if (claim.kind === 'in-flight') {
-      reply.header('retry-after', '1');
-      return sendProblem(request, reply, 409, {
-        type: PROBLEM_TYPES.idempotencyInFlight,
-        detail: 'The first attempt of this very change is still running. Try again in a moment: you will get its answer.',
-      });
+      const busy = problemAnswer(
+        request,
+        409,
+        {
+          type: PROBLEM_TYPES.idempotencyInFlight,
+          detail: 'The first attempt of this very change is still running. Try again in a moment: you will get its answer.',
+        },
+        'release',
+      );
+      return { ...busy, retryAfterSeconds: 1 };
     }
     if (claim.kind === 'replay') {
       try {
@@ -299,9 +354,9 @@ export const runChange = async (deps: ChangeFrameDeps, request: FastifyRequest, 
       } catch (error) {
         request.log.error({ err: error }, 'audit log: a replay could not be recorded');
       }
-      return reply.code(claim.answer.status).header(IDEMPOTENT_REPLAYED_HEADER, 'true').type(claim.answer.contentType).send(claim.answer.body);
+      return { ...claim.answer, keep: 'done', replayed: true };
     }
-    mode = { reconcile: claim.kind === 'reconcile', changeId: claim.kind === 'reconcile' ? claim.changeId : null };
+    mode = { ...mode, reconcile: claim.kind === 'reconcile', changeId: claim.kind === 'reconcile' ? claim.changeId : null };
   }
 
   let answer: Answer;
@@ -319,11 +374,13 @@ export const runChange = async (deps: ChangeFrameDeps, request: FastifyRequest, 
         await deps.idempotency
           .release(key)
           .catch((releaseError: unknown) => request.log.error({ err: releaseError }, 'idempotency record: a key could not be released'));
-      reply.header('retry-after', String(error.retryAfterSeconds));
-      return sendProblem(request, reply, 409, {
-        type: PROBLEM_TYPES.walletBusy,
-        detail: 'Another change to this wallet is in progress. Nothing was changed; try again in a moment.',
-      });
+      const busy = problemAnswer(
+        request,
+        409,
+        { type: PROBLEM_TYPES.walletBusy, detail: 'Another change to this wallet is in progress. Nothing was changed; try again in a moment.' },
+        'release',
+      );
+      return { ...busy, retryAfterSeconds: error.retryAfterSeconds };
     }
     if (error instanceof AuditWriteError) {
       if (recorded) await deps.idempotency.release(key).catch(() => {});
@@ -345,8 +402,7 @@ export const runChange = async (deps: ChangeFrameDeps, request: FastifyRequest, 
       request.log.error({ err: error }, 'idempotency record: an outcome could not be kept');
     }
   }
-  if (answer.retryAfterSeconds) reply.header('retry-after', String(answer.retryAfterSeconds));
-  return reply.code(answer.status).type(answer.contentType).send(answer.body);
+  return answer;
 };
 
 /** The `requested` entry could not be written, so MassPay was not asked (→ 503). */
