@@ -1,6 +1,7 @@
 export * from './money';
 export * from './query';
 export * from './route-match';
+export * from './browser-routes';
 export * from './routes';
 export * from './schemas/autopay';
 export * from './schemas/autopay-input';
@@ -20,3 +21,4 @@ export * from './schemas/changes';
 export * from './schemas/verify-caller';
 export * from './schemas/pickup-code';
 export * from './dates';
+export * from './schemas/approvals';

@@ -10,6 +10,7 @@ describe('configuration', () => {
     const config = readConfig({});
     expect(config).toMatchObject({ port: 8080, host: '127.0.0.1', upstreamTimeoutMs: 10_000, logLevel: 'info', upstream: undefined });
     expect(config.changes).toEqual({ reason: 'optional', lockWaitMs: 5_000, settleMs: 60_000 });
+    expect(config.approvals).toEqual({ policy: { kind: 'off' }, ttlHours: 168 });
     expect(config.dataDir).toMatch(/\/data$/);
   });
 
@@ -35,6 +36,11 @@ describe('configuration', () => {
     [{ MASSPAY_SETTLE_MS: 'a minute' }, /MASSPAY_SETTLE_MS: must be a number of milliseconds/],
     [{ WALLET_LOCK_WAIT_MS: '10' }, /WALLET_LOCK_WAIT_MS/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+    [{ APPROVAL_POLICY: 'sometimes' }, /APPROVAL_POLICY: must be off, all, or over:<percentage points>/],
+    [{ APPROVAL_POLICY: 'over:150' }, /APPROVAL_POLICY: must be off, all, or over/],
+    [{ APPROVAL_TTL: '0' }, /APPROVAL_TTL: must be at least 1 hour/],
+    [{ APPROVAL_TTL: 'a week' }, /APPROVAL_TTL: must be a number of hours/],
+    [{ APPROVAL_TTL: '1.5' }, /APPROVAL_TTL: must be a whole number of hours/],
     [{ MASSPAY_BASE_URL: 'https://api.masspay.io/v1.0.0', MASSPAY_API_KEY: 'k' }, /STAFF_FILE: is required with a real MASSPAY_BASE_URL/],
     [{ TRUSTED_AUTH_HEADER: 'X-Forwarded-Email', STAFF_FILE: 's.json' }, /TRUSTED_PROXY_IPS: is required/],
     [{ TRUSTED_AUTH_HEADER: 'X-Forwarded-Email', TRUSTED_PROXY_IPS: '10.0.0.1' }, /STAFF_FILE: is required with TRUSTED_AUTH_HEADER/],
@@ -47,6 +53,11 @@ describe('configuration', () => {
     [{ DATABASE_MIGRATION_URL: 'postgres://owner@h/db' }, /DATABASE_URL: is required with DATABASE_MIGRATION_URL/],
   ])('refuses %o with a message naming it', (env, message) => {
     expect(() => readConfig(env)).toThrow(message);
+  });
+
+  it('reads the approval policy and how long a request waits', () => {
+    expect(readConfig({ APPROVAL_POLICY: 'over:12.5', APPROVAL_TTL: '24' }).approvals).toEqual({ policy: { kind: 'over', points: 12.5 }, ttlHours: 24 });
+    expect(readConfig({ APPROVAL_POLICY: 'all' }).approvals.policy).toEqual({ kind: 'all' });
   });
 
   it('reads the auth settings: trusted-header mode with its proxies, the staff file, the database', () => {

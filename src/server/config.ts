@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import proxyAddr from 'proxy-addr';
 import { z } from 'zod';
-import { CHANGE_REASON_MODES, type ChangeReasonMode } from '../api';
+import { CHANGE_REASON_MODES, parseApprovalPolicy, type ApprovalPolicy, type ChangeReasonMode } from '../api';
 import { hostForHeader, parseHostEntry } from './allowed-hosts';
 
 const isAddressList = (list: string[]) => {
@@ -52,6 +52,20 @@ const envSchema = z.object({
   DATABASE_MIGRATION_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional(),
   CHANGE_REASON: z.enum(CHANGE_REASON_MODES, { error: 'must be optional or required' }).default('optional'),
   WALLET_LOCK_WAIT_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(100).max(60_000).default(5_000),
+  APPROVAL_POLICY: z
+    .string()
+    .transform((value, context) => {
+      const policy = parseApprovalPolicy(value.trim());
+      if (!policy) context.addIssue({ code: 'custom', message: 'must be off, all, or over:<percentage points> (0–100, e.g. over:10)' });
+      return policy ?? { kind: 'off' as const };
+    })
+    .default({ kind: 'off' }),
+  APPROVAL_TTL: z.coerce
+    .number({ error: 'must be a number of hours' })
+    .int('must be a whole number of hours')
+    .min(1, 'must be at least 1 hour')
+    .max(24 * 366, 'must be at most a year (8784 hours)')
+    .default(168),
   MASSPAY_SETTLE_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(1_000).max(3_600_000).default(60_000),
   ALLOWED_HOSTS: z
     .string()
@@ -124,6 +138,8 @@ export interface ServerConfig {
   databaseMigrationUrl?: string;
   /** The change path: whether a change must carry a reason, and how long a change waits for its wallet. */
   changes: { reason: ChangeReasonMode; lockWaitMs: number; settleMs: number };
+  /** `APPROVAL_POLICY` (default off) and `APPROVAL_TTL` in hours (default 168): which changes wait for a second person, and how long. */
+  approvals: { policy: ApprovalPolicy; ttlHours: number };
   /**
    * `ALLOWED_HOSTS`, or by default `localhost`, `127.0.0.1`, `[::1]` and HOST, each on PORT (PORT=0:
    * the port the OS gives): the Host names the console answers to (against DNS rebinding).
@@ -164,6 +180,7 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): ServerConfig =
     databaseUrl: e.DATABASE_URL,
     databaseMigrationUrl: e.DATABASE_MIGRATION_URL,
     changes: { reason: e.CHANGE_REASON, lockWaitMs: e.WALLET_LOCK_WAIT_MS, settleMs: e.MASSPAY_SETTLE_MS },
+    approvals: { policy: e.APPROVAL_POLICY, ttlHours: e.APPROVAL_TTL },
     metrics: { token: e.METRICS_TOKEN, listener: e.METRICS_PORT === undefined ? undefined : { host: e.METRICS_HOST, port: e.METRICS_PORT } },
     maxEventLoopDelayMs: e.MAX_EVENT_LOOP_DELAY_MS,
     allowedHosts: e.ALLOWED_HOSTS ?? [...new Set(['localhost', '127.0.0.1', '[::1]', hostForHeader(e.HOST)].map((host) => `${host}:${e.PORT}`))],
