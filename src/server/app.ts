@@ -38,7 +38,7 @@ export interface ServerOptions {
   distDir?: string;
   logger?: FastifyServerOptions['logger'];
   /** Staff, sessions and the identity proxy (see auth/). */
-  auth: Omit<AuthOptions, 'onForbidden' | 'endedSessions' | 'onSignIn'>;
+  auth: Omit<AuthOptions, 'onForbidden' | 'db' | 'onSignIn'>;
   /** Where every attempted change is recorded; the server does not close it. */
   audit: AuditStore;
   /** The change path: a required reason, the wait for a busy wallet, how often half-done changes are looked for. */
@@ -176,7 +176,7 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
     if (decision === 'skip-first')
       request.log.warn({ staff: staff.email }, 'refused changes of this staff member are over the limit: not recorded in the audit log until the window ends');
   };
-  await registerAuth(app, { ...options.auth, endedSessions: audit, onForbidden, onSignIn: metrics.signIn });
+  await registerAuth(app, { ...options.auth, db: audit.sql, onForbidden, onSignIn: metrics.signIn });
   const changes = registerChanges(app, {
     upstream,
     apiKey: options.upstream.apiKey,

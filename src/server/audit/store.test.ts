@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { AUDIT_ACTIONS, AUDIT_OUTCOMES, auditChainSchema, auditEntrySchema, STAFF_ROLES } from '../../api';
+import { createEndedSessionStore } from '../auth/ended-sessions';
 import { createChainMonitor, verifyAuditChain } from './chain';
 import type { SqlDb } from './db';
 import { MIGRATIONS, migrate } from './migrations';
@@ -428,12 +429,14 @@ describe.each([embedded(), postgres()])('audit store: $kind', (backend) => {
   it('lists ended sessions until they expire, once each; an expired one is removed at the next sign-out', async () => {
     await fresh();
     const inAnHour = new Date(Date.now() + 3_600_000);
-    await store.endSession('sid-a', inAnHour);
-    await store.endSession('sid-a', inAnHour); // signed out twice (two tabs): still one row
-    await store.endSession('sid-gone', new Date(Date.now() - 1_000));
-    expect(await store.endedSessions()).toEqual(['sid-a']);
-    await store.endSession('sid-b', inAnHour);
-    expect((await store.endedSessions()).sort()).toEqual(['sid-a', 'sid-b']);
+    // The ended sessions live in the same database as the log (auth/ended-sessions.ts).
+    const ended = createEndedSessionStore(store.sql);
+    await ended.endSession('sid-a', inAnHour);
+    await ended.endSession('sid-a', inAnHour); // signed out twice (two tabs): still one row
+    await ended.endSession('sid-gone', new Date(Date.now() - 1_000));
+    expect(await ended.current()).toEqual(['sid-a']);
+    await ended.endSession('sid-b', inAnHour);
+    expect((await ended.current()).sort()).toEqual(['sid-a', 'sid-b']);
     expect((await sql.query<{ sid: string }>('SELECT sid FROM ended_sessions ORDER BY sid')).map((row) => row.sid)).toEqual(['sid-a', 'sid-b']);
   });
 });

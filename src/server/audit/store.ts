@@ -15,7 +15,10 @@ export type { AuditFilters };
 
 export interface AuditStore {
   kind: 'embedded' | 'postgres';
-  /** The console's database itself, for the other tables that live beside the log (changes, idempotency, sign-in counters). */
+  /**
+   * The console's database itself, for the other tables that live beside the log and their own stores
+   * (ended sessions, sign-in counters, changes, idempotency).
+   */
   sql: SqlDb;
   /** Durable when it resolves (committed); the server awaits it before answering the client. */
   append(entry: NewAuditEntry): Promise<AuditEntry>;
@@ -23,10 +26,6 @@ export interface AuditStore {
   list(filters: AuditFilters, page: { page: number; limit: number }): Promise<{ entries: AuditEntry[]; total: number }>;
   /** Every match, newest first, fetched in batches (keyset on id) — for the CSV export. */
   iterate(filters: AuditFilters): AsyncIterable<AuditEntry>;
-  /** Records that a session was signed out (durable when it resolves); rows past their expiry go. */
-  endSession(sid: string, expiresAt: Date): Promise<void>;
-  /** The ended sessions that have not expired yet. */
-  endedSessions(): Promise<string[]>;
   /** The hash chain checked over every entry (chain.ts): the last check, a new one at most every 30 s. */
   chainStatus(): Promise<AuditChainStatus>;
   close(): Promise<void>;
@@ -145,11 +144,6 @@ export const createAuditStore = (kind: AuditStore['kind'], db: SqlDb, chain = cr
       return listPage(tx, filters, page);
     }),
   iterate: (filters) => iterate(db, filters),
-  endSession: async (sid, expiresAt) => {
-    await db.query('INSERT INTO ended_sessions (sid, expires_at) VALUES ($1, $2::timestamptz) ON CONFLICT (sid) DO NOTHING', [sid, expiresAt.toISOString()]);
-    await db.query('DELETE FROM ended_sessions WHERE expires_at <= now()');
-  },
-  endedSessions: async () => (await db.query<{ sid: string }>('SELECT sid FROM ended_sessions WHERE expires_at > now()')).map((row) => row.sid),
   chainStatus: () => chain.status(),
   close: () => db.close(),
 });

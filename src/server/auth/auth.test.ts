@@ -174,7 +174,13 @@ describe('sign-out across replicas', () => {
   });
 
   it('when the sign-out cannot be recorded, the browser is still signed out and the failure is logged', async () => {
-    const failing = await startConsole({ audit: { ...a.audit, endSession: () => Promise.reject(new Error('database down')) } });
+    const sql = a.audit.sql;
+    const refusingSignOuts = {
+      ...sql,
+      query: <Row>(text: string, params?: unknown[]) =>
+        text.includes('INSERT INTO ended_sessions') ? Promise.reject(new Error('database down')) : sql.query<Row>(text, params),
+    };
+    const failing = await startConsole({ audit: { ...a.audit, sql: refusingSignOuts } });
     try {
       const cookie = await failing.sessionCookie('viewer');
       const out = await rawCall(failing.baseUrl, 'POST', '/auth/logout', { headers: { cookie, ...XHR } });

@@ -1,14 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { SqlRunner } from '../audit/db';
 
-/** Where signed-out sessions are listed: the console's database, shared by every replica (the audit store). */
-export interface EndedSessionStore {
-  /** Lists a session as ended (durable when it resolves). */
-  endSession(sid: string, expiresAt: Date): Promise<void>;
-  /** The console's database, where the list (`ended_sessions`) is read from. */
-  sql: SqlRunner;
-}
-
 /** How often a replica reads the list: a session signed out on another one is refused this soon. */
 export const ENDED_SESSIONS_REFRESH_MS = 2_000;
 
@@ -26,6 +18,24 @@ const GAP_SPAN = 1_000;
 const READ = `
   SELECT id::text AS id, sid, (extract(epoch FROM expires_at) * 1000)::float8 AS "expiresAt"
   FROM ended_sessions WHERE id > $1::bigint OR id = ANY($2::bigint[])`;
+
+/**
+ * The signed-out sessions, kept in the console's database (table `ended_sessions`, beside the audit
+ * log) so that every replica sees them. Rows go once the session would have expired anyway.
+ */
+export const createEndedSessionStore = (sql: SqlRunner) => ({
+  /** Lists a session as ended (durable when it resolves); rows past their expiry go. */
+  endSession: async (sid: string, expiresAt: Date) => {
+    await sql.query('INSERT INTO ended_sessions (sid, expires_at) VALUES ($1, $2::timestamptz) ON CONFLICT (sid) DO NOTHING', [sid, expiresAt.toISOString()]);
+    await sql.query('DELETE FROM ended_sessions WHERE expires_at <= now()');
+  },
+  /** The rows with an id above `lastId` or among `ids` (see `createEndedSessions`). */
+  readAfter: (lastId: number, ids: readonly number[]) =>
+    sql.query<{ id: string; sid: string; expiresAt: number }>(READ, [String(lastId), `{${ids.join(',')}}`]),
+  /** The ended sessions that have not expired yet. */
+  current: async () => (await sql.query<{ sid: string }>('SELECT sid FROM ended_sessions WHERE expires_at > now()')).map((row) => row.sid),
+});
+export type EndedSessionStore = ReturnType<typeof createEndedSessionStore>;
 
 /**
  * Sessions live in cookies, so a copy of one would outlive its sign-out. Signing out therefore lists
@@ -50,7 +60,7 @@ export const createEndedSessions = async ({
   const gaps = new Map<number, number>();
 
   const read = async () => {
-    const rows = await store.sql.query<{ id: string; sid: string; expiresAt: number }>(READ, [String(lastId), `{${[...gaps.keys()].join(',')}}`]);
+    const rows = await store.readAfter(lastId, [...gaps.keys()]);
     const now = Date.now();
     const seen = new Set<number>();
     let top = lastId;

@@ -3,8 +3,9 @@ import secureSession from '@fastify/secure-session';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LruMap } from 'toad-cache';
 import type { StaffMember } from '../../api';
+import type { SqlRunner } from '../audit/db';
 import type { SignInResult } from '../metrics/registry';
-import { createEndedSessions, type EndedSessionStore } from './ended-sessions';
+import { createEndedSessions, createEndedSessionStore } from './ended-sessions';
 import { registerGuard } from './guard';
 import { createIdentityResolver, DEFAULT_SESSION_LIMITS, type SessionLimits } from './identity';
 import { createLoginThrottle, resolveLoginLimits, type LoginLimits } from './login-throttle';
@@ -30,8 +31,8 @@ export interface AuthOptions {
   loginLimits?: LoginLimits;
   /** The clock; tests move it to expire sessions and sign-in delays. */
   now?: () => number;
-  /** Where sign-outs are listed for every replica, and sign-in attempts counted: the console's database. */
-  endedSessions: EndedSessionStore;
+  /** The console's database: sign-outs are listed there for every replica (ended-sessions.ts), sign-in attempts counted (login-throttle.ts). */
+  db: SqlRunner;
   /** How often the list is read again (default 2 s). */
   endedSessionsRefreshMs?: number;
   /** How a password is checked (default scrypt, `verifyPassword`); tests count the checks. */
@@ -131,7 +132,7 @@ export const registerAuth = async (app: FastifyInstance, options: AuthOptions) =
   // Behind an identity proxy there are no session cookies, so nothing to end, and no sign-in form.
   const passwordSignIn = !options.trustedHeader;
   const ended = passwordSignIn
-    ? await createEndedSessions({ store: options.endedSessions, refreshMs: options.endedSessionsRefreshMs, log: app.log })
+    ? await createEndedSessions({ store: createEndedSessionStore(options.db), refreshMs: options.endedSessionsRefreshMs, log: app.log })
     : undefined;
   if (ended) app.addHook('onClose', async () => ended.close());
 
@@ -141,7 +142,7 @@ export const registerAuth = async (app: FastifyInstance, options: AuthOptions) =
   registerAuthRoutes(app, {
     staff: options.staff,
     limits: loginLimits,
-    throttle: passwordSignIn ? createLoginThrottle({ sql: options.endedSessions.sql, limits: loginLimits, now }) : undefined,
+    throttle: passwordSignIn ? createLoginThrottle({ sql: options.db, limits: loginLimits, now }) : undefined,
     checkPassword: options.checkPassword ?? verifyPassword,
     now,
     ended,

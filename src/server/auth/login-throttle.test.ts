@@ -8,7 +8,7 @@ import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPES } from '../../api';
 import { openPostgres } from '../audit/postgres';
 import { openAuditStore, type AuditStore } from '../audit/store';
 import { rawCall, startConsole, TEST_PASSWORD, type RunningConsole } from '../test-support';
-import { createEndedSessions } from './ended-sessions';
+import { createEndedSessions, createEndedSessionStore } from './ended-sessions';
 import { addressGroup, createLoginThrottle, resolveLoginLimits } from './login-throttle';
 import { verifyPassword, type PasswordCheck } from './passwords';
 
@@ -246,7 +246,7 @@ describe('on one PostgreSQL shared by two servers', () => {
   it('the ended-sessions list is read by id: a sign-out that commits after a later one is still seen', async () => {
     const [store] = stores;
     const log = { info: () => {}, error: () => {} } as never;
-    const ended = await createEndedSessions({ store: store!, refreshMs: 20, log });
+    const ended = await createEndedSessions({ store: createEndedSessionStore(store!.sql), refreshMs: 20, log });
     const late = `late-${Date.now()}`;
     const early = `early-${Date.now()}`;
     const expires = new Date(Date.now() + 60 * MINUTE);
@@ -258,7 +258,7 @@ describe('on one PostgreSQL shared by two servers', () => {
         await tx.query('INSERT INTO ended_sessions (sid, expires_at) VALUES ($1, $2)', [late, expires.toISOString()]);
         await committed;
       });
-      await stores[1]!.endSession(early, expires);
+      await createEndedSessionStore(stores[1]!.sql).endSession(early, expires);
       await expect.poll(() => ended.has(early), { timeout: 5_000, interval: 10 }).toBe(true);
       expect(ended.has(late)).toBe(false);
       commit();

@@ -46,7 +46,7 @@ describe('the session cookie: its exact shape, or no session', () => {
     dataDir = await mkdtemp(join(tmpdir(), 'session-cookie-'));
     store = await openAuditStore({ dataDir });
     app = Fastify();
-    await registerAuth(app, { staff: await loadStaff({ demoPassword: TEST_PASSWORD }), sessionKey: randomBytes(32), endedSessions: store });
+    await registerAuth(app, { staff: await loadStaff({ demoPassword: TEST_PASSWORD }), sessionKey: randomBytes(32), db: store.sql });
     const signIn = await app.inject({ method: 'POST', url: '/auth/login', headers: XHR, payload: { email: 'editor@example.com', password: TEST_PASSWORD } });
     expect(signIn.statusCode).toBe(200);
     const cookie = signIn.cookies.find((c) => c.name === SESSION_COOKIE)!;
