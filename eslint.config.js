@@ -17,6 +17,8 @@ const layerZones = [
   zone('./src/api', ['./src/app', './src/server', './src/sandbox'], 'src/api is the shared contract; it imports no layer.'),
 ];
 const serverToSandbox = zone('./src/server', './src/sandbox', 'Only src/server/embedded-sandbox.ts may import the sandbox.');
+// Test helpers live in test/, outside the layers: a test may use them, production code never does.
+const noTestHelpers = zone(['./src/api', './src/app', './src/server', './src/sandbox'], './test', 'Production code does not import the test helpers in test/.');
 const restrictedPaths = (zones) => ['error', { basePath: import.meta.dirname, zones }];
 
 export default defineConfig(
@@ -24,7 +26,7 @@ export default defineConfig(
   js.configs.recommended,
   tseslint.configs.recommended,
   {
-    ignores: ['src/app/**'],
+    ignores: ['src/app/**', 'test/app/**'],
     languageOptions: { globals: globals.node },
   },
   {
@@ -35,11 +37,11 @@ export default defineConfig(
   },
   {
     // Tests read JSON answers they then assert on field by field; typing each one adds nothing.
-    files: ['**/*.test.{ts,tsx}', '**/test-support.ts', 'e2e/**/*.ts'],
+    files: ['**/*.test.{ts,tsx}', 'test/**/*.{ts,tsx}', 'e2e/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
-    files: ['src/app/**/*.{ts,tsx}'],
+    files: ['src/app/**/*.{ts,tsx}', 'test/app/**/*.{ts,tsx}'],
     languageOptions: { globals: globals.browser },
     extends: [reactHooks.configs.flat.recommended],
   },
@@ -50,6 +52,13 @@ export default defineConfig(
       'import-x/resolver-next': [createTypeScriptImportResolver({ project: import.meta.dirname })],
     },
     rules: {
+      'import-x/no-restricted-paths': restrictedPaths([...layerZones, serverToSandbox, noTestHelpers]),
+    },
+  },
+  {
+    // Tests keep the layers but may use the helpers in test/ (the server's tests get the sandbox's seed there).
+    files: ['src/**/*.test.{ts,tsx}'],
+    rules: {
       'import-x/no-restricted-paths': restrictedPaths([...layerZones, serverToSandbox]),
     },
   },
@@ -57,7 +66,7 @@ export default defineConfig(
     // The one place that boots the sandbox as the embedded default.
     files: ['src/server/embedded-sandbox.ts'],
     rules: {
-      'import-x/no-restricted-paths': restrictedPaths(layerZones),
+      'import-x/no-restricted-paths': restrictedPaths([...layerZones, noTestHelpers]),
     },
   },
 );

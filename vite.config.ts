@@ -54,7 +54,7 @@ export default defineConfig({
           name: 'app',
           environment: 'jsdom',
           include: ['src/app/**/*.test.{ts,tsx}'],
-          setupFiles: ['src/app/test/setup.ts'],
+          setupFiles: ['test/app/setup.ts'],
           globalSetup: ['test/app-global-setup.ts'],
           fileParallelism: false,
           testTimeout: 20_000,

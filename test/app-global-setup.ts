@@ -4,7 +4,7 @@
 // It lives outside src/app because the SPA must not import src/server (ESLint's layer rule).
 import type { TestProject } from 'vitest/node';
 import type { AuditStore } from '../src/server/audit/store';
-import { startConsole, TEST_PASSWORD } from '../src/server/test-support';
+import { startConsole, TEST_PASSWORD } from './server-support';
 
 /**
  * Appends a few entries to `audit` (embedded: one PostgreSQL session, no roles), then changes one of

@@ -1,8 +1,8 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { browserFoundUserSchema } from '../api';
-import { cookieJar, freshSandbox, loadAdaUsd, readApi, sandbox, signInAs } from './test/backend';
-import { renderConsole, signInWithForm } from './test/console';
+import { cookieJar, freshSandbox, loadAdaUsd, readApi, sandbox, signInAs } from '../../test/app/backend';
+import { renderConsole, signInWithForm } from '../../test/app/console';
 import { RECENT_USERS_KEY } from './features/users/recent-users';
 
 // The session gate against the real console: real sign-in, real 401s, the cookie in the test's jar.

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MASSPAY_ERRORS, autopayRuleSchema, deleteAutopayRuleResultSchema } from '../api';
 import { SEED_DESTINATIONS, SEED_PEOPLE } from './seed';
-import { startSandbox, type RunningSandbox } from './test-support';
+import { startSandbox, type RunningSandbox } from '../../test/sandbox-support';
 
 const { ada, grace } = SEED_PEOPLE;
 const adaRules = `/payout/wallet/${ada.userToken}/${ada.usdWallet}/autopayout`;

@@ -14,7 +14,7 @@ import {
   cardSchema,
 } from '../api';
 import { SEED_DESTINATIONS, SEED_PEOPLE } from './seed';
-import { startSandbox, type RunningSandbox } from './test-support';
+import { startSandbox, type RunningSandbox } from '../../test/sandbox-support';
 
 const { ada, grace, alan } = SEED_PEOPLE;
 const UNKNOWN_USER = 'usr_00000000-0000-4000-8000-000000000000';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MASSPAY_ERRORS } from '../api';
 import { SEED_DESTINATIONS, SEED_PEOPLE } from './seed';
-import { startSandbox, type RunningSandbox } from './test-support';
+import { startSandbox, type RunningSandbox } from '../../test/sandbox-support';
 
 const { ada } = SEED_PEOPLE;
 const wallets = `/payout/wallet/${ada.userToken}`;

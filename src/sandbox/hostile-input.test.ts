@@ -2,7 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MASSPAY_ERRORS } from '../api';
 import { SEED_DESTINATIONS, SEED_PEOPLE } from './seed';
-import { startSandbox, type RunningSandbox } from './test-support';
+import { startSandbox, type RunningSandbox } from '../../test/sandbox-support';
 
 const { ada } = SEED_PEOPLE;
 const adaRules = `/payout/wallet/${ada.userToken}/${ada.usdWallet}/autopayout`;

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { API_KEY_FILE } from './app';
 import { STATE_FILE } from './persistence';
 import { createSeed, SEED_DESTINATIONS, SEED_PEOPLE } from './seed';
-import { startSandbox } from './test-support';
+import { startSandbox } from '../../test/sandbox-support';
 
 const { ada } = SEED_PEOPLE;
 const adaRules = `/payout/wallet/${ada.userToken}/${ada.usdWallet}/autopayout`;

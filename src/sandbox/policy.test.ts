@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MASSPAY_ERRORS } from '../api';
 import { createSandbox, type SandboxOptions } from './app';
 import { SEED_DESTINATIONS, SEED_PEOPLE } from './seed';
-import { startSandbox, type RunningSandbox } from './test-support';
+import { startSandbox, type RunningSandbox } from '../../test/sandbox-support';
 
 const { ada, grace } = SEED_PEOPLE;
 const adaRules = `/payout/wallet/${ada.userToken}/${ada.usdWallet}/autopayout`;

@@ -27,7 +27,7 @@ import {
   type TxnHistory,
 } from '../api';
 import { SEED_DESTINATIONS, SEED_PEOPLE } from './seed';
-import { startSandbox, type RunningSandbox } from './test-support';
+import { startSandbox, type RunningSandbox } from '../../test/sandbox-support';
 
 const { ada, grace, alan } = SEED_PEOPLE;
 const D = SEED_DESTINATIONS;

@@ -11,7 +11,7 @@ import { STATE_FILE } from './persistence';
 import { createSeed, SEED_DESTINATIONS, SEED_PEOPLE, userToken, walletToken } from './seed';
 import type { SandboxState } from './state';
 import { seedState, syntheticEmail, syntheticInternalId } from './synthetic';
-import { startSandbox } from './test-support';
+import { startSandbox } from '../../test/sandbox-support';
 
 const run = promisify(execFile);
 const JAN = Date.parse('2026-01-01T00:00:00Z');

@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CSP_NONCE_PLACEHOLDER } from '../api';
-import { SEED_DESTINATIONS, SEED_PEOPLE } from './embedded-sandbox';
-import { startConsole, TEST_PASSWORD, type RunningConsole } from './test-support';
+import { SEED_DESTINATIONS, SEED_PEOPLE } from '../../test/seed';
+import { startConsole, TEST_PASSWORD, type RunningConsole } from '../../test/server-support';
 
 const { ada } = SEED_PEOPLE;
 

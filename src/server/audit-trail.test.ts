@@ -2,8 +2,8 @@
 // attempted through the console, when it is asked for and when MassPay answers, and what admins read.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { auditPageSchema, PROBLEM_TYPES, type AuditEntry } from '../api';
-import { SEED_DESTINATIONS as D, SEED_PEOPLE } from './embedded-sandbox';
-import { startConsole, type RunningConsole } from './test-support';
+import { SEED_DESTINATIONS as D, SEED_PEOPLE } from '../../test/seed';
+import { startConsole, type RunningConsole } from '../../test/server-support';
 
 const { ada, grace } = SEED_PEOPLE;
 const rulesOf = (user: string, wallet: string) => `/api/payout/wallet/${user}/${wallet}/autopayout`;

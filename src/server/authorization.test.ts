@@ -2,8 +2,8 @@
 // console serves, in one table. A refusal (401/403) must never reach MassPay.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROBLEM_TYPES, revealPickupCodePath, ROUTES, STAFF_ROLES, verifyCallerPath, type RouteId, type StaffRole } from '../api';
-import { SEED_DESTINATIONS as D, SEED_PEOPLE } from './embedded-sandbox';
-import { startConsole, type RunningConsole } from './test-support';
+import { SEED_DESTINATIONS as D, SEED_PEOPLE } from '../../test/seed';
+import { startConsole, type RunningConsole } from '../../test/server-support';
 
 const { ada, grace, alan, rosalind } = SEED_PEOPLE;
 const api = '/api/payout';

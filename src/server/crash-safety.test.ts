@@ -12,9 +12,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEntrySchema, autopayRuleListSchema, type AuditEntry, type AutopayRule } from '../api';
 import { openAuditStore } from './audit/store';
-import { SEED_DESTINATIONS } from './embedded-sandbox';
+import { SEED_DESTINATIONS } from '../../test/seed';
 import { runningServers, startServerProcess, type ServerProcess } from './server-process';
-import { sessionCookieOf, TEST_PASSWORD } from './test-support';
+import { sessionCookieOf, TEST_PASSWORD } from '../../test/server-support';
 
 /** Adds in flight at once. */
 const CONCURRENCY = 16;

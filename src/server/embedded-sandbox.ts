@@ -33,8 +33,4 @@ export const startEmbeddedSandbox = async (options: {
   return { baseUrl, apiKey: sandbox.apiKey, sandbox, close: () => sandbox.close() };
 };
 
-/** The seed's named people and fixed destinations, for the server's tests and benchmarks. */
-export { SEED_DESTINATIONS, SEED_PEOPLE } from '../sandbox/seed';
 export type { SandboxPolicy } from '../sandbox/policy';
-/** Synthetic payees' lookup id and email (`syn-000001`, `syn-000001@example.com`), for bulk tests. */
-export { syntheticEmail, syntheticInternalId } from '../sandbox/synthetic';

@@ -31,8 +31,8 @@ import {
   type RouteId,
 } from '../api';
 import { loggerOptions } from './app';
-import { SEED_DESTINATIONS as D, SEED_PEOPLE } from './embedded-sandbox';
-import { startConsole, type RunningConsole } from './test-support';
+import { SEED_DESTINATIONS as D, SEED_PEOPLE } from '../../test/seed';
+import { startConsole, type RunningConsole } from '../../test/server-support';
 
 const { ada, grace } = SEED_PEOPLE;
 const SEED = Number(process.env.HOSTILE_SEED ?? 20_261_125);

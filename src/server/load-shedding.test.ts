@@ -3,8 +3,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROBLEM_TYPES } from '../api';
-import { SEED_PEOPLE } from './embedded-sandbox';
-import { metricSample, rawCall, startConsole, type RunningConsole } from './test-support';
+import { SEED_PEOPLE } from '../../test/seed';
+import { metricSample, rawCall, startConsole, type RunningConsole } from '../../test/server-support';
 
 const TOKEN = 'load-shedding-test-token-0123456789';
 const wallets = `/api/payout/wallet/${SEED_PEOPLE.ada.userToken}`;

@@ -2,8 +2,8 @@
 // editor or admin on the console's route, each reveal recorded; a viewer is refused and that is recorded.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROBLEM_TYPES, revealPickupCodePath } from '../api';
-import { SEED_PEOPLE } from './embedded-sandbox';
-import { startConsole, type RunningConsole } from './test-support';
+import { SEED_PEOPLE } from '../../test/seed';
+import { startConsole, type RunningConsole } from '../../test/server-support';
 
 const { rosalind, ada } = SEED_PEOPLE;
 

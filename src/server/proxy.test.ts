@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { browserUserSchema, browserWalletListSchema, PICKUP_CODE_MASK, PROBLEM_TYPES, problemSchema, redactedCardSchema } from '../api';
-import { SEED_DESTINATIONS as D, SEED_PEOPLE } from './embedded-sandbox';
-import { startConsole, type RunningConsole } from './test-support';
+import { SEED_DESTINATIONS as D, SEED_PEOPLE } from '../../test/seed';
+import { startConsole, type RunningConsole } from '../../test/server-support';
 
 const { ada, grace } = SEED_PEOPLE;
 const api = '/api/payout';

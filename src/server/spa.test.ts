@@ -7,7 +7,7 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { precompressDir } from '../../scripts/precompress';
 import { CSP_NONCE_PLACEHOLDER } from '../api';
-import { startConsole, type RunningConsole } from './test-support';
+import { startConsole, type RunningConsole } from '../../test/server-support';
 
 // A stand-in for vite's output, precompressed by the build's own step.
 const distDir = mkdtempSync(path.join(os.tmpdir(), 'masspay-spa-'));

@@ -2,8 +2,8 @@
 // "matches" or not, each payee's tries are limited in the console's database, and each try is recorded.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PROBLEM_TYPES, problemSchema, verifyCallerPath } from '../api';
-import { SEED_PEOPLE } from './embedded-sandbox';
-import { startConsole, type RunningConsole } from './test-support';
+import { SEED_PEOPLE } from '../../test/seed';
+import { startConsole, type RunningConsole } from '../../test/server-support';
 import { payeeKey } from './verify-caller-limit';
 
 const { ada, grace, alan, rosalind } = SEED_PEOPLE;

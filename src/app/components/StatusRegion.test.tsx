@@ -3,7 +3,7 @@ import { act, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { endSession } from '../features/session/api/get-session';
 import { endStaffSession } from '../features/session/staff-data';
-import { renderApp } from '../test/render';
+import { renderApp } from '../../../test/app/render';
 import { useAnnounce } from './StatusRegion';
 
 const MESSAGE = 'Rule deleted: 25 % to Lakeside Credit Union';

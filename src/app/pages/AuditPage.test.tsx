@@ -1,8 +1,8 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { auditPageSchema, autopayRuleSchema, browserFoundUserSchema, browserWalletListSchema } from '../../api';
-import { callApi, cookieJar, readApi, sentWith, signInAs, useTamperedConsole } from '../test/backend';
-import { renderConsole, signInWithForm } from '../test/console';
+import { callApi, cookieJar, readApi, sentWith, signInAs, useTamperedConsole } from '../../../test/app/backend';
+import { renderConsole, signInWithForm } from '../../../test/app/console';
 
 // The audit log against the real console: entries made by real changes through the proxy.
 

@@ -3,8 +3,8 @@ import { Route, Routes, useParams } from 'react-router';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { browserFoundUserSchema } from '../../api';
 import { RECENT_USERS_KEY } from '../features/users/recent-users';
-import { freshSandbox, readApi, sandbox, sent, sentWith } from '../test/backend';
-import { renderApp } from '../test/render';
+import { freshSandbox, readApi, sandbox, sent, sentWith } from '../../../test/app/backend';
+import { renderApp } from '../../../test/app/render';
 import HomePage from './HomePage';
 
 // Against the real console and sandbox (test/app-global-setup.ts): every answer is the sandbox's.

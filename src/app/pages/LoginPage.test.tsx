@@ -1,7 +1,7 @@
 import { screen, waitFor } from '@testing-library/react';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { cookieJar, sentWith, signInAs } from '../test/backend';
-import { renderConsole, signInWithForm } from '../test/console';
+import { cookieJar, sentWith, signInAs } from '../../../test/app/backend';
+import { renderConsole, signInWithForm } from '../../../test/app/console';
 
 // Against the real console: a real /auth/login, the session cookie in the test's jar.
 

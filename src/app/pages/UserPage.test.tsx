@@ -1,8 +1,8 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { browserFoundUserSchema, verifyCallerPath } from '../../api';
-import { callApi, freshSandbox, readApi, sentWith, signInAs } from '../test/backend';
-import { renderApp } from '../test/render';
+import { callApi, freshSandbox, readApi, sentWith, signInAs } from '../../../test/app/backend';
+import { renderApp } from '../../../test/app/render';
 import { Route, Routes } from 'react-router';
 import { UserPage } from './UserPage';
 

@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { cookieJar, DESTINATIONS as D, freshSandbox, loadAdaUsd, rulesOf, sentWith, signInAs, type AdaUsd } from '../test/backend';
-import { renderConsole, signInWithForm } from '../test/console';
+import { cookieJar, DESTINATIONS as D, freshSandbox, loadAdaUsd, rulesOf, sentWith, signInAs, type AdaUsd } from '../../../test/app/backend';
+import { renderConsole, signInWithForm } from '../../../test/app/console';
 
 // The wallet page in the whole console, against the real server: what each role may do, and an add
 // that meets an expired session. Ada's USD wallet starts at 60 % Evergreen + 25 % Lakeside.

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROBLEM_TYPES } from '../../api';
-import { SEED_DESTINATIONS as D, SEED_PEOPLE } from '../embedded-sandbox';
-import { rawCall, sessionCookieOf, startConsole, TEST_PASSWORD, type RunningConsole } from '../test-support';
+import { SEED_DESTINATIONS as D, SEED_PEOPLE } from '../../../test/seed';
+import { rawCall, sessionCookieOf, startConsole, TEST_PASSWORD, type RunningConsole } from '../../../test/server-support';
 import { SESSION_COOKIE, TLS_SESSION_COOKIE } from '.';
 
 const { ada } = SEED_PEOPLE;

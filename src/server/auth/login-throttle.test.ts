@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPES } from '../../api';
 import { openPostgres } from '../audit/postgres';
 import { openAuditStore, type AuditStore } from '../audit/store';
-import { rawCall, startConsole, TEST_PASSWORD, type RunningConsole } from '../test-support';
+import { rawCall, startConsole, TEST_PASSWORD, type RunningConsole } from '../../../test/server-support';
 import { createEndedSessions, createEndedSessionStore } from './ended-sessions';
 import { addressGroup, createLoginThrottle, resolveLoginLimits } from './login-throttle';
 import { verifyPassword, type PasswordCheck } from './passwords';

@@ -10,7 +10,7 @@ import { runInNewContext } from 'node:vm';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAuditStore, type AuditStore } from '../audit/store';
-import { TEST_PASSWORD } from '../test-support';
+import { TEST_PASSWORD } from '../../../test/server-support';
 import { decodedSessionCount, isSessionCookieShape, registerAuth, SESSION_COOKIE } from '.';
 import { loadStaff } from './setup';
 

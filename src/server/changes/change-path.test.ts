@@ -7,8 +7,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, vi } fro
 import { PROBLEM_TYPES, browserCompaniesSchema, changePercentageResultSchema, type AuditEntry, type AutopayRule } from '../../api';
 import { openPostgres } from '../audit/postgres';
 import { openAuditStore, type AuditStore } from '../audit/store';
-import { SEED_DESTINATIONS as D, SEED_PEOPLE } from '../embedded-sandbox';
-import { startConsole, type RunningConsole } from '../test-support';
+import { SEED_DESTINATIONS as D, SEED_PEOPLE } from '../../../test/seed';
+import { startConsole, type RunningConsole } from '../../../test/server-support';
 
 const { ada, grace } = SEED_PEOPLE;
 const rulesPath = (user: string, wallet: string) => `/api/payout/wallet/${user}/${wallet}/autopayout`;

@@ -11,9 +11,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { auditPageSchema, type AuditEntry } from '../../api';
 import { hashPassword } from '../auth/passwords';
 import { writeStaffFile } from '../auth/staff-file';
-import { SEED_DESTINATIONS as D, SEED_PEOPLE, startEmbeddedSandbox, type EmbeddedSandbox } from '../embedded-sandbox';
+import { startEmbeddedSandbox, type EmbeddedSandbox } from '../embedded-sandbox';
+import { SEED_DESTINATIONS as D, SEED_PEOPLE } from '../../../test/seed';
 import { runningServers, startServerProcess } from '../server-process';
-import { sessionCookieOf } from '../test-support';
+import { sessionCookieOf } from '../../../test/server-support';
 
 const PASSWORD = 'crash-test-password';
 const { ada } = SEED_PEOPLE;

@@ -2,8 +2,8 @@
 // labels, and who may read it (a bearer of METRICS_TOKEN, or anyone who reaches METRICS_PORT).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROBLEM_TYPES } from '../../api';
-import { SEED_DESTINATIONS as D, SEED_PEOPLE } from '../embedded-sandbox';
-import { metricSample as sampleOf, rawCall, startConsole, TEST_PASSWORD, type RunningConsole } from '../test-support';
+import { SEED_DESTINATIONS as D, SEED_PEOPLE } from '../../../test/seed';
+import { metricSample as sampleOf, rawCall, startConsole, TEST_PASSWORD, type RunningConsole } from '../../../test/server-support';
 
 const { ada } = SEED_PEOPLE;
 const TOKEN = 'metrics-test-token-0123456789abcdef';

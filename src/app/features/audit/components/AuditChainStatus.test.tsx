@@ -1,7 +1,7 @@
 import { screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { AuditChainStatus as ChainStatus } from '../../../../api';
-import { renderApp } from '../../../test/render';
+import { renderApp } from '../../../../../test/app/render';
 import { AuditChainStatus } from './AuditChainStatus';
 
 // The chain's check as the server answers it (`GET /api/audit`'s `chain`, src/api/schemas/audit.ts);

@@ -2,8 +2,8 @@ import { screen, waitFor, within } from '@testing-library/react';
 import { useState } from 'react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { queryKeys } from '../../../lib/query-keys';
-import { DESTINATIONS as D, freshSandbox, loadAdaUsd, rulesOf, sandbox, sentWith, type AdaUsd } from '../../../test/backend';
-import { renderApp } from '../../../test/render';
+import { DESTINATIONS as D, freshSandbox, loadAdaUsd, rulesOf, sandbox, sentWith, type AdaUsd } from '../../../../../test/app/backend';
+import { renderApp } from '../../../../../test/app/render';
 import AddRuleDialog, { type AddRuleDialogProps } from './AddRuleDialog';
 
 // Against the real console and sandbox (test/app-global-setup.ts): every answer here is MassPay's

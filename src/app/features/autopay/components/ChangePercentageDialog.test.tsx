@@ -3,9 +3,9 @@ import { useState } from 'react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { changePercentageResultSchema, type AutopayRule, type ChangePercentageResult } from '../../../../api';
 import { queryKeys } from '../../../lib/query-keys';
-import { callApi, DESTINATIONS as D, freshSandbox, loadAdaUsd, rulesOf, sandbox, sentWith, type AdaUsd } from '../../../test/backend';
-import { renderConsole } from '../../../test/console';
-import { renderApp } from '../../../test/render';
+import { callApi, DESTINATIONS as D, freshSandbox, loadAdaUsd, rulesOf, sandbox, sentWith, type AdaUsd } from '../../../../../test/app/backend';
+import { renderConsole } from '../../../../../test/app/console';
+import { renderApp } from '../../../../../test/app/render';
 import ChangePercentageDialog, { type ChangePercentageDialogProps } from './ChangePercentageDialog';
 
 // Against the real console and sandbox (test/app-global-setup.ts). Ada's USD wallet starts at

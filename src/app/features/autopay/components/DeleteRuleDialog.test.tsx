@@ -3,8 +3,8 @@ import { useState } from 'react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AutopayRule } from '../../../../api';
 import { queryKeys } from '../../../lib/query-keys';
-import { DESTINATIONS as D, freshSandbox, loadAdaUsd, payerName, rulesOf, sandbox, sentWith, type AdaUsd } from '../../../test/backend';
-import { renderApp } from '../../../test/render';
+import { DESTINATIONS as D, freshSandbox, loadAdaUsd, payerName, rulesOf, sandbox, sentWith, type AdaUsd } from '../../../../../test/app/backend';
+import { renderApp } from '../../../../../test/app/render';
 import DeleteRuleDialog, { type DeleteRuleDialogProps } from './DeleteRuleDialog';
 
 // Against the real console and sandbox (test/app-global-setup.ts). The rule deleted is Lakeside's

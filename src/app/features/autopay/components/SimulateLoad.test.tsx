@@ -1,8 +1,8 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { beforeEach, describe, expect, inject, it } from 'vitest';
 import { browserWalletListSchema, toCents, txnHistoryListSchema, type BrowserWallet } from '../../../../api';
-import { freshSandbox, loadAdaUsd, readApi, sentWith, type AdaUsd } from '../../../test/backend';
-import { renderApp } from '../../../test/render';
+import { freshSandbox, loadAdaUsd, readApi, sentWith, type AdaUsd } from '../../../../../test/app/backend';
+import { renderApp } from '../../../../../test/app/render';
 import SimulateLoad from './SimulateLoad';
 
 // Against the real console and sandbox (test/app-global-setup.ts). Ada's USD wallet sends 60 % to

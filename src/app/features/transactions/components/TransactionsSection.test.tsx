@@ -9,8 +9,8 @@ import {
   txnHistoryListSchema,
   type BrowserTxn,
 } from '../../../../api';
-import { freshSandbox, loadAdaUsd, readApi, sandbox, sentWith, signInAs, type AdaUsd } from '../../../test/backend';
-import { renderApp } from '../../../test/render';
+import { freshSandbox, loadAdaUsd, readApi, sandbox, sentWith, signInAs, type AdaUsd } from '../../../../../test/app/backend';
+import { renderApp } from '../../../../../test/app/render';
 import { useSession } from '../../session/api/get-session';
 import { formatLocalDateTime } from '../transaction-labels';
 import TransactionsSection from './TransactionsSection';

@@ -1,8 +1,8 @@
 import { screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { cardSchema, browserFoundUserSchema, browserWalletListSchema, type BrowserWallet } from '../../../../api';
-import { freshSandbox, readApi, sandbox, sentWith } from '../../../test/backend';
-import { renderApp } from '../../../test/render';
+import { freshSandbox, readApi, sandbox, sentWith } from '../../../../../test/app/backend';
+import { renderApp } from '../../../../../test/app/render';
 import CardPanel from './CardPanel';
 
 // Against the real console and sandbox (test/app-global-setup.ts). The sandbox holds a full card

@@ -1,8 +1,8 @@
 // The whole console (router, session gate, app bar, lazy pages) for tests that cross pages.
 import { screen } from '@testing-library/react';
 import { inject } from 'vitest';
-import type { StaffRole } from '../../api';
-import { App } from '../App';
+import type { StaffRole } from '../../src/api';
+import { App } from '../../src/app/App';
 import { STAFF_EMAILS } from './backend';
 import { renderApp } from './render';
 

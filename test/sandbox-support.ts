@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSandbox, type Sandbox, type SandboxOptions } from './app';
+import { createSandbox, type Sandbox, type SandboxOptions } from '../src/sandbox/app';
 
 export interface RunningSandbox {
   sandbox: Sandbox;

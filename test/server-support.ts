@@ -5,12 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { request as undiciRequest } from 'undici';
-import type { StaffRole } from '../api';
-import { buildServer, loggerOptions, type ServerOptions } from './app';
-import { openAuditStore, type AuditStore } from './audit/store';
-import { SESSION_COOKIE, type AuthOptions } from './auth';
-import { loadStaff } from './auth/setup';
-import { startEmbeddedSandbox, type EmbeddedSandbox } from './embedded-sandbox';
+import type { StaffRole } from '../src/api';
+import { buildServer, loggerOptions, type ServerOptions } from '../src/server/app';
+import { openAuditStore, type AuditStore } from '../src/server/audit/store';
+import { SESSION_COOKIE, type AuthOptions } from '../src/server/auth';
+import { loadStaff } from '../src/server/auth/setup';
+import { startEmbeddedSandbox, type EmbeddedSandbox } from '../src/server/embedded-sandbox';
 
 export interface SeenRequest {
   method: string;

@@ -15,7 +15,7 @@ import {
   type StaffMember,
   type StaffRole,
   type BrowserWallet,
-} from '../../api';
+} from '../../src/api';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -4,8 +4,8 @@ import { render, type RenderOptions } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { ReactElement } from 'react';
 import { MemoryRouter, useLocation, type Location } from 'react-router';
-import { StatusRegionProvider } from '../components/StatusRegion';
-import { theme } from '../theme/theme';
+import { StatusRegionProvider } from '../../src/app/components/StatusRegion';
+import { theme } from '../../src/app/theme/theme';
 
 export interface RenderAppOptions extends Omit<RenderOptions, 'wrapper' | 'queries'> {
   /** Where the MemoryRouter starts. */
