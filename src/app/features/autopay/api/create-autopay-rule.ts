@@ -1,10 +1,9 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { autopayRuleSchema, type AutopayRule, type AutopayRuleInput } from '../../../../api';
+import { createAutopayRule, type AutopayRule, type AutopayRuleInput } from '../../../../api';
+import { apiCall } from '../../../lib/api-client';
 import { staleRulesBehind } from '../../../lib/api-error';
-import { apiRequest } from '../../../lib/http';
 import { queryKeys } from '../../../lib/query-keys';
 import { reasonHeaders } from '../change-reason';
-import { rulesPath } from './get-autopay-rules';
 
 export interface CreateAutopayRuleVariables {
   input: AutopayRuleInput;
@@ -24,7 +23,12 @@ export const useCreateAutopayRule = (userToken: string, walletToken: string) => 
   const key = queryKeys.rules(userToken, walletToken);
   return useMutation({
     mutationFn: ({ input, idempotencyKey, reason }: CreateAutopayRuleVariables) =>
-      apiRequest(autopayRuleSchema, rulesPath(userToken, walletToken), { method: 'POST', body: input, idempotencyKey, headers: reasonHeaders(reason) }),
+      apiCall(createAutopayRule, {
+        params: { user_token: userToken, wallet_token: walletToken },
+        body: input,
+        idempotencyKey,
+        headers: reasonHeaders(reason),
+      }),
     onSuccess: async (rule) => {
       queryClient.setQueryData<AutopayRule[]>(key, (rules = []) => (rules.some((r) => r.token === rule.token) ? rules : [...rules, rule]));
       await queryClient.invalidateQueries({ queryKey: key, exact: true });

@@ -1,10 +1,9 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { deleteAutopayRuleResultSchema, type AutopayRule } from '../../../../api';
+import { deleteAutopayRule, type AutopayRule } from '../../../../api';
+import { apiCall } from '../../../lib/api-client';
 import { staleRulesBehind } from '../../../lib/api-error';
-import { apiRequest } from '../../../lib/http';
 import { queryKeys } from '../../../lib/query-keys';
 import { reasonHeaders } from '../change-reason';
-import { rulesPath } from './get-autopay-rules';
 
 export interface DeleteAutopayRuleVariables {
   ruleToken: string;
@@ -19,8 +18,9 @@ export const useDeleteAutopayRule = (userToken: string, walletToken: string) => 
   const key = queryKeys.rules(userToken, walletToken);
   return useMutation({
     mutationFn: ({ ruleToken, idempotencyKey, reason }: DeleteAutopayRuleVariables) =>
-      apiRequest(deleteAutopayRuleResultSchema, `${rulesPath(userToken, walletToken)}?token=${encodeURIComponent(ruleToken)}`, {
-        method: 'DELETE',
+      apiCall(deleteAutopayRule, {
+        params: { user_token: userToken, wallet_token: walletToken },
+        query: { token: ruleToken },
         idempotencyKey,
         headers: reasonHeaders(reason),
       }),

@@ -1,13 +1,13 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { browserCountryListSchema } from '../../../../api';
-import { apiRequest } from '../../../lib/http';
+import { listCountries } from '../../../../api';
+import { apiCall } from '../../../lib/api-client';
 import { STALE } from '../../../lib/query-client';
 import { queryKeys } from '../../../lib/query-keys';
 
 export const countriesQueryOptions = () =>
   queryOptions({
     queryKey: queryKeys.countries(),
-    queryFn: ({ signal }) => apiRequest(browserCountryListSchema, '/payout/country/list', { signal }),
+    queryFn: ({ signal }) => apiCall(listCountries, { signal }),
     staleTime: STALE.catalog,
     select: (countries) => [...countries].sort((a, b) => a.name.localeCompare(b.name)),
   });

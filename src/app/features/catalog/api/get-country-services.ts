@@ -1,7 +1,7 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { browserCompaniesSchema, payerCurrency } from '../../../../api';
+import { payerCurrency, listCountryServices } from '../../../../api';
+import { apiCall } from '../../../lib/api-client';
 import { deliveryTypeLabel } from '../../../lib/format';
-import { apiRequest } from '../../../lib/http';
 import { STALE } from '../../../lib/query-client';
 import { queryKeys } from '../../../lib/query-keys';
 
@@ -18,8 +18,7 @@ export interface ServiceOption {
 export const countryServicesQueryOptions = (countryCode: string, walletToken: string, currency: string) =>
   queryOptions({
     queryKey: queryKeys.countryServices(countryCode, walletToken),
-    queryFn: ({ signal }) =>
-      apiRequest(browserCompaniesSchema, `/payout/country/${encodeURIComponent(countryCode)}?wallet_token=${encodeURIComponent(walletToken)}`, { signal }),
+    queryFn: ({ signal }) => apiCall(listCountryServices, { params: { country_code: countryCode }, query: { wallet_token: walletToken }, signal }),
     staleTime: STALE.catalog,
     select: ({ companies }): ServiceOption[] =>
       companies

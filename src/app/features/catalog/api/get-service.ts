@@ -1,7 +1,7 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { browserServiceSchema, payerCurrency, type BrowserService } from '../../../../api';
+import { payerCurrency, type BrowserService, getService } from '../../../../api';
+import { apiCall } from '../../../lib/api-client';
 import { deliveryTypeLabel } from '../../../lib/format';
-import { apiRequest } from '../../../lib/http';
 import { STALE } from '../../../lib/query-client';
 import { queryKeys } from '../../../lib/query-keys';
 
@@ -34,7 +34,7 @@ export const toDestination = (token: string, service: BrowserService): Destinati
 export const serviceQueryOptions = (destinationToken: string) =>
   queryOptions({
     queryKey: queryKeys.service(destinationToken),
-    queryFn: ({ signal }) => apiRequest(browserServiceSchema, `/payout/service/${encodeURIComponent(destinationToken)}`, { signal }),
+    queryFn: ({ signal }) => apiCall(getService, { params: { destination_token: destinationToken }, signal }),
     staleTime: STALE.catalog,
     select: (service) => toDestination(destinationToken, service),
   });

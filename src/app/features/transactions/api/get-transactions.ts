@@ -1,6 +1,6 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { browserTxnListSchema, type TXN_TYPE_FILTERS } from '../../../../api';
-import { apiRequest } from '../../../lib/http';
+import { getUserHistory, type TXN_TYPE_FILTERS } from '../../../../api';
+import { apiCall } from '../../../lib/api-client';
 import { STALE } from '../../../lib/query-client';
 import { queryKeys } from '../../../lib/query-keys';
 
@@ -17,21 +17,18 @@ export interface TransactionsView {
   size: number;
 }
 
-/** `GET /payout/user/<u>/history?wallet_token=<w>&…` (#10): MassPay gives no total, only the page asked for. */
-export const transactionsPath = (userToken: string, walletToken: string, view: TransactionsView) => {
-  const query = new URLSearchParams({ wallet_token: walletToken });
-  if (view.type) query.set('type', view.type);
-  if (view.from) query.set('start_date', view.from);
-  if (view.to) query.set('end_date', view.to);
-  query.set('number_of_records', String(view.size));
-  query.set('page', String(view.page));
-  return `/payout/user/${encodeURIComponent(userToken)}/history?${query.toString()}`;
-};
+/** #10 for one wallet: MassPay gives no total, only the page asked for. */
+export const fetchTransactions = (userToken: string, walletToken: string, view: TransactionsView, signal?: AbortSignal) =>
+  apiCall(getUserHistory, {
+    params: { user_token: userToken },
+    query: { wallet_token: walletToken, type: view.type, start_date: view.from, end_date: view.to, number_of_records: view.size, page: view.page },
+    signal,
+  });
 
 export const transactionsQueryOptions = (userToken: string, walletToken: string, view: TransactionsView) =>
   queryOptions({
     queryKey: queryKeys.transactions(userToken, walletToken, view),
-    queryFn: ({ signal }) => apiRequest(browserTxnListSchema, transactionsPath(userToken, walletToken, view), { signal }),
+    queryFn: ({ signal }) => fetchTransactions(userToken, walletToken, view, signal),
     staleTime: STALE.wallets,
   });
 

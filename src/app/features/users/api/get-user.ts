@@ -1,13 +1,13 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { browserUserSchema } from '../../../../api';
-import { apiRequest } from '../../../lib/http';
+import { getUser } from '../../../../api';
+import { apiCall } from '../../../lib/api-client';
 import { STALE } from '../../../lib/query-client';
 import { queryKeys } from '../../../lib/query-keys';
 
 export const userQueryOptions = (userToken: string) =>
   queryOptions({
     queryKey: queryKeys.user(userToken),
-    queryFn: ({ signal }) => apiRequest(browserUserSchema, `/payout/user/${encodeURIComponent(userToken)}`, { signal }),
+    queryFn: ({ signal }) => apiCall(getUser, { params: { user_token: userToken }, signal }),
     staleTime: STALE.user,
   });
 

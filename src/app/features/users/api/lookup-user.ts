@@ -1,17 +1,13 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { browserFoundUserSchema, type BrowserFoundUser } from '../../../../api';
-import { apiRequest } from '../../../lib/http';
+import { lookupUser, type BrowserFoundUser } from '../../../../api';
+import { apiCall } from '../../../lib/api-client';
 import { STALE } from '../../../lib/query-client';
 import { queryKeys } from '../../../lib/query-keys';
 
 /** The two ways MassPay finds a user (#8): email and first name together, or the client's own ID. */
 export type UserLookup = { email: string; first_name: string } | { internal_user_id: string };
 
-/** `/payout/user/lookup?…`, every value encoded by URLSearchParams. */
-export const lookupUserPath = (lookup: UserLookup): string => `/payout/user/lookup?${new URLSearchParams(lookup).toString()}`;
-
-export const fetchLookupUser = (lookup: UserLookup, signal?: AbortSignal): Promise<BrowserFoundUser> =>
-  apiRequest(browserFoundUserSchema, lookupUserPath(lookup), { signal });
+export const fetchLookupUser = (lookup: UserLookup, signal?: AbortSignal): Promise<BrowserFoundUser> => apiCall(lookupUser, { query: lookup, signal });
 
 /** #8. A miss is a 404 `ApiError` (not retried: the shared client retries only transient failures). */
 export const lookupUserQueryOptions = (lookup: UserLookup) =>

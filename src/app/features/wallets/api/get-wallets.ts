@@ -1,13 +1,13 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { browserWalletListSchema } from '../../../../api';
-import { apiRequest } from '../../../lib/http';
+import { listWallets } from '../../../../api';
+import { apiCall } from '../../../lib/api-client';
 import { STALE } from '../../../lib/query-client';
 import { queryKeys } from '../../../lib/query-keys';
 
 export const walletsQueryOptions = (userToken: string) =>
   queryOptions({
     queryKey: queryKeys.wallets(userToken),
-    queryFn: ({ signal }) => apiRequest(browserWalletListSchema, `/payout/wallet/${encodeURIComponent(userToken)}`, { signal }),
+    queryFn: ({ signal }) => apiCall(listWallets, { params: { user_token: userToken }, signal }),
     staleTime: STALE.wallets,
   });
 
