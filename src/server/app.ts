@@ -4,10 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPES, type ChangeReasonMode, type StaffMember } from '../api';
 import type { AuditStore } from './audit/store';
-import { registerAuditRoutes } from './audit-routes';
 import { registerAuth, type AuthOptions } from './auth';
-import { registerChanges } from './changes';
-import { recordForbidden } from './changes/audit';
 import { answeredBeforeClose } from './auth/guard';
 import { LOOPBACK_HOSTS, registerAllowedHosts } from './allowed-hosts';
 import { createForbiddenLimit, type ForbiddenLimitOptions } from './forbidden-limit';
@@ -19,12 +16,11 @@ import { createMetrics } from './metrics/registry';
 import { prettyTransport } from './pretty-logs';
 import { sendProblem } from './problem';
 import { createMassPayReader } from './masspay-read';
-import { recordForbiddenReveal, registerPickupCodeReveal, REVEAL_PICKUP_CODE_ROUTER_PATH } from './pickup-code';
-import { PROXY_BODY_LIMIT, registerProxy } from './proxy';
+import { PROXY_BODY_LIMIT } from './proxy';
 import { registerSecurity } from './security';
 import { registerSpa } from './spa';
 import { createUpstream } from './upstream';
-import { registerVerifyCaller } from './verify-caller';
+import { registerApi } from './api-plugin';
 import type { VerifyCallerLimits } from './verify-caller-limit';
 
 export interface ServerOptions {
@@ -38,7 +34,7 @@ export interface ServerOptions {
   distDir?: string;
   logger?: FastifyServerOptions['logger'];
   /** Staff, sessions and the identity proxy (see auth/). */
-  auth: Omit<AuthOptions, 'onForbidden' | 'db' | 'onSignIn'>;
+  auth: Omit<AuthOptions, 'db' | 'onSignIn'>;
   /** Where every attempted change is recorded; the server does not close it. */
   audit: AuditStore;
   /** The change path: a required reason, the wait for a busy wallet, how often half-done changes are looked for. */
@@ -167,8 +163,8 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
   // A refused change is recorded, but at most so many a minute per staff member (this process's count):
   // a loop of refused requests must not fill the append-only log. Reads refused by role record nothing.
   const forbiddenLimit = createForbiddenLimit(options.forbiddenAudit);
-  const recordRefusal = (request: FastifyRequest, staff: StaffMember) =>
-    request.routeOptions.url === REVEAL_PICKUP_CODE_ROUTER_PATH ? recordForbiddenReveal(audit, request) : recordForbidden(audit, request, staff);
+  // What a refusal records is the route's own (its `config.recordForbidden`): most record nothing.
+  const recordRefusal = async (request: FastifyRequest, staff: StaffMember) => request.routeOptions.config.recordForbidden?.(request, staff);
   const onForbidden = async (request: FastifyRequest, staff: StaffMember) => {
     if (request.method === 'GET' || request.method === 'HEAD') return recordRefusal(request, staff);
     const decision = forbiddenLimit.take(staff.email);
@@ -176,23 +172,39 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
     if (decision === 'skip-first')
       request.log.warn({ staff: staff.email }, 'refused changes of this staff member are over the limit: not recorded in the audit log until the window ends');
   };
-  await registerAuth(app, { ...options.auth, db: audit.sql, onForbidden, onSignIn: metrics.signIn });
-  const changes = registerChanges(app, {
+  // Before the `/api` plugin is registered: a child context takes its parent's error handler when it is made.
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const known = FASTIFY_PROBLEMS[error.code] ?? (error instanceof SyntaxError ? FASTIFY_PROBLEMS.FST_ERR_CTP_INVALID_JSON_BODY : undefined);
+    if (known) return sendProblem(request, reply, known[0], { type: known[1], detail: known[2] });
+    if (error.statusCode !== undefined && error.statusCode < 500) {
+      return sendProblem(request, reply, error.statusCode, { type: PROBLEM_TYPES.validation, detail: 'The request is malformed.' });
+    }
+    request.log.error({ err: error }, 'request failed');
+    return sendProblem(request, reply, 500, { type: PROBLEM_TYPES.internal, detail: `Something went wrong in the console. Quote request id ${request.id}.` });
+  });
+  const { identify } = await registerAuth(app, { ...options.auth, db: audit.sql, onSignIn: metrics.signIn });
+  // Everything below `/api` (the proxy, the change path, the console's own routes), in one plugin
+  // (api-plugin.ts). Registered after every hook above: its context inherits them.
+  await registerApi(app, {
+    identify,
+    onForbidden,
     upstream,
     apiKey: options.upstream.apiKey,
-    audit,
     timeoutMs,
-    reasonMode: options.changes?.reason ?? 'optional',
-    lockWaitMs: options.changes?.lockWaitMs ?? 5_000,
-    recoveryIntervalMs: options.changes?.recoveryIntervalMs,
-    settleMs: options.changes?.settleMs ?? 60_000,
+    audit,
+    changes: {
+      upstream,
+      apiKey: options.upstream.apiKey,
+      audit,
+      timeoutMs,
+      reasonMode: options.changes?.reason ?? 'optional',
+      lockWaitMs: options.changes?.lockWaitMs ?? 5_000,
+      recoveryIntervalMs: options.changes?.recoveryIntervalMs,
+      settleMs: options.changes?.settleMs ?? 60_000,
+    },
+    readMassPay: createMassPayReader({ upstream, apiKey: options.upstream.apiKey, timeoutMs }),
+    verifyCaller: options.verifyCaller,
   });
-  registerProxy(app, { upstream, apiKey: options.upstream.apiKey, timeoutMs, changes, audit });
-  registerAuditRoutes(app, audit);
-  // A payee's secrets the browser no longer gets in answers: checked (date of birth) or revealed (pickup codes) here, audited.
-  const readMassPay = createMassPayReader({ upstream, apiKey: options.upstream.apiKey, timeoutMs });
-  registerVerifyCaller(app, { audit, readMassPay, limits: options.verifyCaller });
-  registerPickupCodeReveal(app, { audit, readMassPay });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   // One MassPay request answers every probe for `readyCacheMs`: concurrent probes share the one in
@@ -226,16 +238,6 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
   if (options.distDir) await registerSpa(app, options.distDir);
   else
     app.setNotFoundHandler((request, reply) => sendProblem(request, reply, 404, { type: PROBLEM_TYPES.notFound, detail: 'Nothing is served at this path.' }));
-
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    const known = FASTIFY_PROBLEMS[error.code] ?? (error instanceof SyntaxError ? FASTIFY_PROBLEMS.FST_ERR_CTP_INVALID_JSON_BODY : undefined);
-    if (known) return sendProblem(request, reply, known[0], { type: known[1], detail: known[2] });
-    if (error.statusCode !== undefined && error.statusCode < 500) {
-      return sendProblem(request, reply, error.statusCode, { type: PROBLEM_TYPES.validation, detail: 'The request is malformed.' });
-    }
-    request.log.error({ err: error }, 'request failed');
-    return sendProblem(request, reply, 500, { type: PROBLEM_TYPES.internal, detail: `Something went wrong in the console. Quote request id ${request.id}.` });
-  });
 
   return app;
 };

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AUDIT_PAGE_SIZES, auditQuerySchema, CONSOLE_ROUTES, PROBLEM_TYPES, zodFieldIssues, type AuditPage } from '../api';
 import { auditCsvRows } from './audit/csv';
 import type { AuditFilters, AuditStore } from './audit/store';
+import { underApiPrefix } from './api-target';
 import { sendProblem } from './problem';
 
 /**
@@ -17,7 +18,7 @@ export const registerAuditRoutes = (app: FastifyInstance, audit: AuditStore) => 
     return undefined;
   };
 
-  app.get(CONSOLE_ROUTES.audit, async (request, reply) => {
+  app.get(underApiPrefix(CONSOLE_ROUTES.audit), { config: { permission: 'readAudit' } }, async (request, reply) => {
     const query = readQuery(request, reply);
     if (!query) return reply;
     const { page = 1, limit = AUDIT_PAGE_SIZES[0], ...filters } = query;
@@ -32,7 +33,7 @@ export const registerAuditRoutes = (app: FastifyInstance, audit: AuditStore) => 
     return { entries, total, page, limit, ...(chain ? { chain } : {}) } satisfies AuditPage;
   });
 
-  app.get(CONSOLE_ROUTES.auditExport, async (request, reply) => {
+  app.get(underApiPrefix(CONSOLE_ROUTES.auditExport), { config: { permission: 'readAudit' } }, async (request, reply) => {
     const query = readQuery(request, reply);
     if (!query) return reply;
     const { page: _page, limit: _limit, ...filters } = query;

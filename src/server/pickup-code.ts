@@ -18,6 +18,7 @@ import {
   type RevealPickupCodeResult,
 } from '../api';
 import { refuse } from './api-request';
+import { underApiPrefix } from './api-target';
 import { answerOnceRecorded, recordAct } from './audited-answer';
 import type { AuditStore } from './audit/store';
 import { auditOutcomeOf, type MassPayReader } from './masspay-read';
@@ -25,7 +26,7 @@ import { sendProblem } from './problem';
 
 /** The raw path, its tokens still encoded: nothing decoded is trusted. */
 const PATH = /^\/api\/console\/users\/([^/?#%\\]+)\/wallets\/([^/?#%\\]+)\/transactions\/([^/?#%\\]+)\/pickup-code(\?.*)?$/;
-export const REVEAL_PICKUP_CODE_ROUTER_PATH = toRouterPath(REVEAL_PICKUP_CODE_ROUTE);
+const REVEAL_PICKUP_CODE_ROUTER_PATH = toRouterPath(REVEAL_PICKUP_CODE_ROUTE);
 
 /** One day of one wallet is read in pages of this size, at most this many pages (MassPay gives no total). */
 const PAGE_SIZE = 100;
@@ -51,7 +52,7 @@ const readTokens = (url: string): PathTokens => {
 };
 
 /** A viewer's reveal, refused by the guard, recorded like other refused acts (only well-formed ones: the log holds tokens). */
-export const recordForbiddenReveal = async (audit: AuditStore, request: FastifyRequest) => {
+const recordForbiddenReveal = async (audit: AuditStore, request: FastifyRequest) => {
   const tokens = readTokens(request.raw.url!);
   if ('error' in tokens) return;
   try {
@@ -69,50 +70,55 @@ export const recordForbiddenReveal = async (audit: AuditStore, request: FastifyR
 };
 
 export const registerPickupCodeReveal = (app: FastifyInstance, { audit, readMassPay }: { audit: AuditStore; readMassPay: MassPayReader }) => {
-  app.post(REVEAL_PICKUP_CODE_ROUTER_PATH, { bodyLimit: 1024 }, async (request: FastifyRequest, reply: FastifyReply) => {
-    const tokens = readTokens(request.raw.url!);
-    if ('error' in tokens) return refuse(request, reply, tokens.error, tokens.issues);
-    if (tokens.hasQuery) return refuse(request, reply, 'This route takes no query.');
-    const body = revealPickupCodeInputSchema.safeParse(request.body);
-    if (!body.success) return refuse(request, reply, 'The request body is not valid.', zodFieldIssues(body.error));
+  const recordForbidden = async (request: FastifyRequest) => recordForbiddenReveal(audit, request);
+  app.post(
+    underApiPrefix(REVEAL_PICKUP_CODE_ROUTER_PATH),
+    { bodyLimit: 1024, config: { permission: 'revealPickupCode', recordForbidden } },
+    async (request: FastifyRequest, reply: FastifyReply) => {
+      const tokens = readTokens(request.raw.url!);
+      if ('error' in tokens) return refuse(request, reply, tokens.error, tokens.issues);
+      if (tokens.hasQuery) return refuse(request, reply, 'This route takes no query.');
+      const body = revealPickupCodeInputSchema.safeParse(request.body);
+      if (!body.success) return refuse(request, reply, 'The request body is not valid.', zodFieldIssues(body.error));
 
-    const { userToken, walletToken, transactionToken } = tokens;
-    const answer = (outcome: AuditOutcome, masspayStatus: number | null, destinationToken: string | null, then: () => unknown) =>
-      answerOnceRecorded(
-        audit,
-        request,
-        reply,
-        { action: 'reveal_pickup_code', userToken, walletToken, ruleToken: transactionToken, destinationToken, outcome, masspayStatus },
-        WHAT,
-        then,
-      );
-    const notFound = (detail: string) => () => sendProblem(request, reply, 404, { type: PROBLEM_TYPES.notFound, detail });
-
-    // MassPay has no route for one transaction: the wallet's history of that day, page by page.
-    for (let page = 1; page <= MAX_PAGES; page += 1) {
-      const query = new URLSearchParams({
-        wallet_token: walletToken,
-        start_date: body.data.day,
-        end_date: body.data.day,
-        number_of_records: String(PAGE_SIZE),
-        page: String(page),
-      });
-      const read = await readMassPay(request, `/payout/user/${userToken}/history?${query.toString()}`, 'getUserHistory');
-      if (!read.ok) return answer(auditOutcomeOf(read), read.masspayStatus, null, () => sendProblem(request, reply, read.status, read.problem));
-      const rows = rowsSchema.safeParse(read.json);
-      if (!rows.success) {
-        return answer('failed', read.status, null, () =>
-          sendProblem(request, reply, 502, { type: PROBLEM_TYPES.upstreamInvalid, detail: 'MassPay sent a history the console cannot read.' }),
+      const { userToken, walletToken, transactionToken } = tokens;
+      const answer = (outcome: AuditOutcome, masspayStatus: number | null, destinationToken: string | null, then: () => unknown) =>
+        answerOnceRecorded(
+          audit,
+          request,
+          reply,
+          { action: 'reveal_pickup_code', userToken, walletToken, ruleToken: transactionToken, destinationToken, outcome, masspayStatus },
+          WHAT,
+          then,
         );
+      const notFound = (detail: string) => () => sendProblem(request, reply, 404, { type: PROBLEM_TYPES.notFound, detail });
+
+      // MassPay has no route for one transaction: the wallet's history of that day, page by page.
+      for (let page = 1; page <= MAX_PAGES; page += 1) {
+        const query = new URLSearchParams({
+          wallet_token: walletToken,
+          start_date: body.data.day,
+          end_date: body.data.day,
+          number_of_records: String(PAGE_SIZE),
+          page: String(page),
+        });
+        const read = await readMassPay(request, `/payout/user/${userToken}/history?${query.toString()}`, 'getUserHistory');
+        if (!read.ok) return answer(auditOutcomeOf(read), read.masspayStatus, null, () => sendProblem(request, reply, read.status, read.problem));
+        const rows = rowsSchema.safeParse(read.json);
+        if (!rows.success) {
+          return answer('failed', read.status, null, () =>
+            sendProblem(request, reply, 502, { type: PROBLEM_TYPES.upstreamInvalid, detail: 'MassPay sent a history the console cannot read.' }),
+          );
+        }
+        const row = rows.data.find((candidate) => candidate.token === transactionToken);
+        if (row) {
+          const code = row.pickup_code;
+          if (!code) return answer('refused', read.status, row.destination_token ?? null, notFound('This transaction has no pickup code.'));
+          return answer('succeeded', read.status, row.destination_token ?? null, (): RevealPickupCodeResult => ({ pickup_code: code }));
+        }
+        if (rows.data.length < PAGE_SIZE) break;
       }
-      const row = rows.data.find((candidate) => candidate.token === transactionToken);
-      if (row) {
-        const code = row.pickup_code;
-        if (!code) return answer('refused', read.status, row.destination_token ?? null, notFound('This transaction has no pickup code.'));
-        return answer('succeeded', read.status, row.destination_token ?? null, (): RevealPickupCodeResult => ({ pickup_code: code }));
-      }
-      if (rows.data.length < PAGE_SIZE) break;
-    }
-    return answer('refused', 200, null, notFound('This wallet has no transaction with this token on that day.'));
-  });
+      return answer('refused', 200, null, notFound('This wallet has no transaction with this token on that day.'));
+    },
+  );
 };

@@ -67,29 +67,32 @@ const API_HEADERS: Record<string, string> = {
 };
 
 /**
- * Whether a route Fastify matched answers data, never a page (JSON, and `/metrics`' text): judged by
- * its template (`request.routeOptions.url`), never the raw URL, which the router decodes (`/%61uth/me`
- * IS `/auth/me` to it).
+ * Whether a route Fastify matched outside `/api` answers data, never a page (JSON, and `/metrics`'
+ * text): judged by its template (`request.routeOptions.url`), never the raw URL, which the router
+ * decodes (`/%61uth/me` IS `/auth/me` to it).
  */
 export const isJsonRoute = (template: string | undefined) =>
-  template !== undefined &&
-  (template === '/api' ||
-    template.startsWith('/api/') ||
-    template.startsWith('/auth/') ||
-    template === '/healthz' ||
-    template === '/readyz' ||
-    template === '/metrics');
+  template !== undefined && (template.startsWith('/auth/') || template === '/healthz' || template === '/readyz' || template === '/metrics');
 
 /**
- * Security headers and the request id on every response: the short JSON set on the JSON routes,
- * helmet's full set on pages and assets — and on anything no route matched (a 404), since the
- * not-found handler may answer with the SPA's index.html (a client route such as `/users/…`).
+ * Security headers and the request id on every response: helmet's full set on pages and assets — and
+ * on anything no route matched (a 404), since the not-found handler may answer with the SPA's
+ * index.html (a client route such as `/users/…`) — the short JSON set on the JSON routes. The `/api`
+ * plugin's routes (`config.api`) get theirs from `registerApiHeaders`.
  */
 export const registerSecurity = (app: FastifyInstance) => {
   const pageHeaders = securityHeaders();
   app.addHook('onRequest', (request, reply, done) => {
-    reply.headers(isJsonRoute(request.routeOptions.url) ? API_HEADERS : pageHeaders);
+    if (!request.routeOptions.config.api) reply.headers(isJsonRoute(request.routeOptions.url) ? API_HEADERS : pageHeaders);
     reply.header('x-request-id', request.id);
+    done();
+  });
+};
+
+/** Inside the `/api` plugin (`api` is its context): every answer there is data. */
+export const registerApiHeaders = (api: FastifyInstance) => {
+  api.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(API_HEADERS);
     done();
   });
 };

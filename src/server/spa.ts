@@ -7,8 +7,8 @@ import { sendProblem } from './problem';
 import { cspWithNonce, newNonce } from './security';
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
-/** Paths that belong to the server, never to the SPA's client-side router. */
-const SERVER_PREFIXES = ['/assets/', '/api/', '/auth/'];
+/** Paths that belong to the server, never to the SPA's client-side router (`/api` has a not-found handler of its own: api-plugin.ts). */
+const SERVER_PREFIXES = ['/assets/', '/auth/'];
 
 /**
  * Serves the built SPA: hashed assets cached for a year and sent precompressed, `index.html` never

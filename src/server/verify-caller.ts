@@ -15,6 +15,7 @@ import {
   type VerifyCallerResult,
 } from '../api';
 import { refuse } from './api-request';
+import { underApiPrefix } from './api-target';
 import { answerOnceRecorded } from './audited-answer';
 import type { AuditStore } from './audit/store';
 import { auditOutcomeOf, type MassPayReader } from './masspay-read';
@@ -36,59 +37,63 @@ export const registerVerifyCaller = (
 ) => {
   const limit = createVerifyCallerLimit(audit.sql, limits);
 
-  app.post(toRouterPath(VERIFY_CALLER_ROUTE), { bodyLimit: 1024 }, async (request: FastifyRequest, reply: FastifyReply) => {
-    const match = PATH.exec(request.raw.url!);
-    if (!match) return refuse(request, reply, 'The path holds an encoded character, a backslash, or an empty segment.');
-    if (match[2] !== undefined) return refuse(request, reply, 'This route takes no query.');
-    const user = userTokenSchema.safeParse(match[1]);
-    if (!user.success)
-      return refuse(
-        request,
-        reply,
-        'A token in the path is malformed.',
-        zodFieldIssues(user.error).map((issue) => ({ ...issue, field: 'user_token' })),
-      );
-    const body = verifyCallerInputSchema.safeParse(request.body);
-    if (!body.success) return refuse(request, reply, 'The request body is not valid.', zodFieldIssues(body.error));
+  app.post(
+    underApiPrefix(toRouterPath(VERIFY_CALLER_ROUTE)),
+    { bodyLimit: 1024, config: { permission: 'verifyCaller' } },
+    async (request: FastifyRequest, reply: FastifyReply) => {
+      const match = PATH.exec(request.raw.url!);
+      if (!match) return refuse(request, reply, 'The path holds an encoded character, a backslash, or an empty segment.');
+      if (match[2] !== undefined) return refuse(request, reply, 'This route takes no query.');
+      const user = userTokenSchema.safeParse(match[1]);
+      if (!user.success)
+        return refuse(
+          request,
+          reply,
+          'A token in the path is malformed.',
+          zodFieldIssues(user.error).map((issue) => ({ ...issue, field: 'user_token' })),
+        );
+      const body = verifyCallerInputSchema.safeParse(request.body);
+      if (!body.success) return refuse(request, reply, 'The request body is not valid.', zodFieldIssues(body.error));
 
-    const userToken = user.data;
-    const answer = (outcome: AuditOutcome, masspayStatus: number | null, then: () => unknown) =>
-      answerOnceRecorded(audit, request, reply, { action: 'verify_caller', userToken, walletToken: '', outcome, masspayStatus }, WHAT, then);
+      const userToken = user.data;
+      const answer = (outcome: AuditOutcome, masspayStatus: number | null, then: () => unknown) =>
+        answerOnceRecorded(audit, request, reply, { action: 'verify_caller', userToken, walletToken: '', outcome, masspayStatus }, WHAT, then);
 
-    // Counted before MassPay is asked, so a burst cannot get more tries than the limit.
-    const verdict = await limit.take(userToken);
-    if (!verdict.allowed) {
-      reply.header('retry-after', String(verdict.retryAfterSeconds));
-      const minutes = Math.ceil(verdict.retryAfterSeconds / 60);
-      const tooMany = () =>
-        sendProblem(request, reply, 429, {
-          type: PROBLEM_TYPES.tooManyAttempts,
-          detail: `This payee's date of birth was tried too often. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}, or verify the caller another way.`,
-        });
-      // Only the first refused try of a window is recorded: a loop of refused tries must not fill the append-only log.
-      if (!verdict.firstRefused) return tooMany();
-      return answer('blocked', null, tooMany);
-    }
+      // Counted before MassPay is asked, so a burst cannot get more tries than the limit.
+      const verdict = await limit.take(userToken);
+      if (!verdict.allowed) {
+        reply.header('retry-after', String(verdict.retryAfterSeconds));
+        const minutes = Math.ceil(verdict.retryAfterSeconds / 60);
+        const tooMany = () =>
+          sendProblem(request, reply, 429, {
+            type: PROBLEM_TYPES.tooManyAttempts,
+            detail: `This payee's date of birth was tried too often. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}, or verify the caller another way.`,
+          });
+        // Only the first refused try of a window is recorded: a loop of refused tries must not fill the append-only log.
+        if (!verdict.firstRefused) return tooMany();
+        return answer('blocked', null, tooMany);
+      }
 
-    const read = await readMassPay(request, `/payout/user/${userToken}`, 'getUser');
-    if (!read.ok) return answer(auditOutcomeOf(read), read.masspayStatus, () => sendProblem(request, reply, read.status, read.problem));
-    const held = heldDateSchema.safeParse(read.json);
-    if (!held.success) {
-      return answer('failed', read.status, () =>
-        sendProblem(request, reply, 502, { type: PROBLEM_TYPES.upstreamInvalid, detail: 'MassPay sent a user the console cannot read.' }),
-      );
-    }
-    const onFile = dayOf(held.data.date_of_birth);
-    if (!onFile) {
-      return answer('failed', read.status, () =>
-        sendProblem(request, reply, 422, {
-          type: PROBLEM_TYPES.callerUnverifiable,
-          title: 'Cannot verify by date of birth',
-          detail: 'MassPay holds no date of birth for this payee: verify the caller another way.',
-        }),
-      );
-    }
-    const matches = onFile === body.data.date_of_birth;
-    return answer(matches ? 'succeeded' : 'refused', read.status, (): VerifyCallerResult => ({ matches }));
-  });
+      const read = await readMassPay(request, `/payout/user/${userToken}`, 'getUser');
+      if (!read.ok) return answer(auditOutcomeOf(read), read.masspayStatus, () => sendProblem(request, reply, read.status, read.problem));
+      const held = heldDateSchema.safeParse(read.json);
+      if (!held.success) {
+        return answer('failed', read.status, () =>
+          sendProblem(request, reply, 502, { type: PROBLEM_TYPES.upstreamInvalid, detail: 'MassPay sent a user the console cannot read.' }),
+        );
+      }
+      const onFile = dayOf(held.data.date_of_birth);
+      if (!onFile) {
+        return answer('failed', read.status, () =>
+          sendProblem(request, reply, 422, {
+            type: PROBLEM_TYPES.callerUnverifiable,
+            title: 'Cannot verify by date of birth',
+            detail: 'MassPay holds no date of birth for this payee: verify the caller another way.',
+          }),
+        );
+      }
+      const matches = onFile === body.data.date_of_birth;
+      return answer(matches ? 'succeeded' : 'refused', read.status, (): VerifyCallerResult => ({ matches }));
+    },
+  );
 };

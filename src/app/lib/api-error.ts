@@ -9,6 +9,8 @@ export class ApiError extends Error {
     readonly problem: Problem,
     /** `Retry-After` of the answer, in seconds, when it gave one (a 429, a busy wallet's 409). */
     readonly retryAfterSeconds?: number,
+    /** The answer's JSON as it came: a problem's extension members (RFC 9457), e.g. a stale approval's two rule lists. */
+    readonly body?: unknown,
   ) {
     super(problem.detail ?? problem.title);
     this.name = 'ApiError';

@@ -66,6 +66,7 @@ export const request = async <S extends z.ZodMiniType>(schema: S, url: string, o
     throw new ApiError(
       problem.success ? problem.data : { type: 'about:blank', title: response.statusText || 'Request failed', status: response.status },
       retryAfterSeconds(response),
+      json,
     );
   }
   const parsed = schema.safeParse(json);

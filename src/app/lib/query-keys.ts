@@ -18,6 +18,12 @@ export const queryKeys = {
   /** One page of a wallet's history (#10) under its filters: every page and filter is its own entry. */
   transactions: (userToken: string, walletToken: string, view: { type?: string; from?: string; to?: string; page: number; size: number }) =>
     ['users', userToken, 'wallets', walletToken, 'transactions', view] as const,
+  /** One page of change requests (four-eyes approval) under its filters; a wallet's pending ones are a filter too. */
+  changeRequests: (query: Readonly<Record<string, string | number>>) => ['change-requests', query] as const,
+  /** One page of the changes the console made to a wallet (its audit entries), newest first. */
+  walletHistory: (userToken: string, walletToken: string, page: number) => ['users', userToken, 'wallets', walletToken, 'history', page] as const,
+  /** The rules the console knows were in force on a wallet at an instant (a payout's time). */
+  rulesAt: (userToken: string, walletToken: string, at: string) => ['users', userToken, 'wallets', walletToken, 'rules-at', at] as const,
   service: (destinationToken: string) => ['catalog', 'service', destinationToken] as const,
   countries: () => ['catalog', 'countries'] as const,
   countryServices: (countryCode: string, walletToken: string) => ['catalog', 'country', countryCode, walletToken] as const,

@@ -1,15 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import {
-  can,
-  CONSOLE_ROUTES,
-  CSRF_HEADER,
-  PROBLEM_TYPES,
-  REVEAL_PICKUP_CODE_ROUTE,
-  toRouterPath,
-  VERIFY_CALLER_ROUTE,
-  type Permission,
-  type StaffMember,
-} from '../../api';
+import { can, CSRF_HEADER, PROBLEM_TYPES, type Permission, type StaffMember } from '../../api';
 import { sendProblem } from '../problem';
 import type { IdentityResolver } from './identity';
 
@@ -36,18 +26,10 @@ export const crossSiteReason = (request: FastifyRequest): string | undefined => 
 };
 
 /**
- * What a request to `/api` needs, by the route Fastify matched — never by the raw URL, which the router
- * decodes (`/%61pi/audit` IS `/api/audit` to it): reading the audit log, changing rules, or reading.
+ * What a request to an `/api` route needs: what its route declares (`config.permission`: reading the
+ * audit log, verifying a caller, revealing a pickup code), otherwise reading or changing rules by its method.
  */
-export const permissionFor = (method: string, route: string): Permission => {
-  if (route === CONSOLE_ROUTES.audit || route === CONSOLE_ROUTES.auditExport) return 'readAudit';
-  if (route === VERIFY_CALLER_ROUTER_PATH) return 'verifyCaller';
-  if (route === REVEAL_PICKUP_CODE_ROUTER_PATH) return 'revealPickupCode';
-  return SAFE_METHODS.has(method) ? 'read' : 'changeRules';
-};
-
-const VERIFY_CALLER_ROUTER_PATH = toRouterPath(VERIFY_CALLER_ROUTE);
-const REVEAL_PICKUP_CODE_ROUTER_PATH = toRouterPath(REVEAL_PICKUP_CODE_ROUTE);
+export const permissionFor = (method: string, declared: Permission | undefined): Permission => declared ?? (SAFE_METHODS.has(method) ? 'read' : 'changeRules');
 
 /** What a 403 tells the staff member, by what their role lacks. */
 const forbiddenDetail = (permission: Permission, role: StaffMember['role']) => {
@@ -56,19 +38,12 @@ const forbiddenDetail = (permission: Permission, role: StaffMember['role']) => {
   return `Your role (${role}) may read but not change autopay rules.`;
 };
 
-const isApiRoute = (route: string) => route === '/api' || route.startsWith('/api/');
-
-export interface GuardOptions {
-  identify: IdentityResolver;
-  /** Told of every refusal by role, before it is answered (the audit log records refused changes). */
-  onForbidden?: (request: FastifyRequest, staff: StaffMember) => Promise<void>;
-}
-
 /**
- * Before anything else is done: the CSRF check on every request, then on `/api` a signed-in staff
- * member (401) whose role allows the request (403).
+ * Before anything else is done, on every request: a path as target, a Host, framing that can be
+ * trusted, and the CSRF check; the `/auth/` routes learn who is signed in. The `/api` plugin adds
+ * its own check (`registerApiGuard`).
  */
-export const registerGuard = (app: FastifyInstance, { identify, onForbidden }: GuardOptions) => {
+export const registerGuard = (app: FastifyInstance, { identify }: { identify: IdentityResolver }) => {
   app.decorateRequest('staff', null);
 
   // A callback hook, not an async one: it runs on every request, and nearly always just calls `done`.
@@ -90,12 +65,25 @@ export const registerGuard = (app: FastifyInstance, { identify, onForbidden }: G
     if (crossSite) return void sendProblem(request, reply, 403, { type: PROBLEM_TYPES.crossSite, title: 'Cross-site request refused', detail: crossSite });
 
     // The route Fastify matched (its template), so an encoded path is judged as what it will reach.
-    const route = request.routeOptions.url ?? '';
-    const isApi = isApiRoute(route);
-    if (!isApi && !route.startsWith('/auth/')) return done();
-    request.staff = identify(request);
-    if (!isApi) return done();
+    if (request.routeOptions.url?.startsWith('/auth/')) request.staff = identify(request);
+    done();
+  });
+};
 
+export interface ApiGuardOptions {
+  identify: IdentityResolver;
+  /** Told of every refusal by role, before it is answered (the audit log records refused changes). */
+  onForbidden?: (request: FastifyRequest, staff: StaffMember) => Promise<void>;
+}
+
+/**
+ * Inside the `/api` plugin (`api` is its context), so being routed there is what makes a request an
+ * API request: a signed-in staff member (401) whose role allows what the route needs (403).
+ */
+export const registerApiGuard = (api: FastifyInstance, { identify, onForbidden }: ApiGuardOptions) => {
+  // A callback hook, not an async one: it runs on every request, and nearly always just calls `done`.
+  api.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    request.staff = identify(request);
     if (!request.staff) {
       return void sendProblem(request, reply, 401, {
         type: PROBLEM_TYPES.unauthenticated,
@@ -103,7 +91,7 @@ export const registerGuard = (app: FastifyInstance, { identify, onForbidden }: G
         detail: 'Sign in to use the console; your session may have expired.',
       });
     }
-    const permission = permissionFor(request.method, route);
+    const permission = permissionFor(request.method, request.routeOptions.config.permission);
     if (can(request.staff.role, permission)) return done();
 
     const staff = request.staff;

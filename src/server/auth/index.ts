@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import secureSession from '@fastify/secure-session';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LruMap } from 'toad-cache';
-import type { StaffMember } from '../../api';
 import type { SqlRunner } from '../audit/db';
 import type { SignInResult } from '../metrics/registry';
 import { createEndedSessions, createEndedSessionStore } from './ended-sessions';
@@ -37,7 +36,6 @@ export interface AuthOptions {
   endedSessionsRefreshMs?: number;
   /** How a password is checked (default scrypt, `verifyPassword`); tests count the checks. */
   checkPassword?: PasswordCheck;
-  onForbidden?: (request: FastifyRequest, staff: StaffMember) => Promise<void>;
   /** Told how each password sign-in ended (the metrics). */
   onSignIn?: (result: SignInResult) => void;
 }
@@ -138,7 +136,7 @@ export const registerAuth = async (app: FastifyInstance, options: AuthOptions) =
 
   const loginLimits = resolveLoginLimits(options.loginLimits);
   const identify = createIdentityResolver({ staff: options.staff, limits, now, trustedHeader: options.trustedHeader, ended });
-  registerGuard(app, { identify, onForbidden: options.onForbidden });
+  registerGuard(app, { identify });
   registerAuthRoutes(app, {
     staff: options.staff,
     limits: loginLimits,
@@ -149,4 +147,6 @@ export const registerAuth = async (app: FastifyInstance, options: AuthOptions) =
     absoluteMs: limits.absoluteMs,
     onSignIn: options.onSignIn,
   });
+  // The `/api` plugin checks the session and role of its own requests with it (auth/guard.ts).
+  return { identify };
 };

@@ -1,17 +1,8 @@
 // What the audit log records of the change path: every step of every change, attributed, with its
 // reason and change id — and the changes refused by role (MassPay never asked).
 import type { FastifyRequest } from 'fastify';
-import {
-  CHANGE_ROUTES,
-  idempotencyKeySchema,
-  matchRoute,
-  ROUTE_PARAMS,
-  ruleTokenSchema,
-  type AuditAction,
-  type AuditOutcome,
-  type StaffMember,
-} from '../../api';
-import { splitApiTarget } from '../api-target';
+import { idempotencyKeySchema, ROUTE_PARAMS, ruleTokenSchema, type AuditAction, type AuditOutcome, type StaffMember } from '../../api';
+import type { ParsedTarget } from '../api-request';
 import type { AuditStore } from '../audit/store';
 
 /** MassPay's status → how the attempt ended. */
@@ -55,37 +46,13 @@ export const recordStep = (store: AuditStore, context: ChangeContext, step: Chan
 
 const CHANGE_PERCENTAGE = /^\/api\/console\/wallet\/([^/?]+)\/([^/?]+)\/autopayout\/([^/?]+)$/;
 
-/** A change refused by role is recorded too (MassPay is never asked), with what the URL tells. */
-export const recordForbidden = async (store: AuditStore, request: FastifyRequest, staff: StaffMember) => {
-  const raw = request.raw.url!;
-  const [pathname = '', rawQuery = ''] = raw.split('?', 2) as [string, string?];
-  const idempotencyKey = idempotencyKeySchema.safeParse(request.headers['idempotency-key']);
-  let tokens: { action: AuditAction; userToken: string; walletToken: string; ruleToken: string | null } | undefined;
+type RefusedChange = { action: AuditAction; userToken: string; walletToken: string; ruleToken: string | null };
 
-  const edit = request.routeOptions.url === CHANGE_ROUTES.changePercentage.replace(/\{(\w+)\}/g, ':$1') ? CHANGE_PERCENTAGE.exec(pathname) : null;
-  if (edit) {
-    const params = ROUTE_PARAMS.deleteAutopayRule.safeParse({ user_token: edit[1], wallet_token: edit[2] });
-    const rule = ruleTokenSchema.safeParse(edit[3]);
-    if (params.success && rule.success)
-      tokens = { action: 'edit_rule', userToken: params.data.user_token!, walletToken: params.data.wallet_token!, ruleToken: rule.data };
-  } else {
-    const target = splitApiTarget(raw);
-    const match = target ? matchRoute(request.method, target.path) : undefined;
-    if (match?.kind === 'route' && (match.id === 'createAutopayRule' || match.id === 'deleteAutopayRule')) {
-      const params = ROUTE_PARAMS[match.id].safeParse(match.params);
-      const ruleToken = ruleTokenSchema.safeParse(new URLSearchParams(rawQuery).get('token'));
-      if (params.success) {
-        tokens = {
-          action: match.id === 'createAutopayRule' ? 'add_rule' : 'delete_rule',
-          userToken: params.data.user_token!,
-          walletToken: params.data.wallet_token!,
-          ruleToken: ruleToken.success ? ruleToken.data : null,
-        };
-      }
-    }
-  }
+/** A change refused by role is recorded too (MassPay is never asked): only a well-formed attempt, by its tokens. */
+const recordRefused = async (store: AuditStore, request: FastifyRequest, staff: StaffMember, tokens: RefusedChange | undefined) => {
   // Only well-formed attempts are recorded: the log holds tokens, never whatever a URL carried.
   if (!tokens) return;
+  const idempotencyKey = idempotencyKeySchema.safeParse(request.headers['idempotency-key']);
   try {
     await store.append({
       staffEmail: staff.email,
@@ -104,4 +71,27 @@ export const recordForbidden = async (store: AuditStore, request: FastifyRequest
   } catch (error) {
     request.log.error({ err: error }, 'audit log: a refused change could not be recorded');
   }
+};
+
+/** A percentage change refused by role, with the tokens of its path. */
+export const recordForbiddenPercentageChange = (store: AuditStore, request: FastifyRequest, staff: StaffMember) => {
+  const edit = CHANGE_PERCENTAGE.exec(request.raw.url!.split('?', 1)[0]!);
+  const params = edit && ROUTE_PARAMS.deleteAutopayRule.safeParse({ user_token: edit[1], wallet_token: edit[2] });
+  const rule = edit && ruleTokenSchema.safeParse(edit[3]);
+  const tokens =
+    params?.success && rule?.success
+      ? { action: 'edit_rule' as const, userToken: params.data.user_token!, walletToken: params.data.wallet_token!, ruleToken: rule.data }
+      : undefined;
+  return recordRefused(store, request, staff, tokens);
+};
+
+/** An add or a delete refused by role, with the tokens of its target as the proxy parsed it (api-request.ts). */
+export const recordForbiddenRuleChange = (store: AuditStore, request: FastifyRequest, staff: StaffMember, target: ParsedTarget) => {
+  const ruleToken = ruleTokenSchema.safeParse(target.queryValues.token);
+  return recordRefused(store, request, staff, {
+    action: target.id === 'createAutopayRule' ? 'add_rule' : 'delete_rule',
+    userToken: target.params.user_token!,
+    walletToken: target.params.wallet_token!,
+    ruleToken: ruleToken.success ? ruleToken.data : null,
+  });
 };

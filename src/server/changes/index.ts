@@ -13,13 +13,16 @@ import {
   zodFieldIssues,
   type ChangeReasonMode,
   type ConsoleSettings,
+  type StaffMember,
 } from '../../api';
 import { refuse, type ApiTarget } from '../api-request';
+import { underApiPrefix } from '../api-target';
 import type { AuditStore } from '../audit/store';
 import { sendProblem } from '../problem';
 import type { ChangeHandler } from '../proxy';
 import type { Upstream } from '../upstream';
 import { addRuleSpec, deleteRuleSpec } from './add-and-delete';
+import { recordForbiddenPercentageChange } from './audit';
 import { changePercentageSpec } from './change-percentage';
 import { createIdempotencyRecord } from './idempotency';
 import { createMassPayClient } from './masspay';
@@ -46,6 +49,7 @@ export interface ChangeOptions {
 /** The raw path of a percentage change, split into its still-encoded tokens (nothing decoded is trusted). */
 const CHANGE_PERCENTAGE_PATH = /^\/api\/console\/wallet\/([^/?#%\\]+)\/([^/?#%\\]+)\/autopayout\/([^/?#%\\]+)(\?.*)?$/;
 
+/** Inside the `/api` plugin (`app` is its context): the percentage route, and the handler of adds and deletes for the proxy. */
 export const registerChanges = (app: FastifyInstance, options: ChangeOptions): ChangeHandler => {
   const { audit, timeoutMs } = options;
   const masspay = createMassPayClient({ upstream: options.upstream, apiKey: options.apiKey });
@@ -67,31 +71,36 @@ export const registerChanges = (app: FastifyInstance, options: ChangeOptions): C
   app.addHook('onReady', () => recovery.sweep());
   app.addHook('onClose', () => recovery.stop());
 
-  app.get(CHANGE_ROUTES.settings, async (): Promise<ConsoleSettings> => ({ changeReason: options.reasonMode, approvalPolicy: 'off' }));
+  app.get(underApiPrefix(CHANGE_ROUTES.settings), async (): Promise<ConsoleSettings> => ({ changeReason: options.reasonMode, approvalPolicy: 'off' }));
 
-  app.patch(toRouterPath(CHANGE_ROUTES.changePercentage), { bodyLimit: 1024 }, async (request: FastifyRequest, reply: FastifyReply) => {
-    const match = CHANGE_PERCENTAGE_PATH.exec(request.raw.url!);
-    if (!match) return refuse(request, reply, 'The path holds an encoded character, a backslash, a query, or an empty or dot segment.');
-    if (match[4] !== undefined) return refuse(request, reply, 'This route takes no query.');
-    const user = userTokenSchema.safeParse(match[1]);
-    const wallet = walletTokenSchema.safeParse(match[2]);
-    const rule = ruleTokenSchema.safeParse(match[3]);
-    if (!user.success || !wallet.success || !rule.success) {
-      const issues = [user, wallet, rule].flatMap((result, index) =>
-        result.success ? [] : zodFieldIssues(result.error).map((issue) => ({ ...issue, field: ['user_token', 'wallet_token', 'rule_token'][index]! })),
+  const recordForbidden = (request: FastifyRequest, staff: StaffMember) => recordForbiddenPercentageChange(audit, request, staff);
+  app.patch(
+    underApiPrefix(toRouterPath(CHANGE_ROUTES.changePercentage)),
+    { bodyLimit: 1024, config: { recordForbidden } },
+    async (request: FastifyRequest, reply: FastifyReply) => {
+      const match = CHANGE_PERCENTAGE_PATH.exec(request.raw.url!);
+      if (!match) return refuse(request, reply, 'The path holds an encoded character, a backslash, a query, or an empty or dot segment.');
+      if (match[4] !== undefined) return refuse(request, reply, 'This route takes no query.');
+      const user = userTokenSchema.safeParse(match[1]);
+      const wallet = walletTokenSchema.safeParse(match[2]);
+      const rule = ruleTokenSchema.safeParse(match[3]);
+      if (!user.success || !wallet.success || !rule.success) {
+        const issues = [user, wallet, rule].flatMap((result, index) =>
+          result.success ? [] : zodFieldIssues(result.error).map((issue) => ({ ...issue, field: ['user_token', 'wallet_token', 'rule_token'][index]! })),
+        );
+        return refuse(request, reply, 'A token in the path is malformed.', issues);
+      }
+      const body = changePercentageInputSchema.safeParse(request.body);
+      if (!body.success) return refuse(request, reply, 'The request body is not valid.', zodFieldIssues(body.error));
+      const tokens = { userToken: user.data, walletToken: wallet.data, ruleToken: rule.data };
+      return runChange(
+        frame,
+        request,
+        reply,
+        changePercentageSpec(deps, request, tokens, body.data.percentage, (driver, plan) => resumePlan(deps, driver, plan)),
       );
-      return refuse(request, reply, 'A token in the path is malformed.', issues);
-    }
-    const body = changePercentageInputSchema.safeParse(request.body);
-    if (!body.success) return refuse(request, reply, 'The request body is not valid.', zodFieldIssues(body.error));
-    const tokens = { userToken: user.data, walletToken: wallet.data, ruleToken: rule.data };
-    return runChange(
-      frame,
-      request,
-      reply,
-      changePercentageSpec(deps, request, tokens, body.data.percentage, (driver, plan) => resumePlan(deps, driver, plan)),
-    );
-  });
+    },
+  );
 
   return (request: FastifyRequest, reply: FastifyReply, target: ApiTarget) => {
     if (target.id === 'createAutopayRule') return runChange(frame, request, reply, addRuleSpec(deps, request, target));

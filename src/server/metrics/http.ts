@@ -1,25 +1,16 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { matchRoute, PROBLEM_TYPES } from '../../api';
-import { API_PREFIX, splitApiTarget } from '../api-target';
+import { PROBLEM_TYPES } from '../../api';
 import { sendProblem } from '../problem';
 import type { Metrics } from './registry';
 
 export const METRICS_PATH = '/metrics';
-const PROXY_TEMPLATE = `${API_PREFIX}/*`;
 
 /**
- * The `route` label: the MassPay route id (src/api/routes.ts) of a request to the proxy's wildcard,
- * otherwise the route template Fastify matched — never the raw URL, so the label's values are bounded.
+ * The `route` label: the MassPay route id (src/api/routes.ts) of a route of the proxy, otherwise the
+ * route template Fastify matched — never the raw URL, so the label's values are bounded.
  */
-export const routeLabel = (request: FastifyRequest): string => {
-  const template = request.routeOptions.url;
-  if (template === undefined) return 'unmatched';
-  if (template !== PROXY_TEMPLATE) return template;
-  const target = splitApiTarget(request.raw.url!);
-  const match = target ? matchRoute(request.method, target.path) : undefined;
-  return match?.kind === 'route' ? match.id : template;
-};
+export const routeLabel = (request: FastifyRequest): string => request.routeOptions.config.routeId ?? request.routeOptions.url ?? 'unmatched';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest();
 
