@@ -124,6 +124,8 @@ export const startBrowserStack = async ({ latencyMs = 0 }: { latencyMs?: number 
       DATA_DIR: consoleDir,
       STAFF_FILE: staffFile,
       LOG_LEVEL: 'warn',
+      // Measuring, not serving: a stall of the shared machine (a build beside it) must not shed the page's requests.
+      MAX_EVENT_LOOP_DELAY_MS: '0',
     });
     started.push(server);
     await waitReady(sandbox, `${sandboxUrl}/__sandbox/faults`, { authorization: `Bearer ${API_KEY}` }, 60_000);

@@ -1,5 +1,5 @@
-// The build's budget check (issue 7): `npm run build` ends with size-report, which must fail the build
-// when the user page's initial JS is over budget. Run here on a small synthetic build.
+// The static report's budget check (`--budget`): it must fail
+// when the user page's import chain is over it. Run here on a small synthetic build.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';

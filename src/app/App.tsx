@@ -1,10 +1,11 @@
 import { lazy, Suspense, useLayoutEffect } from 'react';
 import { ErrorBoundary, type FallbackProps } from 'react-error-boundary';
-import { matchRoutes, Route, Routes, useLocation } from 'react-router';
+import { Route, Routes, useLocation } from 'react-router';
 import { Layout } from './components/Layout';
 import { NotFoundView } from './components/NotFoundView';
 import { RequireSession } from './features/session/components/RequireSession';
-import { ROUTES, type AppRoute } from './routes';
+import { ContentShown } from './lib/after-content';
+import { preloadRoute, ROUTES, type AppRoute } from './routes';
 
 // The error page loads only when a page breaks.
 const RouteErrorView = lazy(() => import('./components/RouteError'));
@@ -17,13 +18,7 @@ const RouteError = (props: FallbackProps) => (
 /** Runs the matched route's prefetch on every navigation, while its page's code is still loading. */
 const useRoutePrefetch = () => {
   const location = useLocation();
-  useLayoutEffect(() => {
-    for (const match of matchRoutes(ROUTES, location) ?? []) {
-      const route = match.route as AppRoute;
-      route.Page.preload().catch(() => undefined);
-      route.prefetch?.(match.params);
-    }
-  }, [location]);
+  useLayoutEffect(() => void preloadRoute(location), [location]);
 };
 
 export const App = () => {
@@ -35,9 +30,12 @@ export const App = () => {
       path={path}
       element={
         // One boundary per route, reset by navigation: a broken page never takes the app down.
-        <ErrorBoundary FallbackComponent={RouteError} resetKeys={[location.pathname]}>
-          <Page />
-        </ErrorBoundary>
+        <>
+          <ErrorBoundary FallbackComponent={RouteError} resetKeys={[location.pathname]}>
+            <Page />
+          </ErrorBoundary>
+          <ContentShown />
+        </>
       }
     />
   );
@@ -48,7 +46,15 @@ export const App = () => {
         {/* Everything else needs a signed-in staff member. */}
         <Route element={<RequireSession />}>
           {ROUTES.filter((r) => !r.public).map(route)}
-          <Route path="*" element={<NotFoundView title="Page not found">No page of the console has this address.</NotFoundView>} />
+          <Route
+            path="*"
+            element={
+              <>
+                <NotFoundView title="Page not found">No page of the console has this address.</NotFoundView>
+                <ContentShown />
+              </>
+            }
+          />
         </Route>
       </Route>
     </Routes>

@@ -1,12 +1,14 @@
-import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
-import { autopayRulesQueryOptions } from './features/autopay/api/get-autopay-rules';
-import { userQueryOptions } from './features/users/api/get-user';
-import { walletsQueryOptions } from './features/wallets/api/get-wallets';
+import { lazy, useState, type ComponentType } from 'react';
+import { matchRoutes } from 'react-router';
 import { queryClient } from './lib/query-client';
+
+// The pages' queries load with the pages, not in the first chunk: their schemas are built at module
+// load, which would delay every page's first render (the session check included).
+const userQueries = () => Promise.all([import('./features/users/api/get-user'), import('./features/wallets/api/get-wallets')]);
 
 export interface AppRoute {
   path: string;
-  Page: LazyExoticComponent<ComponentType> & { preload: () => Promise<unknown> };
+  Page: ComponentType & { preload: () => Promise<unknown> };
   /** Open to people who are not signed in (only `/login`); every other route is behind the session gate. */
   public?: boolean;
   /**
@@ -16,8 +18,31 @@ export interface AppRoute {
   prefetch?: (params: Record<string, string | undefined>) => void;
 }
 
-// `preload` starts loading a page's code with its data, while the session gate is still asking who is signed in.
-const page = (load: () => Promise<{ default: ComponentType }>) => Object.assign(lazy(load), { preload: load });
+/**
+ * `preload` starts loading a page's code with its data, before the first render (main.tsx) and while
+ * the session gate is still asking who is signed in. A page whose code has arrived renders at once:
+ * `lazy()` keeps its own state, so it would suspend once more, commit the "Loading page" fallback and
+ * hold the page back for React's 300 ms fallback throttle.
+ */
+const page = (load: () => Promise<{ default: ComponentType }>): AppRoute['Page'] => {
+  let loading: Promise<{ default: ComponentType }> | undefined;
+  let loaded: ComponentType | undefined;
+  const preload = () =>
+    (loading ??= load().then(
+      (module) => ((loaded = module.default), module),
+      (error: unknown) => {
+        loading = undefined; // a failed chunk load may be retried (the route's error boundary offers it)
+        throw error;
+      },
+    ));
+  const Lazy = lazy(preload);
+  const Page = () => {
+    // Chosen once per mount: switching from the lazy to the loaded component later would remount the page.
+    const [Component] = useState<ComponentType>(() => loaded ?? Lazy);
+    return <Component />;
+  };
+  return Object.assign(Page, { preload });
+};
 
 export const ROUTES: AppRoute[] = [
   { path: '/login', Page: page(() => import('./pages/LoginPage')), public: true },
@@ -26,22 +51,42 @@ export const ROUTES: AppRoute[] = [
   {
     path: '/users/:userToken',
     Page: page(() => import('./pages/UserPage')),
-    prefetch: ({ userToken }) => {
-      void queryClient.prefetchQuery(userQueryOptions(userToken!));
-      void queryClient.prefetchQuery(walletsQueryOptions(userToken!));
-    },
+    prefetch: ({ userToken }) =>
+      void userQueries().then(([{ userQueryOptions }, { walletsQueryOptions }]) => {
+        void queryClient.prefetchQuery(userQueryOptions(userToken!));
+        void queryClient.prefetchQuery(walletsQueryOptions(userToken!));
+      }),
   },
   {
     path: '/users/:userToken/wallets/:walletToken',
     Page: page(() => import('./pages/WalletPage')),
     prefetch: ({ userToken, walletToken }) => {
-      void queryClient.prefetchQuery(userQueryOptions(userToken!));
-      void queryClient.prefetchQuery(walletsQueryOptions(userToken!));
+      void userQueries().then(([{ userQueryOptions }, { walletsQueryOptions }]) => {
+        void queryClient.prefetchQuery(userQueryOptions(userToken!));
+        void queryClient.prefetchQuery(walletsQueryOptions(userToken!));
+      });
       // The destination names follow as soon as the rules arrive, without waiting for a render.
-      void Promise.all([queryClient.fetchQuery(autopayRulesQueryOptions(userToken!, walletToken!)), import('./features/catalog/api/get-service')]).then(
-        ([rules, { serviceQueryOptions }]) => rules.forEach((rule) => void queryClient.prefetchQuery(serviceQueryOptions(rule.destination_token))),
-        () => undefined,
-      );
+      void import('./features/autopay/api/get-autopay-rules')
+        .then(({ autopayRulesQueryOptions }) =>
+          Promise.all([queryClient.fetchQuery(autopayRulesQueryOptions(userToken!, walletToken!)), import('./features/catalog/api/get-service')]),
+        )
+        .then(
+          ([rules, { serviceQueryOptions }]) => rules.forEach((rule) => void queryClient.prefetchQuery(serviceQueryOptions(rule.destination_token))),
+          () => undefined,
+        );
     },
   },
 ];
+
+/**
+ * Starts the code and the data of the page at `location` (on every navigation, and in main.tsx before
+ * the first render); resolves when the page's code is in, failed or not (its error shows in the page).
+ */
+export const preloadRoute = (location: { pathname: string }): Promise<unknown> =>
+  Promise.all(
+    (matchRoutes(ROUTES, location) ?? []).map((match) => {
+      const route = match.route as AppRoute;
+      route.prefetch?.(match.params);
+      return route.Page.preload().catch(() => undefined);
+    }),
+  );

@@ -2,17 +2,18 @@ import AppBar from '@mui/material/AppBar';
 import Box from '@mui/material/Box';
 import Link from '@mui/material/Link';
 import Toolbar from '@mui/material/Toolbar';
-import { lazy, Suspense } from 'react';
+import { Suspense } from 'react';
 import { Link as RouterLink, Outlet } from 'react-router';
 import Skeleton from '@mui/material/Skeleton';
 import { useSession } from '../features/session/api/get-session';
+import { lazyAfterContent } from '../lib/after-content';
 
 import { PRODUCT_NAME } from './PageTitle';
 
-// The toggle is a secondary control: it loads just after the page's content (see TokenText).
-const ThemeToggle = lazy(() => import('../theme/ThemeToggle'));
-// Who is signed in, the audit link and Sign out: secondary too, so their code loads apart.
-const SessionBar = lazy(() => import('../features/session/components/SessionBar'));
+// The toggle is a secondary control: it loads once the page's content is shown (lib/after-content).
+const ThemeToggle = lazyAfterContent(() => import('../theme/ThemeToggle'));
+// Who is signed in, the audit link and Sign out: secondary too, so their code loads after the content.
+const SessionBar = lazyAfterContent(() => import('../features/session/components/SessionBar'));
 
 /** The app bar, a skip link for keyboard users, a progress line while a page's code loads, and the page. */
 export const Layout = () => {

@@ -1,8 +1,9 @@
 import type { TooltipProps } from '@mui/material/Tooltip';
-import { lazy, Suspense } from 'react';
+import { Suspense } from 'react';
+import { lazyAfterContent } from '../lib/after-content';
 
-// Tooltips carry Popper.js; they load just after the page instead of delaying its first paint.
-const Tooltip = lazy(() => import('@mui/material/Tooltip'));
+// Tooltips carry Popper.js; they load once the page is shown instead of delaying its first paint.
+const Tooltip = lazyAfterContent(() => import('@mui/material/Tooltip'));
 
 /** MUI's Tooltip, loaded on demand; until it arrives the child shows without one. */
 export const LazyTooltip = ({ children, ...props }: TooltipProps) => (

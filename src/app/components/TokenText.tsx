@@ -1,11 +1,12 @@
 import Box from '@mui/material/Box';
-import { lazy, Suspense } from 'react';
+import { Suspense } from 'react';
+import { lazyAfterContent } from '../lib/after-content';
 import { shortToken } from '../lib/format';
 import { LazyTooltip as Tooltip } from './LazyTooltip';
 
-// Secondary controls (copy buttons, tooltips) load just after the page's content, not before it:
+// Secondary controls (copy buttons, tooltips) load once the page's content is shown, not before it:
 // they bring MUI's ButtonBase and ripple, which the first paint does not need.
-const CopyTokenButton = lazy(() => import('./CopyTokenButton'));
+const CopyTokenButton = lazyAfterContent(() => import('./CopyTokenButton'));
 
 /** A token shown short, the full value in a tooltip, and a button that copies it. */
 export const TokenText = ({ token, label }: { token: string; label: string }) => (

@@ -16,9 +16,10 @@ export const formatMoney = (amount: number, currency: string): string => {
   return format.format(amount);
 };
 
-const percentFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
+// Built on first use, not at module load: an Intl formatter costs the first render a few milliseconds.
+let percentFormat: Intl.NumberFormat | undefined;
 /** `85 %`, `33.33 %`: the number as given, at most two decimals. */
-export const formatPercent = (value: number): string => `${percentFormat.format(value)} %`;
+export const formatPercent = (value: number): string => `${(percentFormat ??= new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 })).format(value)} %`;
 
 /** `b48268c1…caa3`: enough to tell tokens apart at a glance; the full token is one hover away. */
 export const shortToken = (token: string): string => (token.length > 14 ? `${token.slice(0, 8)}…${token.slice(-4)}` : token);
