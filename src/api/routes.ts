@@ -1,5 +1,5 @@
 import { z } from 'zod/mini';
-import { BROWSER_ROUTES, consoleHistoryFields, datesInOrder, lookupQuerySchema, noQuery, type BrowserRouteId } from './browser-routes/index';
+import { BROWSER_ROUTES, consoleHistoryFields, datesInOrder, lookupQuerySchema, noQuery, type BrowserRouteId } from './browser-routes';
 import { autopayRuleListSchema, autopayRuleSchema, deleteAutopayRuleResultSchema } from './schemas/autopay';
 import { cardSchema } from './schemas/card';
 import { companiesSchema, countryListSchema, serviceSchema } from './schemas/catalog';
