@@ -4,7 +4,10 @@ import {
   BROWSER_RESPONSES,
   browserTxnSchema,
   browserUserSchema,
+  auditQuerySchema,
   calendarDateSchema,
+  historyQuerySchema,
+  isIsoDate,
   PICKUP_CODE_MASK,
   ROUTE_IDS,
   formatFieldIssue,
@@ -193,8 +196,21 @@ describe('browser-facing answers', () => {
 });
 
 describe('calendar dates', () => {
-  it.each(['1815-12-10', '2000-02-29'])('accept %s', (day) => expect(calendarDateSchema('day').safeParse(day).success).toBe(true));
-  it.each(['1815-02-30', '2001-02-29', '10/12/1815', '1815-12-1', '1815-12-10T00:00:00Z', ''])('refuse %s', (day) =>
-    expect(calendarDateSchema('day').safeParse(day).success).toBe(false),
+  // One check everywhere a date is taken: a caller's birth date, a pickup code's day, the history's and the audit log's filters.
+  const everywhere = (day: string) => [
+    calendarDateSchema('day').safeParse(day).success,
+    isIsoDate(day),
+    historyQuerySchema.safeParse({ start_date: day }).success,
+    PROXY_QUERIES.getUserHistory.safeParse({ end_date: day }).success,
+    auditQuerySchema.safeParse({ from: day }).success,
+  ];
+  it.each(['1815-12-10', '2000-02-29', '2026-12-31'])('accept %s', (day) => expect(everywhere(day)).toEqual([true, true, true, true, true]));
+  it.each(['1815-02-30', '2026-02-30', '2001-02-29', '2026-04-31', '10/12/1815', '1815-12-1', '1815-12-10T00:00:00Z', '2026-13-01'])('refuse %s', (day) =>
+    expect(everywhere(day)).toEqual([false, false, false, false, false]),
   );
+  it('names the field, or speaks as the audit filters do', () => {
+    expect(historyQuerySchema.safeParse({ start_date: '2026-02-30' }).error?.issues[0]?.message).toBe('start_date is not a calendar date');
+    expect(auditQuerySchema.safeParse({ to: '2026-2-3' }).error?.issues[0]?.message).toBe('Use a date like 2026-11-25');
+    expect(auditQuerySchema.safeParse({ to: '2026-02-30' }).error?.issues[0]?.message).toBe('Not a real date');
+  });
 });

@@ -20,11 +20,5 @@ export const queryBool = (label: string) =>
     z.transform((value) => value === 'true'),
   );
 
-export const queryDate = (label: string) =>
-  z.string().check(
-    z.regex(/^\d{4}-\d{2}-\d{2}$/, `${label} must be a date written YYYY-MM-DD`),
-    z.refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)), `${label} is not a calendar date`),
-  );
-
 export const queryAmount = (label: string) =>
   z.pipe(z.string().check(z.regex(/^\d{1,12}(\.\d{1,2})?$/, `${label} must be a positive amount with at most two decimals`)), z.transform(Number));

@@ -1,5 +1,6 @@
 import { z } from 'zod/mini';
-import { optionalQuery, queryDate, queryInt } from '../query';
+import { calendarDateSchema } from '../dates';
+import { optionalQuery, queryInt } from '../query';
 import { browserTxnListSchema, TXN_TYPE_FILTERS } from '../schemas/history';
 import { walletTokenSchema } from '../tokens';
 import { userParams, type BrowserRouteDef } from './route-def';
@@ -16,8 +17,8 @@ const historyTypeFilter = z.pipe(
 export const consoleHistoryFields = {
   wallet_token: optionalQuery(walletTokenSchema),
   type: optionalQuery(historyTypeFilter),
-  start_date: optionalQuery(queryDate('start_date')),
-  end_date: optionalQuery(queryDate('end_date')),
+  start_date: optionalQuery(calendarDateSchema('start_date')),
+  end_date: optionalQuery(calendarDateSchema('end_date')),
   number_of_records: optionalQuery(queryInt('number_of_records', 1, 100)),
   page: optionalQuery(queryInt('page', 1, 100_000)),
 };
