@@ -22,3 +22,4 @@ export * from './schemas/verify-caller';
 export * from './schemas/pickup-code';
 export * from './dates';
 export * from './schemas/approvals';
+export * from './schemas/wallet-history';

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPES, type ChangeReasonMode, type StaffMember } from '../api';
+import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPES, type ApprovalPolicy, type ChangeReasonMode, type StaffMember } from '../api';
+import { createApprovals } from './approvals';
 import type { AuditStore } from './audit/store';
 import { registerAuth, type AuthOptions } from './auth';
 import { answeredBeforeClose } from './auth/guard';
@@ -38,7 +39,14 @@ export interface ServerOptions {
   /** Where every attempted change is recorded; the server does not close it. */
   audit: AuditStore;
   /** The change path: a required reason, the wait for a busy wallet, how often half-done changes are looked for. */
-  changes?: { reason?: ChangeReasonMode; lockWaitMs?: number; recoveryIntervalMs?: number; settleMs?: number };
+  changes?: {
+    reason?: ChangeReasonMode;
+    lockWaitMs?: number;
+    recoveryIntervalMs?: number;
+    settleMs?: number;
+    /** Four-eyes approval: `APPROVAL_POLICY` and `APPROVAL_TTL` (hours); by default off, requests wait a week. */
+    approvals?: { policy: ApprovalPolicy; ttlHours: number };
+  };
   /** Addresses whose X-Forwarded-* headers are believed (the TLS-terminating proxy), for Secure cookies and client IPs. */
   trustProxy?: readonly string[];
   /**
@@ -201,6 +209,14 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
       lockWaitMs: options.changes?.lockWaitMs ?? 5_000,
       recoveryIntervalMs: options.changes?.recoveryIntervalMs,
       settleMs: options.changes?.settleMs ?? 60_000,
+      approvals: createApprovals({
+        db: audit.sql,
+        audit,
+        policy: options.changes?.approvals?.policy ?? { kind: 'off' },
+        ttlHours: options.changes?.approvals?.ttlHours ?? 168,
+        retryLeaseMs: (options.changes?.lockWaitMs ?? 5_000) + 6 * timeoutMs + 5_000,
+      }),
+      staffName: (email) => options.auth.staff.get(email)?.name ?? null,
     },
     readMassPay: createMassPayReader({ upstream, apiKey: options.upstream.apiKey, timeoutMs }),
     verifyCaller: options.verifyCaller,

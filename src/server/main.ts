@@ -52,7 +52,7 @@ const main = async () => {
     logger: loggerOptions(config.logLevel, { pretty }),
     auth: { staff, sessionKey, trustedHeader: config.auth.trustedHeader },
     audit,
-    changes: { reason: config.changes.reason, lockWaitMs: config.changes.lockWaitMs, settleMs: config.changes.settleMs },
+    changes: { reason: config.changes.reason, lockWaitMs: config.changes.lockWaitMs, settleMs: config.changes.settleMs, approvals: config.approvals },
     trustProxy: config.auth.trustedHeader?.proxies ?? config.trustProxy,
     allowedHosts: config.allowedHosts,
     metrics: config.metrics,

@@ -74,6 +74,8 @@ export const changeRequestSchema = z.object({
   /** The rule an edit or delete is about, and its share when asked. */
   ruleToken: z.nullable(z.string()),
   previousPercentage: z.nullable(z.number()),
+  /** An add's attribute set, if it named one. */
+  attrSetToken: z.nullable(z.string()),
   reason: z.nullable(z.string()),
   /** Why the policy asked for a second person. */
   approvalReason: z.string(),

@@ -1,6 +1,6 @@
 import { z } from 'zod/mini';
 import { staffRoleSchema } from './staff';
-import { userTokenSchema } from '../tokens';
+import { destinationTokenSchema, ruleTokenSchema, userTokenSchema, walletTokenSchema } from '../tokens';
 
 /**
  * `edit_rule` is a percentage change: its steps are a `delete_rule` and an `add_rule` with the same change id.
@@ -25,9 +25,26 @@ export type AuditAction = z.infer<typeof auditActionSchema>;
  * role check, recorded alone because MassPay is never asked. The change path adds: `replayed` (the same
  * Idempotency-Key and request again: the first answer repeated, MassPay not asked), `blocked` (the
  * console's own policy refused it on fresh data: MassPay not asked) and `compensated` (a percentage
- * change whose new rule could not be made: the old rule was put back).
+ * change whose new rule could not be made: the old rule was put back). Four-eyes approval adds, under the
+ * change request's id as change id: `awaiting_approval` (the change was asked for and waits for a second
+ * person; MassPay not asked), `approved`, `rejected`, `withdrawn` (by its requester) and `expired`.
  */
-export const AUDIT_OUTCOMES = ['requested', 'succeeded', 'refused', 'failed', 'unknown', 'forbidden', 'replayed', 'blocked', 'compensated'] as const;
+export const AUDIT_OUTCOMES = [
+  'requested',
+  'succeeded',
+  'refused',
+  'failed',
+  'unknown',
+  'forbidden',
+  'replayed',
+  'blocked',
+  'compensated',
+  'awaiting_approval',
+  'approved',
+  'rejected',
+  'withdrawn',
+  'expired',
+] as const;
 export const auditOutcomeSchema = z.enum(AUDIT_OUTCOMES);
 export type AuditOutcome = z.infer<typeof auditOutcomeSchema>;
 
@@ -77,6 +94,10 @@ const positiveInt = (max: number) =>
  */
 export const auditQuerySchema = z.strictObject({
   user: z.optional(userTokenSchema),
+  /** A wallet's entries; a destination's; a rule's (its token, or for a pickup-code reveal the transaction's). */
+  wallet: z.optional(walletTokenSchema),
+  destination: z.optional(destinationTokenSchema),
+  rule: z.optional(ruleTokenSchema),
   staff: z.optional(z.string().check(z.trim(), z.toLowerCase(), z.maxLength(254))),
   action: z.optional(auditActionSchema),
   from: z.optional(dateSchema),

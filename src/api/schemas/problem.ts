@@ -55,6 +55,10 @@ export const PROBLEM_TYPES = {
   changeIncomplete: 'urn:masspay-console:problem:change-incomplete',
   /** The console is shedding load (its event loop lags): 503 with Retry-After. */
   overloaded: 'urn:masspay-console:problem:overloaded',
+  /** A decision on a change request already decided (or expired): 409. */
+  alreadyDecided: 'urn:masspay-console:problem:already-decided',
+  /** An approval of a change whose wallet's rules changed since it was asked for: 409 with both lists; confirm to approve. */
+  staleApproval: 'urn:masspay-console:problem:stale-approval',
 } as const;
 
 /** Problems after which a change may or may not have been made (the same Idempotency-Key makes retrying safe). */

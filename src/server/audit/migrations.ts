@@ -254,6 +254,52 @@ export const MIGRATIONS: readonly Migration[] = [
           'verify_caller', 'reveal_pickup_code'));
     `,
   },
+  {
+    version: 9,
+    name: 'change_requests',
+    // Four-eyes approval (src/server/approvals): a change that needs a second person waits here. Every
+    // decision is one conditional UPDATE (`WHERE status = 'pending'`), so two approvers on two replicas
+    // get one decision. Each transition is also in the audit log, under the request's id as change id.
+    sql: `
+      CREATE TABLE change_requests (
+        id text PRIMARY KEY,
+        status text NOT NULL CHECK (status IN ('pending', 'approved', 'applied', 'failed', 'rejected', 'withdrawn', 'expired')),
+        action text NOT NULL CHECK (action IN ('add_rule', 'edit_rule', 'delete_rule')),
+        user_token text NOT NULL,
+        wallet_token text NOT NULL,
+        destination_token text NOT NULL,
+        percentage numeric,
+        rule_token text,
+        previous_percentage numeric,
+        attr_set_token text,
+        reason text,
+        approval_reason text NOT NULL,
+        requested_by text NOT NULL,
+        requested_role text NOT NULL,
+        requested_at timestamptz NOT NULL DEFAULT now(),
+        expires_at timestamptz NOT NULL,
+        decided_by text,
+        decided_at timestamptz,
+        comment text,
+        result_rule_token text,
+        result_detail text,
+        rules_at_request jsonb NOT NULL,
+        rules_fingerprint text NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX change_requests_status_requested_at ON change_requests (status, requested_at DESC);
+      CREATE INDEX change_requests_wallet ON change_requests (user_token, wallet_token, requested_at DESC);
+      -- A wallet's history and the audit page's wallet, destination and rule filters, newest first.
+      CREATE INDEX audit_log_wallet_token_id ON audit_log (wallet_token, id DESC);
+      CREATE INDEX audit_log_destination_token_id ON audit_log (destination_token, id DESC) WHERE destination_token IS NOT NULL;
+      CREATE INDEX audit_log_rule_token_id ON audit_log (rule_token, id DESC) WHERE rule_token IS NOT NULL;
+
+      ALTER TABLE audit_log DROP CONSTRAINT audit_log_outcome_check,
+        ADD CONSTRAINT audit_log_outcome_check CHECK (outcome IN ('requested', 'succeeded', 'refused', 'failed',
+          'unknown', 'forbidden', 'replayed', 'blocked', 'compensated',
+          'awaiting_approval', 'approved', 'rejected', 'withdrawn', 'expired'));
+    `,
+  },
 ];
 
 /**
@@ -271,6 +317,8 @@ export const APP_PRIVILEGES: Readonly<Record<string, string>> = {
   rule_changes: 'SELECT, INSERT, UPDATE, DELETE',
   unsettled_wallets: 'SELECT, INSERT, UPDATE, DELETE',
   caller_verification_attempts: 'SELECT, INSERT, UPDATE, DELETE',
+  // Decided requests are history: the application updates a request's status, never removes one.
+  change_requests: 'SELECT, INSERT, UPDATE',
   schema_migrations: 'SELECT',
 };
 

@@ -3,7 +3,7 @@
 // chained to the entry before (migration 5; chain.ts checks it). With PostgreSQL the migrations run as
 // an owner role (DATABASE_MIGRATION_URL) and the console's own role may only read and append.
 import { join } from 'node:path';
-import type { AuditChainStatus, AuditEntry, AuditFilters } from '../../api';
+import type { AuditChainStatus, AuditEntry, AuditFilters as AuditQueryFilters } from '../../api';
 import { createChainMonitor } from './chain';
 import type { SqlDb, SqlRunner } from './db';
 import { MIGRATIONS, migrate, roleWarnings } from './migrations';
@@ -11,7 +11,8 @@ import { MIGRATIONS, migrate, roleWarnings } from './migrations';
 /** `changeId` and `reason` may be left out: most entries have neither. */
 export type NewAuditEntry = Omit<AuditEntry, 'id' | 'at' | 'changeId' | 'reason'> & Partial<Pick<AuditEntry, 'changeId' | 'reason'>>;
 
-export type { AuditFilters };
+/** The audit page's filters, and the server's own: `changesOnly` keeps a wallet's rule changes (its history). */
+export type AuditFilters = AuditQueryFilters & { changesOnly?: boolean };
 
 export interface AuditStore {
   kind: 'embedded' | 'postgres';
@@ -73,8 +74,13 @@ const whereClause = (filters: AuditFilters, params: unknown[]): string[] => {
     conditions.push(sql(`$${params.length}`));
   };
   if (filters.user !== undefined) add((p) => `user_token = ${p}`, filters.user);
+  if (filters.wallet !== undefined) add((p) => `wallet_token = ${p}`, filters.wallet);
+  if (filters.destination !== undefined) add((p) => `destination_token = ${p}`, filters.destination);
+  if (filters.rule !== undefined) add((p) => `rule_token = ${p}`, filters.rule);
   if (filters.staff !== undefined) add((p) => `staff_email = ${p}`, filters.staff);
   if (filters.action !== undefined) add((p) => `action = ${p}`, filters.action);
+  // A wallet's history: the rule changes only (not its card reads).
+  if (filters.changesOnly) conditions.push(`action IN ('add_rule', 'delete_rule', 'edit_rule')`);
   // Whole UTC days: from midnight of `from` up to (not including) midnight after `to`.
   if (filters.from !== undefined) add((p) => `at >= ${p}::timestamptz`, utcMidnight(filters.from));
   if (filters.to !== undefined) add((p) => `at < ${p}::timestamptz`, utcMidnight(filters.to, 1));

@@ -10,7 +10,7 @@ import {
   type DeleteAutopayRuleResult,
 } from '../../api';
 import type { AuditStore } from '../audit/store';
-import type { ApiTarget } from '../api-request';
+import type { ApprovalGate } from './approval-gate';
 import type { ChangeContext } from './audit';
 import type { MassPayClient } from './masspay';
 import { MassPayReadError } from './masspay';
@@ -34,6 +34,22 @@ export interface ChangeDeps {
   masspay: MassPayClient;
   settling: Settling;
   timeoutMs: number;
+  /** Four-eyes approval: a change that needs a second person is held (202) instead of sent. */
+  holdForApproval: ApprovalGate;
+}
+
+/** An add: the wallet, and the body as its schema parsed it (`bodyJson` re-serialized: nothing unchecked goes on). */
+export interface AddRuleChange {
+  userToken: string;
+  walletToken: string;
+  input: AutopayRuleInput;
+  bodyJson: string;
+}
+
+export interface DeleteRuleChange {
+  userToken: string;
+  walletToken: string;
+  ruleToken: string;
 }
 
 /** The rule MassPay made, with only its own fields (an answer's other fields never reach the browser). */
@@ -62,16 +78,15 @@ export const noSuchWallet = (request: FastifyRequest) =>
   problemAnswer(request, 404, { type: PROBLEM_TYPES.notFound, detail: 'MassPay knows no such user or wallet.' }, 'release');
 
 /** `POST …/autopayout`: checked on fresh data, then sent once. */
-export const addRuleSpec = (deps: ChangeDeps, request: FastifyRequest, target: ApiTarget): ChangeSpec => {
-  const { user_token: userToken, wallet_token: walletToken } = target.params as { user_token: string; wallet_token: string };
-  const input = target.body as AutopayRuleInput;
+export const addRuleSpec = (deps: ChangeDeps, request: FastifyRequest, { userToken, walletToken, input, bodyJson }: AddRuleChange): ChangeSpec => {
   const step = { action: 'add_rule' as const, destinationToken: input.destination_token, percentage: input.percentage, ruleToken: null };
   return {
     userToken,
     walletToken,
-    fingerprint: [target.id, target.params, target.body],
+    fingerprint: ['createAutopayRule', { user_token: userToken, wallet_token: walletToken }, input],
     replayStep: step,
-    work: async (context: ChangeContext, { reconcile, unsettledMs }): Promise<Answer> => {
+    work: async (context: ChangeContext, mode): Promise<Answer> => {
+      const { reconcile, unsettledMs } = mode;
       let facts;
       try {
         const rules = await deps.masspay.listRules(userToken, walletToken, request.id);
@@ -101,10 +116,19 @@ export const addRuleSpec = (deps: ChangeDeps, request: FastifyRequest, target: A
           'release',
         );
       }
+      const held = await deps.holdForApproval(request, context, mode, facts.rules, {
+        action: 'add_rule',
+        destinationToken: input.destination_token,
+        percentage: input.percentage,
+        ruleToken: null,
+        previousPercentage: null,
+        attrSetToken: input.attr_set_token || null,
+      });
+      if (held) return held;
 
       await recordBeforeAsking(deps.audit, context, { ...step, outcome: 'requested', masspayStatus: null });
       const sent = await deps.settling.send(`${userToken}/${walletToken}`, () =>
-        deps.masspay.createRule(userToken, walletToken, target.bodyJson!, context.idempotencyKey!, request.id),
+        deps.masspay.createRule(userToken, walletToken, bodyJson, context.idempotencyKey!, request.id),
       );
       const status = sent.kind === 'answered' ? sent.response.status : null;
       const created = sent.kind === 'answered' && status! < 300 ? createdRule(sent.response.body) : null;
@@ -129,16 +153,15 @@ export const addRuleSpec = (deps: ChangeDeps, request: FastifyRequest, target: A
 };
 
 /** `DELETE …/autopayout?token=`: the rule must be on the wallet now; its destination and share go in the log. */
-export const deleteRuleSpec = (deps: ChangeDeps, request: FastifyRequest, target: ApiTarget): ChangeSpec => {
-  const { user_token: userToken, wallet_token: walletToken } = target.params as { user_token: string; wallet_token: string };
-  const ruleToken = (target.query as { token: string }).token;
+export const deleteRuleSpec = (deps: ChangeDeps, request: FastifyRequest, { userToken, walletToken, ruleToken }: DeleteRuleChange): ChangeSpec => {
   const step = { action: 'delete_rule' as const, destinationToken: null, percentage: null, ruleToken };
   return {
     userToken,
     walletToken,
-    fingerprint: [target.id, target.params, target.query],
+    fingerprint: ['deleteAutopayRule', { user_token: userToken, wallet_token: walletToken }, { token: ruleToken }],
     replayStep: step,
-    work: async (context, { reconcile, unsettledMs }) => {
+    work: async (context, mode) => {
+      const { reconcile, unsettledMs } = mode;
       let rules;
       try {
         rules = await deps.masspay.listRules(userToken, walletToken, request.id);
@@ -168,6 +191,15 @@ export const deleteRuleSpec = (deps: ChangeDeps, request: FastifyRequest, target
         );
       }
       if (unsettledMs > 0) return unsettledAnswer(request, unsettledMs, { reconcile });
+      const held = await deps.holdForApproval(request, context, mode, rules, {
+        action: 'delete_rule',
+        destinationToken: rule.destination_token,
+        percentage: null,
+        ruleToken,
+        previousPercentage: rule.percentage,
+        attrSetToken: null,
+      });
+      if (held) return held;
       const known = { ...step, destinationToken: rule.destination_token, percentage: rule.percentage };
       await recordBeforeAsking(deps.audit, context, { ...known, outcome: 'requested', masspayStatus: null });
       const sent = await deps.settling.send(`${userToken}/${walletToken}`, () =>

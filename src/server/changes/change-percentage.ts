@@ -12,6 +12,7 @@ import { recordStep, type ChangeContext, type ChangeStep } from './audit';
 import type { MassPayClient } from './masspay';
 import { isOpen, type Plan, type PlanStore } from './plans';
 import { judgeChange, matchingRule } from './policy';
+import type { ApprovalGate } from './approval-gate';
 import type { IdempotencyRecord } from './idempotency';
 import {
   AuditWriteError,
@@ -237,7 +238,7 @@ export const answerFor = (request: FastifyRequest, { plan, failure, settlingMs }
 
 /** `PATCH /api/console/wallet/…/autopayout/{rule_token}`. */
 export const changePercentageSpec = (
-  deps: PlanDeps & { idempotency: IdempotencyRecord },
+  deps: PlanDeps & { idempotency: IdempotencyRecord; holdForApproval: ApprovalGate },
   request: FastifyRequest,
   tokens: { userToken: string; walletToken: string; ruleToken: string },
   percentage: number,
@@ -250,7 +251,8 @@ export const changePercentageSpec = (
     walletToken,
     fingerprint: ['changePercentage', tokens, percentage],
     replayStep: edit,
-    work: async (context, { reconcile, changeId, unsettledMs }) => {
+    work: async (context, mode) => {
+      const { reconcile, changeId, unsettledMs } = mode;
       const driver = { requestId: request.id, log: request.log, context };
       // A retry of an attempt whose outcome is unknown: its plan says how far it got.
       const earlier = reconcile && changeId ? await deps.plans.get(changeId) : undefined;
@@ -290,9 +292,19 @@ export const changePercentageSpec = (
           'release',
         );
       }
+      const held = await deps.holdForApproval(request, context, mode, facts.rules, {
+        action: 'edit_rule',
+        destinationToken: rule.destination_token,
+        percentage,
+        ruleToken,
+        previousPercentage: rule.percentage,
+        attrSetToken: null,
+      });
+      if (held) return held;
 
       const plan: Plan = {
-        id: randomUUID(),
+        // An approved change's plan is its request's id, so its steps sit beside the request's entries.
+        id: mode.approvalId ?? randomUUID(),
         userToken,
         walletToken,
         destinationToken: rule.destination_token,

@@ -11,6 +11,7 @@ import {
   userTokenSchema,
   walletTokenSchema,
   zodFieldIssues,
+  type AutopayRuleInput,
   type ChangeReasonMode,
   type ConsoleSettings,
   type StaffMember,
@@ -28,7 +29,9 @@ import { createIdempotencyRecord } from './idempotency';
 import { createMassPayClient } from './masspay';
 import { createPlanStore } from './plans';
 import { resumePlan, startRecovery } from './recovery';
-import { runChange } from './run-change';
+import { registerWalletHistory } from './history';
+import { executeChange, runChange } from './run-change';
+import { noApproval, type ApprovalHooks, type ApprovedChange } from './approval-gate';
 import { createSettling } from './settling';
 import { createWalletLocks } from './wallet-locks';
 
@@ -44,6 +47,10 @@ export interface ChangeOptions {
   recoveryIntervalMs?: number;
   /** How long after a write MassPay did not answer the console still expects it may land. */
   settleMs: number;
+  /** Four-eyes approval (APPROVAL_POLICY); absent: nothing waits for a second person. */
+  approvals?: ApprovalHooks;
+  /** A staff member's name by email, for a wallet's history (null: not in the staff directory now). */
+  staffName?: (email: string) => string | null;
 }
 
 /** The raw path of a percentage change, split into its still-encoded tokens (nothing decoded is trusted). */
@@ -59,7 +66,26 @@ export const registerChanges = (app: FastifyInstance, options: ChangeOptions): C
   const plans = createPlanStore(audit.sql);
   const settling = createSettling(audit.sql, { settleMs: options.settleMs, timeoutMs });
   const frame = { audit, locks, idempotency, reasonMode: options.reasonMode, settling };
-  const deps = { audit, masspay, plans, timeoutMs, idempotency, settling };
+  const deps = { audit, masspay, plans, timeoutMs, idempotency, settling, holdForApproval: options.approvals?.gate ?? noApproval };
+  /** A change as the change path's spec for it: an add, a percentage change, or a delete. */
+  const specOf = (request: FastifyRequest, change: ApprovedChange) => {
+    const { userToken, walletToken } = change;
+    if (change.action === 'add_rule') {
+      const input = {
+        destination_token: change.destinationToken,
+        percentage: change.percentage!,
+        ...(change.attrSetToken ? { attr_set_token: change.attrSetToken } : {}),
+      };
+      return addRuleSpec(deps, request, { userToken, walletToken, input, bodyJson: JSON.stringify(input) });
+    }
+    if (change.action === 'edit_rule') {
+      const tokens = { userToken, walletToken, ruleToken: change.ruleToken! };
+      return changePercentageSpec(deps, request, tokens, change.percentage!, (driver, plan) => resumePlan(deps, driver, plan));
+    }
+    return deleteRuleSpec(deps, request, { userToken, walletToken, ruleToken: change.ruleToken! });
+  };
+  registerWalletHistory(app, { audit, masspay, staffName: options.staffName ?? (() => null) });
+  options.approvals?.register(app, { masspay, execute: (request, change, origin) => executeChange(frame, request, specOf(request, change), origin) });
 
   const prune = () =>
     Promise.all([idempotency.prune(), settling.prune()]).then(
@@ -71,7 +97,10 @@ export const registerChanges = (app: FastifyInstance, options: ChangeOptions): C
   app.addHook('onReady', () => recovery.sweep());
   app.addHook('onClose', () => recovery.stop());
 
-  app.get(underApiPrefix(CHANGE_ROUTES.settings), async (): Promise<ConsoleSettings> => ({ changeReason: options.reasonMode, approvalPolicy: 'off' }));
+  app.get(underApiPrefix(CHANGE_ROUTES.settings), async (): Promise<ConsoleSettings> => ({
+    changeReason: options.reasonMode,
+    approvalPolicy: options.approvals?.policyName ?? 'off',
+  }));
 
   const recordForbidden = (request: FastifyRequest, staff: StaffMember) => recordForbiddenPercentageChange(audit, request, staff);
   app.patch(
@@ -103,8 +132,14 @@ export const registerChanges = (app: FastifyInstance, options: ChangeOptions): C
   );
 
   return (request: FastifyRequest, reply: FastifyReply, target: ApiTarget) => {
-    if (target.id === 'createAutopayRule') return runChange(frame, request, reply, addRuleSpec(deps, request, target));
-    if (target.id === 'deleteAutopayRule') return runChange(frame, request, reply, deleteRuleSpec(deps, request, target));
+    const { user_token: userToken, wallet_token: walletToken } = target.params as { user_token: string; wallet_token: string };
+    if (target.id === 'createAutopayRule') {
+      const input = target.body as AutopayRuleInput;
+      return runChange(frame, request, reply, addRuleSpec(deps, request, { userToken, walletToken, input, bodyJson: target.bodyJson! }));
+    }
+    if (target.id === 'deleteAutopayRule') {
+      return runChange(frame, request, reply, deleteRuleSpec(deps, request, { userToken, walletToken, ruleToken: (target.query as { token: string }).token }));
+    }
     return sendProblem(request, reply, 404, { type: PROBLEM_TYPES.notFound, detail: 'The console does not serve this MassPay route.' });
   };
 };

@@ -297,7 +297,8 @@ export const executeChange = async (deps: ChangeFrameDeps, request: FastifyReque
     staffRole: origin.staff.role,
     requestId: request.id,
     reason: origin.reason,
-    changeId: null,
+    // An approved change's steps carry its request's id, beside the request's own entries.
+    changeId: origin.approvalId ?? null,
     idempotencyKey: key,
     userToken: spec.userToken,
     walletToken: spec.walletToken,

@@ -23,6 +23,12 @@ const OUTCOMES: Record<AuditOutcome, { label: string; tone: 'success' | 'warning
   blocked: { label: 'Blocked', tone: 'warning' },
   // A percentage change whose new rule could not be made: the old rule was put back.
   compensated: { label: 'Compensated', tone: 'warning' },
+  // Four-eyes approval: the change waits for a second person, who approves or rejects it; its requester may withdraw it.
+  awaiting_approval: { label: 'Sent for approval', tone: 'neutral' },
+  approved: { label: 'Approved', tone: 'success' },
+  rejected: { label: 'Rejected', tone: 'warning' },
+  withdrawn: { label: 'Withdrawn', tone: 'neutral' },
+  expired: { label: 'Expired', tone: 'warning' },
 };
 export const auditOutcome = (outcome: AuditOutcome) => OUTCOMES[outcome] ?? { label: outcome, tone: 'neutral' as const };
 
