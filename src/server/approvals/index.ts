@@ -203,24 +203,22 @@ export const createApprovals = (options: ApprovalOptions) => {
       return { decided };
     };
 
+    const invalidBody = (request: FastifyRequest, reply: FastifyReply, error: Parameters<typeof zodFieldIssues>[0]) =>
+      sendProblem(request, reply, 400, { type: PROBLEM_TYPES.validation, detail: 'The request body is not valid.', issues: zodFieldIssues(error) });
+
     const notYours = (request: FastifyRequest, reply: FastifyReply, detail: string) =>
       sendProblem(request, reply, 403, { type: PROBLEM_TYPES.forbidden, detail });
 
     app.post(underApiPrefix(toRouterPath(APPROVAL_ROUTES.approve)), { bodyLimit: 1024 }, async (request: FastifyRequest, reply: FastifyReply) => {
       const body = approveInputSchema.safeParse(request.body ?? {});
-      if (!body.success)
-        return sendProblem(request, reply, 400, {
-          type: PROBLEM_TYPES.validation,
-          detail: 'The request body is not valid.',
-          issues: zodFieldIssues(body.error),
-        });
+      if (!body.success) return invalidBody(request, reply, body.error);
       const found = await load(request, reply);
       if (!found) return reply;
       const staff = request.staff!;
       if (found.requestedBy === staff.email) return notYours(request, reply, 'You asked for this change: another editor or admin must approve it.');
       if (found.status !== 'pending' && found.status !== 'approved') return alreadyDecided(request, reply, found);
 
-      let approved = found;
+      let approved: StoredChangeRequest;
       if (found.status === 'approved') {
         // Approved before: carried out again only when its last attempt ended without an outcome.
         const retry = await store.claimRetry(found.id, options.retryLeaseMs);
@@ -271,12 +269,7 @@ export const createApprovals = (options: ApprovalOptions) => {
 
     app.post(underApiPrefix(toRouterPath(APPROVAL_ROUTES.reject)), { bodyLimit: 1024 }, async (request: FastifyRequest, reply: FastifyReply) => {
       const body = rejectInputSchema.safeParse(request.body ?? {});
-      if (!body.success)
-        return sendProblem(request, reply, 400, {
-          type: PROBLEM_TYPES.validation,
-          detail: 'The request body is not valid.',
-          issues: zodFieldIssues(body.error),
-        });
+      if (!body.success) return invalidBody(request, reply, body.error);
       const found = await load(request, reply);
       if (!found) return reply;
       if (found.requestedBy === request.staff!.email)

@@ -21,6 +21,7 @@ import {
   failedWriteAnswer,
   jsonAnswer,
   outcomeOfSent,
+  policyAnswer,
   problemAnswer,
   recordBeforeAsking,
   recordOutcome,
@@ -109,12 +110,7 @@ export const addRuleSpec = (deps: ChangeDeps, request: FastifyRequest, { userTok
       const violation = judgeAdd(facts.wallet, facts.rules, { token: input.destination_token, currency: facts.currency }, input.percentage);
       if (violation) {
         await recordOutcome(deps.audit, request, context, { ...step, outcome: 'blocked', masspayStatus: null });
-        return problemAnswer(
-          request,
-          409,
-          { type: PROBLEM_TYPES.policy, title: 'The change does not fit this wallet', detail: violation.detail, issues: violation.issues },
-          'release',
-        );
+        return policyAnswer(request, violation);
       }
       const held = await deps.holdForApproval(request, context, mode, facts.rules, {
         action: 'add_rule',

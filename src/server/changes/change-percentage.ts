@@ -19,6 +19,7 @@ import {
   failedReadAnswer,
   jsonAnswer,
   outcomeOfSent,
+  policyAnswer,
   problemAnswer,
   recordBeforeAsking,
   unsettledAnswer,
@@ -285,12 +286,7 @@ export const changePercentageSpec = (
       const violation = judgeChange(facts.wallet, facts.rules, rule, percentage);
       if (violation) {
         await note(deps, driver, { ...edit, destinationToken: rule.destination_token, outcome: 'blocked', masspayStatus: null });
-        return problemAnswer(
-          request,
-          409,
-          { type: PROBLEM_TYPES.policy, title: 'The change does not fit this wallet', detail: violation.detail, issues: violation.issues },
-          'release',
-        );
+        return policyAnswer(request, violation);
       }
       const held = await deps.holdForApproval(request, context, mode, facts.rules, {
         action: 'edit_rule',

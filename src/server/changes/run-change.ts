@@ -10,6 +10,7 @@ import {
   PROBLEM_TYPES,
   idempotencyKeySchema,
   type ChangeReasonMode,
+  type FieldIssue,
   type StaffRole,
 } from '../../api';
 import type { AuditStore } from '../audit/store';
@@ -46,6 +47,15 @@ export const problemAnswer = (request: FastifyRequest, status: number, input: Pr
   body: JSON.stringify(buildProblem(request, status, input)),
   keep,
 });
+
+/** The console's policy refused the change on fresh data: 409, nothing sent, the key free again. */
+export const policyAnswer = (request: FastifyRequest, violation: { detail: string; issues: FieldIssue[] }): Answer =>
+  problemAnswer(
+    request,
+    409,
+    { type: PROBLEM_TYPES.policy, title: 'The change does not fit this wallet', detail: violation.detail, issues: violation.issues },
+    'release',
+  );
 
 /** How one MassPay write ended, as far as the console can tell. */
 export type Sent =
