@@ -79,9 +79,19 @@ export const registerAllowedHosts = (app: FastifyInstance, hosts: readonly strin
     if (!entry) throw new Error(`allowed hosts: ${JSON.stringify(text)} is not a host or host:port`);
     return entry;
   });
+  // Host values found allowed, with the port they came in on: nearly every request repeats one of a
+  // few, so it is not parsed again. Bounded: a refused or odd spelling is never kept.
+  const seenAllowed = new Set<string>();
   app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     const host = request.headers.host;
-    if (host === undefined || host === '' || isAllowedHost(entries, host, request.raw.socket.localPort)) return done();
+    if (host === undefined || host === '') return done();
+    const localPort = request.raw.socket.localPort;
+    const key = `${localPort} ${host}`;
+    if (seenAllowed.has(key)) return done();
+    if (isAllowedHost(entries, host, localPort)) {
+      if (seenAllowed.size < 64) seenAllowed.add(key);
+      return done();
+    }
     reply.header('connection', 'close');
     answeredBeforeClose.add(request.raw.socket);
     void sendProblem(request, reply, 421, {

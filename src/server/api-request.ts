@@ -2,7 +2,7 @@
 // that route with its tokens, query and body checked against the shared contract — or a problem
 // answer, and nothing else happens. The proxy (reads) and the change path (rule writes) both start here.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { PROBLEM_TYPES, PROXY_QUERIES, ROUTE_PARAMS, ROUTES, zodFieldIssues, type FieldIssue, type RouteId } from '../api';
+import { PROBLEM_TYPES, PROXY_QUERIES, ROUTE_IDS, ROUTE_PARAMS, ROUTES, zodFieldIssues, type FieldIssue, type RouteId } from '../api';
 import { splitApiTarget } from './api-target';
 import { sendProblem } from './problem';
 
@@ -90,13 +90,25 @@ export const parseApiTarget = (request: FastifyRequest, id: RouteId): ParsedTarg
   return (request.apiTarget = { id, path: target.path, rawQuery: target.rawQuery, params: params.data, queryValues: values, repeated });
 };
 
+/**
+ * Per route, its query parsed from nothing, once at start (frozen), where nothing is a valid query:
+ * most reads carry none, and their schema need not run again for each.
+ */
+const EMPTY_QUERIES = Object.fromEntries(
+  ROUTE_IDS.flatMap((id) => {
+    const parsed = PROXY_QUERIES[id].safeParse({});
+    return parsed.success ? [[id, Object.freeze(parsed.data as Record<string, unknown>)]] : [];
+  }),
+) as Partial<Record<RouteId, Readonly<Record<string, unknown>>>>;
+
 /** Step 2, validate: the query against the console's allow-list of names, the body against the route's schema. */
 const validate = (request: FastifyRequest, target: ParsedTarget): ApiTarget | Refusal => {
   if (target.repeated.length > 0) {
     return { detail: 'A query parameter is given more than once.', issues: target.repeated.map((field) => ({ field, message: 'is given more than once' })) };
   }
   // The console's allow-list of query names (what the SPA sends), not all that MassPay knows.
-  const query = PROXY_QUERIES[target.id].safeParse(target.queryValues);
+  const empty = target.rawQuery === '' ? EMPTY_QUERIES[target.id] : undefined;
+  const query = empty ? { success: true as const, data: empty } : PROXY_QUERIES[target.id].safeParse(target.queryValues);
   if (!query.success) return { detail: 'The query is not valid for this route.', issues: zodFieldIssues(query.error) };
   const { repeated: _repeated, ...parsed } = target;
   const checked: ApiTarget = { ...parsed, query: query.data as Record<string, unknown> };

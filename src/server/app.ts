@@ -157,7 +157,7 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
     timeoutMs,
     retries: options.upstreamRetries,
     minRetryDelayMs: options.upstreamRetryDelayMs,
-    onAttempt: (request, outcome, seconds) => metrics.massPay(request.method, request.path, outcome, seconds),
+    onAttempt: (request, outcome, seconds) => metrics.massPay(request.route, request.method, request.path, outcome, seconds),
   });
   app.addHook('onClose', () => upstream.close());
 

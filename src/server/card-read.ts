@@ -187,6 +187,7 @@ export const createCardReader =
       response = await upstream.send({
         method: 'GET',
         path: target.path,
+        route: 'getCard',
         headers: { authorization: `Bearer ${apiKey}`, accept: 'application/json', 'x-request-id': request.id, 'user-agent': 'masspay-wallet-console' },
       });
     } catch (error) {

@@ -3,7 +3,7 @@
 // reached or sends something unreadable, 504 when it is too slow. The read proxy, caller verification
 // and pickup-code reveals share it. (Card reads have their own: their bytes are blanked before parsing.)
 import type { FastifyRequest } from 'fastify';
-import { PROBLEM_TYPES, type AuditOutcome } from '../api';
+import { PROBLEM_TYPES, type AuditOutcome, type RouteId } from '../api';
 import { problemFromMassPay, type ProblemInput } from './problem';
 import { UpstreamTimeoutError, UpstreamUnavailableError, type Upstream } from './upstream';
 
@@ -32,12 +32,13 @@ const unreadable = (status: number, detail: string): MassPayRead => ({
 export const createMassPayReader = ({ upstream, apiKey, timeoutMs }: { upstream: Upstream; apiKey: string; timeoutMs: number }) => {
   const authorization = `Bearer ${apiKey}`;
   /** GETs `path` (below the base URL, query included; retried by the upstream on connection errors and 502–504). */
-  return async (request: FastifyRequest, path: string, route: string): Promise<MassPayRead> => {
+  return async (request: FastifyRequest, path: string, route: RouteId): Promise<MassPayRead> => {
     let response;
     try {
       response = await upstream.send({
         method: 'GET',
         path,
+        route,
         headers: { authorization, accept: 'application/json', 'x-request-id': request.id, 'user-agent': 'masspay-wallet-console' },
       });
     } catch (error) {

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pRetry from 'p-retry';
 import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
+import type { RouteId } from '../api';
 
 export interface UpstreamRequest {
   method: 'GET' | 'POST' | 'DELETE' | 'PUT';
@@ -8,6 +9,8 @@ export interface UpstreamRequest {
   path: string;
   headers: Record<string, string>;
   body?: string;
+  /** The MassPay route id (src/api/routes.ts), when the caller knows it: the metrics' label without matching the path again. */
+  route?: RouteId;
 }
 
 export interface UpstreamResponse {

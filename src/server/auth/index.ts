@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import secureSession from '@fastify/secure-session';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LruMap } from 'toad-cache';
@@ -67,8 +66,8 @@ export const decodedSessionCount = (app: FastifyInstance) => decodedCaches.get(a
 /**
  * The plugin decodes the session cookie (base64, secretbox, JSON) on every request, through its
  * `decodeSecureSession` decorator — a tenth of the proxy's CPU per request (`bench:proxy --cpu-prof`).
- * One cookie value always decodes to the same data, so each successful decode is kept, keyed by a
- * hash of the (canonical, checked above) value, and every request still gets a Session of its own,
+ * One cookie value always decodes to the same data, so each successful decode is kept, keyed by the
+ * (canonical, checked above) value, and every request still gets a Session of its own,
  * made from a copy by the plugin's `createSecureSession`. The plugin's own expiry check is repeated
  * on each hit; ours (idle, absolute, account) runs anyway.
  */
@@ -79,7 +78,8 @@ const decodeEachCookieOnce = (app: FastifyInstance, expirySeconds: number) => {
   app.decodeSecureSession = (cookie, log, sessionName) => {
     if (cookie === undefined) return decode(cookie, log, sessionName);
     if (cookie.length > MAX_SESSION_COOKIE) return null;
-    const key = createHash('sha256').update(cookie).digest('base64');
+    // Keyed by the value itself (at most MAX_SESSION_COOKIE characters): no hash to compute per request.
+    const key = cookie;
     const data = decoded.get(key);
     // A hit is a value whose shape was checked when it went in.
     if (data && (data.__ts + expirySeconds) * 1000 > Date.now()) return app.createSecureSession({ ...data });

@@ -72,8 +72,9 @@ export const createMetrics = () => {
     /** The exposition text: this server's metrics, then the process's. */
     render: async () => `${await registry.metrics()}\n${await processMetrics().metrics()}`,
     request: (route: string, method: string, status: number, seconds: number) => httpDuration.observe({ route, method, status }, seconds),
-    massPay: (method: string, path: string, outcome: UpstreamOutcome, seconds: number) =>
-      massPayDuration.observe({ route: massPayRoute(method, path), outcome }, seconds),
+    /** `route`: the route id when the caller named it (every read does); otherwise found from the method and path. */
+    massPay: (route: string | undefined, method: string, path: string, outcome: UpstreamOutcome, seconds: number) =>
+      massPayDuration.observe({ route: route ?? massPayRoute(method, path), outcome }, seconds),
     auditWrite: (action: AuditAction, outcome: AuditOutcome, result: 'ok' | 'error', seconds: number) => {
       auditWrites.inc({ action, outcome, result });
       auditWriteDuration.observe({ result }, seconds);
