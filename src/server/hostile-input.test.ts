@@ -23,6 +23,7 @@ import {
   problemSchema,
   PROXY_QUERIES,
   revealPickupCodeInputSchema,
+  approveInputSchema,
   ROUTES,
   transactionTokenSchema,
   userTokenSchema,
@@ -787,14 +788,12 @@ const bodyOpArb: fc.Arbitrary<[string, Buffer, string?]> = fc.oneof(
 );
 const createRule = BASES.find((b) => b.route === 'createAutopayRule')!;
 const deleteRule = BASES.find((b) => b.route === 'deleteAutopayRule')!;
-const bodyArb = fc
-  .tuple(bodyOpArb, fc.constantFrom('application/json', 'application/json; charset=utf-8', undefined))
-  .map(([[name, body, method], type]) =>
-    fromBase(method === 'DELETE' ? deleteRule : createRule, `body: ${name}`, {
-      body,
-      headers: type === undefined && body.length > 0 ? [] : [['content-type', type ?? 'application/json']],
-    }),
-  );
+const bodyArb = fc.tuple(bodyOpArb, fc.constantFrom('application/json', 'application/json; charset=utf-8', undefined)).map(([[name, body, method], type]) =>
+  fromBase(method === 'DELETE' ? deleteRule : createRule, `body: ${name}`, {
+    body,
+    headers: type === undefined && body.length > 0 ? [] : [['content-type', type ?? 'application/json']],
+  }),
+);
 
 // ---------------------------------------------------------------------------------------------------
 // 5b. The console's own change route: PATCH /api/console/wallet/{user}/{wallet}/autopayout/{rule}
@@ -854,6 +853,10 @@ const changePercentageArb = fc.oneof(
 // ---------------------------------------------------------------------------------------------------
 // 5c. The console's payee routes: POST …/users/{user}/verify-caller and …/transactions/{txn}/pickup-code
 
+/** A change request's id as the approval routes take it (a UUID). */
+const CHANGE_REQUEST_ID = {
+  safeParse: (value: string) => ({ success: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(value) }),
+} as unknown as z.ZodMiniType;
 const TXN = 'pyt_7c1c4c3e-0d7e-4b59-9f34-5a1f2b3c4d5e';
 interface PayeeRoute {
   name: string;
@@ -877,6 +880,14 @@ const PAYEE_ROUTES: PayeeRoute[] = [
     values: ['console', 'users', ada.userToken, 'wallets', ada.usdWallet, 'transactions', TXN, 'pickup-code'],
     body: { day: '2026-01-05' },
     input: revealPickupCodeInputSchema,
+  },
+  {
+    // No request has this id: any request the generators make is refused before a rule is read.
+    name: 'approve a change request',
+    segments: ['console', 'change-requests', CHANGE_REQUEST_ID, 'approve'],
+    values: ['console', 'change-requests', '0b3c1f0e-6a8e-4c1b-9d55-3f2a7e9c0d11', 'approve'],
+    body: { comment: 'checked' },
+    input: approveInputSchema,
   },
 ];
 const PICKUP_CODE = PAYEE_ROUTES[1]!;
