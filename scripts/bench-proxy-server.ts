@@ -25,23 +25,18 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import fastifyHttpProxy from '@fastify/http-proxy';
-import express from 'express';
-import Fastify from 'fastify';
-import { createProxyMiddleware } from 'http-proxy-middleware';
 import type { StaffRole } from '../src/api';
-import { buildServer } from '../src/server/app';
-import { openAuditStore } from '../src/server/audit/store';
-import { loadStaff } from '../src/server/auth/setup';
-import { startEmbeddedSandbox } from '../src/server/embedded-sandbox';
 import { createUpstream } from '../src/server/upstream';
+// Everything else is imported by the role that needs it: each process holds only its own server's
+// modules, so its resident memory (bench-proxy.ts reports it) is its own.
 
 export type ServerRole = 'sandbox' | 'console' | 'express' | 'fastify-http-proxy' | 'node-floor';
 type ProxyRole = Exclude<ServerRole, 'sandbox' | 'console'>;
 
 export type ParentMessage =
   | { type: 'start'; role: 'sandbox'; dataDir: string }
-  | { type: 'start'; role: 'console'; upstream: { baseUrl: string; apiKey: string }; staffRole?: StaffRole }
+  /** `databaseUrl`: the console on PostgreSQL (DATABASE_URL) instead of a fresh embedded database. */
+  | { type: 'start'; role: 'console'; upstream: { baseUrl: string; apiKey: string }; staffRole?: StaffRole; databaseUrl?: string }
   | { type: 'start'; role: ProxyRole; upstream: { baseUrl: string; apiKey: string } }
   | { type: 'stats' }
   | { type: 'audit' }
@@ -92,6 +87,8 @@ const closeServer = async (server: http.Server) => {
 };
 
 const startExpress = async ({ baseUrl, apiKey }: { baseUrl: string; apiKey: string }): Promise<Running> => {
+  const { default: express } = await import('express');
+  const { createProxyMiddleware } = await import('http-proxy-middleware');
   const agent = new http.Agent({ keepAlive: true });
   const app = express();
   app.disable('x-powered-by');
@@ -108,6 +105,8 @@ const startExpress = async ({ baseUrl, apiKey }: { baseUrl: string; apiKey: stri
 };
 
 const startFastifyHttpProxy = async ({ baseUrl, apiKey }: { baseUrl: string; apiKey: string }): Promise<Running> => {
+  const { default: Fastify } = await import('fastify');
+  const { default: fastifyHttpProxy } = await import('@fastify/http-proxy');
   const app = Fastify({ logger: false });
   await app.register(fastifyHttpProxy, {
     upstream: baseUrl,
@@ -144,6 +143,7 @@ const startNodeFloor = async ({ baseUrl, apiKey }: { baseUrl: string; apiKey: st
 const start = async (message: Extract<ParentMessage, { type: 'start' }>): Promise<Running> => {
   switch (message.role) {
     case 'sandbox': {
+      const { startEmbeddedSandbox } = await import('../src/server/embedded-sandbox');
       const embedded = await startEmbeddedSandbox({ dataDir: message.dataDir, faults: {}, logger: false });
       return { baseUrl: embedded.baseUrl, apiKey: embedded.apiKey, requests: () => embedded.sandbox.stats.requests, close: embedded.close };
     }
@@ -151,7 +151,12 @@ const start = async (message: Extract<ParentMessage, { type: 'start' }>): Promis
       // As in production: sessions checked on every request, the audit store open (GETs write nothing to it).
       const dataDir = await mkdtemp(join(tmpdir(), 'masspay-bench-console-'));
       const password = randomBytes(12).toString('hex');
-      const audit = await openAuditStore({ dataDir });
+      const [{ buildServer }, { openAuditStore }, { loadStaff }] = await Promise.all([
+        import('../src/server/app'),
+        import('../src/server/audit/store'),
+        import('../src/server/auth/setup'),
+      ]);
+      const audit = await openAuditStore({ dataDir, databaseUrl: message.databaseUrl });
       const app = await buildServer({
         upstream: message.upstream,
         logger: false,

@@ -6,6 +6,7 @@
  * The request is `GET <prefix>/payout/wallet/<Ada's user token>`, to:
  * - direct:  the sandbox itself, with `Authorization: Bearer <key>`;
  * - console: our proxy, `buildServer()` from src/server, at `/api/payout/…` (it adds the key), signed in as a viewer;
+ * - console-pg: the same on PostgreSQL (DATABASE_URL; a throwaway server started as the tests do, scripts/postgres.ts), if initdb is installed;
  * - node-floor: node:http + the console's own undici client, key added, no checks at all (the least a Node proxy does);
  * - fastify-http-proxy: Fastify + @fastify/http-proxy, key added, no checks (a fast, widely used Node proxy);
  * - nginx:   `proxy_pass` to the sandbox (`worker_processes 1`, upstream keep-alive), if installed;
@@ -57,6 +58,7 @@ import {
   type ServerProcess,
 } from './bench-servers';
 import { findWrk, runWrk, summarizeWrk, WRK_THREADS, wrkCommand } from './bench-wrk';
+import { findPostgresBin, startPostgres } from './postgres';
 
 const USAGE =
   'Usage: npm run bench:proxy -- [--duration <seconds>] [--connections <count>] [--rounds <count>] [--targets <name,name,…>] [--cpu-prof] [--autocannon]';
@@ -69,8 +71,11 @@ const residentMb = async (pid: number): Promise<number | null> => {
   return kb ? Math.round(Number(kb) / 1024) : null;
 };
 
-/** Issue 17 item 6: the console idle on a fresh embedded database (its very first start), and its growth under load. */
-const MEMORY_BUDGETS = { consoleIdleMb: 400, growthMb: 50 };
+/**
+ * Issue 17 item 6: the console idle on a fresh embedded database (its very first start), and on
+ * PostgreSQL (`console-pg`, DATABASE_URL), and its growth under load.
+ */
+const MEMORY_BUDGETS = { consoleIdleMb: 400, consolePgIdleMb: 150, growthMb: 50 };
 
 const BUDGETS = {
   consoleVsNginx: 0.3,
@@ -79,7 +84,7 @@ const BUDGETS = {
   addedP50Ms: 0.15,
 };
 
-const TARGET_NAMES = ['direct', 'console', 'node-floor', 'fastify-http-proxy', 'nginx', 'express'] as const;
+const TARGET_NAMES = ['direct', 'console', 'console-pg', 'node-floor', 'fastify-http-proxy', 'nginx', 'express'] as const;
 type TargetName = (typeof TARGET_NAMES)[number];
 /** The proxies the budgets are worked out for: ours, and two that check nothing, for comparison. */
 const BUDGETED: readonly TargetName[] = ['console', 'node-floor', 'fastify-http-proxy'];
@@ -372,11 +377,16 @@ const main = async (): Promise<number> => {
 
     /** A Node proxy of bench-proxy-server.ts in its own process, at `/api`. */
     const nodeProxy = async (
-      name: 'console' | 'node-floor' | 'fastify-http-proxy' | 'express',
+      name: 'console' | 'console-pg' | 'node-floor' | 'fastify-http-proxy' | 'express',
       description: string,
       execArgv: string[] = [],
+      databaseUrl?: string,
     ): Promise<Target> => {
-      const server = await startServerProcess({ type: 'start', role: name, upstream }, execArgv, { cpus: serverCpus });
+      const message =
+        name === 'console' || name === 'console-pg'
+          ? { type: 'start' as const, role: 'console' as const, upstream, databaseUrl }
+          : { type: 'start' as const, role: name, upstream };
+      const server = await startServerProcess(message, execArgv, { cpus: serverCpus });
       const target: Target = {
         name,
         description,
@@ -415,6 +425,28 @@ const main = async (): Promise<number> => {
           if (options.cpuProf) consoleProfile = await readProfile(profileDir);
         };
         return target;
+      },
+      // The console with DATABASE_URL: a throwaway PostgreSQL (scripts/postgres.ts, as the tests start one), not pinned.
+      'console-pg': async () => {
+        if (!findPostgresBin()) return 'initdb and pg_ctl are not installed';
+        const postgres = await startPostgres();
+        try {
+          const target = await nodeProxy(
+            'console-pg',
+            'our proxy, as console, on PostgreSQL (DATABASE_URL) instead of the embedded database',
+            [],
+            postgres.url,
+          );
+          const stop = target.stop;
+          target.stop = async () => {
+            await stop();
+            await postgres.stop();
+          };
+          return target;
+        } catch (error) {
+          await postgres.stop();
+          throw error;
+        }
       },
       'node-floor': () => nodeProxy('node-floor', "node:http + the console's undici client (createUpstream), key added, no checks, sessions or extra headers"),
       'fastify-http-proxy': () => nodeProxy('fastify-http-proxy', 'Fastify 5 + @fastify/http-proxy (undici), key added, no checks'),
@@ -645,14 +677,14 @@ const main = async (): Promise<number> => {
     console.log('');
     console.log(`  Resident memory (VmRSS), idle after start and after the warm-up and every round. The console opens a fresh embedded`);
     console.log(
-      `  database at start (its very first start). Budgets: console idle ≤ ${MEMORY_BUDGETS.consoleIdleMb} MB, growth ≤ ${MEMORY_BUDGETS.growthMb} MB.`,
+      `  database at start (its very first start); console-pg uses PostgreSQL. Budgets: console idle ≤ ${MEMORY_BUDGETS.consoleIdleMb} MB, console-pg idle ≤ ${MEMORY_BUDGETS.consolePgIdleMb} MB, growth ≤ ${MEMORY_BUDGETS.growthMb} MB.`,
     );
     table(
       ['process', 'idle MB', 'after load MB', 'growth MB', 'budget'],
       memory.map(({ label, idleMb, afterLoadMb }) => {
         const growth = idleMb !== null && afterLoadMb !== null ? afterLoadMb - idleMb : null;
-        const verdicts =
-          label === 'console' ? [idleMb !== null && idleMb <= MEMORY_BUDGETS.consoleIdleMb, growth !== null && growth <= MEMORY_BUDGETS.growthMb] : [];
+        const idleBudget = label === 'console' ? MEMORY_BUDGETS.consoleIdleMb : label === 'console-pg' ? MEMORY_BUDGETS.consolePgIdleMb : undefined;
+        const verdicts = idleBudget === undefined ? [] : [idleMb !== null && idleMb <= idleBudget, growth !== null && growth <= MEMORY_BUDGETS.growthMb];
         return [label, fmt(idleMb, 0), fmt(afterLoadMb, 0), fmt(growth, 0), verdicts.length === 0 ? '' : verdicts.every(Boolean) ? 'ok' : 'MISSED'];
       }),
     );
