@@ -1,3 +1,5 @@
+// First: it starts the page's requests before the rest of this chunk is evaluated.
+import { firstPageReady } from './start-loading';
 import { CacheProvider } from '@emotion/react';
 import CssBaseline from '@mui/material/CssBaseline';
 import { ThemeProvider } from '@mui/material/styles';
@@ -7,19 +9,16 @@ import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
 import { App } from './App';
 import { StatusRegionProvider } from './components/StatusRegion';
-import { sessionQueryOptions } from './features/session/api/get-session';
 import { queryClient } from './lib/query-client';
-import { preloadRoute } from './routes';
 import { createEmotionCache } from './theme/emotion-cache';
 import { theme } from './theme/theme';
 
 /**
- * Who is signed in, the page's code and its data are all asked for at once, and the first render waits
- * (a little) for the first two: it then draws the page itself, rather than "Checking your sign-in",
- * then the page's fallback, then — after React's 300 ms fallback throttle — the page.
+ * The first render waits (a little) for the session check and the page's code (start-loading.ts): it
+ * then draws the page itself, rather than "Checking your sign-in", then the page's fallback, then —
+ * after React's 300 ms fallback throttle — the page.
  */
 const FIRST_RENDER_WAIT_MS = 1_500;
-const ready = Promise.all([queryClient.prefetchQuery(sessionQueryOptions()), preloadRoute(window.location)]);
 // Not a top-level await: the page's chunk imports this one, which must have finished evaluating first.
 const render = () =>
   createRoot(document.getElementById('root')!).render(
@@ -38,4 +37,4 @@ const render = () =>
       </CacheProvider>
     </StrictMode>,
   );
-void Promise.race([ready, new Promise((resolve) => setTimeout(resolve, FIRST_RENDER_WAIT_MS))]).then(render);
+void Promise.race([firstPageReady, new Promise((resolve) => setTimeout(resolve, FIRST_RENDER_WAIT_MS))]).then(render);

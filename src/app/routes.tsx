@@ -1,10 +1,9 @@
 import { lazy, useState, type ComponentType } from 'react';
 import { matchRoutes } from 'react-router';
+import { autopayRulesQueryOptions } from './features/autopay/api/get-autopay-rules';
+import { userQueryOptions } from './features/users/api/get-user';
+import { walletsQueryOptions } from './features/wallets/api/get-wallets';
 import { queryClient } from './lib/query-client';
-
-// The pages' queries load with the pages, not in the first chunk: their schemas are built at module
-// load, which would delay every page's first render (the session check included).
-const userQueries = () => Promise.all([import('./features/users/api/get-user'), import('./features/wallets/api/get-wallets')]);
 
 export interface AppRoute {
   path: string;
@@ -51,29 +50,22 @@ export const ROUTES: AppRoute[] = [
   {
     path: '/users/:userToken',
     Page: page(() => import('./pages/UserPage')),
-    prefetch: ({ userToken }) =>
-      void userQueries().then(([{ userQueryOptions }, { walletsQueryOptions }]) => {
-        void queryClient.prefetchQuery(userQueryOptions(userToken!));
-        void queryClient.prefetchQuery(walletsQueryOptions(userToken!));
-      }),
+    prefetch: ({ userToken }) => {
+      void queryClient.prefetchQuery(userQueryOptions(userToken!));
+      void queryClient.prefetchQuery(walletsQueryOptions(userToken!));
+    },
   },
   {
     path: '/users/:userToken/wallets/:walletToken',
     Page: page(() => import('./pages/WalletPage')),
     prefetch: ({ userToken, walletToken }) => {
-      void userQueries().then(([{ userQueryOptions }, { walletsQueryOptions }]) => {
-        void queryClient.prefetchQuery(userQueryOptions(userToken!));
-        void queryClient.prefetchQuery(walletsQueryOptions(userToken!));
-      });
+      void queryClient.prefetchQuery(userQueryOptions(userToken!));
+      void queryClient.prefetchQuery(walletsQueryOptions(userToken!));
       // The destination names follow as soon as the rules arrive, without waiting for a render.
-      void import('./features/autopay/api/get-autopay-rules')
-        .then(({ autopayRulesQueryOptions }) =>
-          Promise.all([queryClient.fetchQuery(autopayRulesQueryOptions(userToken!, walletToken!)), import('./features/catalog/api/get-service')]),
-        )
-        .then(
-          ([rules, { serviceQueryOptions }]) => rules.forEach((rule) => void queryClient.prefetchQuery(serviceQueryOptions(rule.destination_token))),
-          () => undefined,
-        );
+      void Promise.all([queryClient.fetchQuery(autopayRulesQueryOptions(userToken!, walletToken!)), import('./features/catalog/api/get-service')]).then(
+        ([rules, { serviceQueryOptions }]) => rules.forEach((rule) => void queryClient.prefetchQuery(serviceQueryOptions(rule.destination_token))),
+        () => undefined,
+      );
     },
   },
 ];
