@@ -38,7 +38,12 @@ const tamper = async (audit: AuditStore): Promise<string> => {
 };
 
 export default async function setup(project: TestProject) {
-  const [running, tampered] = await Promise.all([startConsole(), startConsole()]);
+  const [running, tampered, approvals] = await Promise.all([
+    startConsole(),
+    startConsole(),
+    // Four-eyes approval on (APPROVAL_POLICY=over:0): every change waits for a second person.
+    startConsole({ changes: { approvals: { policy: { kind: 'over', points: 0 }, ttlHours: 1 } } }),
+  ]);
   project.provide('consoleUrl', running.baseUrl);
   project.provide('sandboxUrl', running.embedded.baseUrl);
   project.provide('sandboxKey', running.embedded.apiKey);
@@ -46,7 +51,10 @@ export default async function setup(project: TestProject) {
   project.provide('staffPassword', TEST_PASSWORD);
   project.provide('tamperedConsoleUrl', tampered.baseUrl);
   project.provide('tamperedEntryId', await tamper(tampered.audit));
+  project.provide('approvalConsoleUrl', approvals.baseUrl);
+  project.provide('approvalSandboxUrl', approvals.embedded.baseUrl);
+  project.provide('approvalSandboxKey', approvals.embedded.apiKey);
   return async () => {
-    await Promise.all([running.close(), tampered.close()]);
+    await Promise.all([running.close(), tampered.close(), approvals.close()]);
   };
 }

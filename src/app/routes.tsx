@@ -47,6 +47,7 @@ export const ROUTES: AppRoute[] = [
   { path: '/login', Page: page(() => import('./pages/LoginPage')), public: true },
   { path: '/', Page: page(() => import('./pages/HomePage')) },
   { path: '/audit', Page: page(() => import('./pages/AuditPage')) },
+  { path: '/approvals', Page: page(() => import('./pages/ApprovalsPage')) },
   {
     path: '/users/:userToken',
     Page: page(() => import('./pages/UserPage')),

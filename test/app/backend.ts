@@ -30,12 +30,33 @@ declare module 'vitest' {
     tamperedConsoleUrl: string;
     /** The id of that changed entry: where its hash chain breaks. */
     tamperedEntryId: string;
+    /** A third console (own sandbox and audit log) with APPROVAL_POLICY=over:0, and its sandbox. */
+    approvalConsoleUrl: string;
+    approvalSandboxUrl: string;
+    approvalSandboxKey: string;
   }
 }
 
 let tampered = false;
-/** The console the SPA and these helpers talk to: the shared one, or the tampered one (`useTamperedConsole`). */
-const consoleUrl = () => (tampered ? inject('tamperedConsoleUrl') : inject('consoleUrl'));
+let approvals = false;
+/** The console the SPA and these helpers talk to: the shared one, the tampered one (`useTamperedConsole`) or the one with approvals on. */
+const consoleUrl = () => (tampered ? inject('tamperedConsoleUrl') : approvals ? inject('approvalConsoleUrl') : inject('consoleUrl'));
+/** The sandbox behind the console with approvals on, or the shared one. */
+const sandboxTarget = () =>
+  approvals ? { url: inject('approvalSandboxUrl'), key: inject('approvalSandboxKey') } : { url: inject('sandboxUrl'), key: inject('sandboxKey') };
+
+/**
+ * Until the end of the current test, the SPA and these helpers (the sandbox's controls included) talk to
+ * the console whose APPROVAL_POLICY is over:0: every rule change answers 202 with a change request.
+ */
+export const useApprovalConsole = () => {
+  approvals = true;
+  cookieJar.clear();
+  onTestFinished(() => {
+    approvals = false;
+    cookieJar.clear();
+  });
+};
 
 /**
  * Until the end of the current test, the SPA and these helpers talk to the console whose audit log
@@ -260,9 +281,10 @@ export const callApi = async (
 };
 
 const admin = async (method: string, path: string, body?: unknown): Promise<unknown> => {
-  const response = await nodeFetch(`${inject('sandboxUrl')}/__sandbox${path}`, {
+  const target = sandboxTarget();
+  const response = await nodeFetch(`${target.url}/__sandbox${path}`, {
     method,
-    headers: { authorization: `Bearer ${inject('sandboxKey')}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: { authorization: `Bearer ${target.key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (!response.ok) throw new Error(`${method} /__sandbox${path} answered ${response.status}: ${await response.text()}`);

@@ -4,6 +4,7 @@ import Paper from '@mui/material/Paper';
 import Skeleton from '@mui/material/Skeleton';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
+import { usePrefetchQuery } from '@tanstack/react-query';
 import { lazy, Suspense, useRef, useState } from 'react';
 import { useParams } from 'react-router';
 import { can, type AutopayRule } from '../../api';
@@ -17,6 +18,7 @@ import { allocationOf } from '../features/autopay/allocation';
 import { useAutopayRules } from '../features/autopay/api/get-autopay-rules';
 import { AllocationSummary } from '../features/autopay/components/AllocationSummary';
 import { RulesTable } from '../features/autopay/components/RulesTable';
+import { walletHistoryQueryOptions } from '../features/history/api/wallet-history';
 import { useSession } from '../features/session/api/get-session';
 import { useUser } from '../features/users/api/get-user';
 import { fullName } from '../features/users/components/UserHeader';
@@ -36,6 +38,9 @@ const sections = () => import('../features/wallets/wallet-sections');
 const CardPanel = lazy(() => sections().then((m) => ({ default: m.CardPanel })));
 const SimulateLoad = lazy(() => sections().then((m) => ({ default: m.SimulateLoad })));
 const TransactionsSection = lazy(() => sections().then((m) => ({ default: m.TransactionsSection })));
+// Issue 14: the wallet's change history and the changes to it that wait for approval.
+const ChangeHistory = lazy(() => import('../features/history/components/ChangeHistory'));
+const WalletChangeRequests = lazy(() => import('../features/approvals/components/WalletChangeRequests'));
 
 /** A titled part of the page; its body comes when its code has loaded. */
 const Section = ({ id, title, fallback, children }: { id: string; title: string; fallback: React.ReactNode; children: React.ReactNode }) => (
@@ -53,6 +58,8 @@ export const WalletPage = () => {
   const user = useUser(userToken);
   const wallets = useWallets(userToken);
   const rules = useAutopayRules(userToken, walletToken);
+  // Asked for beside the rules, not once the history's code has loaded: no second round trip after them.
+  usePrefetchQuery(walletHistoryQueryOptions(userToken, walletToken, 1));
   const failure = usePageFailure([user, wallets, rules]);
   const staff = useSession().data;
   const canChange = staff ? can(staff.role, 'changeRules') : false;
@@ -143,6 +150,10 @@ export const WalletPage = () => {
         </Paper>
       )}
 
+      <Suspense fallback={null}>
+        <WalletChangeRequests walletToken={walletToken} />
+      </Suspense>
+
       {wallet && (
         <>
           <Section id="simulate-heading" title="Simulate a load" fallback={<Skeleton variant="rounded" height={40} sx={{ maxWidth: 260 }} />}>
@@ -157,6 +168,13 @@ export const WalletPage = () => {
           </Section>
         </>
       )}
+      <Section
+        id="change-history-heading"
+        title="Change history"
+        fallback={<Skeleton variant="rounded" height={120} role="progressbar" aria-label="Loading change history" />}
+      >
+        <ChangeHistory userToken={userToken} walletToken={walletToken} />
+      </Section>
 
       <Suspense fallback={null}>
         {adding && wallet && rules.data && (
@@ -177,6 +195,7 @@ export const WalletPage = () => {
             userToken={userToken}
             walletToken={walletToken}
             rule={deleting.rule}
+            rules={rules.data}
             destinationLabel={deleting.label}
             onClose={(deleted) => {
               setDeleting(undefined);

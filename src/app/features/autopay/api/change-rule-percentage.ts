@@ -3,6 +3,7 @@ import { changePercentagePath, changePercentageResultSchema, type AutopayRule, t
 import { staleRulesBehind } from '../../../lib/api-error';
 import { request } from '../../../lib/http';
 import { queryKeys } from '../../../lib/query-keys';
+import { isChangeRequest, orChangeRequest, refreshAfterRequest, refreshHistory } from '../../approvals/held-change';
 import { reasonHeaders } from '../change-reason';
 
 export interface ChangeRulePercentageVariables {
@@ -25,13 +26,16 @@ export const useChangeRulePercentage = (userToken: string, walletToken: string) 
   const key = queryKeys.rules(userToken, walletToken);
   return useMutation({
     mutationFn: ({ ruleToken, percentage, idempotencyKey, reason }: ChangeRulePercentageVariables) =>
-      request(changePercentageResultSchema, changePercentagePath(userToken, walletToken, ruleToken), {
+      // With approvals on, the answer may be a change request (202): the change waits for a second person.
+      request(orChangeRequest(changePercentageResultSchema), changePercentagePath(userToken, walletToken, ruleToken), {
         method: 'PATCH',
         body: { percentage } satisfies ChangePercentageInput,
         idempotencyKey,
         headers: reasonHeaders(reason),
       }),
-    onSuccess: async ({ rule, replacedRuleToken }) => {
+    onSuccess: async (result) => {
+      if (isChangeRequest(result)) return refreshAfterRequest(queryClient, userToken, walletToken);
+      const { rule, replacedRuleToken } = result;
       queryClient.setQueryData<AutopayRule[]>(key, (rules = []) => {
         const rest = rules.filter((r) => r.token !== rule.token);
         const at = rest.findIndex((r) => r.token === replacedRuleToken);
@@ -42,5 +46,7 @@ export const useChangeRulePercentage = (userToken: string, walletToken: string) 
     onError: async (error) => {
       if (staleRulesBehind(error)) await queryClient.invalidateQueries({ queryKey: key, exact: true });
     },
+    // Tried, made or refused: the wallet's change history has a new entry.
+    onSettled: () => refreshHistory(queryClient, userToken, walletToken),
   });
 };

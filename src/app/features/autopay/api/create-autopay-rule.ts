@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { createAutopayRule, type AutopayRule, type AutopayRuleInput } from '../../../../api';
+import { isChangeRequest, orChangeRequest, refreshAfterRequest, refreshHistory } from '../../approvals/held-change';
 import { apiCall } from '../../../lib/api-client';
 import { staleRulesBehind } from '../../../lib/api-error';
 import { queryKeys } from '../../../lib/query-keys';
@@ -23,18 +24,25 @@ export const useCreateAutopayRule = (userToken: string, walletToken: string) => 
   const key = queryKeys.rules(userToken, walletToken);
   return useMutation({
     mutationFn: ({ input, idempotencyKey, reason }: CreateAutopayRuleVariables) =>
-      apiCall(createAutopayRule, {
-        params: { user_token: userToken, wallet_token: walletToken },
-        body: input,
-        idempotencyKey,
-        headers: reasonHeaders(reason),
-      }),
+      // With approvals on, the answer may be a change request (202): the rule waits for a second person.
+      apiCall(
+        { ...createAutopayRule, response: orChangeRequest(createAutopayRule.response) },
+        {
+          params: { user_token: userToken, wallet_token: walletToken },
+          body: input,
+          idempotencyKey,
+          headers: reasonHeaders(reason),
+        },
+      ),
     onSuccess: async (rule) => {
+      if (isChangeRequest(rule)) return refreshAfterRequest(queryClient, userToken, walletToken);
       queryClient.setQueryData<AutopayRule[]>(key, (rules = []) => (rules.some((r) => r.token === rule.token) ? rules : [...rules, rule]));
       await queryClient.invalidateQueries({ queryKey: key, exact: true });
     },
     onError: async (error) => {
       if (staleRulesBehind(error)) await queryClient.invalidateQueries({ queryKey: key, exact: true });
     },
+    // Tried, made or refused: the wallet's change history has a new entry.
+    onSettled: () => refreshHistory(queryClient, userToken, walletToken),
   });
 };

@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { deleteAutopayRule, type AutopayRule } from '../../../../api';
+import { isChangeRequest, orChangeRequest, refreshAfterRequest, refreshHistory } from '../../approvals/held-change';
 import { apiCall } from '../../../lib/api-client';
 import { staleRulesBehind } from '../../../lib/api-error';
 import { queryKeys } from '../../../lib/query-keys';
@@ -18,18 +19,25 @@ export const useDeleteAutopayRule = (userToken: string, walletToken: string) => 
   const key = queryKeys.rules(userToken, walletToken);
   return useMutation({
     mutationFn: ({ ruleToken, idempotencyKey, reason }: DeleteAutopayRuleVariables) =>
-      apiCall(deleteAutopayRule, {
-        params: { user_token: userToken, wallet_token: walletToken },
-        query: { token: ruleToken },
-        idempotencyKey,
-        headers: reasonHeaders(reason),
-      }),
-    onSuccess: async (_result, { ruleToken }) => {
+      // With approvals on, the answer may be a change request (202): the deletion waits for a second person.
+      apiCall(
+        { ...deleteAutopayRule, response: orChangeRequest(deleteAutopayRule.response) },
+        {
+          params: { user_token: userToken, wallet_token: walletToken },
+          query: { token: ruleToken },
+          idempotencyKey,
+          headers: reasonHeaders(reason),
+        },
+      ),
+    onSuccess: async (result, { ruleToken }) => {
+      if (isChangeRequest(result)) return refreshAfterRequest(queryClient, userToken, walletToken);
       queryClient.setQueryData<AutopayRule[]>(key, (rules = []) => rules.filter((r) => r.token !== ruleToken));
       await queryClient.invalidateQueries({ queryKey: key, exact: true });
     },
     onError: async (error) => {
       if (staleRulesBehind(error)) await queryClient.invalidateQueries({ queryKey: key, exact: true });
     },
+    // Tried, made or refused: the wallet's change history has a new entry.
+    onSettled: () => refreshHistory(queryClient, userToken, walletToken),
   });
 };

@@ -17,6 +17,8 @@ import { useAnnounce } from '../../../components/StatusRegion';
 import { isApiError, isUnauthenticated } from '../../../lib/api-error';
 import { formatPercent } from '../../../lib/format';
 import { useDebounced } from '../../../lib/use-debounced';
+import { ApprovalNote } from '../../approvals/components/ApprovalNote';
+import { isChangeRequest } from '../../approvals/held-change';
 import { useCountries } from '../../catalog/api/get-countries';
 import { useCountryServices } from '../../catalog/api/get-country-services';
 import { useChangeReasonMode } from '../../settings/api/get-console-settings';
@@ -103,6 +105,7 @@ const AddRuleDialog = ({ userToken, wallet, rules, onClose: close, staffEmail, d
   });
   const { control, handleSubmit, setValue, setError, formState } = form;
   const destinationToken = useWatch({ control, name: 'destination_token' });
+  const typedPercentage = useWatch({ control, name: 'percentage' });
   const countries = useCountries();
   const services = useCountryServices(country || undefined, wallet.token, wallet.currency_code);
 
@@ -120,10 +123,15 @@ const AddRuleDialog = ({ userToken, wallet, rules, onClose: close, staffEmail, d
     // Kept before sending: a 401 takes the person to sign in at once, and this brings them back here.
     if (staffEmail) saveAddRuleDraft(userToken, wallet.token, { staff: staffEmail, values: form.getValues(), fingerprint, idempotencyKey });
     try {
-      const rule = await mutation.mutateAsync({ input, idempotencyKey, reason });
-      const name = queryClient.getQueryData(serviceQueryOptions(rule.destination_token).queryKey);
-      const label = (name && toDestination(rule.destination_token, name)?.label) ?? rule.destination_token;
-      announce(`Rule added: ${formatPercent(rule.percentage)} to ${label}`);
+      const answer = await mutation.mutateAsync({ input, idempotencyKey, reason });
+      const name = queryClient.getQueryData(serviceQueryOptions(input.destination_token).queryKey);
+      const label = (name && toDestination(input.destination_token, name)?.label) ?? input.destination_token;
+      // With approvals on, the rule may wait for a second person (a change request) instead.
+      announce(
+        isChangeRequest(answer)
+          ? `Sent for approval: add ${formatPercent(input.percentage)} to ${label}`
+          : `Rule added: ${formatPercent(answer.percentage)} to ${label}`,
+      );
       onClose();
     } catch (error) {
       if (!isUnauthenticated(error)) clearAddRuleDraft(userToken, wallet.token);
@@ -241,6 +249,14 @@ const AddRuleDialog = ({ userToken, wallet, rules, onClose: close, staffEmail, d
               render={({ field, fieldState }) => <ReasonField {...field} mode={reasonMode} error={fieldState.error?.message} />}
             />
           </Stack>
+          <ApprovalNote
+            rules={rules}
+            change={
+              destinationToken.trim()
+                ? { action: 'add_rule', destinationToken: destinationToken.trim(), percentage: Number(typedPercentage.trim()) || 0 }
+                : undefined
+            }
+          />
           {formError && (
             <Alert severity="error" role="alert" sx={{ mt: 2 }}>
               {formError}

@@ -13,6 +13,8 @@ import { Controller, useForm, useWatch } from 'react-hook-form';
 import { percentageSchema, toBasisPoints, type AutopayRule, type ChangePercentageResult } from '../../../../api';
 import { useAnnounce } from '../../../components/StatusRegion';
 import { formatPercent } from '../../../lib/format';
+import { ApprovalNote } from '../../approvals/components/ApprovalNote';
+import { isChangeRequest } from '../../approvals/held-change';
 import { useChangeReasonMode } from '../../settings/api/get-console-settings';
 import { allocationOf } from '../allocation';
 import { useChangeRulePercentage } from '../api/change-rule-percentage';
@@ -72,6 +74,10 @@ const ChangePercentageDialog = ({ userToken, walletToken, rule, rules, destinati
     const idempotencyKey = submission.keyFor(JSON.stringify({ rule: rule.token, percentage }));
     try {
       const result = await mutation.mutateAsync({ ruleToken: rule.token, percentage, reason, idempotencyKey });
+      if (isChangeRequest(result)) {
+        announce(`Sent for approval: ${formatPercent(rule.percentage)} → ${formatPercent(percentage)} to ${destinationLabel}`);
+        return onClose();
+      }
       announce(`Rule changed: ${formatPercent(rule.percentage)} → ${formatPercent(result.rule.percentage)} to ${destinationLabel}`);
       onClose(result);
     } catch (error) {
@@ -126,6 +132,10 @@ const ChangePercentageDialog = ({ userToken, walletToken, rule, rules, destinati
               render={({ field, fieldState }) => <ReasonField {...field} mode={reasonMode} error={fieldState.error?.message} />}
             />
           </Stack>
+          <ApprovalNote
+            rules={rules}
+            change={Number.isFinite(Number(typed)) && typed.trim() ? { action: 'edit_rule', ruleToken: rule.token, percentage: Number(typed) } : undefined}
+          />
           {formError && (
             <Alert severity="error" role="alert" sx={{ mt: 2 }}>
               {formError}

@@ -11,6 +11,8 @@ import { useAnnounce } from '../../../components/StatusRegion';
 import { describeError, isApiError, isOutcomeOpen, isSettledRefusal } from '../../../lib/api-error';
 import { formatPercent } from '../../../lib/format';
 import { newIdempotencyKey } from '../../../lib/idempotency-key';
+import { ApprovalNote } from '../../approvals/components/ApprovalNote';
+import { isChangeRequest } from '../../approvals/held-change';
 import { useChangeReasonMode } from '../../settings/api/get-console-settings';
 import { useDeleteAutopayRule } from '../api/delete-autopay-rule';
 import { reasonFieldSchema } from '../change-reason';
@@ -21,6 +23,8 @@ export interface DeleteRuleDialogProps {
   walletToken: string;
   rule: AutopayRule;
   destinationLabel: string;
+  /** The wallet's rules now: whether the deletion will wait for approval depends on them. */
+  rules?: AutopayRule[];
   onClose: (deleted: boolean) => void;
 }
 
@@ -29,7 +33,7 @@ export interface DeleteRuleDialogProps {
  * reason is no part of the submission: changing it keeps the key). After a refusal that settles it,
  * the next attempt is a new submission with a new key.
  */
-const DeleteRuleDialog = ({ userToken, walletToken, rule, destinationLabel, onClose }: DeleteRuleDialogProps) => {
+const DeleteRuleDialog = ({ userToken, walletToken, rule, destinationLabel, rules = [], onClose }: DeleteRuleDialogProps) => {
   const announce = useAnnounce();
   const mutation = useDeleteAutopayRule(userToken, walletToken);
   const reasonMode = useChangeReasonMode();
@@ -50,7 +54,11 @@ const DeleteRuleDialog = ({ userToken, walletToken, rule, destinationLabel, onCl
     mutation.mutate(
       { ruleToken: rule.token, idempotencyKey, reason: checked.data },
       {
-        onSuccess: () => {
+        onSuccess: (result) => {
+          if (isChangeRequest(result)) {
+            announce(`Sent for approval: delete ${formatPercent(rule.percentage)} to ${destinationLabel}`);
+            return onClose(false);
+          }
           announce(`Rule deleted: ${formatPercent(rule.percentage)} to ${destinationLabel}`);
           onClose(true);
         },
@@ -89,6 +97,7 @@ const DeleteRuleDialog = ({ userToken, walletToken, rule, destinationLabel, onCl
           fullWidth
           margin="normal"
         />
+        <ApprovalNote rules={rules} change={{ action: 'delete_rule', ruleToken: rule.token }} />
         {failure !== undefined && (
           <Alert severity="error" role="alert" sx={{ mt: 2 }}>
             {isOutcomeOpen(failure) ? describeError(failure) : `The rule was not deleted. ${describeError(failure)}`}

@@ -6,13 +6,15 @@ import Typography from '@mui/material/Typography';
 import { Link as RouterLink } from 'react-router';
 import { can, type StaffMember } from '../../../../api';
 import { describeError } from '../../../lib/api-error';
+import { ApprovalsLink } from '../../approvals/components/ApprovalsLink';
 import { useSignOut } from '../api/sign-out';
 
-/** The app bar's part about the signed-in staff member: who and in which role, the audit log for admins, Sign out. */
+/** The app bar's part about the signed-in staff member: who and in which role, approvals, the audit log for admins, Sign out. */
 const SessionBar = ({ staff }: { staff: StaffMember }) => {
   const signOut = useSignOut();
   return (
     <Stack direction="row" spacing={2} useFlexGap sx={{ alignItems: 'center', flexWrap: 'wrap', justifyContent: 'flex-end', mr: 1 }}>
+      <ApprovalsLink />
       {can(staff.role, 'readAudit') && (
         <Link component={RouterLink} to="/audit" color="inherit" underline="hover">
           Audit log

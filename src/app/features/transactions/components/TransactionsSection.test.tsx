@@ -74,6 +74,8 @@ const asShown = (t: BrowserTxn) => [
   `$${t.fee.toFixed(2)}`,
   'Completed',
   t.payer_name ?? '—',
+  // A payout opens the rules the console knows were in force then.
+  t.type === 'payout' ? 'Rules at this payout' : '',
 ];
 
 const historyRequests = () =>
@@ -91,7 +93,7 @@ describe('TransactionsSection', () => {
       within(table())
         .getAllByRole('columnheader')
         .map((h) => h.textContent),
-    ).toEqual(['Type', 'Time', 'Amount', 'Received', 'Fee', 'Status', 'Payer']);
+    ).toEqual(['Type', 'Time', 'Amount', 'Received', 'Fee', 'Status', 'Payer', 'Rules then']);
     expect(screen.getByText('Page 1 · rows 1–10')).toBeInTheDocument();
     expect(s.previous).toBeDisabled();
     await waitFor(() => expect(s.next).toBeEnabled());
@@ -252,7 +254,8 @@ describe('TransactionsSection', () => {
   });
 
   it('shows a failure with Retry, and Retry brings the rows', async () => {
-    await sandbox.setFaults({ failNext: { count: 1, status: 500, methods: ['GET'] } });
+    // Twice: the console's client tries a 5xx once more before it shows the failure.
+    await sandbox.setFaults({ failNext: { count: 2, status: 500, methods: ['GET'] } });
     const s = renderSection();
     const retry = await screen.findByRole('button', { name: 'Retry' });
     expect(screen.getByRole('alert')).toHaveTextContent(/^Could not load the transactions/);

@@ -17,6 +17,7 @@ import { ErrorState } from '../../../components/LazyErrorState';
 import { StatusText } from '../../../components/StatusText';
 import { formatMoney } from '../../../lib/format';
 import { transactionsQueryOptions, useTransactions } from '../api/get-transactions';
+import { RulesAtButton } from '../../history/components/RulesAtButton';
 import { PickupCode } from './PickupCode';
 import { formatLocalDateTime, transactionStatusLabel, transactionStatusTone, transactionTypeLabel } from '../transaction-labels';
 import { useSearchParamsState } from '../use-search-params-state';
@@ -28,7 +29,7 @@ export interface TransactionsSectionProps {
 }
 
 /** The columns every page has (a page with cash pickups has one more, for their codes). */
-const COLUMNS = 7;
+const COLUMNS = 8;
 
 const TransactionRow = ({ txn, userToken, walletToken, pickupColumn }: { txn: BrowserTxn; userToken: string; walletToken: string; pickupColumn: boolean }) => (
   <TableRow hover>
@@ -44,6 +45,7 @@ const TransactionRow = ({ txn, userToken, walletToken, pickupColumn }: { txn: Br
     </TableCell>
     <TableCell>{txn.payer_name ?? '—'}</TableCell>
     {pickupColumn && <TableCell>{txn.pickup_code === undefined ? '—' : <PickupCode userToken={userToken} walletToken={walletToken} txn={txn} />}</TableCell>}
+    <TableCell>{txn.type === 'payout' ? <RulesAtButton userToken={userToken} walletToken={walletToken} at={txn.time_of_txn} /> : null}</TableCell>
   </TableRow>
 );
 
@@ -100,6 +102,7 @@ const TransactionsSection = ({ userToken, walletToken }: TransactionsSectionProp
               <TableCell>Status</TableCell>
               <TableCell>Payer</TableCell>
               {pickupColumn && <TableCell>Pickup code</TableCell>}
+              <TableCell>Rules then</TableCell>
             </TableRow>
           </TableHead>
           <TableBody>
