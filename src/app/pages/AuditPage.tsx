@@ -8,7 +8,7 @@ import { AUDIT_PAGE_SIZES, can } from '../../api';
 import { ErrorState } from '../components/LazyErrorState';
 import { PageTitle } from '../components/PageTitle';
 import { useAuditLog } from '../features/audit/api/get-audit-log';
-import { MAX_PAGE, readAuditView, viewParams, type AuditView } from '../features/audit/audit-params';
+import { FILTERS, MAX_PAGE, readAuditView, viewParams, type AuditView } from '../features/audit/audit-params';
 import { showingText } from '../features/audit/audit-labels';
 import { AuditChainStatus } from '../features/audit/components/AuditChainStatus';
 import { AuditFiltersForm } from '../features/audit/components/AuditFiltersForm';
@@ -41,7 +41,7 @@ export const AuditPage = () => {
     // Other params of the page (none today) are kept.
     setParams(
       (current) => {
-        for (const key of ['user', 'staff', 'action', 'from', 'to', 'page', 'limit']) current.delete(key);
+        for (const key of [...FILTERS, 'page', 'limit']) current.delete(key);
         search.forEach((value, key) => current.set(key, value));
         return current;
       },

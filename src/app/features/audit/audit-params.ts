@@ -11,7 +11,7 @@ export interface AuditView {
 
 export const DEFAULT_LIMIT = 25;
 export const MAX_PAGE = 100_000;
-const FILTERS = ['user', 'staff', 'action', 'from', 'to'] as const;
+export const FILTERS = ['user', 'wallet', 'destination', 'rule', 'staff', 'action', 'from', 'to'] as const;
 
 export const isDate = (value: string | null | undefined): value is string => {
   if (!value || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
@@ -24,6 +24,10 @@ export const readAuditView = (params: URLSearchParams): AuditView => {
   const filters: AuditFilters = {};
   const user = params.get('user')?.trim();
   if (user && TOKEN_PATTERNS.user.test(user)) filters.user = user;
+  for (const key of ['wallet', 'destination', 'rule'] as const) {
+    const token = params.get(key)?.trim();
+    if (token && TOKEN_PATTERNS[key].test(token)) filters[key] = token;
+  }
   const staff = params.get('staff')?.trim().toLowerCase();
   if (staff && staff.length <= 254) filters.staff = staff;
   const action = params.get('action');

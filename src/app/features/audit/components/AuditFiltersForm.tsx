@@ -77,6 +77,9 @@ export const AuditFiltersForm = ({ filters, onApply, onClear }: AuditFiltersForm
       sx={{ flexWrap: 'wrap', alignItems: 'flex-start', mb: 2 }}
     >
       <Field control={control} name="user" label="User token" monospace />
+      <Field control={control} name="wallet" label="Wallet token" monospace />
+      <Field control={control} name="destination" label="Destination token" monospace />
+      <Field control={control} name="rule" label="Rule token" monospace />
       <Field control={control} name="staff" label="Staff email" type="email" />
       <Controller
         name="action"
