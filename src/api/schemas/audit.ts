@@ -1,4 +1,5 @@
 import { z } from 'zod/mini';
+import { calendarDateSchema } from '../dates';
 import { staffRoleSchema } from './staff';
 import { destinationTokenSchema, ruleTokenSchema, userTokenSchema, walletTokenSchema } from '../tokens';
 
@@ -73,15 +74,7 @@ export const auditEntrySchema = z.object({
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
 export const AUDIT_PAGE_SIZES = [25, 50, 100] as const;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const dateSchema = z.string().check(
-  z.regex(DATE, 'Use a date like 2026-11-25'),
-  // Date.parse rolls 2026-02-30 over into March: the day must survive the round trip.
-  z.refine((value) => {
-    const ms = Date.parse(`${value}T00:00:00Z`);
-    return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === value;
-  }, 'Not a real date'),
-);
+const dateSchema = calendarDateSchema('date', { format: 'Use a date like 2026-11-25', calendar: 'Not a real date' });
 const positiveInt = (max: number) =>
   z.pipe(
     z.string().check(z.regex(/^[1-9]\d{0,5}$/, 'Must be a whole number from 1')),

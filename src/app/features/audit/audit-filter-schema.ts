@@ -1,6 +1,6 @@
 import { z } from 'zod/mini';
-import { AUDIT_ACTIONS, TOKEN_PATTERNS, type AuditAction } from '../../../api';
-import { isDate, type AuditFilters } from './audit-params';
+import { AUDIT_ACTIONS, isIsoDate, TOKEN_PATTERNS, type AuditAction } from '../../../api';
+import type { AuditFilters } from './audit-params';
 
 export interface AuditFilterValues {
   user: string;
@@ -16,7 +16,7 @@ export interface AuditFilterValues {
 const trimmed = () => z.string().check(z.trim());
 const tokenOf = (kind: 'user' | 'wallet' | 'destination' | 'rule', example: string) =>
   trimmed().check(z.refine((value) => value === '' || TOKEN_PATTERNS[kind].test(value), `A ${kind} token looks like ${example}`));
-const date = () => trimmed().check(z.refine((value) => value === '' || isDate(value), 'Use a date like 2026-11-25'));
+const date = () => trimmed().check(z.refine((value) => value === '' || isIsoDate(value), 'Use a date like 2026-11-25'));
 
 /** The filter form: each field empty (no filter) or something the server accepts. */
 export const auditFilterSchema = z.pipe(

@@ -1,4 +1,7 @@
-import { AUDIT_ACTIONS, AUDIT_PAGE_SIZES, TOKEN_PATTERNS, type AuditAction, type AuditFilters } from '../../../api';
+import { AUDIT_ACTIONS, AUDIT_PAGE_SIZES, TOKEN_PATTERNS, type AuditFilters } from '../../../api';
+import { readDate, readOneOf, readPage } from '../../lib/url-view';
+
+export { MAX_PAGE } from '../../lib/url-view';
 
 export type { AuditFilters };
 
@@ -10,14 +13,7 @@ export interface AuditView {
 }
 
 export const DEFAULT_LIMIT = 25;
-export const MAX_PAGE = 100_000;
 export const FILTERS = ['user', 'wallet', 'destination', 'rule', 'staff', 'action', 'from', 'to'] as const;
-
-export const isDate = (value: string | null | undefined): value is string => {
-  if (!value || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
-};
 
 /** The view in the URL; what makes no sense there (a hand-edited link) falls back to its default. */
 export const readAuditView = (params: URLSearchParams): AuditView => {
@@ -30,17 +26,13 @@ export const readAuditView = (params: URLSearchParams): AuditView => {
   }
   const staff = params.get('staff')?.trim().toLowerCase();
   if (staff && staff.length <= 254) filters.staff = staff;
-  const action = params.get('action');
-  if ((AUDIT_ACTIONS as readonly string[]).includes(action ?? '')) filters.action = action as AuditAction;
+  const action = readOneOf(params.get('action'), AUDIT_ACTIONS);
+  if (action) filters.action = action;
   for (const key of ['from', 'to'] as const) {
-    const value = params.get(key);
-    if (isDate(value)) filters[key] = value;
+    const value = readDate(params.get(key));
+    if (value) filters[key] = value;
   }
-  const pageText = params.get('page') ?? '';
-  const page = /^\d{1,6}$/.test(pageText) ? Math.min(MAX_PAGE, Math.max(1, Number(pageText))) : 1;
-  const limitNumber = Number(params.get('limit'));
-  const limit = (AUDIT_PAGE_SIZES as readonly number[]).includes(limitNumber) ? limitNumber : DEFAULT_LIMIT;
-  return { filters, page, limit };
+  return { filters, page: readPage(params.get('page')), limit: readOneOf(params.get('limit'), AUDIT_PAGE_SIZES) ?? DEFAULT_LIMIT };
 };
 
 /** The filters as search params (only those set), in one fixed order. */
