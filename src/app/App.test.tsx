@@ -4,6 +4,7 @@ import { browserFoundUserSchema } from '../api';
 import { cookieJar, freshSandbox, loadAdaUsd, readApi, sandbox, signInAs } from '../../test/app/backend';
 import { renderConsole, signInWithForm } from '../../test/app/console';
 import { RECENT_USERS_KEY } from './features/users/recent-users';
+import { isSessionKey, queryKeys } from './lib/query-keys';
 
 // The session gate against the real console: real sign-in, real 401s, the cookie in the test's jar.
 
@@ -63,7 +64,7 @@ describe('the app bar', () => {
     await signInAs('editor');
     const c = renderConsole(`/users/${adaToken}`);
     expect(await screen.findByRole('heading', { level: 1, name: 'Ada Lovelace' })).toBeInTheDocument();
-    expect(c.queryClient.getQueryCache().findAll({ queryKey: ['users'] }).length).toBeGreaterThan(0);
+    expect(c.queryClient.getQueryCache().findAll({ queryKey: queryKeys.user(adaToken) }).length).toBeGreaterThan(0);
 
     await c.user.click(banner().getByRole('button', { name: 'Sign out' }));
     await waitFor(() => expect(c.path()).toBe('/login'));
@@ -74,7 +75,7 @@ describe('the app bar', () => {
         .getQueryCache()
         .getAll()
         .map((q) => q.queryKey),
-    ).toEqual([['session']]);
+    ).toEqual([queryKeys.session()]);
     expect(cookieJar.header()).toBeUndefined();
 
     // The server forgot the session too: the next person starts from nothing.
@@ -105,7 +106,7 @@ describe('the app bar', () => {
     // MassPay answers reads slowly: the wallet page's queries are still in flight when Sign out is clicked.
     await sandbox.setFaults({ latencyMs: 800, latencyMethods: ['GET'] });
     const c = renderConsole(`/users/${ada.userToken}/wallets/${ada.wallet.token}`);
-    await waitFor(() => expect(c.queryClient.isFetching({ predicate: (q) => q.queryKey[0] !== 'session' })).toBeGreaterThan(0));
+    await waitFor(() => expect(c.queryClient.isFetching({ predicate: (q) => !isSessionKey(q.queryKey) })).toBeGreaterThan(0));
     await c.user.click(banner().getByRole('button', { name: 'Sign out' }));
     await waitFor(() => expect(c.path()).toBe('/login'));
     // Longer than the slow answers take: every one of them has landed (or been cancelled) by now.
@@ -115,7 +116,7 @@ describe('the app bar', () => {
         .getQueryCache()
         .getAll()
         .map((q) => q.queryKey),
-    ).toEqual([['session']]);
+    ).toEqual([queryKeys.session()]);
     expect(c.queryClient.isFetching()).toBe(0);
     await sandbox.clearFaults();
   });

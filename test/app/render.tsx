@@ -1,10 +1,11 @@
 import { ThemeProvider } from '@mui/material/styles';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { QueryClientProvider } from '@tanstack/react-query';
 import { render, type RenderOptions } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { ReactElement } from 'react';
 import { MemoryRouter, useLocation, type Location } from 'react-router';
 import { StatusRegionProvider } from '../../src/app/components/StatusRegion';
+import { createQueryClient } from '../../src/app/lib/query-client';
 import { theme } from '../../src/app/theme/theme';
 
 export interface RenderAppOptions extends Omit<RenderOptions, 'wrapper' | 'queries'> {
@@ -21,11 +22,12 @@ const LocationSpy = ({ onChange }: { onChange: (location: Location) => void }) =
 };
 
 /**
- * Renders `ui` as the app would: a fresh QueryClient (no retries, so a failure shows at once), the
+ * Renders `ui` as the app would: a fresh query client of the app's own (`createQueryClient`), the
  * page's status region, the MUI theme and a router. Returns a `userEvent` session as `user`.
  */
 export const renderApp = (ui: ReactElement, { route = '/', cached = [], ...options }: RenderAppOptions = {}) => {
-  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
+  // The app's own client and policy (one retry of a transient failure, 401s end the session), without the wait before a retry.
+  const queryClient = createQueryClient({ retryDelay: 0 });
   for (const [queryKey, data] of cached) queryClient.setQueryData(queryKey, data);
   const user = userEvent.setup();
   let current: Location | undefined;

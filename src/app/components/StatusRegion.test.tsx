@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { endSession } from '../features/session/api/get-session';
 import { endStaffSession } from '../features/session/staff-data';
 import { renderApp } from '../../../test/app/render';
+import { queryKeys } from '../lib/query-keys';
 import { useAnnounce } from './StatusRegion';
 
 const MESSAGE = 'Rule deleted: 25 % to Lakeside Credit Union';
@@ -32,7 +33,7 @@ describe('StatusRegionProvider', () => {
     const c = renderApp(<Announcer />);
     await c.user.click(screen.getByRole('button', { name: 'Announce' }));
     expect(await screen.findByRole('status')).toHaveTextContent(MESSAGE);
-    c.queryClient.setQueryData(['session'], { email: 'editor@example.com', name: 'Ed', role: 'editor' });
+    c.queryClient.setQueryData(queryKeys.session(), { email: 'editor@example.com', name: 'Ed', role: 'editor' });
     await aMoment();
     expect(screen.getByRole('status')).toHaveTextContent(MESSAGE);
   });

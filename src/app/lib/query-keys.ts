@@ -5,6 +5,11 @@
 export const queryKeys = {
   /** Who is signed in (`GET /auth/me`): a `StaffMember`, or `null` when nobody is. Kept across sign-outs. */
   session: () => ['session'] as const,
+  /** Signing in and out (mutation keys), under the session. */
+  signIn: () => ['session', 'sign-in'] as const,
+  signOut: () => ['session', 'sign-out'] as const,
+  /** A caller's date of birth checked for a payee (a mutation key). */
+  verifyCaller: (userToken: string) => ['verify-caller', userToken] as const,
   /** What the SPA must know of the server's policy (`GET /api/console/settings`): reason required, approvals. */
   consoleSettings: () => ['console-settings'] as const,
   /** One page of the audit log under its filters. */
@@ -28,3 +33,6 @@ export const queryKeys = {
   countries: () => ['catalog', 'countries'] as const,
   countryServices: (countryCode: string, walletToken: string) => ['catalog', 'country', countryCode, walletToken] as const,
 };
+
+/** Whether `key` (a query's or a mutation's) is the session's own or under it: who is signed in, signing in and out. */
+export const isSessionKey = (key: readonly unknown[] | undefined): boolean => key?.[0] === queryKeys.session()[0];

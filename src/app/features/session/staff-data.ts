@@ -1,11 +1,11 @@
 import type { QueryClient } from '@tanstack/react-query';
 import type { StaffMember } from '../../../api';
-import { queryKeys } from '../../lib/query-keys';
+import { isSessionKey, queryKeys } from '../../lib/query-keys';
 import { clearAllAddRuleDrafts } from '../autopay/add-rule-draft';
 import { clearRecentUsers } from '../users/recent-users';
 import { cacheOwner, isSignedOut, markSignedOut, setCacheOwner } from './api/get-session';
 
-const notSession = { predicate: (query: { queryKey: readonly unknown[] }) => query.queryKey[0] !== 'session' };
+const notSession = { predicate: (query: { queryKey: readonly unknown[] }) => !isSessionKey(query.queryKey) };
 
 /** Forgets every answer and every finished change of the staff member who used this client. */
 const forgetStaffData = (queryClient: QueryClient) => {

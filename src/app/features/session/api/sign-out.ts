@@ -3,6 +3,7 @@ import { z } from 'zod/mini';
 import { CONSOLE_ROUTES } from '../../../../api';
 import { isApiError } from '../../../lib/api-error';
 import { request } from '../../../lib/http';
+import { queryKeys } from '../../../lib/query-keys';
 import { endStaffSession } from '../staff-data';
 
 /**
@@ -12,7 +13,7 @@ import { endStaffSession } from '../staff-data';
 export const useSignOut = () => {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationKey: ['session', 'sign-out'],
+    mutationKey: queryKeys.signOut(),
     mutationFn: async () => {
       try {
         await request(z.unknown(), CONSOLE_ROUTES.logout, { method: 'POST' });

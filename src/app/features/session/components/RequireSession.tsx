@@ -4,37 +4,18 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { Navigate, Outlet, useLocation } from 'react-router';
 import { ErrorState } from '../../../components/LazyErrorState';
-import { isUnauthenticated } from '../../../lib/api-error';
-import { endSession, isSignedOut, setCacheOwner, useSession } from '../api/get-session';
+import { isSignedOut, setCacheOwner, useSession } from '../api/get-session';
 import { LOGIN_PATH, loginPathFor } from '../next-path';
-
-const isSessionKey = (key: readonly unknown[] | undefined) => key?.[0] === 'session';
 
 /**
  * The gate of every route but `/login`: with nobody signed in — at first, or when any request fails
- * with 401 `unauthenticated` later (the session expired meanwhile) — it sends the person to
- * `/login?next=<where they were>`; signing in brings them back there.
+ * with 401 `unauthenticated` later (the query client then holds nobody signed in: lib/query-client.ts)
+ * — it sends the person to `/login?next=<where they were>`; signing in brings them back there.
  */
 export const RequireSession = () => {
   const queryClient = useQueryClient();
   const session = useSession();
   const location = useLocation();
-
-  useEffect(() => {
-    const expire = (error: unknown, key: readonly unknown[] | undefined) => {
-      if (!isSessionKey(key) && isUnauthenticated(error)) endSession(queryClient);
-    };
-    const queries = queryClient.getQueryCache().subscribe((event) => {
-      if (event.type === 'updated' && event.action.type === 'error') expire(event.action.error, event.query.queryKey);
-    });
-    const mutations = queryClient.getMutationCache().subscribe((event) => {
-      if (event.type === 'updated' && event.action.type === 'error') expire(event.action.error, event.mutation.options.mutationKey);
-    });
-    return () => {
-      queries();
-      mutations();
-    };
-  }, [queryClient]);
 
   const email = session.data?.email;
   useEffect(() => {

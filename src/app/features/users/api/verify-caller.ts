@@ -1,6 +1,7 @@
 import { useMutation } from '@tanstack/react-query';
 import { verifyCallerPath, verifyCallerResultSchema, type VerifyCallerInput } from '../../../../api';
 import { request } from '../../../lib/http';
+import { queryKeys } from '../../../lib/query-keys';
 
 /**
  * Asks the server whether the date a caller gives is the payee's date of birth
@@ -9,7 +10,7 @@ import { request } from '../../../lib/http';
  */
 export const useVerifyCaller = (userToken: string) =>
   useMutation({
-    mutationKey: ['verify-caller', userToken],
+    mutationKey: queryKeys.verifyCaller(userToken),
     mutationFn: (date_of_birth: string) =>
       request(verifyCallerResultSchema, verifyCallerPath(userToken), { method: 'POST', body: { date_of_birth } satisfies VerifyCallerInput }),
   });
