@@ -5,7 +5,7 @@ import { Layout } from './components/Layout';
 import { NotFoundView } from './components/NotFoundView';
 import { RequireSession } from './features/session/components/RequireSession';
 import { ContentShown } from './lib/after-content';
-import { preloadRoute, ROUTES, type AppRoute } from './routes';
+import { preloadRoute, APP_ROUTES, type AppRoute } from './routes';
 
 // The error page loads only when a page breaks.
 const RouteErrorView = lazy(() => import('./components/RouteError'));
@@ -42,10 +42,10 @@ export const App = () => {
   return (
     <Routes>
       <Route element={<Layout />}>
-        {ROUTES.filter((r) => r.public).map(route)}
+        {APP_ROUTES.filter((r) => r.public).map(route)}
         {/* Everything else needs a signed-in staff member. */}
         <Route element={<RequireSession />}>
-          {ROUTES.filter((r) => !r.public).map(route)}
+          {APP_ROUTES.filter((r) => !r.public).map(route)}
           <Route
             path="*"
             element={

@@ -43,7 +43,8 @@ const page = (load: () => Promise<{ default: ComponentType }>): AppRoute['Page']
   return Object.assign(Page, { preload });
 };
 
-export const ROUTES: AppRoute[] = [
+/** The SPA's pages and their paths (not the API's route table, `ROUTES` of src/api). */
+export const APP_ROUTES: AppRoute[] = [
   { path: '/login', Page: page(() => import('./pages/LoginPage')), public: true },
   { path: '/', Page: page(() => import('./pages/HomePage')) },
   { path: '/audit', Page: page(() => import('./pages/AuditPage')) },
@@ -77,7 +78,7 @@ export const ROUTES: AppRoute[] = [
  */
 export const preloadRoute = (location: { pathname: string }): Promise<unknown> =>
   Promise.all(
-    (matchRoutes(ROUTES, location) ?? []).map((match) => {
+    (matchRoutes(APP_ROUTES, location) ?? []).map((match) => {
       const route = match.route as AppRoute;
       route.prefetch?.(match.params);
       return route.Page.preload().catch(() => undefined);

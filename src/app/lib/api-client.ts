@@ -43,7 +43,7 @@ export const routePath = (route: BrowserRouteDef, { params, query }: { params?: 
 
 /**
  * Calls a MassPay route through the console's proxy, by the browser's side of its definition in
- * src/api/browser-routes.ts (named by its id in `ROUTES`, which the proxy and the sandbox serve): the
+ * src/api/browser-routes/ (named by its id in `ROUTES`, which the proxy and the sandbox serve): the
  * path built and checked from the route's template and schemas, the body checked with its schema, and
  * the answer parsed with its browser response. Failures are `ApiError`s (problem+json, network, an
  * answer that does not fit).

@@ -34,7 +34,7 @@ const DeleteRuleDialog = lazy(() => import('../features/autopay/components/Delet
 const ChangePercentageDialog = lazy(() => import('../features/autopay/components/ChangePercentageDialog'));
 // The card, the simulation and the history load apart from the page, as one chunk: the wallet's
 // summary and rules show without waiting for their code (the table, the form fields, the schemas).
-const sections = () => import('../features/wallets/wallet-sections');
+const sections = () => import('../features/wallets/wallet-sections-chunk');
 const CardPanel = lazy(() => sections().then((m) => ({ default: m.CardPanel })));
 const SimulateLoad = lazy(() => sections().then((m) => ({ default: m.SimulateLoad })));
 const TransactionsSection = lazy(() => sections().then((m) => ({ default: m.TransactionsSection })));
