@@ -3,7 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { defineConfig, devices } from '@playwright/test';
 import {
+  APPROVAL_SPECS,
   CHROMIUM,
+  CONSOLE_APPROVALS_PORT,
+  CONSOLE_APPROVALS_URL,
   CONSOLE_B_PORT,
   CONSOLE_B_URL,
   CONSOLE_PORT,
@@ -22,6 +25,7 @@ import {
 process.env.E2E_SANDBOX_DATA_DIR ??= mkdtempSync(path.join(os.tmpdir(), 'masspay-e2e-sandbox-'));
 process.env.E2E_CONSOLE_DATA_DIR ??= mkdtempSync(path.join(os.tmpdir(), 'masspay-e2e-console-'));
 process.env.E2E_CONSOLE_B_DATA_DIR ??= mkdtempSync(path.join(os.tmpdir(), 'masspay-e2e-console-b-'));
+process.env.E2E_CONSOLE_APPROVALS_DATA_DIR ??= mkdtempSync(path.join(os.tmpdir(), 'masspay-e2e-console-approvals-'));
 // With a real MASSPAY_BASE_URL the console has no demo accounts: e2e/make-staff-file.ts writes this
 // file (the accounts of e2e/env.ts) just before the first console starts, in the webServer command below.
 process.env.E2E_STAFF_FILE ??= path.join(mkdtempSync(path.join(os.tmpdir(), 'masspay-e2e-staff-')), 'staff.json');
@@ -69,7 +73,7 @@ export default defineConfig({
       // Replica A: every spec but replica B's half (e2e/replicas.spec.ts, which talks to both, included).
       name: 'chromium',
       dependencies: ['setup'],
-      testIgnore: REPLICA_B_SPECS,
+      testIgnore: [REPLICA_B_SPECS, APPROVAL_SPECS],
       use: {
         ...browser,
         // Signed in as the editor by default (it may read and change rules); a spec that needs
@@ -86,6 +90,17 @@ export default defineConfig({
       use: {
         ...browser,
         baseURL: CONSOLE_B_URL,
+        storageState: storageStateOf('editor'),
+      },
+    },
+    {
+      // The console with APPROVAL_POLICY=over:0: the four-eyes spec, two staff members in two contexts.
+      name: 'approvals',
+      dependencies: ['setup'],
+      testMatch: APPROVAL_SPECS,
+      use: {
+        ...browser,
+        baseURL: CONSOLE_APPROVALS_URL,
         storageState: storageStateOf('editor'),
       },
     },
@@ -141,6 +156,16 @@ export default defineConfig({
       command: `npx tsx e2e/wait-for.ts --http ${CONSOLE_URL}/healthz && npm start`,
       url: `${CONSOLE_B_URL}/healthz`,
       env: { ...replicaEnv, PORT: String(CONSOLE_B_PORT), DATA_DIR: process.env.E2E_CONSOLE_B_DATA_DIR },
+      reuseExistingServer,
+      timeout: 180_000,
+      gracefulShutdown: { signal: 'SIGTERM', timeout: 5_000 },
+      stdout: 'pipe',
+    },
+    {
+      // The console with four-eyes approval on; like B, it starts once A answers (A builds when needed).
+      command: `npx tsx e2e/wait-for.ts --http ${CONSOLE_URL}/healthz && npm start`,
+      url: `${CONSOLE_APPROVALS_URL}/healthz`,
+      env: { ...replicaEnv, APPROVAL_POLICY: 'over:0', PORT: String(CONSOLE_APPROVALS_PORT), DATA_DIR: process.env.E2E_CONSOLE_APPROVALS_DATA_DIR },
       reuseExistingServer,
       timeout: 180_000,
       gracefulShutdown: { signal: 'SIGTERM', timeout: 5_000 },

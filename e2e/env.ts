@@ -16,6 +16,13 @@ export const SANDBOX_URL = `http://127.0.0.1:${SANDBOX_PORT}`;
  */
 export const CONSOLE_B_PORT = 8182 + OFFSET;
 export const CONSOLE_B_URL = `http://127.0.0.1:${CONSOLE_B_PORT}`;
+/**
+ * A third console with APPROVAL_POLICY=over:0 (issue 14: every rule change waits for a second person),
+ * sharing the sandbox, staff, sessions and PostgreSQL with A and B; only its spec runs on it.
+ */
+export const CONSOLE_APPROVALS_PORT = 8183 + OFFSET;
+export const CONSOLE_APPROVALS_URL = `http://127.0.0.1:${CONSOLE_APPROVALS_PORT}`;
+export const APPROVAL_SPECS = /\/approvals\.spec\.ts$/;
 /** The throwaway PostgreSQL of the run (scripts/postgres.ts), the replicas' shared audit store. */
 export const POSTGRES_PORT = 8193 + OFFSET;
 export const DATABASE_URL = `postgres://postgres@127.0.0.1:${POSTGRES_PORT}/masspay_console`;

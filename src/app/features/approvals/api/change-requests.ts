@@ -62,6 +62,8 @@ export const useDecideChangeRequest = () => {
         decision === 'withdraw' ? undefined : { ...(text ? { comment: text } : {}), ...(confirmRulesFingerprint ? { confirmRulesFingerprint } : {}) };
       return request(changeRequestSchema, decisionPath(decision, held.id), { method: 'POST', body: body ?? {} });
     },
-    onSettled: (_answer, _error, { request: held }) => refreshAfterRequest(queryClient, held.userToken, held.walletToken),
+    // Not awaited: the caller's own callbacks (the status message) must run before the refreshed list may
+    // unmount the table that holds this mutation (the last pending request decided).
+    onSettled: (_answer, _error, { request: held }) => void refreshAfterRequest(queryClient, held.userToken, held.walletToken),
   });
 };

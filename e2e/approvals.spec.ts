@@ -1,0 +1,88 @@
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { adaTokens, DEST, resetSandbox, STAFF, storageStateOf } from './support';
+
+// Four-eyes approval (issue 14) on the console with APPROVAL_POLICY=over:0: an editor asks for a change
+// in one browser context, the admin decides in another. Change requests outlive a sandbox reset (they
+// are the console's, in PostgreSQL): each test finds its own by a reason of its own.
+
+let walletPath: string;
+let reason: string;
+test.beforeEach(async ({ request }) => {
+  await resetSandbox(request);
+  const ada = await adaTokens(request);
+  walletPath = `/users/${ada.user}/wallets/${ada.usd}`;
+  reason = `ticket e2e-${crypto.randomUUID().slice(0, 8)}`;
+});
+
+/** The admin's own browser context, on the same console. */
+const adminPage = async (browser: Browser, baseURL: string | undefined) => {
+  const context = await browser.newContext({ baseURL, storageState: storageStateOf('admin') });
+  return context.newPage();
+};
+
+/** The editor asks, through the Add rule dialog, for 5 % of every load to QuickCash. */
+const requestQuickCash = async (page: Page) => {
+  await page.goto(walletPath);
+  await page.getByRole('button', { name: 'Add rule' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add autopay rule' });
+  await dialog.getByRole('textbox', { name: 'Destination token' }).fill(DEST.quickCash);
+  await dialog.getByRole('textbox', { name: 'Percentage' }).fill('5');
+  await dialog.getByRole('textbox', { name: 'Reason' }).fill(reason);
+  await expect(dialog.getByRole('note').filter({ hasText: 'This change will wait for approval' })).toBeVisible();
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Sent for approval' })).toBeVisible();
+  await expect(dialog).toBeHidden();
+};
+
+const requestRow = (page: Page) => page.getByRole('table', { name: 'Change requests' }).getByRole('row').filter({ hasText: reason });
+
+test('an editor asks, the admin approves in another browser: the rule is made and the history shows both names and the reason', async ({
+  page,
+  browser,
+  baseURL,
+}) => {
+  await requestQuickCash(page);
+  await expect(requestRow(page).getByRole('button', { name: 'Withdraw' })).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Autopay rules' }).getByRole('row')).toHaveCount(3);
+
+  const admin = await adminPage(browser, baseURL);
+  await admin.goto('/');
+  await admin.getByRole('link', { name: /^Approvals \(\d+\)$/ }).click();
+  await expect(admin).toHaveURL(/\/approvals$/);
+  await requestRow(admin).getByRole('button', { name: 'Approve' }).click();
+  const dialog = admin.getByRole('dialog', { name: 'Approve change request' });
+  await dialog.getByRole('textbox', { name: 'Comment' }).fill('checked with the payee');
+  await dialog.getByRole('button', { name: 'Approve' }).click();
+  await expect(admin.getByRole('status').filter({ hasText: 'Change approved and applied' })).toBeVisible();
+  await admin.context().close();
+
+  await page.reload();
+  await expect(page.getByRole('table', { name: 'Autopay rules' }).getByRole('row')).toHaveCount(4);
+  const history = page.getByRole('region', { name: 'Change history' });
+  await expect(history.getByRole('row').filter({ hasText: reason }).filter({ hasText: STAFF.editor.name }).first()).toBeVisible();
+  await expect(history.getByRole('row').filter({ hasText: STAFF.admin.name }).filter({ hasText: 'Approved' }).first()).toBeVisible();
+});
+
+test('the admin rejects: nothing is made', async ({ page, browser, baseURL }) => {
+  await requestQuickCash(page);
+  const admin = await adminPage(browser, baseURL);
+  await admin.goto('/approvals?status=pending');
+  await requestRow(admin).getByRole('button', { name: 'Reject' }).click();
+  const dialog = admin.getByRole('dialog', { name: 'Reject change request' });
+  await dialog.getByRole('button', { name: 'Reject' }).click();
+  await expect(admin.getByRole('status').filter({ hasText: 'Change request rejected' })).toBeVisible();
+  await admin.context().close();
+
+  await page.reload();
+  await expect(page.getByRole('table', { name: 'Autopay rules' }).getByRole('row')).toHaveCount(3);
+});
+
+test('the editor withdraws their own request', async ({ page }) => {
+  await requestQuickCash(page);
+  await page.goto('/approvals?status=pending');
+  const row = requestRow(page);
+  await expect(row.getByRole('button', { name: 'Approve' })).toHaveCount(0);
+  await row.getByRole('button', { name: 'Withdraw' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Change request withdrawn' })).toBeVisible();
+  await expect(row).toHaveCount(0);
+});
