@@ -5,12 +5,11 @@ import Dialog from '@mui/material/Dialog';
 import DialogActions from '@mui/material/DialogActions';
 import DialogContent from '@mui/material/DialogContent';
 import DialogTitle from '@mui/material/DialogTitle';
-import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { Controller, useForm, useWatch } from 'react-hook-form';
 import { TOKEN_PATTERNS, type AutopayRule, type BrowserWallet } from '../../../../api';
 import { useAnnounce } from '../../../components/StatusRegion';
@@ -19,8 +18,6 @@ import { formatPercent } from '../../../lib/format';
 import { useDebounced } from '../../../lib/use-debounced';
 import { ApprovalNote } from '../../approvals/components/ApprovalNote';
 import { isChangeRequest } from '../../approvals/held-change';
-import { useCountries } from '../../catalog/api/get-countries';
-import { useCountryServices } from '../../catalog/api/get-country-services';
 import { useChangeReasonMode } from '../../settings/api/get-console-settings';
 import { serviceQueryOptions, toDestination, useService } from '../../catalog/api/get-service';
 import { clearAddRuleDraft, saveAddRuleDraft, type AddRuleDraft } from '../add-rule-draft';
@@ -28,6 +25,7 @@ import { allocationOf } from '../allocation';
 import { useCreateAutopayRule } from '../api/create-autopay-rule';
 import { useChangeSubmission } from '../use-change-submission';
 import { addRuleFormSchema, type AddRuleFormOutput, type AddRuleFormValues } from '../rule-form-schema';
+import { DestinationPicker } from './DestinationPicker';
 import { ReasonField } from './ReasonField';
 
 export interface AddRuleDialogProps {
@@ -68,7 +66,6 @@ const AddRuleDialog = ({ userToken, wallet, rules, onClose: close, staffEmail, d
   const mutation = useCreateAutopayRule(userToken, wallet.token);
   const reasonMode = useChangeReasonMode();
   const allocation = allocationOf(rules);
-  const [country, setCountry] = useState('');
   // Saved or given up: the draft has served.
   const onClose = () => {
     clearAddRuleDraft(userToken, wallet.token);
@@ -106,8 +103,6 @@ const AddRuleDialog = ({ userToken, wallet, rules, onClose: close, staffEmail, d
   const { control, handleSubmit, setValue, setError, formState } = form;
   const destinationToken = useWatch({ control, name: 'destination_token' });
   const typedPercentage = useWatch({ control, name: 'percentage' });
-  const countries = useCountries();
-  const services = useCountryServices(country || undefined, wallet.token, wallet.currency_code);
 
   const submission = useChangeSubmission({
     fields: FIELDS,
@@ -175,45 +170,12 @@ const AddRuleDialog = ({ userToken, wallet, rules, onClose: close, staffEmail, d
                 />
               )}
             />
-            <Stack direction={{ xs: 'column', sm: 'row' }} spacing={2}>
-              <TextField
-                select
-                label="Country"
-                value={country}
-                onChange={(e) => setCountry(e.target.value)}
-                helperText="Or pick a destination"
-                sx={{ flex: 1 }}
-                disabled={!countries.data}
-              >
-                {(countries.data ?? []).map((c) => (
-                  <MenuItem key={c.three_letter_code} value={c.three_letter_code}>
-                    {c.name}
-                  </MenuItem>
-                ))}
-              </TextField>
-              <TextField
-                select
-                label="Service"
-                value={services.data?.some((s) => s.destinationToken === destinationToken) ? destinationToken : ''}
-                onChange={(e) => setValue('destination_token', e.target.value, { shouldValidate: true, shouldTouch: true, shouldDirty: true })}
-                disabled={!country || !services.data || services.data.length === 0}
-                // A disabled field's helper text is greyed below readable contrast: say it only when it applies.
-                helperText={
-                  !country
-                    ? undefined
-                    : services.data?.length === 0
-                      ? `No ${wallet.currency_code} services in this country`
-                      : `Services paying out in ${wallet.currency_code}`
-                }
-                sx={{ flex: 2 }}
-              >
-                {(services.data ?? []).map((s) => (
-                  <MenuItem key={s.destinationToken} value={s.destinationToken}>
-                    {s.label}
-                  </MenuItem>
-                ))}
-              </TextField>
-            </Stack>
+            <DestinationPicker
+              walletToken={wallet.token}
+              currency={wallet.currency_code}
+              destinationToken={destinationToken}
+              onPick={(token) => setValue('destination_token', token, { shouldValidate: true, shouldTouch: true, shouldDirty: true })}
+            />
             <Controller
               name="percentage"
               control={control}
