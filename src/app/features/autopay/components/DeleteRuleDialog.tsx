@@ -48,27 +48,23 @@ const DeleteRuleDialog = ({ userToken, walletToken, rule, destinationLabel, rule
     return checked;
   };
 
-  const confirm = () => {
+  // The same style as the add and edit dialogs: await the change, then say what happened.
+  const confirm = async () => {
     const checked = checkReason(reason);
     if (!checked.success) return;
-    mutation.mutate(
-      { ruleToken: rule.token, idempotencyKey, reason: checked.data },
-      {
-        onSuccess: (result) => {
-          if (isChangeRequest(result)) {
-            announce(`Sent for approval: delete ${formatPercent(rule.percentage)} to ${destinationLabel}`);
-            return onClose(false);
-          }
-          announce(`Rule deleted: ${formatPercent(rule.percentage)} to ${destinationLabel}`);
-          onClose(true);
-        },
-        onError: (error) => {
-          const message = isApiError(error) ? error.fieldErrors.reason?.[0] : undefined;
-          if (message) setReasonError(message);
-          if (isSettledRefusal(error)) setIdempotencyKey(newIdempotencyKey());
-        },
-      },
-    );
+    try {
+      const result = await mutation.mutateAsync({ ruleToken: rule.token, idempotencyKey, reason: checked.data });
+      if (isChangeRequest(result)) {
+        announce(`Sent for approval: delete ${formatPercent(rule.percentage)} to ${destinationLabel}`);
+        return onClose(false);
+      }
+      announce(`Rule deleted: ${formatPercent(rule.percentage)} to ${destinationLabel}`);
+      onClose(true);
+    } catch (error) {
+      const message = isApiError(error) ? error.fieldErrors.reason?.[0] : undefined;
+      if (message) setReasonError(message);
+      if (isSettledRefusal(error)) setIdempotencyKey(newIdempotencyKey());
+    }
   };
 
   const failure = mutation.isError && !(isApiError(mutation.error) && mutation.error.fieldErrors.reason) ? mutation.error : undefined;
@@ -108,7 +104,7 @@ const DeleteRuleDialog = ({ userToken, walletToken, rule, destinationLabel, rule
         <Button onClick={() => onClose(false)} disabled={mutation.isPending} autoFocus>
           Cancel
         </Button>
-        <Button onClick={confirm} color="error" variant="contained" loading={mutation.isPending} aria-busy={mutation.isPending}>
+        <Button onClick={() => void confirm()} color="error" variant="contained" loading={mutation.isPending} aria-busy={mutation.isPending}>
           Delete
         </Button>
       </DialogActions>
