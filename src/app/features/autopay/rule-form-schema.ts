@@ -12,12 +12,6 @@ export interface RuleFormContext {
   resolveDestination: (token: string) => Promise<Destination | null | undefined>;
 }
 
-export interface RuleFormValues {
-  destination_token: string;
-  percentage: string;
-  attr_set_token: string;
-}
-
 const trimmed = () => z.string().check(z.trim());
 
 /** A percentage as typed (text) to a number within the contract's bounds. */
@@ -66,12 +60,9 @@ const toRuleInput = ({ destination_token, percentage, attr_set_token }: { destin
  */
 export const ruleFormSchema = (ctx: RuleFormContext) => z.pipe(z.object(ruleFields(ctx)), z.transform(toRuleInput));
 
+/** What the rule form holds as typed, inferred from its schema. */
+export type RuleFormValues = z.input<ReturnType<typeof ruleFormSchema>>;
 export type RuleFormOutput = z.output<ReturnType<typeof ruleFormSchema>>;
-
-/** What "Add autopay rule" holds: the rule's fields and the change's reason (sent apart, as a header). */
-export interface AddRuleFormValues extends RuleFormValues {
-  reason: string;
-}
 
 /**
  * "Add autopay rule" as a whole: the rule (the request body, and what its Idempotency-Key belongs to)
@@ -83,6 +74,8 @@ export const addRuleFormSchema = (ctx: RuleFormContext & { reasonMode: ChangeRea
     z.transform(({ reason, ...rule }) => ({ input: toRuleInput(rule), reason })),
   );
 
+/** What "Add autopay rule" holds as typed (the rule's fields and the reason), inferred from its schema. */
+export type AddRuleFormValues = z.input<ReturnType<typeof addRuleFormSchema>>;
 export type AddRuleFormOutput = z.output<ReturnType<typeof addRuleFormSchema>>;
 
 export interface ChangePercentageContext {
