@@ -1,5 +1,6 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { adaTokens, DEST, resetSandbox, STAFF, storageStateOf } from './support';
+import { adaTokens, DEST, resetSandbox, settleAnimations, STAFF, storageStateOf } from './support';
 
 // Four-eyes approval (issue 14) on the console with APPROVAL_POLICY=over:0: an editor asks for a change
 // in one browser context, the admin decides in another. Change requests outlive a sandbox reset (they
@@ -85,4 +86,37 @@ test('the editor withdraws their own request', async ({ page }) => {
   await row.getByRole('button', { name: 'Withdraw' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Change request withdrawn' })).toBeVisible();
   await expect(row).toHaveCount(0);
+});
+
+/** Serious or critical axe violations on the page as it is now (rule id and the first offending target). */
+const blockingViolations = async (page: Page) => {
+  await settleAnimations(page);
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes[0]?.target.join(' ')}`);
+};
+
+test('the Approvals page at 390 px, by keyboard alone, with no serious or critical axe violation on it or its dialog', async ({ page, browser, baseURL }) => {
+  await requestQuickCash(page);
+  const admin = await adminPage(browser, baseURL);
+  await admin.setViewportSize({ width: 390, height: 844 });
+  await admin.goto('/approvals?status=pending');
+  const approve = requestRow(admin).getByRole('button', { name: 'Approve' });
+  await expect(approve).toBeVisible();
+  expect(await blockingViolations(admin)).toEqual([]);
+  // Nothing wider than the window but the table itself, which scrolls within the page.
+  expect(await admin.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+
+  await approve.focus();
+  await admin.keyboard.press('Enter');
+  const dialog = admin.getByRole('dialog', { name: 'Approve change request' });
+  await expect(dialog.getByRole('textbox', { name: 'Comment' })).toBeFocused();
+  expect(await blockingViolations(admin)).toEqual([]);
+  await admin.keyboard.type('by keyboard');
+  // Tab past Cancel to Approve, and confirm with Enter.
+  await admin.keyboard.press('Tab');
+  await admin.keyboard.press('Tab');
+  await expect(dialog.getByRole('button', { name: 'Approve' })).toBeFocused();
+  await admin.keyboard.press('Enter');
+  await expect(admin.getByRole('status').filter({ hasText: 'Change approved and applied' })).toBeVisible();
+  await admin.context().close();
 });
