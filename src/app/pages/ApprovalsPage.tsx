@@ -13,7 +13,7 @@ import { approvalsParams, readApprovalsView } from '../features/approvals/approv
 import { ChangeRequests } from '../features/approvals/components/ChangeRequests';
 import { requestStatus } from '../features/approvals/request-labels';
 import { showingText } from '../features/audit/audit-labels';
-import { useSearchParamsState } from '../features/transactions/use-search-params-state';
+import { useSearchParamsState } from '../lib/use-search-params-state';
 
 /** `/approvals`: rule changes that wait for, or had, a second person's decision — pending first, filtered and paged in the URL. */
 export const ApprovalsPage = () => {

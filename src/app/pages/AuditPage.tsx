@@ -8,14 +8,15 @@ import { AUDIT_PAGE_SIZES, can } from '../../api';
 import { ErrorState } from '../components/LazyErrorState';
 import { PageTitle } from '../components/PageTitle';
 import { useAuditLog } from '../features/audit/api/get-audit-log';
-import { FILTERS, MAX_PAGE, readAuditView, viewParams, type AuditView } from '../features/audit/audit-params';
+import { FILTERS, readAuditView, viewParams, type AuditView } from '../features/audit/audit-params';
 import { showingText } from '../features/audit/audit-labels';
 import { AuditChainStatus } from '../features/audit/components/AuditChainStatus';
 import { AuditFiltersForm } from '../features/audit/components/AuditFiltersForm';
 import { AuditTable } from '../features/audit/components/AuditTable';
 import { ExportAuditLink } from '../features/audit/components/ExportAuditLink';
 import { useSession } from '../features/session/api/get-session';
-import { useSearchParamsState } from '../features/transactions/use-search-params-state';
+import { MAX_PAGE } from '../lib/url-view';
+import { useSearchParamsState } from '../lib/use-search-params-state';
 import { isForbidden } from '../lib/api-error';
 
 const NotAllowed = () => (

@@ -1,17 +1,14 @@
-import { CHANGE_REQUEST_STATUSES, TOKEN_PATTERNS, type ChangeRequestStatus } from '../../../api';
+import { CHANGE_REQUEST_STATUSES, TOKEN_PATTERNS } from '../../../api';
+import { readOneOf, readPage } from '../../lib/url-view';
 import type { ChangeRequestFilters } from './api/change-requests';
-
-const MAX_PAGE = 100_000;
 
 /** The Approvals page's view in its URL (`?status=&wallet=&page=`); what makes no sense there falls back to its default. */
 export const readApprovalsView = (params: URLSearchParams): ChangeRequestFilters & { page: number } => {
-  const view: ChangeRequestFilters & { page: number } = { page: 1 };
-  const status = params.get('status') ?? '';
-  if ((CHANGE_REQUEST_STATUSES as readonly string[]).includes(status)) view.status = status as ChangeRequestStatus;
+  const view: ChangeRequestFilters & { page: number } = { page: readPage(params.get('page')) };
+  const status = readOneOf(params.get('status'), CHANGE_REQUEST_STATUSES);
+  if (status) view.status = status;
   const wallet = params.get('wallet')?.trim();
   if (wallet && TOKEN_PATTERNS.wallet.test(wallet)) view.wallet = wallet;
-  const page = params.get('page') ?? '';
-  if (/^\d{1,6}$/.test(page)) view.page = Math.min(MAX_PAGE, Math.max(1, Number(page)));
   return view;
 };
 

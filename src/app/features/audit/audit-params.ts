@@ -1,8 +1,6 @@
 import { AUDIT_ACTIONS, AUDIT_PAGE_SIZES, TOKEN_PATTERNS, type AuditFilters } from '../../../api';
 import { readDate, readOneOf, readPage } from '../../lib/url-view';
 
-export { MAX_PAGE } from '../../lib/url-view';
-
 export type { AuditFilters };
 
 export interface AuditView {

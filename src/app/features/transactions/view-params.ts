@@ -1,8 +1,6 @@
 import { readDate, readOneOf, readPage, writeView as writeUrlView, type ViewChange } from '../../lib/url-view';
 import type { TransactionsView, TransactionType } from './api/get-transactions';
 
-export { MAX_PAGE } from '../../lib/url-view';
-
 /** The search params that hold the transactions view, so that a reload or a shared link reopens it. */
 export const TX_PARAMS = { size: 'txSize', type: 'txType', from: 'txFrom', to: 'txTo', page: 'txPage' } as const;
 

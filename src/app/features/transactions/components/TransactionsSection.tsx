@@ -20,8 +20,9 @@ import { transactionsQueryOptions, useTransactions } from '../api/get-transactio
 import { RulesAtButton } from '../../history/components/RulesAtButton';
 import { PickupCode } from './PickupCode';
 import { formatLocalDateTime, transactionStatusLabel, transactionStatusTone, transactionTypeLabel } from '../transaction-labels';
-import { useSearchParamsState } from '../use-search-params-state';
-import { MAX_PAGE, PAGE_SIZES, readView, TX_PARAMS, TYPE_OPTIONS, writeView } from '../view-params';
+import { MAX_PAGE } from '../../../lib/url-view';
+import { useSearchParamsState } from '../../../lib/use-search-params-state';
+import { PAGE_SIZES, readView, TX_PARAMS, TYPE_OPTIONS, writeView } from '../view-params';
 
 export interface TransactionsSectionProps {
   userToken: string;
