@@ -1,10 +1,15 @@
 // Setup of the `app` test project (jsdom): matchers, the console behind `/api`, a clean DOM.
 import '@testing-library/jest-dom/vitest';
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { afterEach, beforeEach } from 'vitest';
 import { installFetch, startSignedIn } from './backend';
 
 installFetch();
+
+// The tests wait on a real console over HTTP (backend.ts): on a loaded machine an answer can take longer
+// than Testing Library's default 1 s. The wait ends as soon as the page shows what is awaited; only a
+// failing test waits the whole 5 s.
+configure({ asyncUtilTimeout: 5_000 });
 
 // jsdom has no media queries; MUI asks for prefers-color-scheme and breakpoints.
 if (typeof window.matchMedia !== 'function') {
