@@ -14,6 +14,13 @@ const isAddressList = (list: string[]) => {
   }
 };
 
+/** `a, b,,c` → `['a', 'b', 'c']`: a list variable's entries, trimmed, empty ones dropped. */
+const commaList = (value: string) =>
+  value
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** `0.0.0.0`, `::` (however written): every interface, so no one name the console is reached by. */
@@ -38,16 +45,7 @@ const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9-]+$/, 'must be a header name, e.g. X-Forwarded-Email')
     .optional(),
-  TRUSTED_PROXY_IPS: z
-    .string()
-    .transform((value) =>
-      value
-        .split(',')
-        .map((part) => part.trim())
-        .filter(Boolean),
-    )
-    .refine(isAddressList, 'must be a comma-separated list of IP addresses or CIDR ranges')
-    .optional(),
+  TRUSTED_PROXY_IPS: z.string().transform(commaList).refine(isAddressList, 'must be a comma-separated list of IP addresses or CIDR ranges').optional(),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional(),
   DATABASE_MIGRATION_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }).optional(),
   CHANGE_REASON: z.enum(CHANGE_REASON_MODES, { error: 'must be optional or required' }).default('optional'),
@@ -69,12 +67,7 @@ const envSchema = z.object({
   MASSPAY_SETTLE_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int().min(1_000).max(3_600_000).default(60_000),
   ALLOWED_HOSTS: z
     .string()
-    .transform((value) =>
-      value
-        .split(',')
-        .map((part) => part.trim())
-        .filter(Boolean),
-    )
+    .transform(commaList)
     .refine(
       (list) => list.length > 0 && list.every((entry) => parseHostEntry(entry) !== undefined),
       'must be a comma-separated list of host or host:port (IPv6 in brackets, e.g. console.example.com,[::1]:8080)',
