@@ -1,5 +1,6 @@
 import { z } from 'zod/mini';
 import { toBasisPoints } from '../money';
+import { userTokenSchema, walletTokenSchema } from '../tokens';
 import { autopayRuleSchema, type AutopayRule } from './autopay';
 
 /**
@@ -109,8 +110,8 @@ export type ChangeRequestPage = z.infer<typeof changeRequestPageSchema>;
 /** `GET /api/console/change-requests` query: all optional; pending first, then newest first. */
 export const changeRequestQuerySchema = z.strictObject({
   status: z.optional(changeRequestStatusSchema),
-  user: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'Not a user token'))),
-  wallet: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'Not a wallet token'))),
+  user: z.optional(userTokenSchema),
+  wallet: z.optional(walletTokenSchema),
   page: z.optional(
     z.pipe(
       z.string().check(z.regex(/^[1-9]\d{0,5}$/, 'Must be a whole number from 1')),
