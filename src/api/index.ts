@@ -23,3 +23,4 @@ export * from './schemas/pickup-code';
 export * from './dates';
 export * from './schemas/approvals';
 export * from './schemas/wallet-history';
+export * from './schemas/bulk';

@@ -300,6 +300,54 @@ export const MIGRATIONS: readonly Migration[] = [
           'awaiting_approval', 'approved', 'rejected', 'withdrawn', 'expired'));
     `,
   },
+  {
+    version: 10,
+    name: 'bulk_jobs',
+    // Bulk rule changes from a CSV (issue 15, src/server/bulk): a job, its wallets as the dry run saw
+    // them, and its rows with their verdicts and outcomes. A job in 'resolving' or 'running' is worked by
+    // the replica holding its lease (lease_owner until lease_until); another takes it over once it lapses.
+    sql: `
+      CREATE TABLE bulk_jobs (
+        id text PRIMARY KEY,
+        file_name text NOT NULL,
+        requested_by text NOT NULL,
+        requested_by_name text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        -- resolving → ready → (awaiting_approval → approved) → running ⇄ paused → completed | cancelled | failed
+        status text NOT NULL,
+        row_count integer NOT NULL,
+        decided_by text, decided_by_name text, decided_at timestamptz, decision_comment text,
+        started_by text, started_at timestamptz, finished_at timestamptz,
+        lease_owner text, lease_until timestamptz,
+        error text
+      );
+      CREATE TABLE bulk_wallets (
+        job_id text NOT NULL REFERENCES bulk_jobs(id) ON DELETE CASCADE,
+        wallet_token text NOT NULL,
+        user_token text NOT NULL,
+        currency text NOT NULL,
+        rules_before jsonb NOT NULL,
+        rules_after jsonb NOT NULL,
+        fingerprint text NOT NULL,
+        PRIMARY KEY (job_id, wallet_token)
+      );
+      CREATE TABLE bulk_rows (
+        job_id text NOT NULL REFERENCES bulk_jobs(id) ON DELETE CASCADE,
+        line integer NOT NULL,
+        input jsonb NOT NULL,
+        user_token text, wallet_token text,
+        verdict text,
+        reason text,
+        change jsonb,
+        outcome text,
+        outcome_reason text,
+        rule_token text,
+        done_at timestamptz,
+        PRIMARY KEY (job_id, line)
+      );
+      CREATE INDEX bulk_rows_pending ON bulk_rows (job_id, wallet_token, line) WHERE verdict = 'change' AND outcome IS NULL;
+    `,
+  },
 ];
 
 /**
@@ -319,6 +367,10 @@ export const APP_PRIVILEGES: Readonly<Record<string, string>> = {
   caller_verification_attempts: 'SELECT, INSERT, UPDATE, DELETE',
   // Decided requests are history: the application updates a request's status, never removes one.
   change_requests: 'SELECT, INSERT, UPDATE',
+  // A job is history once done; its wallets and rows are rewritten when a dry run starts again.
+  bulk_jobs: 'SELECT, INSERT, UPDATE',
+  bulk_wallets: 'SELECT, INSERT, UPDATE, DELETE',
+  bulk_rows: 'SELECT, INSERT, UPDATE, DELETE',
   schema_migrations: 'SELECT',
 };
 
