@@ -2,6 +2,7 @@ import { z } from 'zod/mini';
 import { currencyCodeSchema, destinationTokenSchema, internalUserIdSchema, userTokenSchema, walletTokenSchema } from '../tokens';
 import { autopayRuleSchema } from './autopay';
 import { percentageSchema } from './autopay-input';
+import { problemSchema } from './problem';
 
 /**
  * Bulk rule changes from a CSV (issue 15). A file is checked whole before a job exists (every refusal
@@ -33,6 +34,18 @@ export const bulkRowInputSchema = z.object({
   percentage: z.optional(percentageSchema),
 });
 export type BulkRowInput = z.infer<typeof bulkRowInputSchema>;
+
+/** Why a file was refused: where (the CSV line, header = 1; the column by its header name, or `column N`) and what. */
+export const bulkRefusalSchema = z.object({ line: z.number(), column: z.nullable(z.string()), message: z.string() });
+export type BulkRefusal = z.infer<typeof bulkRefusalSchema>;
+
+/** The 400 of a refused upload: a problem whose `refusals` list every refusal found (at most `BULK_MAX_REFUSALS`). */
+export const bulkUploadProblemSchema = z.object({ ...problemSchema.shape, refusals: z.array(bulkRefusalSchema) });
+export type BulkUploadProblem = z.infer<typeof bulkUploadProblemSchema>;
+export const BULK_MAX_REFUSALS = 50;
+
+/** The 202 of an accepted upload: the job, resolving. */
+export const bulkUploadAnswerSchema = z.object({ id: z.string() });
 
 /** A job's life: resolving → ready → (awaiting_approval → approved) → running ⇄ paused → completed | cancelled | failed. */
 export const BULK_JOB_STATUSES = ['resolving', 'ready', 'awaiting_approval', 'approved', 'running', 'paused', 'completed', 'cancelled', 'failed'] as const;
