@@ -4,6 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPES, type ApprovalPolicy, type ChangeReasonMode, type StaffMember } from '../api';
 import { createApprovals } from './approvals';
+import { createBulkJobs, type BulkJobOptions } from './bulk/jobs';
 import type { AuditStore } from './audit/store';
 import { registerAuth, type AuthOptions } from './auth';
 import { answeredBeforeClose } from './auth/guard';
@@ -67,6 +68,8 @@ export interface ServerOptions {
   metrics?: { token?: string; listener?: { host: string; port: number } };
   /** `MAX_EVENT_LOOP_DELAY_MS` (default 1000; 0: off): past it requests are refused 503 (load-shedding.ts). */
   loadShedding?: LoadSheddingOptions;
+  /** Bulk jobs' runner: its lease (how long a dead replica's job waits), poll interval, wallets at once, patience per row. */
+  bulk?: Pick<BulkJobOptions, 'leaseMs' | 'pollMs' | 'concurrency' | 'giveUpMs'>;
 }
 
 /**
@@ -217,6 +220,12 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
         retryLeaseMs: (options.changes?.lockWaitMs ?? 5_000) + 6 * timeoutMs + 5_000,
       }),
       staffName: (email) => options.auth.staff.get(email)?.name ?? null,
+      bulk: createBulkJobs({
+        audit,
+        policy: options.changes?.approvals?.policy ?? { kind: 'off' },
+        staffRole: (email) => options.auth.staff.get(email)?.role ?? null,
+        ...options.bulk,
+      }),
     },
     readMassPay: createMassPayReader({ upstream, apiKey: options.upstream.apiKey, timeoutMs }),
     verifyCaller: options.verifyCaller,

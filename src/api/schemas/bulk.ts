@@ -47,8 +47,22 @@ export const BULK_MAX_REFUSALS = 50;
 /** The 202 of an accepted upload: the job, resolving. */
 export const bulkUploadAnswerSchema = z.object({ id: z.string() });
 
-/** A job's life: resolving → ready → (awaiting_approval → approved) → running ⇄ paused → completed | cancelled | failed. */
-export const BULK_JOB_STATUSES = ['resolving', 'ready', 'awaiting_approval', 'approved', 'running', 'paused', 'completed', 'cancelled', 'failed'] as const;
+/**
+ * A job's life: resolving → ready → (awaiting_approval → approved) → running ⇄ paused → completed | cancelled | failed.
+ * `rejected`: a second person turned its dry run down (ready or awaiting_approval → rejected); it never runs.
+ */
+export const BULK_JOB_STATUSES = [
+  'resolving',
+  'ready',
+  'awaiting_approval',
+  'approved',
+  'running',
+  'paused',
+  'completed',
+  'cancelled',
+  'failed',
+  'rejected',
+] as const;
 export const bulkJobStatusSchema = z.enum(BULK_JOB_STATUSES);
 export type BulkJobStatus = z.infer<typeof bulkJobStatusSchema>;
 

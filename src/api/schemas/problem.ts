@@ -59,6 +59,8 @@ export const PROBLEM_TYPES = {
   alreadyDecided: 'urn:masspay-console:problem:already-decided',
   /** An approval of a change whose wallet's rules changed since it was asked for: 409 with both lists; confirm to approve. */
   staleApproval: 'urn:masspay-console:problem:stale-approval',
+  /** A bulk job's action its status does not allow (start before its approval, pause a job that is not running…): 409. */
+  bulkJobState: 'urn:masspay-console:problem:bulk-job-state',
 } as const;
 
 /** Problems after which a change may or may not have been made (the same Idempotency-Key makes retrying safe). */

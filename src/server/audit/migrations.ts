@@ -348,6 +348,26 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX bulk_rows_pending ON bulk_rows (job_id, wallet_token, line) WHERE verdict = 'change' AND outcome IS NULL;
     `,
   },
+  {
+    version: 11,
+    name: 'bulk_job_events',
+    // Every transition of a bulk job (approved, rejected, started, paused, resumed, cancelled, completed,
+    // failed), by whom and why: the job's own history, insert-only for the application. The rows a job
+    // applies are in the audit log, each under the change id `<job id>:<line>`.
+    sql: `
+      CREATE TABLE bulk_job_events (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        job_id text NOT NULL REFERENCES bulk_jobs(id),
+        at timestamptz NOT NULL DEFAULT now(),
+        event text NOT NULL,
+        staff_email text,
+        staff_role text,
+        comment text,
+        request_id text
+      );
+      CREATE INDEX bulk_job_events_job_id ON bulk_job_events (job_id, id);
+    `,
+  },
 ];
 
 /**
@@ -371,6 +391,8 @@ export const APP_PRIVILEGES: Readonly<Record<string, string>> = {
   bulk_jobs: 'SELECT, INSERT, UPDATE',
   bulk_wallets: 'SELECT, INSERT, UPDATE, DELETE',
   bulk_rows: 'SELECT, INSERT, UPDATE, DELETE',
+  // A job's history: appended, never changed.
+  bulk_job_events: 'SELECT, INSERT',
   schema_migrations: 'SELECT',
 };
 

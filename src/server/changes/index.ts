@@ -31,7 +31,7 @@ import { createPlanStore } from './plans';
 import { resumePlan, startRecovery } from './recovery';
 import { registerWalletHistory } from './history';
 import { executeChange, runChange } from './run-change';
-import { noApproval, type ApprovalHooks, type ApprovedChange } from './approval-gate';
+import { noApproval, type ApprovalHooks, type ApprovalKit, type ApprovedChange } from './approval-gate';
 import { createSettling } from './settling';
 import { createWalletLocks } from './wallet-locks';
 
@@ -49,6 +49,8 @@ export interface ChangeOptions {
   settleMs: number;
   /** Four-eyes approval (APPROVAL_POLICY); absent: nothing waits for a second person. */
   approvals?: ApprovalHooks;
+  /** Bulk jobs (src/server/bulk): their routes and runner, given what they need of the change path (its reads, carrying out a change). */
+  bulk?: { register: (app: FastifyInstance, kit: ApprovalKit) => void };
   /** A staff member's name by email, for a wallet's history (null: not in the staff directory now). */
   staffName?: (email: string) => string | null;
 }
@@ -85,7 +87,9 @@ export const registerChanges = (app: FastifyInstance, options: ChangeOptions): C
     return deleteRuleSpec(deps, request, { userToken, walletToken, ruleToken: change.ruleToken! });
   };
   registerWalletHistory(app, { audit, masspay, staffName: options.staffName ?? (() => null) });
-  options.approvals?.register(app, { masspay, execute: (request, change, origin) => executeChange(frame, request, specOf(request, change), origin) });
+  const kit: ApprovalKit = { masspay, execute: (request, change, origin) => executeChange(frame, request, specOf(request, change), origin) };
+  options.approvals?.register(app, kit);
+  options.bulk?.register(app, kit);
 
   const prune = () =>
     Promise.all([idempotency.prune(), settling.prune()]).then(

@@ -1,0 +1,73 @@
+// Bulk jobs as the change path sees them (ChangeOptions.bulk): given its kit (fresh reads, carrying
+// out a change), the job actions' routes and this replica's runner, started when the server is ready
+// and stopped (its leases given back) when it closes.
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { ApprovalPolicy, StaffRole } from '../../api';
+import type { AuditStore } from '../audit/store';
+import type { ApprovalKit } from '../changes/approval-gate';
+import { applyJob } from './apply';
+import { registerJobActions } from './job-actions';
+import { createJobLeases } from './leases';
+import { createBulkRunner } from './runner';
+import { createBulkStore } from './store';
+import { createJobTransitions } from './transitions';
+
+export interface BulkJobOptions {
+  audit: AuditStore;
+  policy: ApprovalPolicy;
+  /** The role a staff member has now (the audit log records the starter's), null when unknown. */
+  staffRole: (email: string) => StaffRole | null;
+  /** How long a replica's claim on a job lasts without renewal: how long a dead replica's job waits (default 30 s). */
+  leaseMs?: number;
+  /** How often each replica looks for a job to work on (default 1 s). */
+  pollMs?: number;
+  /** Wallets one job changes at once (default 8). */
+  concurrency?: number;
+  /** How long a row that cannot get an outcome yet is asked again before it ends failed or unknown (default 5 minutes). */
+  giveUpMs?: number;
+  /** The dry run of a `resolving` job (src/server/bulk/dry-run.ts), given the kit; absent: this replica claims running jobs only. */
+  resolve?: (kit: ApprovalKit, jobId: string, signal: AbortSignal) => Promise<void>;
+}
+
+export const createBulkJobs = (options: BulkJobOptions) => {
+  const db = options.audit.sql;
+  const leaseMs = options.leaseMs ?? 30_000;
+  const store = createBulkStore(db, { pageSize: 50 });
+  const transitions = createJobTransitions(db);
+  const leases = createJobLeases(db, {
+    owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    leaseMs,
+    statuses: options.resolve ? ['resolving', 'running'] : ['running'],
+  });
+  let wake = () => {};
+
+  const register = (app: FastifyInstance, kit: ApprovalKit) => {
+    const runner = createBulkRunner({
+      leases,
+      log: app.log,
+      pollMs: options.pollMs ?? 1_000,
+      leaseMs,
+      maxJobs: 2,
+      takeOverAtStart: options.audit.kind === 'embedded',
+      resolve: (jobId, signal) => options.resolve!(kit, jobId, signal),
+      apply: (jobId, signal) =>
+        applyJob(
+          { db, kit, log: app.log, staffRole: options.staffRole, concurrency: options.concurrency ?? 8, giveUpMs: options.giveUpMs ?? 300_000 },
+          jobId,
+          signal,
+        ),
+      complete: transitions.complete,
+      fail: transitions.fail,
+    });
+    wake = runner.wake;
+    registerJobActions(app, { store, transitions, policy: options.policy, wake: () => wake() });
+    app.addHook('onReady', () => runner.start());
+    app.addHook('onClose', () => runner.stop());
+  };
+
+  /** Claim now on this replica (a job was just created here). */
+  return { register, wake: () => wake() };
+};
+export type BulkJobs = ReturnType<typeof createBulkJobs>;

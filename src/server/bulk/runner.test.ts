@@ -1,0 +1,162 @@
+// The bulk runner through the real console in front of the real sandbox (embedded store): a started
+// job's rows are applied once each through the change path (the sandbox's counters and the audit log
+// agree), pause, resume and cancel are seen between rows, and a wallet changed since the dry run is
+// re-checked with the difference on its rows.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { bulkJobSchema, PROBLEM_TYPES, type AuditEntry, type BulkJob } from '../../api';
+import { insertReadyJob, planAdds, until, type PlannedRow } from '../../../test/bulk-support';
+import { startConsole, type RunningConsole } from '../../../test/server-support';
+import { createBulkStore } from './store';
+
+const action = (id: string, verb: 'start' | 'approve' | 'reject' | 'pause' | 'resume' | 'cancel') => `/api/console/bulk/${id}/${verb}`;
+
+describe('bulk jobs run through the change path (embedded store)', () => {
+  let c: RunningConsole;
+  beforeAll(async () => {
+    c = await startConsole({ bulk: { pollMs: 50, concurrency: 4 } });
+  }, 60_000);
+  afterAll(() => c.close());
+  beforeEach(async () => {
+    c.embedded.sandbox.faults.clear();
+    await c.embedded.sandbox.store.reset();
+    c.embedded.sandbox.stats.reset();
+  });
+
+  const state = () => c.embedded.sandbox.store.state;
+  const job = async (id: string): Promise<BulkJob> => bulkJobSchema.parse(await createBulkStore(c.audit.sql, { pageSize: 50 }).get(id));
+  const jobStatus = async (id: string) => (await c.audit.sql.query<{ status: string }>('SELECT status FROM bulk_jobs WHERE id = $1', [id]))[0]!.status;
+  const outcomes = (id: string) =>
+    c.audit.sql.query<{ line: number; outcome: string | null; reason: string | null; ruleToken: string | null }>(
+      'SELECT line, outcome, outcome_reason AS reason, rule_token AS "ruleToken" FROM bulk_rows WHERE job_id = $1 ORDER BY line',
+      [id],
+    );
+  const entriesOf = async (id: string) => {
+    const all: AuditEntry[] = [];
+    for await (const entry of c.audit.iterate({})) if (entry.changeId?.startsWith(`${id}:`)) all.push(entry);
+    return all;
+  };
+  const hasRule = (row: PlannedRow, token: string | null) =>
+    (state().rules[row.walletToken] ?? []).some((rule) => rule.token === token && rule.destination_token === row.change.destinationToken);
+
+  it('applies every change row exactly once, each with its rule token, and completes', async () => {
+    const rows = planAdds(state(), 24);
+    expect(rows).toHaveLength(24);
+    const id = await insertReadyJob(c.audit.sql, state(), rows);
+    const started = await c.call('POST', action(id, 'start'));
+    expect(started.status).toBe(200);
+    expect(started.body).toMatchObject({ id, status: 'running', startedBy: 'editor@example.com' });
+    await until('the job to complete', async () => (await jobStatus(id)) === 'completed');
+
+    const done = await outcomes(id);
+    expect(done.map((row) => row.outcome)).toEqual(rows.map(() => 'applied'));
+    for (const [index, row] of rows.entries()) expect(hasRule(row, done[index]!.ruleToken)).toBe(true);
+    expect(c.embedded.sandbox.stats.byRoute.createAutopayRule).toBe(rows.length);
+    const entries = await entriesOf(id);
+    expect(entries.filter((entry) => entry.outcome === 'succeeded')).toHaveLength(rows.length);
+    expect(entries.filter((entry) => entry.outcome === 'requested')).toHaveLength(rows.length);
+    const first = entries.find((entry) => entry.changeId === `${id}:2` && entry.outcome === 'succeeded')!;
+    expect(first).toMatchObject({ staffEmail: 'editor@example.com', idempotencyKey: `bulk:${id}:2`, ruleToken: done[0]!.ruleToken });
+    expect(first.reason).toMatch(/^Bulk change bulk\.csv, line 2$/);
+
+    const finished = await job(id);
+    expect(finished).toMatchObject({ status: 'completed', counts: { change: 24, done: 24, applied: 24 } });
+    expect(finished.finishedAt).not.toBeNull();
+    // Over: nothing more to start, pause or cancel.
+    expect((await c.call('POST', action(id, 'start'))).status).toBe(409);
+    expect((await c.call('POST', action(id, 'cancel'))).body).toMatchObject({ type: PROBLEM_TYPES.bulkJobState });
+  });
+
+  it('pauses between rows, resumes where it stopped, and each row is still applied once', async () => {
+    const rows = planAdds(state(), 16);
+    const id = await insertReadyJob(c.audit.sql, state(), rows);
+    c.embedded.sandbox.faults.set({ latencyMs: 150, latencyMethods: ['POST'] });
+    await c.call('POST', action(id, 'start'));
+    await until('a few rows to be done', async () => (await outcomes(id)).filter((row) => row.outcome).length >= 4);
+    const paused = await c.call('POST', action(id, 'pause'));
+    expect(paused.status).toBe(200);
+    expect(paused.body.status).toBe('paused');
+    // The rows in flight when it paused end; then nothing moves.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const whilePaused = (await outcomes(id)).filter((row) => row.outcome).length;
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect((await outcomes(id)).filter((row) => row.outcome).length).toBe(whilePaused);
+    expect(whilePaused).toBeLessThan(rows.length);
+    expect((await c.call('POST', action(id, 'pause'))).status).toBe(409);
+
+    expect((await c.call('POST', action(id, 'resume'))).body.status).toBe('running');
+    await until('the job to complete', async () => (await jobStatus(id)) === 'completed');
+    expect((await outcomes(id)).every((row) => row.outcome === 'applied')).toBe(true);
+    expect(c.embedded.sandbox.stats.byRoute.createAutopayRule).toBe(rows.length);
+    const events = await c.audit.sql.query<{ event: string; staff: string | null }>(
+      'SELECT event, staff_email AS staff FROM bulk_job_events WHERE job_id = $1 ORDER BY id',
+      [id],
+    );
+    expect(events).toEqual([
+      { event: 'started', staff: 'editor@example.com' },
+      { event: 'paused', staff: 'editor@example.com' },
+      { event: 'resumed', staff: 'editor@example.com' },
+      { event: 'completed', staff: null },
+    ]);
+  });
+
+  it('cancels between rows: the rows not run are skipped and nothing more is sent', async () => {
+    const rows = planAdds(state(), 16);
+    const id = await insertReadyJob(c.audit.sql, state(), rows);
+    c.embedded.sandbox.faults.set({ latencyMs: 150, latencyMethods: ['POST'] });
+    await c.call('POST', action(id, 'start'));
+    await until('a few rows to be done', async () => (await outcomes(id)).filter((row) => row.outcome).length >= 3);
+    const cancelled = await c.call('POST', action(id, 'cancel'), { as: 'admin' });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.status).toBe('cancelled');
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    const after = await outcomes(id);
+    const applied = after.filter((row) => row.outcome === 'applied');
+    expect(after.filter((row) => row.outcome === 'skipped').length).toBeGreaterThan(0);
+    expect(after.every((row) => row.outcome === 'applied' || row.outcome === 'skipped')).toBe(true);
+    // Every write MassPay got is an applied row; no row was left half known.
+    expect(c.embedded.sandbox.stats.byRoute.createAutopayRule).toBe(applied.length);
+    for (const row of applied)
+      expect(
+        hasRule(
+          rows.find((planned) => planned.line === row.line)!,
+          row.ruleToken,
+        ),
+      ).toBe(true);
+    expect((await c.call('POST', action(id, 'resume'))).status).toBe(409);
+    expect((await job(id)).finishedAt).not.toBeNull();
+  });
+
+  it('re-checks a wallet whose rules changed since the dry run, and says so on its rows', async () => {
+    const [changed, untouched] = planAdds(state(), 2) as [PlannedRow, PlannedRow];
+    const id = await insertReadyJob(c.audit.sql, state(), [changed, untouched]);
+    // Meanwhile someone else gave the first wallet a rule for the very destination the row adds.
+    state().rules[changed.walletToken] = [
+      ...(state().rules[changed.walletToken] ?? []),
+      { token: 'rule_00000000-0000-4000-8000-000000000001', destination_token: changed.change.destinationToken, percentage: 3 } as never,
+    ];
+    await c.call('POST', action(id, 'start'));
+    await until('the job to complete', async () => (await jobStatus(id)) === 'completed');
+    const [first, second] = await outcomes(id);
+    expect(first).toMatchObject({ outcome: 'refused' });
+    expect(first!.reason).toMatch(
+      /^Not applied: the wallet now has a 3 % rule for this destination\. The wallet's rules changed since the dry run \(then: .*; now: .*3 %/,
+    );
+    expect(second).toMatchObject({ outcome: 'applied', reason: null });
+    expect(c.embedded.sandbox.stats.byRoute.createAutopayRule).toBe(1);
+  });
+
+  it('refuses what a job cannot do now, a bad or unknown id, and viewers', async () => {
+    const id = await insertReadyJob(c.audit.sql, state(), planAdds(state(), 1));
+    expect((await c.call('POST', action(id, 'start'), { as: 'viewer' })).status).toBe(403);
+    expect((await c.call('POST', action(id, 'cancel'), { as: 'viewer' })).status).toBe(403);
+    expect((await c.call('POST', action(id, 'pause'))).body).toMatchObject({ status: 409, type: PROBLEM_TYPES.bulkJobState });
+    expect((await c.call('POST', action(id, 'resume'))).status).toBe(409);
+    expect((await c.call('POST', action('not-a-job', 'start'))).status).toBe(400);
+    expect((await c.call('POST', action('00000000-0000-4000-8000-000000000000', 'start'))).status).toBe(404);
+    expect((await c.call('POST', action(id, 'start'), { as: 'anonymous' })).status).toBe(401);
+    expect((await c.call('POST', action(id, 'start'), { csrf: false })).status).toBe(403);
+    expect((await c.audit.sql.query('SELECT 1 FROM bulk_job_events WHERE job_id = $1', [id])).length).toBe(0);
+    expect((await c.call('POST', action(id, 'cancel'))).body.status).toBe('cancelled');
+    expect((await outcomes(id)).map((row) => row.outcome)).toEqual(['skipped']);
+  });
+});
