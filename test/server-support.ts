@@ -138,11 +138,15 @@ export const sessionCookieOf = (headers: Headers) => {
  * lifted unless a test sets them.
  */
 export const startConsole = async (
-  options: Partial<Omit<ServerOptions, 'auth'>> & { recorder?: boolean; auth?: Partial<AuthOptions>; sandbox?: { policy?: 'strict' | 'lenient' } } = {},
+  options: Partial<Omit<ServerOptions, 'auth'>> & {
+    recorder?: boolean;
+    auth?: Partial<AuthOptions>;
+    sandbox?: { policy?: 'strict' | 'lenient'; seedUsers?: number };
+  } = {},
 ): Promise<RunningConsole> => {
   const dataDir = await mkdtemp(join(tmpdir(), 'masspay-console-'));
   const [embedded, audit, staff] = await Promise.all([
-    startEmbeddedSandbox({ dataDir, policy: options.sandbox?.policy }),
+    startEmbeddedSandbox({ dataDir, policy: options.sandbox?.policy, seedUsers: options.sandbox?.seedUsers }),
     options.audit ? Promise.resolve(options.audit) : openAuditStore({ dataDir }),
     loadStaff({ demoPassword: TEST_PASSWORD }),
   ]);
