@@ -16,6 +16,7 @@ export const budgetRoutes = (ada: { user: string; usd: string }) => [
   { name: '/users/:user', path: `/users/${ada.user}` },
   { name: '/users/:user/wallets/:wallet', path: `/users/${ada.user}/wallets/${ada.usd}` },
   { name: '/audit', path: '/audit' },
+  { name: '/approvals', path: '/approvals' },
 ];
 
 /**

@@ -1,8 +1,8 @@
 import Button from '@mui/material/Button';
-import MenuItem from '@mui/material/MenuItem';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
-import TextField from '@mui/material/TextField';
+import { NativeSelectField } from '../components/NativeSelectField';
+import { OutlinedTextField } from '../components/OutlinedTextField';
 import Typography from '@mui/material/Typography';
 import { useState } from 'react';
 import { CHANGE_REQUEST_STATUSES, TOKEN_PATTERNS } from '../../api';
@@ -73,22 +73,21 @@ export const ApprovalsPage = () => {
           if (!walletError) go({ ...view, wallet: wallet.trim() || undefined, page: 1 });
         }}
       >
-        <TextField
-          select
+        <NativeSelectField
           label="Status"
           size="small"
           value={view.status ?? ''}
           onChange={(event) => go({ ...view, status: (event.target.value || undefined) as typeof view.status, page: 1 })}
           sx={{ minWidth: 200 }}
         >
-          <MenuItem value="">All, pending first</MenuItem>
+          <option value="">All, pending first</option>
           {CHANGE_REQUEST_STATUSES.map((status) => (
-            <MenuItem key={status} value={status}>
+            <option key={status} value={status}>
               {requestStatus(status).label}
-            </MenuItem>
+            </option>
           ))}
-        </TextField>
-        <TextField
+        </NativeSelectField>
+        <OutlinedTextField
           label="Wallet token"
           size="small"
           value={wallet}

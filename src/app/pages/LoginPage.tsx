@@ -3,7 +3,7 @@ import Alert from '@mui/material/Alert';
 import Button from '@mui/material/Button';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
-import TextField from '@mui/material/TextField';
+import { OutlinedTextField } from '../components/OutlinedTextField';
 import Typography from '@mui/material/Typography';
 import { Controller, useForm } from 'react-hook-form';
 import { Navigate, useLocation } from 'react-router';
@@ -47,7 +47,7 @@ export const LoginPage = () => {
             name="email"
             control={control}
             render={({ field, fieldState }) => (
-              <TextField
+              <OutlinedTextField
                 {...field}
                 label="Email"
                 type="email"
@@ -65,7 +65,7 @@ export const LoginPage = () => {
             name="password"
             control={control}
             render={({ field, fieldState }) => (
-              <TextField
+              <OutlinedTextField
                 {...field}
                 label="Password"
                 type="password"

@@ -151,8 +151,7 @@ describe('the Approvals page', () => {
     expect(row.queryByRole('button', { name: 'Approve' })).not.toBeInTheDocument();
     await c.user.click(row.getByRole('button', { name: 'Withdraw' }));
     await statusSays('Change request withdrawn');
-    await c.user.click(await screen.findByRole('combobox', { name: 'Status' }));
-    await c.user.click(await screen.findByRole('option', { name: 'Withdrawn' }));
+    await c.user.selectOptions(await screen.findByRole('combobox', { name: 'Status' }), 'Withdrawn');
     await waitFor(() => expect(c.path()).toBe('/approvals?status=withdrawn'));
     expect((await rowWith(reason)).getByText('Withdrawn')).toBeInTheDocument();
   });

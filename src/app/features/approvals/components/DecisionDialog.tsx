@@ -7,7 +7,7 @@ import DialogContent from '@mui/material/DialogContent';
 import DialogContentText from '@mui/material/DialogContentText';
 import DialogTitle from '@mui/material/DialogTitle';
 import Stack from '@mui/material/Stack';
-import TextField from '@mui/material/TextField';
+import { OutlinedTextField } from '../../../components/OutlinedTextField';
 import Typography from '@mui/material/Typography';
 import { useState } from 'react';
 import { PROBLEM_TYPES, staleApprovalSchema, type AutopayRule, type ChangeRequest } from '../../../../api';
@@ -112,7 +112,7 @@ const DecisionDialog = ({ request, decision, onClose }: DecisionDialogProps) => 
               </Stack>
             </Alert>
           )}
-          <TextField
+          <OutlinedTextField
             label="Comment"
             value={comment}
             onChange={(event) => setComment(event.target.value)}

@@ -1,7 +1,8 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
-import TextField from '@mui/material/TextField';
+import { NativeSelectField } from '../../../components/NativeSelectField';
+import { OutlinedTextField } from '../../../components/OutlinedTextField';
 import { useEffect } from 'react';
 import { Controller, useForm, type Control } from 'react-hook-form';
 import { auditFilterSchema, toFilterValues, type AuditFilterValues } from '../audit-filter-schema';
@@ -36,7 +37,7 @@ const Field = ({
     name={name}
     control={control}
     render={({ field, fieldState }) => (
-      <TextField
+      <OutlinedTextField
         {...field}
         label={props.label}
         type={props.type}
@@ -85,20 +86,13 @@ export const AuditFiltersForm = ({ filters, onApply, onClear }: AuditFiltersForm
         name="action"
         control={control}
         render={({ field }) => (
-          <TextField
-            {...field}
-            select
-            label="Action"
-            size="small"
-            slotProps={{ select: { native: true }, inputLabel: { shrink: true } }}
-            sx={{ minWidth: 150 }}
-          >
+          <NativeSelectField {...field} label="Action" size="small" sx={{ minWidth: 150 }}>
             {ACTION_OPTIONS.map((option) => (
               <option key={option.value} value={option.value}>
                 {option.label}
               </option>
             ))}
-          </TextField>
+          </NativeSelectField>
         )}
       />
       <Field control={control} name="from" label="From" type="date" />

@@ -6,7 +6,7 @@ import DialogActions from '@mui/material/DialogActions';
 import DialogContent from '@mui/material/DialogContent';
 import DialogTitle from '@mui/material/DialogTitle';
 import Stack from '@mui/material/Stack';
-import TextField from '@mui/material/TextField';
+import { OutlinedTextField } from '../../../components/OutlinedTextField';
 import Typography from '@mui/material/Typography';
 import { useQueryClient } from '@tanstack/react-query';
 import { useMemo } from 'react';
@@ -158,7 +158,7 @@ const AddRuleDialog = ({ userToken, wallet, rules, onClose: close, staffEmail, d
               name="destination_token"
               control={control}
               render={({ field, fieldState }) => (
-                <TextField
+                <OutlinedTextField
                   {...field}
                   label="Destination token"
                   autoFocus
@@ -180,7 +180,7 @@ const AddRuleDialog = ({ userToken, wallet, rules, onClose: close, staffEmail, d
               name="percentage"
               control={control}
               render={({ field, fieldState }) => (
-                <TextField
+                <OutlinedTextField
                   {...field}
                   label="Percentage"
                   required
@@ -195,7 +195,7 @@ const AddRuleDialog = ({ userToken, wallet, rules, onClose: close, staffEmail, d
               name="attr_set_token"
               control={control}
               render={({ field, fieldState }) => (
-                <TextField
+                <OutlinedTextField
                   {...field}
                   label="Attribute set token"
                   autoComplete="off"

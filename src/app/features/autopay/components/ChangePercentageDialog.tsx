@@ -7,7 +7,7 @@ import DialogContent from '@mui/material/DialogContent';
 import DialogContentText from '@mui/material/DialogContentText';
 import DialogTitle from '@mui/material/DialogTitle';
 import Stack from '@mui/material/Stack';
-import TextField from '@mui/material/TextField';
+import { OutlinedTextField } from '../../../components/OutlinedTextField';
 import { useMemo, useRef } from 'react';
 import { Controller, useForm, useWatch } from 'react-hook-form';
 import { percentageSchema, toBasisPoints, type AutopayRule, type ChangePercentageResult } from '../../../../api';
@@ -102,7 +102,7 @@ const ChangePercentageDialog = ({ userToken, walletToken, rule, rules, destinati
               name="percentage"
               control={control}
               render={({ field, fieldState }) => (
-                <TextField
+                <OutlinedTextField
                   {...field}
                   label="Percentage"
                   required

@@ -1,8 +1,8 @@
-import TextField, { type TextFieldProps } from '@mui/material/TextField';
+import { OutlinedTextField, type OutlinedTextFieldProps } from '../../../components/OutlinedTextField';
 import type { ChangeReasonMode } from '../../../../api';
 import { reasonHelperText } from '../change-reason';
 
-export type ReasonFieldProps = Omit<TextFieldProps, 'label' | 'error' | 'required' | 'value'> & {
+export type ReasonFieldProps = Omit<OutlinedTextFieldProps, 'label' | 'error' | 'required' | 'value'> & {
   mode: ChangeReasonMode;
   value: string;
   /** The message to show under the field instead of its help. */
@@ -15,7 +15,7 @@ export type ReasonFieldProps = Omit<TextFieldProps, 'label' | 'error' | 'require
  * audit log.
  */
 export const ReasonField = ({ mode, value, error, ...props }: ReasonFieldProps) => (
-  <TextField
+  <OutlinedTextField
     {...props}
     value={value}
     label="Reason"

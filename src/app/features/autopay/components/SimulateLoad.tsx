@@ -6,7 +6,7 @@ import TableCell from '@mui/material/TableCell';
 import TableContainer from '@mui/material/TableContainer';
 import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
-import TextField from '@mui/material/TextField';
+import { OutlinedTextField } from '../../../components/OutlinedTextField';
 import Typography from '@mui/material/Typography';
 import { useState } from 'react';
 import type { BrowserWallet } from '../../../../api';
@@ -83,7 +83,7 @@ const SimulateLoad = ({ userToken, wallet }: SimulateLoadProps) => {
 
   return (
     <>
-      <TextField
+      <OutlinedTextField
         label="Amount"
         size="small"
         value={text}

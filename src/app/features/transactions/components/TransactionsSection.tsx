@@ -9,7 +9,8 @@ import TableCell from '@mui/material/TableCell';
 import TableContainer from '@mui/material/TableContainer';
 import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
-import TextField from '@mui/material/TextField';
+import { NativeSelectField } from '../../../components/NativeSelectField';
+import { OutlinedTextField } from '../../../components/OutlinedTextField';
 import Typography from '@mui/material/Typography';
 import { useQuery } from '@tanstack/react-query';
 import type { BrowserTxn } from '../../../../api';
@@ -125,22 +126,14 @@ const TransactionsSection = ({ userToken, walletToken }: TransactionsSectionProp
   return (
     <>
       <Stack direction="row" spacing={2} useFlexGap sx={{ flexWrap: 'wrap', alignItems: 'flex-start', mb: 2 }}>
-        <TextField
-          select
-          label="Type"
-          size="small"
-          value={view.type ?? ''}
-          onChange={(event) => update({ type: event.target.value })}
-          slotProps={{ select: { native: true }, inputLabel: { shrink: true } }}
-          sx={{ minWidth: 150 }}
-        >
+        <NativeSelectField label="Type" size="small" value={view.type ?? ''} onChange={(event) => update({ type: event.target.value })} sx={{ minWidth: 150 }}>
           {TYPE_OPTIONS.map((option) => (
             <option key={option.value} value={option.value}>
               {option.label}
             </option>
           ))}
-        </TextField>
-        <TextField
+        </NativeSelectField>
+        <OutlinedTextField
           type="date"
           label="From"
           size="small"
@@ -148,7 +141,7 @@ const TransactionsSection = ({ userToken, walletToken }: TransactionsSectionProp
           onChange={(event) => update({ from: event.target.value })}
           slotProps={{ inputLabel: { shrink: true } }}
         />
-        <TextField
+        <OutlinedTextField
           type="date"
           label="To"
           size="small"
@@ -171,13 +164,11 @@ const TransactionsSection = ({ userToken, walletToken }: TransactionsSectionProp
       {body}
 
       <Stack direction="row" spacing={2} useFlexGap sx={{ flexWrap: 'wrap', alignItems: 'center', justifyContent: 'flex-end', mt: 1.5 }}>
-        <TextField
-          select
+        <NativeSelectField
           label="Rows per page"
           size="small"
           value={String(view.size)}
           onChange={(event) => update({ size: event.target.value })}
-          slotProps={{ select: { native: true }, inputLabel: { shrink: true } }}
           sx={{ minWidth: 120 }}
         >
           {PAGE_SIZES.map((size) => (
@@ -185,7 +176,7 @@ const TransactionsSection = ({ userToken, walletToken }: TransactionsSectionProp
               {size}
             </option>
           ))}
-        </TextField>
+        </NativeSelectField>
         <Typography variant="body2" aria-live="polite" sx={{ minWidth: 150, textAlign: 'center' }}>
           {position}
         </Typography>

@@ -1,7 +1,7 @@
-import TextField, { type TextFieldProps } from '@mui/material/TextField';
+import { OutlinedTextField, type OutlinedTextFieldProps } from '../../../components/OutlinedTextField';
 import { Controller, type Control, type FieldValues, type Path, type UseFormTrigger } from 'react-hook-form';
 
-export type LookupFieldProps<T extends FieldValues> = Omit<TextFieldProps, 'name' | 'value' | 'onChange' | 'onBlur' | 'error'> & {
+export type LookupFieldProps<T extends FieldValues> = Omit<OutlinedTextFieldProps, 'name' | 'value' | 'onChange' | 'onBlur' | 'error' | 'helperText'> & {
   control: Control<T>;
   trigger: UseFormTrigger<T>;
   name: Path<T>;
@@ -17,7 +17,7 @@ export const LookupField = <T extends FieldValues>({ control, trigger, name, hel
     name={name}
     control={control}
     render={({ field, fieldState }) => (
-      <TextField
+      <OutlinedTextField
         {...props}
         name={field.name}
         value={field.value}
@@ -30,7 +30,7 @@ export const LookupField = <T extends FieldValues>({ control, trigger, name, hel
         error={Boolean(fieldState.error)}
         helperText={fieldState.error?.message ?? helperText}
         autoComplete="off"
-        slotProps={{ ...props.slotProps, htmlInput: { spellCheck: false, ...(props.slotProps?.htmlInput as object | undefined) } }}
+        slotProps={{ ...props.slotProps, htmlInput: { spellCheck: false, ...props.slotProps?.htmlInput } }}
       />
     )}
   />

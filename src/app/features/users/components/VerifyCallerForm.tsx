@@ -3,7 +3,7 @@ import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
-import TextField from '@mui/material/TextField';
+import { OutlinedTextField } from '../../../components/OutlinedTextField';
 import Typography from '@mui/material/Typography';
 import { Controller, useForm } from 'react-hook-form';
 import { z } from 'zod/mini';
@@ -36,7 +36,7 @@ const VerifyCallerForm = ({ userToken }: { userToken: string }) => {
           name="date_of_birth"
           control={control}
           render={({ field, fieldState }) => (
-            <TextField
+            <OutlinedTextField
               type="date"
               label="Date of birth the caller gives"
               required
