@@ -222,6 +222,8 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
       staffName: (email) => options.auth.staff.get(email)?.name ?? null,
       bulk: createBulkJobs({
         audit,
+        upstream,
+        apiKey: options.upstream.apiKey,
         policy: options.changes?.approvals?.policy ?? { kind: 'off' },
         staffRole: (email) => options.auth.staff.get(email)?.role ?? null,
         ...options.bulk,

@@ -7,7 +7,9 @@ import type { FastifyInstance } from 'fastify';
 import type { ApprovalPolicy, StaffRole } from '../../api';
 import type { AuditStore } from '../audit/store';
 import type { ApprovalKit } from '../changes/approval-gate';
+import type { Upstream } from '../upstream';
 import { applyJob } from './apply';
+import { resolveJob } from './dry-run';
 import { registerJobActions } from './job-actions';
 import { createJobLeases } from './leases';
 import { createBulkRunner } from './runner';
@@ -27,8 +29,9 @@ export interface BulkJobOptions {
   concurrency?: number;
   /** How long a row that cannot get an outcome yet is asked again before it ends failed or unknown (default 5 minutes). */
   giveUpMs?: number;
-  /** The dry run of a `resolving` job (src/server/bulk/dry-run.ts), given the kit; absent: this replica claims running jobs only. */
-  resolve?: (kit: ApprovalKit, jobId: string, signal: AbortSignal) => Promise<void>;
+  /** MassPay, for the dry run of a `resolving` job (dry-run.ts: reads only, at most 8 in flight). */
+  upstream: Upstream;
+  apiKey: string;
 }
 
 export const createBulkJobs = (options: BulkJobOptions) => {
@@ -39,7 +42,6 @@ export const createBulkJobs = (options: BulkJobOptions) => {
   const leases = createJobLeases(db, {
     owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
     leaseMs,
-    statuses: options.resolve ? ['resolving', 'running'] : ['running'],
   });
   let wake = () => {};
 
@@ -51,7 +53,7 @@ export const createBulkJobs = (options: BulkJobOptions) => {
       leaseMs,
       maxJobs: 2,
       takeOverAtStart: options.audit.kind === 'embedded',
-      resolve: (jobId, signal) => options.resolve!(kit, jobId, signal),
+      resolve: (jobId, signal) => resolveJob({ db, upstream: options.upstream, apiKey: options.apiKey, log: app.log }, jobId, signal),
       apply: (jobId, signal) =>
         applyJob(
           { db, kit, log: app.log, staffRole: options.staffRole, concurrency: options.concurrency ?? 8, giveUpMs: options.giveUpMs ?? 300_000 },

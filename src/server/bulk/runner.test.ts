@@ -66,6 +66,33 @@ describe('bulk jobs run through the change path (embedded store)', () => {
     expect((await c.call('POST', action(id, 'cancel'))).body).toMatchObject({ type: PROBLEM_TYPES.bulkJobState });
   });
 
+  it('runs the dry run of a resolving job (the same claim), then its rows once started', async () => {
+    const rows = planAdds(state(), 5);
+    const inputs = rows.map((row) => ({
+      line: row.line,
+      input: {
+        user_token: row.userToken,
+        wallet_token: row.walletToken,
+        action: 'add' as const,
+        destination_token: row.change.destinationToken,
+        percentage: 0.1,
+      },
+    }));
+    const id = await createBulkStore(c.audit.sql, { pageSize: 50 }).create({
+      fileName: 'five.csv',
+      requestedBy: 'editor@example.com',
+      requestedByName: 'Eddie',
+      rows: inputs,
+    });
+    await until('the dry run to end', async () => (await jobStatus(id)) === 'ready');
+    expect((await job(id)).counts).toMatchObject({ rows: 5, change: 5 });
+    expect(c.embedded.sandbox.stats.byRoute.createAutopayRule ?? 0).toBe(0);
+    await c.call('POST', action(id, 'start'));
+    await until('the job to complete', async () => (await jobStatus(id)) === 'completed');
+    expect((await outcomes(id)).map((row) => row.outcome)).toEqual(rows.map(() => 'applied'));
+    expect(c.embedded.sandbox.stats.byRoute.createAutopayRule).toBe(5);
+  });
+
   it('pauses between rows, resumes where it stopped, and each row is still applied once', async () => {
     const rows = planAdds(state(), 16);
     const id = await insertReadyJob(c.audit.sql, state(), rows);
