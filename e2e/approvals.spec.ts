@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { adaTokens, DEST, resetSandbox, settleAnimations, STAFF, storageStateOf } from './support';
+import { adaTokens, DEST, deleteButtons, editButtons, resetSandbox, settleAnimations, STAFF, storageStateOf } from './support';
 
 // Four-eyes approval (issue 14) on the console with APPROVAL_POLICY=over:0: an editor asks for a change
 // in one browser context, the admin decides in another. Change requests outlive a sandbox reset (they
@@ -118,5 +118,59 @@ test('the Approvals page at 390 px, by keyboard alone, with no serious or critic
   await expect(dialog.getByRole('button', { name: 'Approve' })).toBeFocused();
   await admin.keyboard.press('Enter');
   await expect(admin.getByRole('status').filter({ hasText: 'Change approved and applied' })).toBeVisible();
+  await admin.context().close();
+});
+
+test('with approvals on, the add, edit and delete dialogs say the change will wait and a payout opens the rules at that time, each with no serious or critical axe violation', async ({
+  page,
+}) => {
+  await page.goto(walletPath);
+  await page.getByRole('button', { name: 'Add rule' }).click();
+  const add = page.getByRole('dialog', { name: 'Add autopay rule' });
+  await add.getByRole('textbox', { name: 'Destination token' }).fill(DEST.quickCash);
+  await add.getByRole('textbox', { name: 'Percentage' }).fill('5');
+  await expect(add.getByRole('note').filter({ hasText: 'This change will wait for approval' })).toBeVisible();
+  expect(await blockingViolations(page)).toEqual([]);
+  await page.keyboard.press('Escape');
+  await expect(add).toBeHidden();
+
+  await editButtons(page).first().click();
+  const edit = page.getByRole('dialog', { name: 'Change percentage' });
+  await edit.getByRole('textbox', { name: 'Percentage' }).fill('1');
+  await expect(edit.getByRole('note').filter({ hasText: 'This change will wait for approval' })).toBeVisible();
+  expect(await blockingViolations(page)).toEqual([]);
+  await page.keyboard.press('Escape');
+  await expect(edit).toBeHidden();
+
+  await deleteButtons(page).first().click();
+  const remove = page.getByRole('alertdialog', { name: 'Delete autopay rule?' });
+  await expect(remove.getByRole('note').filter({ hasText: 'This change will wait for approval' })).toBeVisible();
+  expect(await blockingViolations(page)).toEqual([]);
+  await page.keyboard.press('Escape');
+  await expect(remove).toBeHidden();
+
+  await page.getByRole('button', { name: 'Rules at this payout' }).first().click();
+  const rulesAt = page.getByRole('dialog', { name: 'Rules at this payout' });
+  await expect(rulesAt.getByRole('progressbar')).toHaveCount(0);
+  expect(await blockingViolations(page)).toEqual([]);
+  await page.keyboard.press('Escape');
+  await expect(rulesAt).toBeHidden();
+});
+
+test("an admin follows a wallet's history to the audit log filtered to that wallet; an editor is not offered the link", async ({ page, browser, baseURL }) => {
+  await requestQuickCash(page);
+  const history = page.getByRole('region', { name: 'Change history' });
+  await expect(history.getByRole('row').filter({ hasText: reason }).first()).toBeVisible();
+  await expect(history.getByRole('link', { name: 'This wallet in the audit log' })).toHaveCount(0);
+
+  const admin = await adminPage(browser, baseURL);
+  await admin.goto(walletPath);
+  await admin.getByRole('region', { name: 'Change history' }).getByRole('link', { name: 'This wallet in the audit log' }).click();
+  const wallet = walletPath.split('/').at(-1)!;
+  await expect(admin).toHaveURL(new RegExp(`/audit\\?wallet=${wallet}$`));
+  await expect(admin.getByRole('heading', { level: 1, name: 'Audit log' })).toBeVisible();
+  await expect(admin.getByRole('textbox', { name: 'Wallet token' })).toHaveValue(wallet);
+  // The request this test made is in the filtered log, under its reason.
+  await expect(admin.getByRole('row').filter({ hasText: reason }).first()).toBeVisible();
   await admin.context().close();
 });
