@@ -5,6 +5,8 @@ import { ApiError } from './api-error';
 export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   body?: unknown;
+  /** Instead of a JSON `body`: bytes sent as they are, with their content type (a CSV file's upload). */
+  content?: { type: string; data: ArrayBuffer };
   /** POST/PATCH/DELETE: the same key for the same submission, so a retry can never act twice. */
   idempotencyKey?: string;
   /** More request headers (e.g. `X-Change-Reason`); a header whose value is undefined is not sent. */
@@ -33,6 +35,7 @@ export const request = async <S extends z.ZodMiniType>(schema: S, url: string, o
   headers.accept = 'application/json';
   headers[CSRF_HEADER.name.toLowerCase()] = CSRF_HEADER.value;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
+  else if (options.content) headers['content-type'] = options.content.type;
   if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
 
   let response: Response;
@@ -40,7 +43,7 @@ export const request = async <S extends z.ZodMiniType>(schema: S, url: string, o
     response = await fetch(url, {
       method: options.method ?? 'GET',
       headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body: options.body === undefined ? options.content?.data : JSON.stringify(options.body),
       signal: options.signal,
       credentials: 'same-origin',
     });

@@ -5,19 +5,9 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useRef, useState, type MouseEvent } from 'react';
 import { can } from '../../../../api';
 import { describeError } from '../../../lib/api-error';
+import { followDownload } from '../../../lib/follow-download';
 import { recheckSession } from '../../session/api/get-session';
 import { auditExportHref, type AuditFilters } from '../audit-params';
-
-/** Lets the browser download `href` itself: the file streams to disk, never held in memory. */
-const followDownload = (href: string) => {
-  const anchor = document.createElement('a');
-  anchor.href = href;
-  anchor.download = '';
-  anchor.hidden = true;
-  document.body.append(anchor);
-  anchor.click();
-  anchor.remove();
-};
 
 /**
  * "Export CSV": every entry under these filters, as a file. A link (it can be copied), but followed
