@@ -49,6 +49,8 @@ export const APP_ROUTES: AppRoute[] = [
   { path: '/', Page: page(() => import('./pages/HomePage')) },
   { path: '/audit', Page: page(() => import('./pages/AuditPage')) },
   { path: '/approvals', Page: page(() => import('./pages/ApprovalsPage')) },
+  { path: '/bulk', Page: page(() => import('./pages/BulkPage')) },
+  { path: '/bulk/:jobId', Page: page(() => import('./pages/BulkJobPage')) },
   {
     path: '/users/:userToken',
     Page: page(() => import('./pages/UserPage')),

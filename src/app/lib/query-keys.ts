@@ -29,6 +29,12 @@ export const queryKeys = {
   walletHistory: (userToken: string, walletToken: string, page: number) => ['users', userToken, 'wallets', walletToken, 'history', page] as const,
   /** The rules the console knows were in force on a wallet at an instant (a payout's time). */
   rulesAt: (userToken: string, walletToken: string, at: string) => ['users', userToken, 'wallets', walletToken, 'rules-at', at] as const,
+  /** One page of the bulk jobs, newest first. */
+  bulkJobs: (page: number) => ['bulk', 'jobs', page] as const,
+  /** One bulk job with its counts; its rows and wallets nest under it (read again as the job moves on). */
+  bulkJob: (jobId: string) => ['bulk', 'job', jobId] as const,
+  bulkRows: (jobId: string, query: Readonly<Record<string, string | number>>) => ['bulk', 'job', jobId, 'rows', query] as const,
+  bulkWallets: (jobId: string, page: number) => ['bulk', 'job', jobId, 'wallets', page] as const,
   service: (destinationToken: string) => ['catalog', 'service', destinationToken] as const,
   countries: () => ['catalog', 'countries'] as const,
   countryServices: (countryCode: string, walletToken: string) => ['catalog', 'country', countryCode, walletToken] as const,

@@ -9,12 +9,15 @@ import { describeError } from '../../../lib/api-error';
 import { ApprovalsLink } from '../../approvals/components/ApprovalsLink';
 import { useSignOut } from '../api/sign-out';
 
-/** The app bar's part about the signed-in staff member: who and in which role, approvals, the audit log for admins, Sign out. */
+/** The app bar's part about the signed-in staff member: who and in which role, approvals, bulk changes, the audit log for admins, Sign out. */
 const SessionBar = ({ staff }: { staff: StaffMember }) => {
   const signOut = useSignOut();
   return (
     <Stack direction="row" spacing={2} useFlexGap sx={{ alignItems: 'center', flexWrap: 'wrap', justifyContent: 'flex-end', mr: 1 }}>
       <ApprovalsLink />
+      <Link component={RouterLink} to="/bulk" color="inherit" underline="hover">
+        Bulk changes
+      </Link>
       {can(staff.role, 'readAudit') && (
         <Link component={RouterLink} to="/audit" color="inherit" underline="hover">
           Audit log

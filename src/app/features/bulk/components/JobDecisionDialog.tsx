@@ -1,0 +1,92 @@
+import Alert from '@mui/material/Alert';
+import Button from '@mui/material/Button';
+import Dialog from '@mui/material/Dialog';
+import DialogActions from '@mui/material/DialogActions';
+import DialogContent from '@mui/material/DialogContent';
+import DialogContentText from '@mui/material/DialogContentText';
+import DialogTitle from '@mui/material/DialogTitle';
+import { useId, useState } from 'react';
+import type { BulkJob } from '../../../../api';
+import { OutlinedTextField } from '../../../components/OutlinedTextField';
+import { useAnnounce } from '../../../components/StatusRegion';
+import { describeError } from '../../../lib/api-error';
+import { useBulkJobAction } from '../api/bulk-job-action';
+import { countOf } from '../bulk-labels';
+
+const COMMENT_MAX = 200;
+
+export interface JobDecisionDialogProps {
+  job: BulkJob;
+  decision: 'approve' | 'reject';
+  onClose: () => void;
+}
+
+/** A second person approves or rejects a job's dry run as a whole, with an optional comment. */
+const JobDecisionDialog = ({ job, decision, onClose }: JobDecisionDialogProps) => {
+  const id = useId();
+  const announce = useAnnounce();
+  const mutation = useBulkJobAction(job.id);
+  const [comment, setComment] = useState('');
+  const approving = decision === 'approve';
+  const verb = approving ? 'Approve' : 'Reject';
+  const tooLong = comment.trim().length > COMMENT_MAX;
+
+  const send = () => {
+    if (tooLong) return;
+    mutation.mutate(
+      { action: decision, comment },
+      {
+        onSuccess: () => {
+          announce(approving ? 'Dry run approved: the job may be applied' : 'Dry run rejected: the job will not run');
+          onClose();
+        },
+      },
+    );
+  };
+
+  return (
+    <Dialog open onClose={() => !mutation.isPending && onClose()} aria-labelledby={`${id}-title`} aria-describedby={`${id}-text`} fullWidth maxWidth="sm">
+      <form
+        noValidate
+        onSubmit={(event) => {
+          event.preventDefault();
+          send();
+        }}
+      >
+        <DialogTitle id={`${id}-title`}>{verb} bulk job</DialogTitle>
+        <DialogContent>
+          <DialogContentText id={`${id}-text`} sx={{ mb: 2 }}>
+            {job.fileName}, uploaded by {job.requestedByName}: {countOf(job.counts.change, 'change')}, {job.counts.noop.toLocaleString('en-US')} already so,{' '}
+            {job.counts.refused.toLocaleString('en-US')} refused. {approving ? 'Once approved, an editor or admin may apply it.' : 'A rejected job never runs.'}
+          </DialogContentText>
+          <OutlinedTextField
+            label="Comment"
+            value={comment}
+            onChange={(event) => setComment(event.target.value)}
+            autoFocus
+            fullWidth
+            multiline
+            minRows={2}
+            error={tooLong}
+            helperText={tooLong ? `A comment is at most ${COMMENT_MAX} characters` : 'Optional'}
+          />
+          {mutation.isError && (
+            <Alert severity="error" role="alert" sx={{ mt: 2 }}>
+              Not {approving ? 'approved' : 'rejected'}. {describeError(mutation.error)}
+            </Alert>
+          )}
+        </DialogContent>
+        <DialogActions>
+          <Button onClick={onClose} disabled={mutation.isPending}>
+            Cancel
+          </Button>
+          <Button type="submit" variant="contained" color={approving ? 'primary' : 'error'} loading={mutation.isPending} aria-busy={mutation.isPending}>
+            {verb}
+          </Button>
+        </DialogActions>
+      </form>
+    </Dialog>
+  );
+};
+
+export default JobDecisionDialog;
