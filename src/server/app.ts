@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream';
 import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPES, type ApprovalPolicy, type ChangeReasonMode, type StaffMember } from '../api';
 import { createApprovals } from './approvals';
 import { createBulkJobs, type BulkJobOptions } from './bulk/jobs';
+import { withBulkRoutes } from './bulk/routes';
 import type { AuditStore } from './audit/store';
 import { registerAuth, type AuthOptions } from './auth';
 import { answeredBeforeClose } from './auth/guard';
@@ -220,14 +221,17 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
         retryLeaseMs: (options.changes?.lockWaitMs ?? 5_000) + 6 * timeoutMs + 5_000,
       }),
       staffName: (email) => options.auth.staff.get(email)?.name ?? null,
-      bulk: createBulkJobs({
-        audit,
-        upstream,
-        apiKey: options.upstream.apiKey,
-        policy: options.changes?.approvals?.policy ?? { kind: 'off' },
-        staffRole: (email) => options.auth.staff.get(email)?.role ?? null,
-        ...options.bulk,
-      }),
+      bulk: withBulkRoutes(
+        createBulkJobs({
+          audit,
+          upstream,
+          apiKey: options.upstream.apiKey,
+          policy: options.changes?.approvals?.policy ?? { kind: 'off' },
+          staffRole: (email) => options.auth.staff.get(email)?.role ?? null,
+          ...options.bulk,
+        }),
+        audit.sql,
+      ),
     },
     readMassPay: createMassPayReader({ upstream, apiKey: options.upstream.apiKey, timeoutMs }),
     verifyCaller: options.verifyCaller,

@@ -2,7 +2,19 @@
 // in batches (one statement per batch through jsonb_to_recordset), so a 10,000-row file is a handful
 // of statements, not 10,000.
 import { randomUUID } from 'node:crypto';
-import type { AutopayRule, BulkChange, BulkCounts, BulkJob, BulkJobStatus, BulkJobSummary, BulkRow, BulkRowInput, BulkRowQuery, BulkWallet } from '../../api';
+import type {
+  AutopayRule,
+  BulkChange,
+  BulkCounts,
+  BulkJob,
+  BulkJobStatus,
+  BulkJobSummary,
+  BulkRow,
+  BulkRowInput,
+  BulkRowQuery,
+  BulkWallet,
+  StaffRole,
+} from '../../api';
 import type { SqlDb, SqlRunner } from '../audit/db';
 
 const ISO = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
@@ -35,6 +47,8 @@ export interface NewBulkJob {
   requestedBy: string;
   requestedByName: string;
   rows: readonly { line: number; input: BulkRowInput }[];
+  /** The upload as the job's first event (bulk_job_events, beside the runner's), when staff made it. */
+  uploadedBy?: { role: StaffRole; requestId: string };
 }
 
 /** A row's verdict from the dry run. */
@@ -91,6 +105,15 @@ export const createBulkStore = (db: SqlDb, { pageSize }: { pageSize: number }) =
           `INSERT INTO bulk_rows (job_id, line, input) SELECT $1, r.line, r.input FROM jsonb_to_recordset($2::jsonb) AS r(line integer, input jsonb)`,
           [id, JSON.stringify(batch)],
         );
+      }
+      if (job.uploadedBy) {
+        await tx.query(`INSERT INTO bulk_job_events (job_id, event, staff_email, staff_role, comment, request_id) VALUES ($1, 'uploaded', $2, $3, $4, $5)`, [
+          id,
+          job.requestedBy,
+          job.uploadedBy.role,
+          `${job.fileName}: ${job.rows.length} rows`,
+          job.uploadedBy.requestId,
+        ]);
       }
       return id;
     }),
