@@ -14,6 +14,16 @@ export const queryInt = (label: string, min: number, max: number) =>
     z.number().check(z.gte(min, `${label} must be at least ${min}`), z.lte(max, `${label} must be at most ${max}`)),
   );
 
+/**
+ * A whole number from 1 in the query of one of the console's own lists (`?page=`, `?limit=`), at most
+ * `max` (and six digits): a page past the end is an empty page, not an error.
+ */
+export const positiveIntQuery = (max = 999_999) =>
+  z.pipe(
+    z.string().check(z.regex(/^[1-9]\d{0,5}$/, 'Must be a whole number from 1')),
+    z.pipe(z.transform(Number), z.number().check(z.lte(max, `Must be at most ${max}`))),
+  );
+
 export const queryBool = (label: string) =>
   z.pipe(
     z.enum(['true', 'false'], { error: `${label} must be true or false` }),

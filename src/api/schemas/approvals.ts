@@ -1,4 +1,5 @@
 import { z } from 'zod/mini';
+import { positiveIntQuery } from '../query';
 import { toBasisPoints } from '../money';
 import { userTokenSchema, walletTokenSchema } from '../tokens';
 import { autopayRuleSchema, type AutopayRule } from './autopay';
@@ -112,12 +113,7 @@ export const changeRequestQuerySchema = z.strictObject({
   status: z.optional(changeRequestStatusSchema),
   user: z.optional(userTokenSchema),
   wallet: z.optional(walletTokenSchema),
-  page: z.optional(
-    z.pipe(
-      z.string().check(z.regex(/^[1-9]\d{0,5}$/, 'Must be a whole number from 1')),
-      z.transform((value) => Number(value)),
-    ),
-  ),
+  page: z.optional(positiveIntQuery()),
 });
 export type ChangeRequestQuery = z.infer<typeof changeRequestQuerySchema>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod/mini';
+import { positiveIntQuery } from '../query';
 import { calendarDateSchema } from '../dates';
 import { staffRoleSchema } from './staff';
 import { destinationTokenSchema, ruleTokenSchema, userTokenSchema, walletTokenSchema } from '../tokens';
@@ -75,12 +76,6 @@ export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
 export const AUDIT_PAGE_SIZES = [25, 50, 100] as const;
 const dateSchema = calendarDateSchema('date', { format: 'Use a date like 2026-11-25', calendar: 'Not a real date' });
-const positiveInt = (max: number) =>
-  z.pipe(
-    z.string().check(z.regex(/^[1-9]\d{0,5}$/, 'Must be a whole number from 1')),
-    z.pipe(z.transform(Number), z.number().check(z.lte(max, `Must be at most ${max}`))),
-  );
-
 /**
  * `GET /api/audit` query (all optional): filters, then the page. `from` and `to` are whole UTC days,
  * both included. Newest first, always.
@@ -95,8 +90,8 @@ export const auditQuerySchema = z.strictObject({
   action: z.optional(auditActionSchema),
   from: z.optional(dateSchema),
   to: z.optional(dateSchema),
-  page: z.optional(positiveInt(100_000)),
-  limit: z.optional(positiveInt(100)),
+  page: z.optional(positiveIntQuery(100_000)),
+  limit: z.optional(positiveIntQuery(100)),
 });
 export type AuditQueryInput = z.input<typeof auditQuerySchema>;
 export type AuditQuery = z.output<typeof auditQuerySchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod/mini';
+import { positiveIntQuery } from '../query';
 import { currencyCodeSchema, destinationTokenSchema, internalUserIdSchema, userTokenSchema, walletTokenSchema } from '../tokens';
 import { autopayRuleSchema } from './autopay';
 import { percentageSchema } from './autopay-input';
@@ -175,12 +176,7 @@ export type BulkWallet = z.infer<typeof bulkWalletSchema>;
 export const bulkWalletPageSchema = pageOf(bulkWalletSchema);
 export type BulkWalletPage = z.infer<typeof bulkWalletPageSchema>;
 
-const pageQuery = z.optional(
-  z.pipe(
-    z.string().check(z.regex(/^[1-9]\d{0,5}$/, 'Must be a whole number from 1')),
-    z.transform((value) => Number(value)),
-  ),
-);
+const pageQuery = z.optional(positiveIntQuery());
 
 /** `GET /api/console/bulk?page=` */
 export const bulkJobQuerySchema = z.strictObject({ page: pageQuery });

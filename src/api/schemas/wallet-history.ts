@@ -1,4 +1,5 @@
 import { z } from 'zod/mini';
+import { positiveIntQuery } from '../query';
 import { auditEntrySchema } from './audit';
 import { autopayRuleSchema } from './autopay';
 
@@ -12,12 +13,7 @@ export type WalletHistoryEntry = z.infer<typeof walletHistoryEntrySchema>;
 export const WALLET_HISTORY_PAGE_SIZE = 20;
 
 export const walletHistoryQuerySchema = z.strictObject({
-  page: z.optional(
-    z.pipe(
-      z.string().check(z.regex(/^[1-9]\d{0,5}$/, 'Must be a whole number from 1')),
-      z.transform((value) => Number(value)),
-    ),
-  ),
+  page: z.optional(positiveIntQuery()),
 });
 
 export const walletHistoryPageSchema = z.object({
