@@ -1,24 +1,40 @@
-// The bulk job store on the embedded PGlite (the same SQL runs on PostgreSQL: migration 10 is checked
-// there by the audit store's suite).
+// The bulk job store, the same SQL on the embedded PGlite and on the real PostgreSQL started by
+// test/node-global-setup.ts (a schema of its own).
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { SqlDb } from '../audit/db';
 import { migrate } from '../audit/migrations';
 import { openPglite } from '../audit/pglite';
+import { openPostgres } from '../audit/postgres';
 import { createBulkStore } from './store';
 
 const DEST = 'dest_1a6f3c0e-8d2b-4c59-9e71-2f4b8a0d6c11';
 
-describe('bulk store', () => {
+const embedded = { kind: 'embedded', open: async (dir: string) => openPglite(join(dir, 'db')) };
+const postgres = {
+  kind: 'postgres',
+  open: async () => {
+    const schema = `bulk_${randomUUID().replaceAll('-', '')}`;
+    const admin = await openPostgres(inject('databaseUrl'));
+    await admin.exec(`CREATE SCHEMA ${schema}`);
+    await admin.close();
+    const url = new URL(inject('databaseUrl'));
+    url.searchParams.set('options', `-c search_path=${schema}`);
+    return openPostgres(url.href);
+  },
+};
+
+describe.each([embedded, postgres])('bulk store: $kind', (backend) => {
   let dir: string;
   let db: SqlDb;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'bulk-store-'));
-    db = await openPglite(join(dir, 'db'));
+    db = await backend.open(dir);
     await migrate(db);
-  });
+  }, 60_000);
   afterAll(async () => {
     await db.close();
     await rm(dir, { recursive: true, force: true });
@@ -30,8 +46,20 @@ describe('bulk store', () => {
       line: index + 2,
       input: { internal_user_id: `syn-${index}`, currency: 'USD', action: 'set' as const, destination_token: DEST, percentage: 10 },
     }));
-    const id = await store.create({ fileName: 'cohort.csv', requestedBy: 'editor@example.com', requestedByName: 'Eddie', rows });
+    const id = await store.create({
+      fileName: 'cohort.csv',
+      requestedBy: 'editor@example.com',
+      requestedByName: 'Eddie',
+      rows,
+      uploadedBy: { role: 'editor', requestId: 'req-1' },
+    });
     expect(await store.status(id)).toBe('resolving');
+    expect(
+      await db.query(
+        'SELECT event, staff_email AS "staffEmail", staff_role AS "staffRole", comment, request_id AS "requestId" FROM bulk_job_events WHERE job_id = $1',
+        [id],
+      ),
+    ).toEqual([{ event: 'uploaded', staffEmail: 'editor@example.com', staffRole: 'editor', comment: 'cohort.csv: 2345 rows', requestId: 'req-1' }]);
     expect((await store.inputs(id)).length).toBe(2_345);
 
     const rule = { token: 'autopayout_00000000-0000-4000-8000-000000000001', destination_token: DEST, percentage: 10 };
