@@ -40,6 +40,16 @@ describe('the bulk CSV parser', () => {
     });
   });
 
+  it('ignores the empty cells a spreadsheet saves after the last column', () => {
+    const text = `internal_user_id;currency;action;destination_token;percentage;;\r\next-1001;USD;set;${EVERGREEN};10;;\r\next-1002;USD;remove;${LAKESIDE};;;\r\n`;
+    const result = parse(text);
+    expect(result.ok && result.rows.map((row) => [row.line, row.input.action])).toEqual([
+      [2, 'set'],
+      [3, 'remove'],
+    ]);
+    expect(refusalsOf(text.replace('10;;', '10;;x'))).toEqual([{ line: 2, column: 'column 7', message: 'The row has 7 cells and the header 5' }]);
+  });
+
   it('counts a quoted cell spanning lines, and a last row without a line break', () => {
     const text = `internal_user_id,currency,action,destination_token,percentage\n"ext-1001",USD,set,${EVERGREEN},"10 %"\next-1002,"US\nD",set,${EVERGREEN},10\next-1003,USD,set,${EVERGREEN},7.25`;
     const refusals = refusalsOf(text);

@@ -107,6 +107,8 @@ const checkRow = (byColumn: ReadonlyMap<BulkColumn, string>): { input?: BulkRowI
 const checkHeader = (cells: readonly string[]): { columns?: BulkColumn[]; refusals: BulkRefusal[] } => {
   const refusals: BulkRefusal[] = [];
   const columns = cells.map((cell) => cell.trim().toLowerCase());
+  // Spreadsheets may save empty cells after the last column: they name nothing.
+  while (columns.length > 0 && columns.at(-1) === '') columns.pop();
   columns.forEach((name, index) => {
     if (!(BULK_COLUMNS as readonly string[]).includes(name)) {
       refusals.push({
@@ -190,8 +192,12 @@ export const parseBulkCsv = (bytes: Buffer): ParsedBulkFile => {
         if (!columns) parser.abort();
         return;
       }
-      if (cells.length > columns.length) {
-        return refuse({ line, column: `column ${columns.length + 1}`, message: `The row has ${cells.length} cells and the header ${columns.length}` }, parser);
+      const extra = cells.slice(columns.length).findIndex((cell) => cell.trim() !== '');
+      if (extra !== -1) {
+        return refuse(
+          { line, column: `column ${columns.length + extra + 1}`, message: `The row has ${cells.length} cells and the header ${columns.length}` },
+          parser,
+        );
       }
       dataRows += 1;
       if (dataRows > BULK_MAX_ROWS) {
