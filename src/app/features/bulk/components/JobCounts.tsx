@@ -10,7 +10,7 @@ const number = (value: number) => value.toLocaleString('en-US');
 
 /** The dry run's verdicts counted: what will change, what already is so, what was refused. */
 export const DryRunCounts = ({ job }: { job: BulkJob }) => (
-  <Stack direction="row" spacing={4} useFlexGap sx={{ flexWrap: 'wrap' }}>
+  <Stack component="section" aria-label="Dry run counts" direction="row" spacing={4} useFlexGap sx={{ flexWrap: 'wrap' }}>
     <Fact label="Rows">{number(job.counts.rows)}</Fact>
     <Fact label="Will change">{number(job.counts.change)}</Fact>
     <Fact label="Already so">{number(job.counts.noop)}</Fact>
