@@ -88,12 +88,14 @@ export const applyJob = async (deps: ApplyDeps, jobId: string, signal: AbortSign
       )
     ).map((wallet): [string, DryRunWallet] => [wallet.walletToken, { rulesBefore: json(wallet.rulesBefore), fingerprint: wallet.fingerprint }]),
   );
-  // A wallet with a row done already is past its re-check: its own rows explain how its rules differ now.
+  // A wallet with a row done, or begun (its key is in the change path's record: a process died before
+  // writing the outcome), is past its re-check: its own rows explain how its rules differ now.
   const started = new Set(
     (
       await db.query<{ walletToken: string }>(
-        `SELECT DISTINCT wallet_token AS "walletToken" FROM bulk_rows WHERE job_id = $1 AND verdict = 'change' AND outcome IS NOT NULL`,
-        [jobId],
+        `SELECT DISTINCT wallet_token AS "walletToken" FROM bulk_rows r WHERE job_id = $1 AND verdict = 'change'
+           AND (outcome IS NOT NULL OR EXISTS (SELECT 1 FROM idempotency_records k WHERE k.key = $2::text || r.line::text))`,
+        [jobId, rowKeyPrefix(jobId)],
       )
     ).map((row) => row.walletToken),
   );

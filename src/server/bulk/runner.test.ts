@@ -6,6 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { bulkJobSchema, PROBLEM_TYPES, type AuditEntry, type BulkJob } from '../../api';
 import { insertReadyJob, planAdds, until, type PlannedRow } from '../../../test/bulk-support';
 import { startConsole, type RunningConsole } from '../../../test/server-support';
+import { requestFingerprint } from '../changes/idempotency';
 import { createBulkStore } from './store';
 
 const action = (id: string, verb: 'start' | 'approve' | 'reject' | 'pause' | 'resume' | 'cancel') => `/api/console/bulk/${id}/${verb}`;
@@ -24,6 +25,8 @@ describe('bulk jobs run through the change path (embedded store)', () => {
 
   const state = () => c.embedded.sandbox.store.state;
   const job = async (id: string): Promise<BulkJob> => bulkJobSchema.parse(await createBulkStore(c.audit.sql, { pageSize: 50 }).get(id));
+  const leaseOwner = async (id: string) =>
+    (await c.audit.sql.query<{ owner: string | null }>('SELECT lease_owner AS owner FROM bulk_jobs WHERE id = $1', [id]))[0]!.owner;
   const jobStatus = async (id: string) => (await c.audit.sql.query<{ status: string }>('SELECT status FROM bulk_jobs WHERE id = $1', [id]))[0]!.status;
   const outcomes = (id: string) =>
     c.audit.sql.query<{ line: number; outcome: string | null; reason: string | null; ruleToken: string | null }>(
@@ -96,20 +99,22 @@ describe('bulk jobs run through the change path (embedded store)', () => {
   it('pauses between rows, resumes where it stopped, and each row is still applied once', async () => {
     const rows = planAdds(state(), 16);
     const id = await insertReadyJob(c.audit.sql, state(), rows);
-    c.embedded.sandbox.faults.set({ latencyMs: 150, latencyMethods: ['POST'] });
+    // 16 rows, 4 wallets at once, 600 ms each: the pause lands while most rows wait.
+    c.embedded.sandbox.faults.set({ latencyMs: 600, latencyMethods: ['POST'] });
     await c.call('POST', action(id, 'start'));
-    await until('a few rows to be done', async () => (await outcomes(id)).filter((row) => row.outcome).length >= 4);
+    await until('a row to be done', async () => (await outcomes(id)).some((row) => row.outcome));
     const paused = await c.call('POST', action(id, 'pause'));
     expect(paused.status).toBe(200);
     expect(paused.body.status).toBe('paused');
-    // The rows in flight when it paused end; then nothing moves.
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    // The rows in flight end, then the runner gives the lease back: from then on nothing moves.
+    await until('the lease to be given back', async () => (await leaseOwner(id)) === null);
     const whilePaused = (await outcomes(id)).filter((row) => row.outcome).length;
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    await new Promise((resolve) => setTimeout(resolve, 300));
     expect((await outcomes(id)).filter((row) => row.outcome).length).toBe(whilePaused);
     expect(whilePaused).toBeLessThan(rows.length);
     expect((await c.call('POST', action(id, 'pause'))).status).toBe(409);
 
+    c.embedded.sandbox.faults.clear();
     expect((await c.call('POST', action(id, 'resume'))).body.status).toBe('running');
     await until('the job to complete', async () => (await jobStatus(id)) === 'completed');
     expect((await outcomes(id)).every((row) => row.outcome === 'applied')).toBe(true);
@@ -129,18 +134,19 @@ describe('bulk jobs run through the change path (embedded store)', () => {
   it('cancels between rows: the rows not run are skipped and nothing more is sent', async () => {
     const rows = planAdds(state(), 16);
     const id = await insertReadyJob(c.audit.sql, state(), rows);
-    c.embedded.sandbox.faults.set({ latencyMs: 150, latencyMethods: ['POST'] });
+    c.embedded.sandbox.faults.set({ latencyMs: 600, latencyMethods: ['POST'] });
     await c.call('POST', action(id, 'start'));
-    await until('a few rows to be done', async () => (await outcomes(id)).filter((row) => row.outcome).length >= 3);
+    await until('a row to be done', async () => (await outcomes(id)).some((row) => row.outcome));
     const cancelled = await c.call('POST', action(id, 'cancel'), { as: 'admin' });
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.status).toBe('cancelled');
-    await new Promise((resolve) => setTimeout(resolve, 800));
+    await until('the lease to be given back', async () => (await leaseOwner(id)) === null);
     const after = await outcomes(id);
     const applied = after.filter((row) => row.outcome === 'applied');
     expect(after.filter((row) => row.outcome === 'skipped').length).toBeGreaterThan(0);
+    // The rows in flight at the cancel got their real outcome; none is left unknown.
     expect(after.every((row) => row.outcome === 'applied' || row.outcome === 'skipped')).toBe(true);
-    // Every write MassPay got is an applied row; no row was left half known.
+    // Every write MassPay got is an applied row.
     expect(c.embedded.sandbox.stats.byRoute.createAutopayRule).toBe(applied.length);
     for (const row of applied)
       expect(
@@ -170,6 +176,23 @@ describe('bulk jobs run through the change path (embedded store)', () => {
     );
     expect(second).toMatchObject({ outcome: 'applied', reason: null });
     expect(c.embedded.sandbox.stats.byRoute.createAutopayRule).toBe(1);
+  });
+
+  it('a row begun by a process that died (its key recorded, its rule made, no outcome) is asked again, not re-checked: applied, nothing sent', async () => {
+    const [row] = planAdds(state(), 1) as [PlannedRow];
+    const id = await insertReadyJob(c.audit.sql, state(), [row]);
+    // The dead attempt's add landed: the wallet now differs from the dry run by that very rule.
+    const made = { token: 'rule_00000000-0000-4000-8000-0000000000aa', destination_token: row.change.destinationToken, percentage: 0.1 };
+    state().rules[row.walletToken] = [...(state().rules[row.walletToken] ?? []), made as never];
+    const input = { destination_token: row.change.destinationToken, percentage: 0.1 };
+    await c.audit.sql.query(
+      `INSERT INTO idempotency_records (key, fingerprint, state, lease_until, expires_at) VALUES ($1, $2, 'in_flight', now() - interval '1 second', now() + interval '1 day')`,
+      [`bulk:${id}:${row.line}`, requestFingerprint(['createAutopayRule', { user_token: row.userToken, wallet_token: row.walletToken }, input])],
+    );
+    await c.audit.sql.query(`UPDATE bulk_jobs SET status = 'running', started_by = 'editor@example.com', started_at = now() WHERE id = $1`, [id]);
+    await until('the job to complete', async () => (await jobStatus(id)) === 'completed');
+    expect(await outcomes(id)).toEqual([{ line: row.line, outcome: 'applied', reason: null, ruleToken: made.token }]);
+    expect(c.embedded.sandbox.stats.byRoute.createAutopayRule ?? 0).toBe(0);
   });
 
   it('refuses what a job cannot do now, a bad or unknown id, and viewers', async () => {
