@@ -129,10 +129,18 @@ export const bulkJobSummarySchema = z.object({
 });
 export type BulkJobSummary = z.infer<typeof bulkJobSummarySchema>;
 
-/** One job with its counts. */
+/**
+ * How far a job's run is: its `change` rows with an outcome, of all of them, and while it runs the time
+ * left at the pace of the last minute (null when nothing ended in that minute, or it is not running).
+ */
+export const bulkProgressSchema = z.object({ total: z.number(), done: z.number(), etaSeconds: z.nullable(z.number()) });
+export type BulkProgress = z.infer<typeof bulkProgressSchema>;
+
+/** One job with its counts and progress. */
 export const bulkJobSchema = z.object({
   ...bulkJobSummarySchema.shape,
   counts: bulkCountsSchema,
+  progress: bulkProgressSchema,
 });
 export type BulkJob = z.infer<typeof bulkJobSchema>;
 

@@ -110,4 +110,29 @@ describe.each([embedded, postgres])('bulk store: $kind', (backend) => {
     expect(count).toBe(2_345);
     expect((await store.list(1)).items[0]).toMatchObject({ id, requestedByName: 'Eddie' });
   });
+
+  it('says how far a run is, and the time left at the pace of the last minute while it runs', async () => {
+    const store = createBulkStore(db, { pageSize: 50 });
+    const rows = Array.from({ length: 10 }, (_, index) => ({
+      line: index + 2,
+      input: { internal_user_id: `syn-${index}`, currency: 'USD', action: 'add' as const, destination_token: DEST, percentage: 1 },
+    }));
+    const id = await store.create({ fileName: 'pace.csv', requestedBy: 'editor@example.com', requestedByName: 'Eddie', rows });
+    const change = { action: 'add_rule' as const, destinationToken: DEST, percentage: 1, ruleToken: null, previousPercentage: null, attrSetToken: null };
+    await store.saveResolution(
+      id,
+      [],
+      rows.map(({ line }) => ({ line, userToken: 'u', walletToken: `w${line}`, verdict: 'change' as const, reason: null, change })),
+    );
+    expect((await store.get(id))!.progress).toEqual({ total: 10, done: 0, etaSeconds: null });
+    // Running for 30 s, 4 rows done just now: 6 left at 4 per 30 s.
+    await db.query(`UPDATE bulk_jobs SET status = 'running', started_at = now() - interval '30 seconds' WHERE id = $1`, [id]);
+    await db.query(`UPDATE bulk_rows SET outcome = 'applied', done_at = now() WHERE job_id = $1 AND line <= 5`, [id]);
+    const running = (await store.get(id))!.progress;
+    expect(running).toMatchObject({ total: 10, done: 4 });
+    expect(running.etaSeconds).toBeGreaterThanOrEqual(45);
+    expect(running.etaSeconds).toBeLessThanOrEqual(46);
+    await db.query(`UPDATE bulk_jobs SET status = 'paused' WHERE id = $1`, [id]);
+    expect((await store.get(id))!.progress).toEqual({ total: 10, done: 4, etaSeconds: null });
+  });
 });

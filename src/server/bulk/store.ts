@@ -6,6 +6,7 @@ import type {
   AutopayRule,
   BulkChange,
   BulkCounts,
+  BulkProgress,
   BulkJob,
   BulkJobStatus,
   BulkJobSummary,
@@ -70,8 +71,9 @@ export interface WalletPlan {
   fingerprint: string;
 }
 
-const countsOf = async (db: SqlRunner, id: string): Promise<BulkCounts> => {
-  const [counts] = await db.query<BulkCounts>(
+/** The job's counts, and its progress: the pace is that of the rows that ended in the last minute (or since it started, if later). */
+const countsOf = async (db: SqlRunner, id: string): Promise<{ counts: BulkCounts; progress: BulkProgress }> => {
+  const [row] = await db.query<BulkCounts & { changeDone: number; recent: number; windowSeconds: number | null; running: boolean }>(
     `SELECT count(*)::int AS rows,
        count(*) FILTER (WHERE verdict = 'change')::int AS change,
        count(*) FILTER (WHERE verdict = 'noop')::int AS noop,
@@ -82,11 +84,18 @@ const countsOf = async (db: SqlRunner, id: string): Promise<BulkCounts> => {
        count(*) FILTER (WHERE outcome = 'refused')::int AS "outcomeRefused",
        count(*) FILTER (WHERE outcome = 'failed')::int AS failed,
        count(*) FILTER (WHERE outcome = 'unknown')::int AS unknown,
-       count(*) FILTER (WHERE outcome = 'skipped')::int AS skipped
+       count(*) FILTER (WHERE outcome = 'skipped')::int AS skipped,
+       count(*) FILTER (WHERE verdict = 'change' AND outcome IS NOT NULL)::int AS "changeDone",
+       count(*) FILTER (WHERE verdict = 'change' AND done_at > now() - interval '60 seconds')::int AS recent,
+       (SELECT extract(epoch FROM least(interval '60 seconds', now() - started_at))::float8 FROM bulk_jobs WHERE id = $1) AS "windowSeconds",
+       (SELECT status = 'running' FROM bulk_jobs WHERE id = $1) AS running
      FROM bulk_rows WHERE job_id = $1`,
     [id],
   );
-  return counts!;
+  const { changeDone, recent, windowSeconds, running, ...counts } = row!;
+  const left = counts.change - changeDone;
+  const etaSeconds = running && recent > 0 && windowSeconds !== null && windowSeconds > 0 ? Math.ceil((left * windowSeconds) / recent) : null;
+  return { counts, progress: { total: counts.change, done: changeDone, etaSeconds } };
 };
 
 export const createBulkStore = (db: SqlDb, { pageSize }: { pageSize: number }) => ({
@@ -120,7 +129,7 @@ export const createBulkStore = (db: SqlDb, { pageSize }: { pageSize: number }) =
 
   get: async (id: string): Promise<BulkJob | undefined> => {
     const [job] = await db.query<BulkJobSummary>(`SELECT ${JOB_COLUMNS} FROM bulk_jobs WHERE id = $1`, [id]);
-    return job && { ...job, counts: await countsOf(db, id) };
+    return job && { ...job, ...(await countsOf(db, id)) };
   },
 
   status: async (id: string): Promise<BulkJobStatus | undefined> =>
