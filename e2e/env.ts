@@ -33,6 +33,8 @@ export const SESSION_SECRET = 'e2e-session-secret-shared-by-both-replicas-5b1e';
  * not the suite twice. B's half changes rules and reads the audit log with sessions made on A.
  */
 export const REPLICA_B_SPECS = /\/(autopay|roles|session-expiry|axe|user-page|card)\.spec\.ts$/;
+/** Synthetic payees the e2e sandbox adds beside the named seed (`syn-000001` …): a bulk file's cohort (e2e/bulk.spec.ts). */
+export const SANDBOX_SEED_USERS = 12;
 /** A fixed test key (the sandbox wants at least 16 characters); it guards nothing but this test sandbox. */
 export const SANDBOX_API_KEY = 'e2e-sandbox-key-7f3a9c2b5d';
 

@@ -62,7 +62,7 @@ const ConfirmJobDialog = ({ job, action, onClose }: ConfirmJobDialogProps) => {
         )}
       </DialogContent>
       <DialogActions>
-        <Button onClick={onClose} disabled={mutation.isPending} autoFocus>
+        <Button onClick={onClose} disabled={mutation.isPending}>
           {starting ? 'Cancel' : 'Keep the job'}
         </Button>
         <Button onClick={confirm} variant="contained" color={starting ? 'primary' : 'error'} loading={mutation.isPending} aria-busy={mutation.isPending}>
