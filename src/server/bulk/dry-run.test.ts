@@ -272,6 +272,8 @@ describe('the dry run', () => {
       previousPercentage: 60,
       attrSetToken: null,
     });
+    // Over 100 % with later rows of the wallet to come (Ada's add, before the row lowering Evergreen): the reason says rows apply in line order.
+    expect(rows.filter((row) => row.reason?.includes('Rows apply in line order')).map((row) => row.walletToken)).toEqual([SEED_PEOPLE.ada.usdWallet]);
     // Rows refused before a wallet was found name none.
     expect(rows.filter((row) => row.walletToken === null).map((row) => row.reason)).toEqual(
       expect.arrayContaining(['MassPay knows no user with this user token.']),

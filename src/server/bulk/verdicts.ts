@@ -4,9 +4,10 @@
 // runner will apply them, in line order, each checked again on fresh data.
 import { toBasisPoints, type AutopayRule, type BulkChange, type BulkRowInput } from '../../api';
 import type { WalletFacts } from '../changes/masspay';
-import { judgeAdd, judgeChange } from '../changes/policy';
+import { judgeAdd, judgeChange, type PolicyViolation } from '../changes/policy';
 
 export type Judged = { verdict: 'change'; change: BulkChange; reason: null } | { verdict: 'noop' | 'refused'; change: null; reason: string };
+type Refused = { verdict: 'refused'; change: null; reason: string };
 
 export interface WalletRow {
   line: number;
@@ -16,7 +17,15 @@ export interface WalletRow {
 }
 
 const percent = (value: number) => `${toBasisPoints(value) / 100} %`;
-const refused = (reason: string): Judged => ({ verdict: 'refused', change: null, reason });
+const refused = (reason: string): Refused => ({ verdict: 'refused', change: null, reason });
+/** Refusals by the 100 % cap: a later row of the wallet might have made room. */
+const overCap = new WeakSet<Judged>();
+/** A policy refusal; one about the percentage is the cap (the others name the destination, or nothing). */
+const refusedBy = (violation: PolicyViolation): Refused => {
+  const judged = refused(violation.detail);
+  if (violation.issues.some((issue) => issue.field === 'percentage')) overCap.add(judged);
+  return judged;
+};
 
 const change = (fields: Pick<BulkChange, 'action' | 'destinationToken'> & Partial<BulkChange>): Judged => ({
   verdict: 'change',
@@ -30,7 +39,7 @@ const judgeRow = (wallet: WalletFacts, rules: AutopayRule[], row: WalletRow): Ju
   const existing = rules.find((rule) => rule.destination_token === destinationToken);
   const add = (): Judged => {
     const violation = judgeAdd(wallet, rules, { token: destinationToken, currency: row.destinationCurrency }, percentage!);
-    if (violation) return refused(violation.detail);
+    if (violation) return refusedBy(violation);
     // A rule the job will make has no token until MassPay makes it.
     rules.push({ token: '', destination_token: destinationToken, percentage: percentage! });
     return change({ action: 'add_rule', destinationToken, percentage: percentage! });
@@ -42,7 +51,7 @@ const judgeRow = (wallet: WalletFacts, rules: AutopayRule[], row: WalletRow): Ju
       return { verdict: 'noop', change: null, reason: `This wallet already sends ${percent(existing.percentage)} to this destination.` };
     }
     const violation = judgeChange(wallet, rules, existing, percentage!);
-    if (violation) return refused(violation.detail);
+    if (violation) return refusedBy(violation);
     const previousPercentage = existing.percentage;
     existing.percentage = percentage!;
     return change({ action: 'edit_rule', destinationToken, percentage: percentage!, ruleToken: existing.token, previousPercentage });
@@ -73,6 +82,13 @@ export const judgeWalletRows = (wallet: WalletFacts, rulesBefore: readonly Autop
     }
     firstLine.set(row.input.destination_token, row.line);
     verdicts.set(row.line, judgeRow(wallet, rules, row));
+  }
+  // Over 100 % now, with later rows of the wallet still to come: they may be the ones that make room.
+  const lastLine = Math.max(...rows.map((row) => row.line));
+  for (const [line, judged] of verdicts) {
+    if (judged.verdict === 'refused' && overCap.has(judged) && line < lastLine) {
+      verdicts.set(line, refused(`${judged.reason} Rows apply in line order: a row that lowers this wallet's other rules must come before this one.`));
+    }
   }
   return { verdicts, rulesAfter: rules };
 };
