@@ -76,6 +76,9 @@ describe('bulk intake routes', () => {
     expect(tooLarge.status).toBe(413);
     expect(tooLarge.body).toMatchObject({ type: PROBLEM_TYPES.tooLarge, detail: 'The file is over 5 MiB: split it into smaller files.' });
 
+    const empty = await upload(c, '');
+    expect(empty.status).toBe(400);
+    expect(empty.body.detail).toBe('Line 1: The file is empty: it needs a header and at least one row. Nothing was uploaded.');
     const json = await c.call('POST', BULK, { body: { rows: [] } });
     expect(json.status).toBe(415);
     const binary = await upload(c, 'internal_user_id,currency\u0000');
