@@ -1,12 +1,10 @@
 // Test support for bulk jobs: rows the sandbox's seed allows (one add per wallet, a destination of the
-// wallet's currency it does not pay yet, a small share), and a job made of them, as the dry run would
-// leave it (`ready`, every row a `change`), written straight into the console's database.
-import { randomUUID } from 'node:crypto';
-import type { AutopayRule, BulkChange } from '../src/api';
-import { rulesFingerprint } from '../src/server/approvals/store';
-import type { SqlRunner } from '../src/server/audit/db';
+// wallet's currency it does not pay yet, a small share), uploaded as a CSV through the console, whose
+// dry run then makes each of them a `change`.
+import type { BulkChange, StaffRole } from '../src/api';
 import { SEED_DESTINATIONS } from '../src/sandbox/seed';
 import type { SandboxState } from '../src/sandbox/state';
+import type { RunningConsole } from './server-support';
 
 export interface PlannedRow {
   line: number;
@@ -50,43 +48,27 @@ export const planAdds = (state: SandboxState, count: number): PlannedRow[] => {
   return rows;
 };
 
-/** A job as its dry run leaves it: `ready`, its wallets' rules then, every row a `change`. Returns its id. */
-export const insertReadyJob = async (
-  db: SqlRunner,
-  state: SandboxState,
+/** The rows as a CSV file (header line 1, then one line per row in line order). */
+export const csvOf = (rows: readonly PlannedRow[]) =>
+  [
+    'user_token,wallet_token,action,destination_token,percentage',
+    ...rows.map((row) => `${row.userToken},${row.walletToken},add,${row.change.destinationToken},${row.change.percentage}`),
+  ].join('\r\n');
+
+/** Uploads the rows through `POST /api/console/bulk` (as `as`) and waits for the server's dry run to end; returns the job's id. */
+export const uploadJob = async (
+  c: Pick<RunningConsole, 'call'>,
   rows: readonly PlannedRow[],
-  { requestedBy = 'editor@example.com', fileName = 'bulk.csv' } = {},
+  { as = 'editor' as StaffRole, fileName = 'bulk.csv' } = {},
 ): Promise<string> => {
-  const id = randomUUID();
-  await db.query(`INSERT INTO bulk_jobs (id, file_name, requested_by, requested_by_name, status, row_count) VALUES ($1, $2, $3, $4, 'ready', $5)`, [
-    id,
-    fileName,
-    requestedBy,
-    requestedBy,
-    rows.length,
-  ]);
-  const wallets = new Map(rows.map((row) => [row.walletToken, row]));
-  for (const [walletToken, row] of wallets) {
-    const before: AutopayRule[] = state.rules[walletToken] ?? [];
-    const currency = state.wallets.find((wallet) => wallet.token === walletToken)!.currency_code;
-    await db.query(
-      `INSERT INTO bulk_wallets (job_id, wallet_token, user_token, currency, rules_before, rules_after, fingerprint) VALUES ($1, $2, $3, $4, $5::jsonb, $5::jsonb, $6)`,
-      [id, walletToken, row.userToken, currency, JSON.stringify(before), rulesFingerprint(before)],
-    );
-  }
-  for (const row of rows) {
-    const input = {
-      user_token: row.userToken,
-      wallet_token: row.walletToken,
-      action: 'add',
-      destination_token: row.change.destinationToken,
-      percentage: row.change.percentage,
-    };
-    await db.query(
-      `INSERT INTO bulk_rows (job_id, line, input, user_token, wallet_token, verdict, change) VALUES ($1, $2, $3::jsonb, $4, $5, 'change', $6::jsonb)`,
-      [id, row.line, JSON.stringify(input), row.userToken, row.walletToken, JSON.stringify(row.change)],
-    );
-  }
+  const uploaded = await c.call('POST', `/api/console/bulk?name=${encodeURIComponent(fileName)}`, {
+    as,
+    body: csvOf(rows),
+    headers: { 'content-type': 'text/csv' },
+  });
+  if (uploaded.status !== 202) throw new Error(`the upload answered ${uploaded.status}: ${uploaded.text}`);
+  const { id } = uploaded.body as { id: string };
+  await until('the dry run', async () => (await c.call('GET', `/api/console/bulk/${id}`, { as })).body?.status === 'ready');
   return id;
 };
 

@@ -14,7 +14,7 @@ import { hashPassword } from '../auth/passwords';
 import { writeStaffFile } from '../auth/staff-file';
 import { startEmbeddedSandbox, type EmbeddedSandbox } from '../embedded-sandbox';
 import { runningServers, startServerProcess, type ServerProcess } from '../server-process';
-import { planAdds, until } from '../../../test/bulk-support';
+import { csvOf, planAdds, until } from '../../../test/bulk-support';
 import { sessionCookieOf } from '../../../test/server-support';
 
 const PASSWORD = 'bulk-crash-password';
@@ -74,14 +74,10 @@ afterAll(async () => {
 it('resumes after SIGTERM and after SIGKILL mid-apply, and applies every row exactly once', { timeout: 180_000 }, async () => {
   const rows = planAdds(sandbox.sandbox.store.state, ROWS);
   expect(rows).toHaveLength(ROWS);
-  const csv = [
-    'user_token,wallet_token,action,destination_token,percentage',
-    ...rows.map((row) => `${row.userToken},${row.walletToken},add,${row.change.destinationToken},0.1`),
-  ].join('\r\n');
   const dataDir = join(dir, 'console');
   let server = await startConsoleProcess(dataDir);
   let cookie = await signIn(server);
-  const uploaded = await api(server, cookie, 'POST', '/api/console/bulk?name=crash.csv', csv, 'text/csv');
+  const uploaded = await api(server, cookie, 'POST', '/api/console/bulk?name=crash.csv', csvOf(rows), 'text/csv');
   expect(uploaded.status).toBe(202);
   const { id } = uploaded.body as { id: string };
   const job = async (): Promise<BulkJob> => bulkJobSchema.parse((await api(server, cookie, 'GET', `/api/console/bulk/${id}`)).body);

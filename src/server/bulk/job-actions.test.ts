@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'v
 import { PROBLEM_TYPES } from '../../api';
 import { openPostgres } from '../audit/postgres';
 import { openAuditStore, type AuditStore } from '../audit/store';
-import { insertReadyJob, planAdds, until } from '../../../test/bulk-support';
+import { planAdds, until, uploadJob } from '../../../test/bulk-support';
 import { startConsole, type RunningConsole } from '../../../test/server-support';
 
 const action = (id: string, verb: 'start' | 'approve' | 'reject' | 'pause' | 'resume' | 'cancel') => `/api/console/bulk/${id}/${verb}`;
@@ -31,7 +31,7 @@ describe('a bulk job with APPROVAL_POLICY=over:0 (embedded store)', () => {
 
   it('starts only once another editor or admin approved it; then its rows are applied, not held one by one', async () => {
     const rows = planAdds(state(), 6);
-    const id = await insertReadyJob(c.audit.sql, state(), rows);
+    const id = await uploadJob(c, rows);
     const early = await c.call('POST', action(id, 'start'));
     expect(early.status).toBe(409);
     expect(early.body).toMatchObject({ type: PROBLEM_TYPES.bulkJobState, detail: expect.stringMatching(/approve the dry run/) });
@@ -60,14 +60,14 @@ describe('a bulk job with APPROVAL_POLICY=over:0 (embedded store)', () => {
       'SELECT event, staff_email AS staff, comment FROM bulk_job_events WHERE job_id = $1 ORDER BY id',
       [id],
     );
-    expect(events.slice(0, 2)).toEqual([
+    expect(events.slice(1, 3)).toEqual([
       { event: 'approved', staff: 'admin@example.com', comment: 'checked the dry run' },
       { event: 'started', staff: 'editor@example.com', comment: null },
     ]);
   });
 
   it('rejected by another editor or admin: it never starts', async () => {
-    const id = await insertReadyJob(c.audit.sql, state(), planAdds(state(), 2));
+    const id = await uploadJob(c, planAdds(state(), 2));
     expect((await c.call('POST', action(id, 'reject'), { body: {} })).status).toBe(403);
     const rejected = await c.call('POST', action(id, 'reject'), { body: { comment: 'wrong bank' }, as: 'admin' });
     expect(rejected.body).toMatchObject({ status: 'rejected', decidedBy: 'admin@example.com', decisionComment: 'wrong bank' });
@@ -107,11 +107,13 @@ describe('bulk jobs on two replicas sharing PostgreSQL', () => {
     a.embedded.sandbox.stats.reset();
   });
   const state = () => a.embedded.sandbox.store.state;
-  const claimsOf = (c: RunningConsole, id: string) => c.logs.filter((line) => line.includes(id) && line.includes('bulk job: claimed')).length;
+  /** How many times a replica claimed the job to run its rows (its dry run is a claim of its own). */
+  const claimsOf = (c: RunningConsole, id: string) =>
+    c.logs.filter((line) => line.includes(id) && line.includes('bulk job: claimed') && line.includes('"status":"running"')).length;
 
   it('two decisions at once on two replicas: one wins; one replica runs the job, each row once', async () => {
     const rows = planAdds(state(), 12);
-    const id = await insertReadyJob(a.audit.sql, state(), rows);
+    const id = await uploadJob(a, rows);
     const answers = await Promise.all([
       a.call('POST', action(id, 'approve'), { body: {}, as: 'admin' }),
       b.call('POST', action(id, 'approve'), { body: {}, as: 'admin' }),
@@ -120,7 +122,7 @@ describe('bulk jobs on two replicas sharing PostgreSQL', () => {
     expect(answers.map((answer) => answer.status).sort()).toEqual([200, 409, 409]);
     let run = id;
     if ((await statusOf(a, id)) === 'rejected') {
-      run = await insertReadyJob(a.audit.sql, state(), rows);
+      run = await uploadJob(a, rows);
       expect((await a.call('POST', action(run, 'approve'), { body: {}, as: 'admin' })).status).toBe(200);
     }
 
@@ -133,7 +135,7 @@ describe('bulk jobs on two replicas sharing PostgreSQL', () => {
 
   it('a job whose replica died waits for its lease to lapse, then another replica finishes it, each row once', async () => {
     const rows = planAdds(state(), 6);
-    const id = await insertReadyJob(a.audit.sql, state(), rows);
+    const id = await uploadJob(a, rows);
     // As a replica that started it, applied its first row and died would leave it: running, leased for 1.5 s more.
     await a.audit.sql.query(
       `UPDATE bulk_jobs SET status = 'running', started_by = 'editor@example.com', started_at = now(), lease_owner = 'dead-replica', lease_until = now() + interval '1500 milliseconds' WHERE id = $1`,

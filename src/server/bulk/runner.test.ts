@@ -4,7 +4,7 @@
 // re-checked with the difference on its rows.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { bulkJobSchema, PROBLEM_TYPES, type AuditEntry, type BulkJob } from '../../api';
-import { insertReadyJob, planAdds, until, type PlannedRow } from '../../../test/bulk-support';
+import { planAdds, until, uploadJob, type PlannedRow } from '../../../test/bulk-support';
 import { startConsole, type RunningConsole } from '../../../test/server-support';
 import { requestFingerprint } from '../changes/idempotency';
 import { createBulkStore } from './store';
@@ -44,7 +44,7 @@ describe('bulk jobs run through the change path (embedded store)', () => {
   it('applies every change row exactly once, each with its rule token, and completes', async () => {
     const rows = planAdds(state(), 24);
     expect(rows).toHaveLength(24);
-    const id = await insertReadyJob(c.audit.sql, state(), rows);
+    const id = await uploadJob(c, rows);
     const started = await c.call('POST', action(id, 'start'));
     expect(started.status).toBe(200);
     expect(started.body).toMatchObject({ id, status: 'running', startedBy: 'editor@example.com' });
@@ -69,36 +69,9 @@ describe('bulk jobs run through the change path (embedded store)', () => {
     expect((await c.call('POST', action(id, 'cancel'))).body).toMatchObject({ type: PROBLEM_TYPES.bulkJobState });
   });
 
-  it('runs the dry run of a resolving job (the same claim), then its rows once started', async () => {
-    const rows = planAdds(state(), 5);
-    const inputs = rows.map((row) => ({
-      line: row.line,
-      input: {
-        user_token: row.userToken,
-        wallet_token: row.walletToken,
-        action: 'add' as const,
-        destination_token: row.change.destinationToken,
-        percentage: 0.1,
-      },
-    }));
-    const id = await createBulkStore(c.audit.sql, { pageSize: 50 }).create({
-      fileName: 'five.csv',
-      requestedBy: 'editor@example.com',
-      requestedByName: 'Eddie',
-      rows: inputs,
-    });
-    await until('the dry run to end', async () => (await jobStatus(id)) === 'ready');
-    expect((await job(id)).counts).toMatchObject({ rows: 5, change: 5 });
-    expect(c.embedded.sandbox.stats.byRoute.createAutopayRule ?? 0).toBe(0);
-    await c.call('POST', action(id, 'start'));
-    await until('the job to complete', async () => (await jobStatus(id)) === 'completed');
-    expect((await outcomes(id)).map((row) => row.outcome)).toEqual(rows.map(() => 'applied'));
-    expect(c.embedded.sandbox.stats.byRoute.createAutopayRule).toBe(5);
-  });
-
   it('pauses between rows, resumes where it stopped, and each row is still applied once', async () => {
     const rows = planAdds(state(), 16);
-    const id = await insertReadyJob(c.audit.sql, state(), rows);
+    const id = await uploadJob(c, rows);
     // 16 rows, 4 wallets at once, 600 ms each: the pause lands while most rows wait.
     c.embedded.sandbox.faults.set({ latencyMs: 600, latencyMethods: ['POST'] });
     await c.call('POST', action(id, 'start'));
@@ -124,6 +97,7 @@ describe('bulk jobs run through the change path (embedded store)', () => {
       [id],
     );
     expect(events).toEqual([
+      { event: 'uploaded', staff: 'editor@example.com' },
       { event: 'started', staff: 'editor@example.com' },
       { event: 'paused', staff: 'editor@example.com' },
       { event: 'resumed', staff: 'editor@example.com' },
@@ -133,7 +107,7 @@ describe('bulk jobs run through the change path (embedded store)', () => {
 
   it('cancels between rows: the rows not run are skipped and nothing more is sent', async () => {
     const rows = planAdds(state(), 16);
-    const id = await insertReadyJob(c.audit.sql, state(), rows);
+    const id = await uploadJob(c, rows);
     c.embedded.sandbox.faults.set({ latencyMs: 600, latencyMethods: ['POST'] });
     await c.call('POST', action(id, 'start'));
     await until('a row to be done', async () => (await outcomes(id)).some((row) => row.outcome));
@@ -161,7 +135,7 @@ describe('bulk jobs run through the change path (embedded store)', () => {
 
   it('re-checks a wallet whose rules changed since the dry run, and says so on its rows', async () => {
     const [changed, untouched] = planAdds(state(), 2) as [PlannedRow, PlannedRow];
-    const id = await insertReadyJob(c.audit.sql, state(), [changed, untouched]);
+    const id = await uploadJob(c, [changed, untouched]);
     // Meanwhile someone else gave the first wallet a rule for the very destination the row adds.
     state().rules[changed.walletToken] = [
       ...(state().rules[changed.walletToken] ?? []),
@@ -180,7 +154,7 @@ describe('bulk jobs run through the change path (embedded store)', () => {
 
   it('a row begun by a process that died (its key recorded, its rule made, no outcome) is asked again, not re-checked: applied, nothing sent', async () => {
     const [row] = planAdds(state(), 1) as [PlannedRow];
-    const id = await insertReadyJob(c.audit.sql, state(), [row]);
+    const id = await uploadJob(c, [row]);
     // The dead attempt's add landed: the wallet now differs from the dry run by that very rule.
     const made = { token: 'rule_00000000-0000-4000-8000-0000000000aa', destination_token: row.change.destinationToken, percentage: 0.1 };
     state().rules[row.walletToken] = [...(state().rules[row.walletToken] ?? []), made as never];
@@ -196,7 +170,7 @@ describe('bulk jobs run through the change path (embedded store)', () => {
   });
 
   it('refuses what a job cannot do now, a bad or unknown id, and viewers', async () => {
-    const id = await insertReadyJob(c.audit.sql, state(), planAdds(state(), 1));
+    const id = await uploadJob(c, planAdds(state(), 1));
     expect((await c.call('POST', action(id, 'start'), { as: 'viewer' })).status).toBe(403);
     expect((await c.call('POST', action(id, 'cancel'), { as: 'viewer' })).status).toBe(403);
     expect((await c.call('POST', action(id, 'pause'))).body).toMatchObject({ status: 409, type: PROBLEM_TYPES.bulkJobState });
@@ -205,7 +179,7 @@ describe('bulk jobs run through the change path (embedded store)', () => {
     expect((await c.call('POST', action('00000000-0000-4000-8000-000000000000', 'start'))).status).toBe(404);
     expect((await c.call('POST', action(id, 'start'), { as: 'anonymous' })).status).toBe(401);
     expect((await c.call('POST', action(id, 'start'), { csrf: false })).status).toBe(403);
-    expect((await c.audit.sql.query('SELECT 1 FROM bulk_job_events WHERE job_id = $1', [id])).length).toBe(0);
+    expect((await c.audit.sql.query(`SELECT 1 FROM bulk_job_events WHERE job_id = $1 AND event <> 'uploaded'`, [id])).length).toBe(0);
     expect((await c.call('POST', action(id, 'cancel'))).body.status).toBe('cancelled');
     expect((await outcomes(id)).map((row) => row.outcome)).toEqual(['skipped']);
   });
