@@ -288,7 +288,10 @@ describe('the dry run', () => {
     expect(stats.listWallets).toBeLessThanOrEqual(distinctUsers);
     expect(stats.lookupUser).toBe(new Set(expected.flatMap((row) => (row.input.internal_user_id ? [row.input.internal_user_id] : []))).size);
     expect(wire.seen.max).toBe(8);
-    console.info(`dry run of 200 rows: ${wire.seen.requests} MassPay reads, at most ${wire.seen.max} in flight`, stats);
+    console.info(
+      `dry run of 200 rows (${count('change')} change, ${count('noop')} noop, ${count('refused')} refused): ${wire.seen.requests} MassPay reads, at most ${wire.seen.max} in flight`,
+      stats,
+    );
   });
 
   it('backs off and retries reads answered 429 or 500, and is safe to run again', async () => {
