@@ -24,3 +24,4 @@ export * from './dates';
 export * from './schemas/approvals';
 export * from './schemas/wallet-history';
 export * from './schemas/bulk';
+export * from './app-pages';

@@ -1,5 +1,6 @@
 import { lazy, useState, type ComponentType } from 'react';
 import { matchRoutes } from 'react-router';
+import { APP_PAGES } from '../api';
 import { autopayRulesQueryOptions } from './features/autopay/api/get-autopay-rules';
 import { userQueryOptions } from './features/users/api/get-user';
 import { walletsQueryOptions } from './features/wallets/api/get-wallets';
@@ -43,16 +44,16 @@ const page = (load: () => Promise<{ default: ComponentType }>): AppRoute['Page']
   return Object.assign(Page, { preload });
 };
 
-/** The SPA's pages and their paths (not the API's route table, `ROUTES` of src/api). */
+/** The SPA's pages (paths from `APP_PAGES`, which the server reads too; not the API's route table, `ROUTES` of src/api). */
 export const APP_ROUTES: AppRoute[] = [
-  { path: '/login', Page: page(() => import('./pages/LoginPage')), public: true },
-  { path: '/', Page: page(() => import('./pages/HomePage')) },
-  { path: '/audit', Page: page(() => import('./pages/AuditPage')) },
-  { path: '/approvals', Page: page(() => import('./pages/ApprovalsPage')) },
-  { path: '/bulk', Page: page(() => import('./pages/BulkPage')) },
-  { path: '/bulk/:jobId', Page: page(() => import('./pages/BulkJobPage')) },
+  { path: APP_PAGES.login.path, Page: page(() => import('./pages/LoginPage')), public: true },
+  { path: APP_PAGES.home.path, Page: page(() => import('./pages/HomePage')) },
+  { path: APP_PAGES.audit.path, Page: page(() => import('./pages/AuditPage')) },
+  { path: APP_PAGES.approvals.path, Page: page(() => import('./pages/ApprovalsPage')) },
+  { path: APP_PAGES.bulk.path, Page: page(() => import('./pages/BulkPage')) },
+  { path: APP_PAGES.bulkJob.path, Page: page(() => import('./pages/BulkJobPage')) },
   {
-    path: '/users/:userToken',
+    path: APP_PAGES.user.path,
     Page: page(() => import('./pages/UserPage')),
     prefetch: ({ userToken }) => {
       void queryClient.prefetchQuery(userQueryOptions(userToken!));
@@ -60,7 +61,7 @@ export const APP_ROUTES: AppRoute[] = [
     },
   },
   {
-    path: '/users/:userToken/wallets/:walletToken',
+    path: APP_PAGES.wallet.path,
     Page: page(() => import('./pages/WalletPage')),
     prefetch: ({ userToken, walletToken }) => {
       void queryClient.prefetchQuery(userQueryOptions(userToken!));

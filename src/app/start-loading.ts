@@ -1,9 +1,15 @@
+import { takeInlinedSession } from './features/session/api/inlined-session';
 import { sessionQueryOptions } from './features/session/api/get-session';
 import { queryClient } from './lib/query-client';
+import { queryKeys } from './lib/query-keys';
 import { preloadRoute } from './routes';
 
 /**
  * Who is signed in, the page's code and its data, asked for at once. The entry (main.tsx) imports this
  * module first, so it runs before React DOM, MUI and the theme are evaluated rather than after them.
+ * When the server wrote the signed-in staff member into the page, there is nothing to ask.
  */
-export const firstPageReady = Promise.all([queryClient.prefetchQuery(sessionQueryOptions()), preloadRoute(window.location)]);
+const inlined = takeInlinedSession();
+if (inlined) queryClient.setQueryData(queryKeys.session(), inlined);
+
+export const firstPageReady = Promise.all([inlined ? undefined : queryClient.prefetchQuery(sessionQueryOptions()), preloadRoute(window.location)]);

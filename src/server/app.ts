@@ -266,7 +266,7 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
     });
   });
 
-  if (options.distDir) await registerSpa(app, options.distDir);
+  if (options.distDir) await registerSpa(app, options.distDir, identify);
   else
     app.setNotFoundHandler((request, reply) => sendProblem(request, reply, 404, { type: PROBLEM_TYPES.notFound, detail: 'Nothing is served at this path.' }));
 

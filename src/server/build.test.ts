@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { build } from 'vite';
 import { describe, expect, it } from 'vitest';
+import { APP_PAGES, pageModulePath } from '../api';
+import { readPagePreloads } from './page-preloads';
 
 const walk = async (dir: string): Promise<string[]> => {
   const entries = await readdir(dir, { withFileTypes: true });
@@ -33,4 +35,22 @@ describe('the built SPA', () => {
       await rm(outDir, { recursive: true, force: true });
     }
   }, 120_000);
+
+  it("has a chunk for each page of APP_PAGES, whose code the server preloads beside the entry's", async () => {
+    const outDir = await mkdtemp(path.join(tmpdir(), 'masspay-build-'));
+    try {
+      await build({ logLevel: 'silent', build: { outDir, emptyOutDir: true } });
+      const manifest = JSON.parse(await readFile(path.join(outDir, '.vite', 'manifest.json'), 'utf8')) as Record<string, { file: string; isEntry?: boolean }>;
+      const entryFile = Object.values(manifest).find((chunk) => chunk.isEntry)!.file;
+      const preloads = new Map((await readPagePreloads(outDir)).map((page) => [page.path, page.links]));
+      for (const { path: pagePath, page } of Object.values(APP_PAGES)) {
+        const chunk = manifest[pageModulePath(page)];
+        expect(chunk, page).toBeDefined();
+        expect(preloads.get(pagePath), page).toContain(`href="/${chunk!.file}"`);
+        expect(preloads.get(pagePath), page).not.toContain(entryFile);
+      }
+    } finally {
+      await rm(outDir, { recursive: true, force: true });
+    }
+  });
 });

@@ -15,9 +15,27 @@ const script = `export const rows = ${JSON.stringify(Array.from({ length: 200 },
 mkdirSync(path.join(distDir, 'assets'));
 writeFileSync(
   path.join(distDir, 'index.html'),
-  `<!doctype html><title>Console</title><script type="module" src="/assets/index-abc123.js" nonce="${CSP_NONCE_PLACEHOLDER}"></script>`,
+  `<!doctype html><html><head><title>Console</title><script type="module" src="/assets/index-abc123.js" nonce="${CSP_NONCE_PLACEHOLDER}"></script></head><body></body></html>`,
 );
 writeFileSync(path.join(distDir, 'assets', 'index-abc123.js'), script);
+// Vite's manifest: the entry with a shared chunk of its own, and the user page with a chunk of its own,
+// the entry's shared chunk, and a lazy dialog.
+mkdirSync(path.join(distDir, '.vite'));
+writeFileSync(
+  path.join(distDir, '.vite', 'manifest.json'),
+  JSON.stringify({
+    'index.html': { file: 'assets/index-abc123.js', isEntry: true, imports: ['_shared-1.js'], dynamicImports: ['src/app/pages/UserPage.tsx'] },
+    '_shared-1.js': { file: 'assets/shared-1.js' },
+    '_user-bits-2.js': { file: 'assets/user-bits-2.js', imports: ['_shared-1.js'] },
+    'src/app/pages/UserPage.tsx': {
+      file: 'assets/UserPage-3.js',
+      isDynamicEntry: true,
+      imports: ['index.html', '_user-bits-2.js'],
+      dynamicImports: ['src/Dialog.tsx'],
+    },
+    'src/Dialog.tsx': { file: 'assets/Dialog-4.js', isDynamicEntry: true },
+  }),
+);
 
 /** GET over plain HTTP (fetch would decode the body and hide what was sent). */
 const get = async (c: RunningConsole, url: string, acceptEncoding?: string) => {
@@ -65,6 +83,26 @@ describe('the SPA assets', () => {
     const res = await get(c, '/assets/index-abc123.js');
     expect(res.headers['content-encoding']).toBeUndefined();
     expect(res.body.toString()).toBe(script);
+  });
+
+  it("give a page the modulepreload links of its code, less the entry's and its lazy chunks", async () => {
+    const html = (await get(c, '/users/usr_x')).body.toString();
+    const preloaded = [...html.matchAll(/<link rel="modulepreload" crossorigin href="([^"]+)">/g)].map((m) => m[1]);
+    expect(preloaded).toEqual(['/assets/UserPage-3.js', '/assets/user-bits-2.js']);
+    // A path no page has: index.html as it is (the SPA shows its not-found view).
+    expect((await get(c, '/users/usr_x/nothing')).body.toString()).not.toContain('modulepreload');
+  });
+
+  it('write the signed-in staff member into the page, kept by no cache, and nobody without a session', async () => {
+    const signedIn = await fetch(`${c.baseUrl}/users/usr_x`, { headers: { cookie: await c.sessionCookie('editor') } });
+    expect(signedIn.headers.get('cache-control')).toBe('private, no-store');
+    const html = await signedIn.text();
+    const inlined = /<script type="application\/json" id="signed-in-staff">(.*?)<\/script>/.exec(html)?.[1];
+    const me = await c.call('GET', '/auth/me', { as: 'editor' });
+    expect(JSON.parse(inlined!)).toEqual(me.body);
+
+    const anonymous = await get(c, '/users/usr_x');
+    expect(anonymous.body.toString()).not.toContain('signed-in-staff');
   });
 
   it('leave index.html uncompressed by the static plugin and never cached without asking', async () => {

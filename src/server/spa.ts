@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { CSP_NONCE_PLACEHOLDER, PROBLEM_TYPES } from '../api';
+import { CSP_NONCE_PLACEHOLDER, PROBLEM_TYPES, SIGNED_IN_SCRIPT_ID, type StaffMember } from '../api';
+import { readPagePreloads } from './page-preloads';
 import { sendProblem } from './problem';
 import { cspWithNonce, newNonce } from './security';
 
@@ -10,22 +11,33 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 /** Paths that belong to the server, never to the SPA's client-side router (`/api` has a not-found handler of its own: api-plugin.ts). */
 const SERVER_PREFIXES = ['/assets/', '/auth/'];
 
+/** JSON for inside a `<script>` element: no `<` can close it early. */
+const scriptSafeJson = (value: unknown) => JSON.stringify(value).replaceAll('<', '\\u003c');
+
 /**
  * Serves the built SPA: hashed assets cached for a year and sent precompressed, `index.html` never
  * cached and given a fresh CSP nonce on every response, client routes (`/users/…`) answered with
- * `index.html`.
+ * `index.html`. A page of `APP_PAGES` gets `modulepreload` links for its code, and a signed-in staff
+ * member is written into the page (what `/auth/me` would answer): a cold load then needs neither the
+ * entry chunk to run nor a round trip before the page's code and data are asked for.
  */
-export const registerSpa = async (app: FastifyInstance, distDir: string) => {
+export const registerSpa = async (app: FastifyInstance, distDir: string, identify: (request: FastifyRequest) => StaffMember | null) => {
   const indexHtml = await readFile(path.join(distDir, 'index.html'), 'utf8');
+  if (!indexHtml.includes('</head>')) throw new Error(`${path.join(distDir, 'index.html')} has no </head>: nothing can be added to the page.`);
   const assetsDir = path.join(distDir, 'assets') + path.sep;
 
-  const sendIndex = (_request: FastifyRequest, reply: FastifyReply) => {
+  const sendIndex = (request: FastifyRequest, reply: FastifyReply, preloads = '') => {
     const nonce = newNonce();
-    return reply
-      .header('cache-control', 'no-cache')
-      .header('content-security-policy', cspWithNonce(nonce))
-      .type('text/html; charset=utf-8')
-      .send(indexHtml.replaceAll(CSP_NONCE_PLACEHOLDER, nonce));
+    const staff = identify(request);
+    const signedIn = staff ? `<script type="application/json" id="${SIGNED_IN_SCRIPT_ID}">${scriptSafeJson(staff)}</script>` : '';
+    return (
+      reply
+        // With a staff member in it, the page is theirs alone: kept by no cache.
+        .header('cache-control', staff ? 'private, no-store' : 'no-cache')
+        .header('content-security-policy', cspWithNonce(nonce))
+        .type('text/html; charset=utf-8')
+        .send(indexHtml.replaceAll(CSP_NONCE_PLACEHOLDER, nonce).replace('</head>', `${preloads}${signedIn}</head>`))
+    );
   };
 
   await app.register(fastifyStatic, {
@@ -40,7 +52,7 @@ export const registerSpa = async (app: FastifyInstance, distDir: string) => {
       reply.header('cache-control', filePath.startsWith(assetsDir) ? IMMUTABLE : 'no-cache');
     },
   });
-  app.get('/', sendIndex);
+  for (const page of await readPagePreloads(distDir)) app.get(page.path, (request, reply) => sendIndex(request, reply, page.links));
 
   app.setNotFoundHandler((request, reply) => {
     const pathname = request.url.split('?', 1)[0]!;
