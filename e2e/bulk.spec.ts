@@ -177,6 +177,8 @@ test('by keyboard alone, at 390 px, with no serious or critical axe violation on
   await tabTo(page, dialog.getByRole('button', { name: 'Apply' }), { backwards: false });
   await page.keyboard.press('Enter');
   await expect(page.getByRole('status').filter({ hasText: 'Job started' })).toBeVisible();
+  // The Apply button is gone: the focus is on the run's own heading.
+  await expect(page.getByRole('heading', { level: 2, name: /^(Progress|Outcome)$/ })).toBeFocused();
   await expect(page.getByRole('progressbar', { name: 'Job progress' })).toBeVisible();
   await expect(page.getByText('The job is complete.')).toBeVisible({ timeout: 30_000 });
   expect(await page.evaluate(() => document.documentElement.scrollWidth), 'the page must not scroll sideways').toBeLessThanOrEqual(390);

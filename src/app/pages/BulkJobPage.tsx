@@ -5,6 +5,7 @@ import Paper from '@mui/material/Paper';
 import Skeleton from '@mui/material/Skeleton';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
+import { useRef } from 'react';
 import { useParams } from 'react-router';
 import { BULK_OUTCOMES, BULK_ROUTES, BULK_VERDICTS, type BulkJob, type BulkOutcome, type BulkVerdict } from '../../api';
 import { ErrorState } from '../components/LazyErrorState';
@@ -180,6 +181,14 @@ export const BulkJobPage = () => {
   const view = readBulkJobView(params);
   const query = useBulkJob(jobId);
   const job = query.data;
+  // Applying or cancelling removes the button that had the focus: it goes to what the job now shows.
+  const focusAfterMove = useRef(false);
+  const focusIfMoved = (node: HTMLElement | null) => {
+    if (node && focusAfterMove.current) {
+      focusAfterMove.current = false;
+      node.focus();
+    }
+  };
 
   if (isApiError(query.error) && (query.error.status === 404 || query.error.status === 400)) {
     return <NotFoundView title="Bulk job not found">No bulk job has the id {jobId}. The jobs are listed on the Bulk changes page.</NotFoundView>;
@@ -192,7 +201,13 @@ export const BulkJobPage = () => {
       <PageBreadcrumbs items={[{ label: 'Bulk changes', to: '/bulk' }, { label: title }]} />
       {query.isError && <ErrorState error={query.error} title="Could not load this job" onRetry={() => void query.refetch()} />}
       {job ? (
-        <Typography variant="h4" component="h1" sx={{ mb: 1, overflowWrap: 'anywhere' }}>
+        <Typography
+          variant="h4"
+          component="h1"
+          tabIndex={-1}
+          ref={job.startedAt ? undefined : focusIfMoved}
+          sx={{ mb: 1, overflowWrap: 'anywhere', outline: 'none' }}
+        >
           {job.fileName}
         </Typography>
       ) : query.isError ? (
@@ -217,10 +232,10 @@ export const BulkJobPage = () => {
             <DryRunCounts job={job} />
           )}
           <JobWaitNote job={job} staff={staff} />
-          <JobActions job={job} staff={staff} />
+          <JobActions job={job} staff={staff} onMoved={() => void (focusAfterMove.current = true)} />
           {job.startedAt && (
             <Box component="section" aria-labelledby="bulk-progress-title">
-              <Typography variant="h5" component="h2" id="bulk-progress-title" sx={{ mt: 2 }}>
+              <Typography variant="h5" component="h2" id="bulk-progress-title" tabIndex={-1} ref={focusIfMoved} sx={{ mt: 2, outline: 'none' }}>
                 {hasEnded(job.status) ? 'Outcome' : 'Progress'}
               </Typography>
               {ended && (

@@ -17,10 +17,12 @@ export interface ConfirmJobDialogProps {
   /** Apply the dry run (start the job), or cancel the job. */
   action: 'start' | 'cancel';
   onClose: () => void;
+  /** The job moved (its buttons change): the page puts the focus somewhere that stays. */
+  onMoved?: () => void;
 }
 
 /** Money moves: applying a job, or cancelling one, is confirmed first; Cancel / Keep the job changes nothing. */
-const ConfirmJobDialog = ({ job, action, onClose }: ConfirmJobDialogProps) => {
+const ConfirmJobDialog = ({ job, action, onClose, onMoved }: ConfirmJobDialogProps) => {
   const id = useId();
   const announce = useAnnounce();
   const mutation = useBulkJobAction(job.id);
@@ -32,6 +34,7 @@ const ConfirmJobDialog = ({ job, action, onClose }: ConfirmJobDialogProps) => {
       {
         onSuccess: () => {
           announce(starting ? 'Job started: the changes are being applied' : 'Job cancelled');
+          onMoved?.();
           onClose();
         },
       },

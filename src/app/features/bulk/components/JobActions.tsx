@@ -46,7 +46,7 @@ export const JobWaitNote = ({ job, staff }: { job: BulkJob; staff: StaffMember |
  * The buttons of a job by its state and the staff member's role: Apply (confirmed), Approve / Reject
  * (another editor or admin, when a second person is required), Pause, Resume, Cancel job (confirmed).
  */
-export const JobActions = ({ job, staff }: { job: BulkJob; staff: StaffMember | undefined }) => {
+export const JobActions = ({ job, staff, onMoved }: { job: BulkJob; staff: StaffMember | undefined; onMoved?: () => void }) => {
   const policyOn = useApprovalPolicy().kind !== 'off';
   const announce = useAnnounce();
   const immediate = useBulkJobAction(job.id);
@@ -99,7 +99,7 @@ export const JobActions = ({ job, staff }: { job: BulkJob; staff: StaffMember | 
         </Alert>
       )}
       <Suspense fallback={null}>
-        {open?.kind === 'confirm' && <ConfirmJobDialog job={job} action={open.action} onClose={() => setOpen(undefined)} />}
+        {open?.kind === 'confirm' && <ConfirmJobDialog job={job} action={open.action} onClose={() => setOpen(undefined)} onMoved={onMoved} />}
         {open?.kind === 'decide' && <JobDecisionDialog job={job} decision={open.decision} onClose={() => setOpen(undefined)} />}
       </Suspense>
     </>
