@@ -2,6 +2,7 @@ import { queryOptions, useQuery } from '@tanstack/react-query';
 import { BULK_ROUTES, bulkJobSchema, type BulkJob } from '../../../../api';
 import { request } from '../../../lib/http';
 import { queryKeys } from '../../../lib/query-keys';
+import { hasEnded } from '../bulk-labels';
 
 /** `/api/console/bulk/{id}…` of one of the job routes. */
 export const bulkJobPath = (route: string, jobId: string) => route.replace('{id}', encodeURIComponent(jobId));
@@ -19,6 +20,12 @@ export const bulkJobQueryOptions = (jobId: string) =>
     staleTime: 1_000,
   });
 
-/** One job with its counts, polled while it resolves or runs, no more once it waits or has ended. */
+/** While a job waits for someone (a decision, Apply, Resume), someone else may act on it in another browser. */
+const WAITING_POLL_MS = 10_000;
+
+/** One job with its counts: polled every second while it resolves or runs, every 10 s while it waits, no more once it ended. */
 export const useBulkJob = (jobId: string) =>
-  useQuery({ ...bulkJobQueryOptions(jobId), refetchInterval: (query) => (isJobWorking(query.state.data) ? BULK_POLL_MS : false) });
+  useQuery({
+    ...bulkJobQueryOptions(jobId),
+    refetchInterval: ({ state: { data } }) => (isJobWorking(data) ? BULK_POLL_MS : data && !hasEnded(data.status) ? WAITING_POLL_MS : false),
+  });

@@ -24,7 +24,7 @@ const Muted = ({ children }: { children: React.ReactNode }) => (
 );
 
 const Mono = ({ children }: { children: React.ReactNode }) => (
-  <Box component="span" sx={{ fontFamily: 'monospace' }}>
+  <Box component="span" sx={{ fontFamily: 'monospace', whiteSpace: 'nowrap' }}>
     {children}
   </Box>
 );

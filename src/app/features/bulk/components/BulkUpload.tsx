@@ -59,7 +59,7 @@ export const BulkUpload = () => {
         direction={{ xs: 'column', sm: 'row' }}
         spacing={2}
         useFlexGap
-        sx={{ alignItems: { sm: 'flex-end' }, flexWrap: 'wrap' }}
+        sx={{ alignItems: { xs: 'flex-start', sm: 'flex-end' }, flexWrap: 'wrap' }}
         onSubmit={(event) => {
           event.preventDefault();
           send();

@@ -61,7 +61,11 @@ export const BulkWalletsTable = ({ wallets, refreshing = false }: { wallets: Bul
               <TableRow key={wallet.walletToken} sx={{ verticalAlign: 'top' }}>
                 <TableCell>
                   <LazyTooltip title={wallet.walletToken} describeChild>
-                    <Link component={RouterLink} to={`/users/${wallet.userToken}/wallets/${wallet.walletToken}`} sx={{ fontFamily: 'monospace' }}>
+                    <Link
+                      component={RouterLink}
+                      to={`/users/${wallet.userToken}/wallets/${wallet.walletToken}`}
+                      sx={{ fontFamily: 'monospace', whiteSpace: 'nowrap' }}
+                    >
                       {shortToken(wallet.walletToken)}
                     </Link>
                   </LazyTooltip>
