@@ -36,6 +36,9 @@ interface DryRunWallet {
   fingerprint: string;
 }
 
+/** How stale the job's status may be when a row starts (pause and cancel are seen within this). */
+const STATUS_MS = 200;
+
 /** The key of a row: the same on every attempt, on every replica. */
 export const rowKeyPrefix = (jobId: string) => `bulk:${jobId}:`;
 export const rowKey = (jobId: string, line: number) => `${rowKeyPrefix(jobId)}${line}`;
@@ -109,8 +112,17 @@ export const applyJob = async (deps: ApplyDeps, jobId: string, signal: AbortSign
     else await writeOutcome(db, jobId, row.line, { outcome: 'failed', reason: 'The dry run left this row without a change to make.', ruleToken: null });
   }
 
-  const stillRunning = async () =>
-    !signal.aborted && (await db.query<{ status: string }>('SELECT status FROM bulk_jobs WHERE id = $1', [jobId]))[0]?.status === 'running';
+  // Whether the job still runs, read at most every STATUS_MS and shared by the wallets at work: a pause
+  // or cancel is seen before the next row that starts after it, without a query per row.
+  let statusRead: { at: number; running: Promise<boolean> } | undefined;
+  const stillRunning = async () => {
+    if (signal.aborted) return false;
+    if (!statusRead || Date.now() - statusRead.at >= STATUS_MS) {
+      const running = db.query<{ status: string }>('SELECT status FROM bulk_jobs WHERE id = $1', [jobId]).then((rows) => rows[0]?.status === 'running');
+      statusRead = { at: Date.now(), running };
+    }
+    return (await statusRead.running) && !signal.aborted;
+  };
 
   /** Asks again (same key) until the row has an outcome, or gives up; undefined when the job stopped meanwhile. */
   const untilAnswered = async (ask: () => Promise<RowVerdict>): Promise<RowResult | undefined> => {

@@ -21,7 +21,7 @@ export interface RunnerOptions {
   apply: (jobId: string, signal: AbortSignal) => Promise<void>;
   /** After `apply`: the job ends `completed` if every row has an outcome. */
   complete: (jobId: string) => Promise<boolean>;
-  /** The work itself failed (not a row): the job ends `failed`. */
+  /** The dry run itself failed (not a row's reading): the job ends `failed`. */
   fail: (jobId: string, from: ClaimedJob['status'], error: string) => Promise<boolean>;
 }
 
@@ -36,6 +36,7 @@ export const createBulkRunner = (options: RunnerOptions) => {
   const work = async (job: ClaimedJob, controller: AbortController) => {
     const { signal } = controller;
     let lost = false;
+    let keep = false;
     const renewal = setInterval(
       () => {
         leases.renew(job.id).then(
@@ -58,14 +59,18 @@ export const createBulkRunner = (options: RunnerOptions) => {
         if (!signal.aborted && (await options.complete(job.id))) log.info({ bulkJob: job.id }, 'bulk job: completed');
       }
     } catch (error) {
-      log.error({ err: error, bulkJob: job.id }, 'bulk job: the work failed');
-      if (!signal.aborted) {
-        const what = job.status === 'resolving' ? 'The dry run' : 'The run';
-        await options.fail(job.id, job.status, `${what} failed in the console; quote job ${job.id}.`).catch(() => {});
+      // A dry run that fails is ended (the file can be uploaded again). A run is half done: it keeps its
+      // lease until that lapses, then any replica takes it up again (the database may just have been away).
+      if (job.status === 'resolving' && !signal.aborted) {
+        log.error({ err: error, bulkJob: job.id }, 'bulk job: the dry run failed');
+        await options.fail(job.id, job.status, `The dry run failed in the console; quote job ${job.id}.`).catch(() => {});
+      } else {
+        log.error({ err: error, bulkJob: job.id }, 'bulk job: the run stopped on an error; it is taken up again when its lease lapses');
+        keep = true;
       }
     } finally {
       clearInterval(renewal);
-      if (!lost)
+      if (!lost && !keep)
         await leases.release(job.id).catch((error: unknown) => log.warn({ err: error, bulkJob: job.id }, 'bulk job: the lease could not be given back'));
     }
   };
