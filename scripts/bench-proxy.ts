@@ -49,6 +49,7 @@ import {
   nginxVersion,
   ownCpus,
   pinnedTo,
+  residentMb,
   startCheckedNginx,
   startServerProcess,
   TASKSET,
@@ -63,13 +64,6 @@ import { findPostgresBin, startPostgres } from './postgres';
 const USAGE =
   'Usage: npm run bench:proxy -- [--duration <seconds>] [--connections <count>] [--rounds <count>] [--targets <name,name,…>] [--cpu-prof] [--autocannon]';
 const WARMUP_S = 2;
-
-/** Resident memory of a process in MB, from /proc/<pid>/status (null when it is gone or there is no /proc). */
-const residentMb = async (pid: number): Promise<number | null> => {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
-  const kb = /^VmRSS:\s+(\d+) kB/m.exec(status)?.[1];
-  return kb ? Math.round(Number(kb) / 1024) : null;
-};
 
 /**
  * Issue 17 item 6: the console idle on a fresh embedded database (its very first start), and on

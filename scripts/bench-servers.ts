@@ -186,6 +186,13 @@ export const nginxCpuUs = async (masterPid: number): Promise<number | undefined>
   return (ticks * 1e6) / CLOCK_TICKS_PER_S;
 };
 
+/** Resident memory of a process in MiB (whole), from /proc/<pid>/status (null when it is gone or there is no /proc). */
+export const residentMb = async (pid: number): Promise<number | null> => {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  const kb = /^VmRSS:\s+(\d+) kB/m.exec(status)?.[1];
+  return kb ? Math.round(Number(kb) / 1024) : null;
+};
+
 // ---------------------------------------------------------------------------------------------
 // CPU affinity (Linux)
 
