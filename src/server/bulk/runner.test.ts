@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { bulkJobSchema, PROBLEM_TYPES, type AuditEntry, type BulkJob } from '../../api';
 import { planAdds, until, uploadJob, type PlannedRow } from '../../../test/bulk-support';
+import { SEED_DESTINATIONS as D, SEED_PEOPLE } from '../../../test/seed';
 import { startConsole, type RunningConsole } from '../../../test/server-support';
 import { requestFingerprint } from '../changes/idempotency';
 import { createBulkStore } from './store';
@@ -131,6 +132,36 @@ describe('bulk jobs run through the change path (embedded store)', () => {
       ).toBe(true);
     expect((await c.call('POST', action(id, 'resume'))).status).toBe(409);
     expect((await job(id)).finishedAt).not.toBeNull();
+  });
+
+  it('applies a set (a percentage change: delete, then create) and a remove through the change path, in line order', async () => {
+    const { ada } = SEED_PEOPLE;
+    const before = state().rules[ada.usdWallet]!;
+    const lakeside = before.find((rule) => rule.destination_token === D.lakeside)!;
+    const csv = [
+      'user_token,wallet_token,action,destination_token,percentage',
+      `${ada.userToken},${ada.usdWallet},set,${D.evergreen},50`,
+      `${ada.userToken},${ada.usdWallet},remove,${D.lakeside},`,
+    ].join('\r\n');
+    const uploaded = await c.call('POST', '/api/console/bulk?name=ada.csv', { body: csv, headers: { 'content-type': 'text/csv' } });
+    const { id } = uploaded.body as { id: string };
+    await until('the dry run', async () => (await jobStatus(id)) === 'ready');
+    await c.call('POST', action(id, 'start'));
+    await until('the job to complete', async () => (await jobStatus(id)) === 'completed');
+    const after = state().rules[ada.usdWallet]!;
+    expect(after.map((rule) => [rule.destination_token, rule.percentage])).toEqual([[D.evergreen, 50]]);
+    expect(await outcomes(id)).toEqual([
+      { line: 2, outcome: 'applied', reason: null, ruleToken: after[0]!.token },
+      { line: 3, outcome: 'applied', reason: null, ruleToken: lakeside.token },
+    ]);
+    expect(c.embedded.sandbox.stats.byRoute).toMatchObject({ createAutopayRule: 1, deleteAutopayRule: 2 });
+    const steps = (await entriesOf(id)).filter((entry) => entry.outcome === 'succeeded').map((entry) => [entry.changeId, entry.action]);
+    expect(steps.sort()).toEqual([
+      [`${id}:2`, 'add_rule'],
+      [`${id}:2`, 'delete_rule'],
+      [`${id}:2`, 'edit_rule'],
+      [`${id}:3`, 'delete_rule'],
+    ]);
   });
 
   it('re-checks a wallet whose rules changed since the dry run, and says so on its rows', async () => {
