@@ -243,7 +243,7 @@ export const BulkJobPage = () => {
                   {ended}
                 </Alert>
               )}
-              <JobProgress job={job} at={query.dataUpdatedAt} />
+              <JobProgress job={job} />
             </Box>
           )}
           {!job.startedAt && job.status === 'failed' && ended && (

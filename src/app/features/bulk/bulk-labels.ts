@@ -1,4 +1,4 @@
-import type { BulkAction, BulkCounts, BulkJob, BulkJobStatus, BulkOutcome, BulkVerdict } from '../../../api';
+import type { BulkAction, BulkCounts, BulkJobStatus, BulkOutcome, BulkVerdict } from '../../../api';
 
 type Tone = 'success' | 'warning' | 'neutral';
 
@@ -55,21 +55,9 @@ export const outcomeSummary = (counts: BulkCounts) =>
   ].join(' · ');
 
 /** "About 40 s left", "About 3 min left": seconds rounded up to the next 5 under a minute, whole minutes above. */
-export const formatTimeLeft = (ms: number) => {
-  const seconds = Math.max(1, Math.ceil(ms / 1000));
+export const formatTimeLeft = (secondsLeft: number) => {
+  const seconds = Math.max(1, Math.ceil(secondsLeft));
   if (seconds < 60) return `About ${Math.max(5, Math.ceil(seconds / 5) * 5)} s left`;
   const minutes = Math.round(seconds / 60);
   return minutes < 60 ? `About ${minutes} min left` : `About ${Math.floor(minutes / 60)} h ${minutes % 60} min left`;
-};
-
-/**
- * Milliseconds left at the rate the run has kept since it started (rows done over time since
- * `startedAt`); undefined until a row is done or when the job does not run.
- */
-export const estimateTimeLeft = (job: Pick<BulkJob, 'status' | 'startedAt' | 'counts'>, now: number): number | undefined => {
-  if (job.status !== 'running' || !job.startedAt) return undefined;
-  const { done, change } = job.counts;
-  const elapsed = now - Date.parse(job.startedAt);
-  if (done <= 0 || !(elapsed > 0) || done >= change) return undefined;
-  return ((change - done) * elapsed) / done;
 };

@@ -184,8 +184,11 @@ describe('the Bulk changes page', () => {
     await c.user.click(await screen.findByRole('button', { name: 'Pause' }));
     await statusSays('Job paused');
     expect(screen.getByRole('progressbar', { name: 'Job progress' }).parentElement).toHaveTextContent(/Paused/);
+    // Once the row that was in flight has ended, the resumed run has a pace: the time left shows.
+    await waitFor(async () => expect((await jobOf(id)).progress.done).toBeGreaterThanOrEqual(1), { timeout: 10_000 });
     await c.user.click(await screen.findByRole('button', { name: 'Resume' }));
     await statusSays('Job resumed');
+    expect(await screen.findByText(/^About \d+ (s|min) left$/)).toBeInTheDocument();
     // Paused again, it is cancelled between rows: every row not run yet is skipped.
     await c.user.click(await screen.findByRole('button', { name: 'Pause' }));
     await statusSays('Job paused');

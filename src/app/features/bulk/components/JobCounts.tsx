@@ -4,7 +4,7 @@ import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import type { BulkJob } from '../../../../api';
 import { Fact } from '../../../components/Fact';
-import { estimateTimeLeft, formatTimeLeft, outcomeSummary } from '../bulk-labels';
+import { formatTimeLeft, outcomeSummary } from '../bulk-labels';
 
 const number = (value: number) => value.toLocaleString('en-US');
 
@@ -19,20 +19,25 @@ export const DryRunCounts = ({ job }: { job: BulkJob }) => (
 );
 
 /**
- * How far the run is: a bar of the `change` rows done, what became of them, and while it runs the
- * time left at the rate kept since it started (`at`: when these numbers were read).
+ * How far the run is (the server's progress): a bar of the `change` rows done, what became of them,
+ * and while it runs the time left at the pace of the last minute.
  */
-export const JobProgress = ({ job, at }: { job: BulkJob; at: number }) => {
-  const { done, change } = job.counts;
-  const percent = change > 0 ? Math.round((done / change) * 100) : 100;
-  const left = estimateTimeLeft(job, at);
-  const doneText = `${number(done)} of ${number(change)} rows done`;
+export const JobProgress = ({ job }: { job: BulkJob }) => {
+  const { done, total, etaSeconds } = job.progress;
+  const percent = total > 0 ? Math.round((done / total) * 100) : 100;
+  const doneText = `${number(done)} of ${number(total)} rows done`;
   return (
     <Box sx={{ my: 2 }}>
       <Stack direction="row" spacing={2} useFlexGap sx={{ flexWrap: 'wrap', justifyContent: 'space-between', mb: 0.5 }}>
         <Typography>{doneText}</Typography>
         <Typography color="text.secondary">
-          {job.status === 'running' ? (left === undefined ? 'Estimating the time left…' : formatTimeLeft(left)) : job.status === 'paused' ? 'Paused' : ''}
+          {job.status === 'running'
+            ? etaSeconds === null
+              ? 'Estimating the time left…'
+              : formatTimeLeft(etaSeconds)
+            : job.status === 'paused'
+              ? 'Paused'
+              : ''}
         </Typography>
       </Stack>
       <LinearProgress variant="determinate" value={percent} aria-label="Job progress" aria-valuetext={doneText} sx={{ height: 8, borderRadius: 1 }} />
