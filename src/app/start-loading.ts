@@ -1,4 +1,4 @@
-import { takeInlinedSession } from './features/session/api/inlined-session';
+import { takeInlinedSession } from './features/session/api/signed-in-page';
 import { sessionQueryOptions } from './features/session/api/get-session';
 import { queryClient } from './lib/query-client';
 import { queryKeys } from './lib/query-keys';
