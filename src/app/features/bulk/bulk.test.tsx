@@ -253,4 +253,20 @@ describe('a bulk job under APPROVAL_POLICY=over:0', () => {
     expect(await screen.findByRole('button', { name: 'Apply' })).toBeInTheDocument();
     expect((await jobOf(id)).status).toBe('approved');
   });
+
+  it('a rejected dry run never runs: no Apply, and the job says who rejected it', async () => {
+    useApprovalConsole();
+    await signInAs('editor');
+    const id = await uploadOutside(COHORT);
+    await dryRunDone(id);
+    await signInAs('admin');
+    const c = renderConsole(`/bulk/${id}`);
+    await c.user.click(await screen.findByRole('button', { name: 'Reject' }, { timeout: 10_000 }));
+    const dialog = within(await screen.findByRole('dialog', { name: 'Reject bulk job' }));
+    await c.user.click(dialog.getByRole('button', { name: 'Reject' }));
+    await statusSays('Dry run rejected: the job will not run');
+    expect(await screen.findByText(/^Rejected by .+\.$/)).toBeInTheDocument();
+    for (const name of ['Apply', 'Approve', 'Reject', 'Cancel job']) expect(screen.queryByRole('button', { name })).not.toBeInTheDocument();
+    expect((await jobOf(id)).status).toBe('rejected');
+  });
 });
