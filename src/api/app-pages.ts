@@ -1,3 +1,7 @@
+import { z } from 'zod/mini';
+import { consoleSettingsSchema } from './schemas/changes';
+import { staffMemberSchema } from './schemas/staff';
+
 /**
  * The SPA's pages: each path (react-router's syntax, which Fastify's router reads the same way) and the
  * module under src/app/pages that renders it. The SPA routes by it (src/app/routes.tsx); the server
@@ -21,7 +25,10 @@ export type AppPage = (typeof APP_PAGES)[keyof typeof APP_PAGES];
 export const pageModulePath = (page: AppPage['page']) => `src/app/pages/${page}.tsx`;
 
 /**
- * The id of the `<script type="application/json">` in which the server puts the signed-in staff member
- * (the answer `GET /auth/me` would give) into index.html: the SPA starts without asking.
+ * The id of the `<script type="application/json">` in which the server writes into index.html, for a
+ * signed-in staff member, what `GET /auth/me` and `GET /api/console/settings` would answer: the SPA
+ * starts without asking either.
  */
 export const SIGNED_IN_SCRIPT_ID = 'signed-in-staff';
+export const signedInPageSchema = z.object({ staff: staffMemberSchema, settings: consoleSettingsSchema });
+export type SignedInPage = z.infer<typeof signedInPageSchema>;

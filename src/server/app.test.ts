@@ -13,7 +13,7 @@ const distDir = mkdtempSync(path.join(os.tmpdir(), 'masspay-dist-'));
 mkdirSync(path.join(distDir, 'assets'));
 writeFileSync(
   path.join(distDir, 'index.html'),
-  `<!doctype html><title>MassPay Wallet Console</title><meta property="csp-nonce" nonce="${CSP_NONCE_PLACEHOLDER}"><script type="module" src="/assets/index-abc123.js" nonce="${CSP_NONCE_PLACEHOLDER}"></script>`,
+  `<!doctype html><html><head><title>MassPay Wallet Console</title><meta property="csp-nonce" nonce="${CSP_NONCE_PLACEHOLDER}"><script type="module" src="/assets/index-abc123.js" nonce="${CSP_NONCE_PLACEHOLDER}"></script></head><body></body></html>`,
 );
 writeFileSync(path.join(distDir, 'assets', 'index-abc123.js'), 'console.log(1)');
 writeFileSync(path.join(distDir, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
@@ -35,7 +35,9 @@ describe('the SPA', () => {
     const second = await c.call('GET', '/');
     expect(first.status).toBe(200);
     expect(first.headers.get('content-type')).toMatch(/^text\/html/);
-    expect(first.headers.get('cache-control')).toBe('no-cache');
+    // A signed-in staff member's page holds who they are (spa.ts): no cache keeps it; nobody's is revalidated.
+    expect(first.headers.get('cache-control')).toBe('private, no-store');
+    expect((await c.call('GET', '/', { as: 'anonymous' })).headers.get('cache-control')).toBe('no-cache');
     expect(first.text).not.toContain(CSP_NONCE_PLACEHOLDER);
     const nonce = nonceOf(first.text)!;
     expect(nonce).toMatch(/^[A-Za-z0-9+/]{22}==$/);

@@ -24,6 +24,7 @@ import { registerSecurity } from './security';
 import { registerSpa } from './spa';
 import { createUpstream } from './upstream';
 import { registerApi } from './api-plugin';
+import { consoleSettingsOf, type ChangeOptions } from './changes';
 import type { VerifyCallerLimits } from './verify-caller-limit';
 
 export interface ServerOptions {
@@ -195,6 +196,35 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
     return sendProblem(request, reply, 500, { type: PROBLEM_TYPES.internal, detail: `Something went wrong in the console. Quote request id ${request.id}.` });
   });
   const { identify } = await registerAuth(app, { ...options.auth, db: audit.sql, onSignIn: metrics.signIn });
+  const changes: ChangeOptions = {
+    upstream,
+    apiKey: options.upstream.apiKey,
+    audit,
+    timeoutMs,
+    reasonMode: options.changes?.reason ?? 'optional',
+    lockWaitMs: options.changes?.lockWaitMs ?? 5_000,
+    recoveryIntervalMs: options.changes?.recoveryIntervalMs,
+    settleMs: options.changes?.settleMs ?? 60_000,
+    approvals: createApprovals({
+      db: audit.sql,
+      audit,
+      policy: options.changes?.approvals?.policy ?? { kind: 'off' },
+      ttlHours: options.changes?.approvals?.ttlHours ?? 168,
+      retryLeaseMs: (options.changes?.lockWaitMs ?? 5_000) + 6 * timeoutMs + 5_000,
+    }),
+    staffName: (email) => options.auth.staff.get(email)?.name ?? null,
+    bulk: withBulkRoutes(
+      createBulkJobs({
+        audit,
+        upstream,
+        apiKey: options.upstream.apiKey,
+        policy: options.changes?.approvals?.policy ?? { kind: 'off' },
+        staffRole: (email) => options.auth.staff.get(email)?.role ?? null,
+        ...options.bulk,
+      }),
+      audit.sql,
+    ),
+  };
   // Everything below `/api` (the proxy, the change path, the console's own routes), in one plugin
   // (api-plugin.ts). Registered after every hook above: its context inherits them.
   await registerApi(app, {
@@ -204,35 +234,7 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
     apiKey: options.upstream.apiKey,
     timeoutMs,
     audit,
-    changes: {
-      upstream,
-      apiKey: options.upstream.apiKey,
-      audit,
-      timeoutMs,
-      reasonMode: options.changes?.reason ?? 'optional',
-      lockWaitMs: options.changes?.lockWaitMs ?? 5_000,
-      recoveryIntervalMs: options.changes?.recoveryIntervalMs,
-      settleMs: options.changes?.settleMs ?? 60_000,
-      approvals: createApprovals({
-        db: audit.sql,
-        audit,
-        policy: options.changes?.approvals?.policy ?? { kind: 'off' },
-        ttlHours: options.changes?.approvals?.ttlHours ?? 168,
-        retryLeaseMs: (options.changes?.lockWaitMs ?? 5_000) + 6 * timeoutMs + 5_000,
-      }),
-      staffName: (email) => options.auth.staff.get(email)?.name ?? null,
-      bulk: withBulkRoutes(
-        createBulkJobs({
-          audit,
-          upstream,
-          apiKey: options.upstream.apiKey,
-          policy: options.changes?.approvals?.policy ?? { kind: 'off' },
-          staffRole: (email) => options.auth.staff.get(email)?.role ?? null,
-          ...options.bulk,
-        }),
-        audit.sql,
-      ),
-    },
+    changes,
     readMassPay: createMassPayReader({ upstream, apiKey: options.upstream.apiKey, timeoutMs }),
     verifyCaller: options.verifyCaller,
   });
@@ -266,7 +268,7 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
     });
   });
 
-  if (options.distDir) await registerSpa(app, options.distDir, identify);
+  if (options.distDir) await registerSpa(app, options.distDir, { identify, settings: consoleSettingsOf(changes) });
   else
     app.setNotFoundHandler((request, reply) => sendProblem(request, reply, 404, { type: PROBLEM_TYPES.notFound, detail: 'Nothing is served at this path.' }));
 

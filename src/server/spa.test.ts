@@ -93,13 +93,14 @@ describe('the SPA assets', () => {
     expect((await get(c, '/users/usr_x/nothing')).body.toString()).not.toContain('modulepreload');
   });
 
-  it('write the signed-in staff member into the page, kept by no cache, and nobody without a session', async () => {
+  it("write the signed-in staff member and the console's settings into the page, kept by no cache, and nothing without a session", async () => {
     const signedIn = await fetch(`${c.baseUrl}/users/usr_x`, { headers: { cookie: await c.sessionCookie('editor') } });
     expect(signedIn.headers.get('cache-control')).toBe('private, no-store');
     const html = await signedIn.text();
     const inlined = /<script type="application\/json" id="signed-in-staff">(.*?)<\/script>/.exec(html)?.[1];
     const me = await c.call('GET', '/auth/me', { as: 'editor' });
-    expect(JSON.parse(inlined!)).toEqual(me.body);
+    const settings = await c.call('GET', '/api/console/settings', { as: 'editor' });
+    expect(JSON.parse(inlined!)).toEqual({ staff: me.body, settings: settings.body });
 
     const anonymous = await get(c, '/users/usr_x');
     expect(anonymous.body.toString()).not.toContain('signed-in-staff');

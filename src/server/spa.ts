@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { CSP_NONCE_PLACEHOLDER, PROBLEM_TYPES, SIGNED_IN_SCRIPT_ID, type StaffMember } from '../api';
+import { CSP_NONCE_PLACEHOLDER, PROBLEM_TYPES, SIGNED_IN_SCRIPT_ID, type ConsoleSettings, type SignedInPage, type StaffMember } from '../api';
 import { readPagePreloads } from './page-preloads';
 import { sendProblem } from './problem';
 import { cspWithNonce, newNonce } from './security';
@@ -18,10 +18,14 @@ const scriptSafeJson = (value: unknown) => JSON.stringify(value).replaceAll('<',
  * Serves the built SPA: hashed assets cached for a year and sent precompressed, `index.html` never
  * cached and given a fresh CSP nonce on every response, client routes (`/users/…`) answered with
  * `index.html`. A page of `APP_PAGES` gets `modulepreload` links for its code, and a signed-in staff
- * member is written into the page (what `/auth/me` would answer): a cold load then needs neither the
+ * member is written into the page with the console's settings (what `/auth/me` and `/api/console/settings` would answer): a cold load then needs neither the
  * entry chunk to run nor a round trip before the page's code and data are asked for.
  */
-export const registerSpa = async (app: FastifyInstance, distDir: string, identify: (request: FastifyRequest) => StaffMember | null) => {
+export const registerSpa = async (
+  app: FastifyInstance,
+  distDir: string,
+  { identify, settings }: { identify: (request: FastifyRequest) => StaffMember | null; settings: ConsoleSettings },
+) => {
   const indexHtml = await readFile(path.join(distDir, 'index.html'), 'utf8');
   if (!indexHtml.includes('</head>')) throw new Error(`${path.join(distDir, 'index.html')} has no </head>: nothing can be added to the page.`);
   const assetsDir = path.join(distDir, 'assets') + path.sep;
@@ -29,7 +33,9 @@ export const registerSpa = async (app: FastifyInstance, distDir: string, identif
   const sendIndex = (request: FastifyRequest, reply: FastifyReply, preloads = '') => {
     const nonce = newNonce();
     const staff = identify(request);
-    const signedIn = staff ? `<script type="application/json" id="${SIGNED_IN_SCRIPT_ID}">${scriptSafeJson(staff)}</script>` : '';
+    const signedIn = staff
+      ? `<script type="application/json" id="${SIGNED_IN_SCRIPT_ID}">${scriptSafeJson({ staff, settings } satisfies SignedInPage)}</script>`
+      : '';
     return (
       reply
         // With a staff member in it, the page is theirs alone: kept by no cache.

@@ -35,6 +35,12 @@ import { noApproval, type ApprovalHooks, type ApprovalKit, type ApprovedChange }
 import { createSettling } from './settling';
 import { createWalletLocks } from './wallet-locks';
 
+/** What the SPA must know of the change path's policy: `GET /api/console/settings`, and written into each page (spa.ts). */
+export const consoleSettingsOf = (options: Pick<ChangeOptions, 'reasonMode' | 'approvals'>): ConsoleSettings => ({
+  changeReason: options.reasonMode,
+  approvalPolicy: options.approvals?.policyName ?? 'off',
+});
+
 export interface ChangeOptions {
   upstream: Upstream;
   apiKey: string;
@@ -101,10 +107,8 @@ export const registerChanges = (app: FastifyInstance, options: ChangeOptions): C
   app.addHook('onReady', () => recovery.sweep());
   app.addHook('onClose', () => recovery.stop());
 
-  app.get(underApiPrefix(CHANGE_ROUTES.settings), async (): Promise<ConsoleSettings> => ({
-    changeReason: options.reasonMode,
-    approvalPolicy: options.approvals?.policyName ?? 'off',
-  }));
+  const settings = consoleSettingsOf(options);
+  app.get(underApiPrefix(CHANGE_ROUTES.settings), async (): Promise<ConsoleSettings> => settings);
 
   const recordForbidden = (request: FastifyRequest, staff: StaffMember) => recordForbiddenPercentageChange(audit, request, staff);
   app.patch(
