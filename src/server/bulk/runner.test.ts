@@ -4,7 +4,7 @@
 // re-checked with the difference on its rows.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { bulkJobSchema, PROBLEM_TYPES, type AuditEntry, type BulkJob } from '../../api';
-import { planAdds, until, uploadJob, type PlannedRow } from '../../../test/bulk-support';
+import { csvOf, planAdds, until, uploadJob, type PlannedRow } from '../../../test/bulk-support';
 import { SEED_DESTINATIONS as D, SEED_PEOPLE } from '../../../test/seed';
 import { startConsole, type RunningConsole } from '../../../test/server-support';
 import { requestFingerprint } from '../changes/idempotency';
@@ -15,7 +15,8 @@ const action = (id: string, verb: 'start' | 'approve' | 'reject' | 'pause' | 're
 describe('bulk jobs run through the change path (embedded store)', () => {
   let c: RunningConsole;
   beforeAll(async () => {
-    c = await startConsole({ bulk: { pollMs: 50, concurrency: 4 } });
+    // A short lease: its renewal (every second) is when a dry run sees that its job was cancelled.
+    c = await startConsole({ bulk: { pollMs: 50, concurrency: 4, leaseMs: 3_000 } });
   }, 60_000);
   afterAll(() => c.close());
   beforeEach(async () => {
@@ -198,6 +199,21 @@ describe('bulk jobs run through the change path (embedded store)', () => {
     await until('the job to complete', async () => (await jobStatus(id)) === 'completed');
     expect(await outcomes(id)).toEqual([{ line: row.line, outcome: 'applied', reason: null, ruleToken: made.token }]);
     expect(c.embedded.sandbox.stats.byRoute.createAutopayRule ?? 0).toBe(0);
+  });
+
+  it('a dry run cancelled while it reads stops reading, and the job stays cancelled', async () => {
+    const rows = planAdds(state(), 24);
+    c.embedded.sandbox.faults.set({ latencyMs: 500, latencyMethods: ['GET'] });
+    const reads = () => c.embedded.sandbox.stats.requests;
+    const uploaded = await c.call('POST', '/api/console/bulk?name=slow.csv', { body: csvOf(rows), headers: { 'content-type': 'text/csv' } });
+    const { id } = uploaded.body as { id: string };
+    await until('the dry run to read', () => reads() > 0);
+    expect((await c.call('POST', action(id, 'cancel'))).body.status).toBe('cancelled');
+    await until('the lease to be given back', async () => (await leaseOwner(id)) === null);
+    const readsThen = reads();
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(reads()).toBe(readsThen);
+    expect(await jobStatus(id)).toBe('cancelled');
   });
 
   it('refuses what a job cannot do now, a bad or unknown id, and viewers', async () => {

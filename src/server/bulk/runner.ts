@@ -41,6 +41,8 @@ export const createBulkRunner = (options: RunnerOptions) => {
       () => {
         leases.renew(job.id).then(
           (status) => {
+            // Cancelled or paused meanwhile (a dry run has no rows between which to see it): stop now.
+            if (status !== undefined && status !== job.status) controller.abort();
             if (status !== undefined) return;
             // Another replica holds the job now (this one stalled past its lease): stop between rows.
             lost = true;
@@ -59,9 +61,11 @@ export const createBulkRunner = (options: RunnerOptions) => {
         if (!signal.aborted && (await options.complete(job.id))) log.info({ bulkJob: job.id }, 'bulk job: completed');
       }
     } catch (error) {
+      // Stopped on purpose (closing, cancelled, paused, the lease lost): whatever the work threw on its way out is no failure.
+      if (signal.aborted) log.info({ bulkJob: job.id }, 'bulk job: the work stopped');
       // A dry run that fails is ended (the file can be uploaded again). A run is half done: it keeps its
       // lease until that lapses, then any replica takes it up again (the database may just have been away).
-      if (job.status === 'resolving' && !signal.aborted) {
+      else if (job.status === 'resolving') {
         log.error({ err: error, bulkJob: job.id }, 'bulk job: the dry run failed');
         await options.fail(job.id, job.status, `The dry run failed in the console; quote job ${job.id}.`).catch(() => {});
       } else {
@@ -83,6 +87,8 @@ export const createBulkRunner = (options: RunnerOptions) => {
         if (job) await leases.release(job.id);
         return;
       }
+      // This replica's own work on it outlasted a renewal (a stalled event loop): the claim renewed it, the work goes on.
+      if (active.has(job.id)) continue;
       const controller = new AbortController();
       const done = work(job, controller).finally(() => {
         active.delete(job.id);
