@@ -1,10 +1,7 @@
-import FormControl from '@mui/material/FormControl';
-import FormHelperText from '@mui/material/FormHelperText';
-import InputLabel from '@mui/material/InputLabel';
 import NativeSelect, { type NativeSelectProps } from '@mui/material/NativeSelect';
 import OutlinedInput from '@mui/material/OutlinedInput';
-import { useId, type ReactNode, type Ref } from 'react';
-import type { FieldFrameProps } from './OutlinedTextField';
+import type { ReactNode, Ref } from 'react';
+import { FieldFrame, type FieldFrameProps } from './FieldFrame';
 
 export type NativeSelectFieldProps = FieldFrameProps &
   Pick<NativeSelectProps, 'value' | 'onChange' | 'onBlur' | 'name'> & {
@@ -15,36 +12,20 @@ export type NativeSelectFieldProps = FieldFrameProps &
 
 /**
  * An outlined native `<select>` with its label always raised: the browser's own list, keyboard and
- * screen-reader behaviour, without the Select/Menu/Popover code TextField's `select` brings
- * (see OutlinedTextField).
+ * screen-reader behaviour, without the Select/Menu/Popover code TextField's `select` brings.
  */
-export const NativeSelectField = ({
-  id: idOverride,
-  label,
-  helperText,
-  error,
-  required,
-  disabled,
-  fullWidth,
-  size,
-  margin,
-  sx,
-  ref,
-  children,
-  ...select
-}: NativeSelectFieldProps) => {
-  const reactId = useId();
-  const id = idOverride ?? reactId;
-  const helperTextId = helperText ? `${id}-helper-text` : undefined;
-  return (
-    <FormControl variant="outlined" error={error} required={required} disabled={disabled} fullWidth={fullWidth} size={size} margin={margin} sx={sx}>
-      <InputLabel htmlFor={id} id={`${id}-label`} shrink>
-        {label}
-      </InputLabel>
-      <NativeSelect {...select} id={id} inputRef={ref} aria-describedby={helperTextId} input={<OutlinedInput label={label} notched />}>
+export const NativeSelectField = ({ ref, children, value, onChange, onBlur, name, ...frame }: NativeSelectFieldProps) => (
+  <FieldFrame {...frame} labelOptions={{ shrink: true }}>
+    {({ id, helperTextId }) => (
+      <NativeSelect
+        {...{ value, onChange, onBlur, name }}
+        id={id}
+        inputRef={ref}
+        aria-describedby={helperTextId}
+        input={<OutlinedInput label={frame.label} notched />}
+      >
         {children}
       </NativeSelect>
-      {helperText && <FormHelperText id={helperTextId}>{helperText}</FormHelperText>}
-    </FormControl>
-  );
-};
+    )}
+  </FieldFrame>
+);

@@ -1,23 +1,6 @@
-import FormControl from '@mui/material/FormControl';
-import FormHelperText from '@mui/material/FormHelperText';
-import InputLabel from '@mui/material/InputLabel';
 import OutlinedInput, { type OutlinedInputProps } from '@mui/material/OutlinedInput';
-import type { SxProps, Theme } from '@mui/material/styles';
-import { useId, type InputHTMLAttributes, type ReactNode, type Ref } from 'react';
-
-/** What the console's fields set on the parts TextField would build; the names are TextField's, so a call site reads the same. */
-export interface FieldFrameProps {
-  id?: string;
-  label: ReactNode;
-  helperText?: ReactNode;
-  error?: boolean;
-  required?: boolean;
-  disabled?: boolean;
-  fullWidth?: boolean;
-  size?: 'small' | 'medium';
-  margin?: 'none' | 'dense' | 'normal';
-  sx?: SxProps<Theme>;
-}
+import type { InputHTMLAttributes, ReactNode, Ref } from 'react';
+import { FieldFrame, type FieldFrameProps } from './FieldFrame';
 
 export type OutlinedTextFieldProps = FieldFrameProps &
   Pick<OutlinedInputProps, 'value' | 'onChange' | 'onBlur' | 'name' | 'type' | 'autoFocus' | 'autoComplete' | 'multiline' | 'minRows' | 'placeholder'> & {
@@ -32,48 +15,35 @@ export type OutlinedTextFieldProps = FieldFrameProps &
     };
   };
 
-/**
- * An outlined text field from MUI's parts (FormControl, InputLabel, OutlinedInput, FormHelperText),
- * wired as TextField wires them — label for the input, helper text in its description. TextField
- * itself imports Select, and with it Menu, Popover and Modal: ~15 KiB gzip on every page with a
- * textbox, before its heading shows (issue 17 item 5).
- */
+/** An outlined text field from MUI's parts (see FieldFrame), with TextField's props where the console uses them. */
 export const OutlinedTextField = ({
-  id: idOverride,
-  label,
-  helperText,
-  error,
-  required,
-  disabled,
-  fullWidth,
-  size,
-  margin,
-  sx,
   slotProps,
   ref,
   inputRef,
-  ...input
-}: OutlinedTextFieldProps) => {
-  const reactId = useId();
-  const id = idOverride ?? reactId;
-  const helperTextId = helperText ? `${id}-helper-text` : undefined;
-  const { shrink, required: labelRequired } = slotProps?.inputLabel ?? {};
-  return (
-    <FormControl variant="outlined" error={error} required={required} disabled={disabled} fullWidth={fullWidth} size={size} margin={margin} sx={sx}>
-      <InputLabel htmlFor={id} id={`${id}-label`} shrink={shrink} required={labelRequired}>
-        {label}
-      </InputLabel>
+  value,
+  onChange,
+  onBlur,
+  name,
+  type,
+  autoFocus,
+  autoComplete,
+  multiline,
+  minRows,
+  placeholder,
+  ...frame
+}: OutlinedTextFieldProps) => (
+  <FieldFrame {...frame} labelOptions={slotProps?.inputLabel}>
+    {({ id, helperTextId }) => (
       <OutlinedInput
-        {...input}
+        {...{ value, onChange, onBlur, name, type, autoFocus, autoComplete, multiline, minRows, placeholder }}
         id={id}
-        label={label}
-        notched={shrink}
+        label={frame.label}
+        notched={slotProps?.inputLabel?.shrink}
         aria-describedby={helperTextId}
         inputRef={inputRef ?? ref}
         inputProps={slotProps?.htmlInput}
         endAdornment={slotProps?.input?.endAdornment}
       />
-      {helperText && <FormHelperText id={helperTextId}>{helperText}</FormHelperText>}
-    </FormControl>
-  );
-};
+    )}
+  </FieldFrame>
+);
