@@ -246,7 +246,7 @@ export const BulkJobPage = () => {
               <JobProgress job={job} />
             </Box>
           )}
-          {!job.startedAt && job.status === 'failed' && ended && (
+          {!job.startedAt && ended && (
             <Alert severity="warning" sx={{ my: 2 }}>
               {ended}
             </Alert>

@@ -206,6 +206,26 @@ describe('the Bulk changes page', () => {
     expect(job.counts.applied + job.counts.unknown + job.counts.skipped).toBe(4);
   });
 
+  it('cancels a job that never ran: Keep the job changes nothing, Cancel job ends it', async () => {
+    const id = await uploadOutside(COHORT);
+    await dryRunDone(id);
+    const c = renderConsole(`/bulk/${id}`);
+    await c.user.click(await screen.findByRole('button', { name: 'Cancel job' }, { timeout: 10_000 }));
+    await c.user.click(within(await screen.findByRole('alertdialog', { name: 'Cancel this job?' })).getByRole('button', { name: 'Keep the job' }));
+    await waitFor(() => expect(screen.queryByRole('alertdialog')).not.toBeInTheDocument());
+    expect((await jobOf(id)).status).toBe('ready');
+
+    await c.user.click(screen.getByRole('button', { name: 'Cancel job' }));
+    await c.user.click(within(await screen.findByRole('alertdialog', { name: 'Cancel this job?' })).getByRole('button', { name: 'Cancel job' }));
+    await statusSays('Job cancelled');
+    expect(await screen.findByText('The job was cancelled.')).toBeInTheDocument();
+    expect(screen.getByRole('heading', { level: 1, name: fileName })).toHaveFocus();
+    for (const name of ['Apply', 'Cancel job']) expect(screen.queryByRole('button', { name })).not.toBeInTheDocument();
+    const job = await jobOf(id);
+    expect(job.status).toBe('cancelled');
+    expect(job.counts.skipped).toBe(3);
+  });
+
   it('lets a viewer read the jobs and a job, with nothing to upload or act on', async () => {
     const id = await uploadOutside(COHORT);
     await dryRunDone(id);

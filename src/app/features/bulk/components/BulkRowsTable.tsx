@@ -100,7 +100,7 @@ export const BulkRowsTable = ({ rows, refreshing = false, showOutcome }: BulkRow
                     <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
                       {row.input.percentage === undefined ? '' : formatPercent(row.input.percentage)}
                     </TableCell>
-                    <TableCell>{verdict ? <StatusText label={verdict.label} tone={verdict.tone} /> : <Muted>Checking…</Muted>}</TableCell>
+                    <TableCell>{verdict ? <StatusText label={verdict.label} tone={verdict.tone} /> : <Muted>Not checked</Muted>}</TableCell>
                     <TableCell sx={{ minWidth: 180, maxWidth: 360, overflowWrap: 'anywhere' }}>{row.reason}</TableCell>
                     {showOutcome && (
                       <TableCell sx={{ minWidth: 160, maxWidth: 360, overflowWrap: 'anywhere' }}>
