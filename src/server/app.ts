@@ -48,7 +48,7 @@ export interface ServerOptions {
     recoveryIntervalMs?: number;
     settleMs?: number;
     /** Four-eyes approval: `APPROVAL_POLICY` and `APPROVAL_TTL` (hours); by default off, requests wait a week. */
-    approvals?: { policy: ApprovalPolicy; ttlHours: number };
+    approvals?: { policy: ApprovalPolicy; ttlHours: number; sweepIntervalMs?: number };
   };
   /** Addresses whose X-Forwarded-* headers are believed (the TLS-terminating proxy), for Secure cookies and client IPs. */
   trustProxy?: readonly string[];
@@ -211,6 +211,8 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
       policy: options.changes?.approvals?.policy ?? { kind: 'off' },
       ttlHours: options.changes?.approvals?.ttlHours ?? 168,
       retryLeaseMs: (options.changes?.lockWaitMs ?? 5_000) + 6 * timeoutMs + 5_000,
+      sweepIntervalMs: options.changes?.approvals?.sweepIntervalMs,
+      staffRole: (email) => options.auth.staff.get(email)?.role ?? null,
     }),
     staffName: (email) => options.auth.staff.get(email)?.name ?? null,
     bulk: withBulkRoutes(

@@ -20,7 +20,8 @@ const withKey = (body?: unknown) => ({ body, headers: { 'idempotency-key': rando
 describe('four-eyes approval (APPROVAL_POLICY=over:0), embedded store', () => {
   let c: RunningConsole;
   beforeAll(async () => {
-    c = await startConsole({ sandbox: { policy: 'lenient' }, changes: { approvals } });
+    // The sweep for approved changes a dead replica left unfinished runs every 250 ms here (30 s by default).
+    c = await startConsole({ sandbox: { policy: 'lenient' }, changes: { approvals: { ...approvals, sweepIntervalMs: 250 } } });
   }, 60_000);
   afterAll(() => c.close());
   beforeEach(async () => {
@@ -157,6 +158,31 @@ describe('four-eyes approval (APPROVAL_POLICY=over:0), embedded store', () => {
     expect(writesSent()).toBe(0);
     const failed = changeRequestPageSchema.parse((await c.call('GET', '/api/console/change-requests?status=failed', { as: 'viewer' })).body);
     expect(failed.items.map((item) => item.id)).toContain(held.id);
+  });
+
+  it("an approved change whose replica died before carrying it out is finished by a replica's sweep, once, as its approver; a running one is left alone", async () => {
+    const held = await requestAdd();
+    // As a replica leaves it when it dies right after the decision: approved, no outcome, running since.
+    const approveAsDeadReplica = (since: string) =>
+      c.audit.sql.query(
+        `UPDATE change_requests SET status = 'approved', decided_by = 'admin@example.com', decided_at = now(), updated_at = ${since} WHERE id = $1`,
+        [held.id],
+      );
+    const statusOf = async () => (await c.audit.sql.query<{ status: string }>('SELECT status FROM change_requests WHERE id = $1', [held.id]))[0]?.status;
+
+    await approveAsDeadReplica('now()');
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await statusOf()).toBe('approved');
+    expect(writesSent()).toBe(0);
+
+    await approveAsDeadReplica("now() - interval '1 hour'");
+    await expect.poll(statusOf, { timeout: 5_000 }).toBe('applied');
+    expect(writesSent()).toBe(1);
+    expect(rulesNow().filter((rule) => rule.destination_token === D.quickCash)).toHaveLength(1);
+    const made = (await entriesOf(held.id)).filter((entry) => entry.outcome === 'succeeded');
+    expect(made.map((entry) => entry.staffEmail)).toEqual(['admin@example.com']);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(writesSent()).toBe(1);
   });
 
   it('expires after APPROVAL_TTL: no decision after that, and the expiry is in the log', async () => {

@@ -19,13 +19,14 @@ import {
   type ChangeRequest,
   type ProposedChange,
   type StaffMember,
+  type StaffRole,
 } from '../../api';
 import { underApiPrefix } from '../api-target';
 import type { SqlRunner } from '../audit/db';
 import type { AuditStore } from '../audit/store';
 import type { ApprovalGate, ApprovalHooks, ApprovalKit, HeldChange } from '../changes/approval-gate';
 import { recordStep, type ChangeContext } from '../changes/audit';
-import { AuditWriteError, jsonAnswer, recordBeforeAsking, type ChangeAnswer } from '../changes/run-change';
+import { AuditWriteError, backgroundRequest, jsonAnswer, recordBeforeAsking, type ChangeAnswer, type ChangeOrigin } from '../changes/run-change';
 import { buildProblem, sendProblem } from '../problem';
 import { createChangeRequestStore, rulesFingerprint, type Decision, type StoredChangeRequest } from './store';
 
@@ -36,6 +37,10 @@ export interface ApprovalOptions {
   ttlHours: number;
   /** How long an approved change may run before another approval may take it up (its replica died). */
   retryLeaseMs: number;
+  /** How often each replica looks for approved changes left unfinished by a replica that died (default 30 s). */
+  sweepIntervalMs?: number;
+  /** The role of a staff member who approved (for the audit log); null once they are out of the directory. */
+  staffRole: (email: string) => StaffRole | null;
 }
 
 const PAGE_SIZE = 25;
@@ -160,7 +165,48 @@ export const createApprovals = (options: ApprovalOptions) => {
     return jsonAnswer(202, forBrowser(held));
   };
 
+  /**
+   * Carries out an approved change as its approver, under the request's own key: a change whose
+   * earlier attempt reached MassPay gets that attempt's recorded answer, never a second change.
+   */
+  const carryOut = async (kit: ApprovalKit, request: FastifyRequest, approved: StoredChangeRequest, staff: ChangeOrigin['staff']) => {
+    const answer = await kit.execute(request, approved, {
+      staff,
+      reason: approved.reason,
+      key: `approval:${approved.id}`,
+      recorded: true,
+      approvalId: approved.id,
+    });
+    const result = resultOf(answer);
+    return (
+      (await store.finish(approved.id, result.status, { ruleToken: result.ruleToken, detail: result.detail })) ?? (await store.get(approved.id)) ?? approved
+    );
+  };
+
+  /**
+   * Approved changes whose replica died while carrying them out (running past the lease, no outcome
+   * written) are finished by whichever replica sweeps first (claimRetry: one wins), as their approver.
+   */
+  const startSweep = (app: FastifyInstance, kit: ApprovalKit) => {
+    const sweep = async () => {
+      for (const id of await store.unfinished(options.retryLeaseMs)) {
+        const claimed = await store.claimRetry(id, options.retryLeaseMs);
+        if (!claimed?.decidedBy) continue;
+        const request = backgroundRequest(`approval-sweep:${id}`, app.log.child({ changeRequest: id }));
+        const finished = await carryOut(kit, request, claimed, { email: claimed.decidedBy, role: options.staffRole(claimed.decidedBy) ?? 'editor' });
+        request.log.info({ status: finished.status }, 'an approved change left unfinished by another replica was carried out');
+      }
+    };
+    const timer = setInterval(
+      () => void sweep().catch((error: unknown) => app.log.error({ err: error }, 'approvals: the sweep for unfinished approved changes failed')),
+      options.sweepIntervalMs ?? 30_000,
+    );
+    timer.unref();
+    app.addHook('onClose', async () => clearInterval(timer));
+  };
+
   const register = (app: FastifyInstance, kit: ApprovalKit) => {
+    if (policy.kind !== 'off') startSweep(app, kit);
     app.get(underApiPrefix(APPROVAL_ROUTES.list), async (request: FastifyRequest, reply: FastifyReply) => {
       const query = changeRequestQuerySchema.safeParse(request.query);
       if (!query.success)
@@ -253,18 +299,8 @@ export const createApprovals = (options: ApprovalOptions) => {
         approved = outcome.decided;
       }
 
-      // Carried out by the approver, under a key of the request's own: approving again (after an
-      // unknown outcome) finishes the same change, never a second one.
-      const answer = await kit.execute(request, approved, {
-        staff,
-        reason: approved.reason,
-        key: `approval:${approved.id}`,
-        recorded: true,
-        approvalId: approved.id,
-      });
-      const result = resultOf(answer);
-      const finished = await store.finish(approved.id, result.status, { ruleToken: result.ruleToken, detail: result.detail });
-      return forBrowser(finished ?? (await store.get(approved.id)) ?? approved);
+      // Carried out by the approver: approving again (after an unknown outcome) finishes the same change, never a second one.
+      return forBrowser(await carryOut(kit, request, approved, staff));
     });
 
     app.post(underApiPrefix(toRouterPath(APPROVAL_ROUTES.reject)), { bodyLimit: 1024 }, async (request: FastifyRequest, reply: FastifyReply) => {

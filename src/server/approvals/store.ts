@@ -164,6 +164,15 @@ export const createChangeRequestStore = (db: SqlRunner, { ttlHours, pageSize }: 
     return row && fromRow(row);
   },
 
+  /** Approved requests running longer than `leaseMs` without an outcome: their replica died (see claimRetry). */
+  unfinished: async (leaseMs: number): Promise<string[]> =>
+    (
+      await db.query<{ id: string }>(
+        `SELECT id FROM change_requests WHERE status = 'approved' AND result_detail IS NULL AND updated_at < now() - $1::interval ORDER BY updated_at LIMIT 50`,
+        [`${leaseMs} milliseconds`],
+      )
+    ).map((row) => row.id),
+
   /** Pending requests past their time become `expired`; each is returned once, to the replica that expired it. */
   expire: async (): Promise<StoredChangeRequest[]> =>
     (

@@ -1,7 +1,7 @@
 // The frame every rule change runs in: its reason read, its Idempotency-Key claimed (or its first answer
 // replayed), the wallet locked, and the answer kept for the key before the client hears it.
 import { randomUUID } from 'node:crypto';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import {
   CHANGE_REASON_HEADER,
   changeReasonSchema,
@@ -251,6 +251,12 @@ export interface ChangeOrigin {
   /** A second person approved this very change (src/server/approvals): it is carried out, not sent for approval again. */
   approvalId?: string;
 }
+
+/**
+ * Carrying out a change with its origin given reads only the request's id and its logger: work that
+ * runs on its own (an approved change a sweep finishes, a bulk job's row) passes this for a request.
+ */
+export const backgroundRequest = (id: string, log: FastifyBaseLogger) => ({ id, log }) as unknown as FastifyRequest;
 
 /** An answer, and whether it is the first answer of its key repeated. */
 export type ChangeAnswer = Answer & { replayed?: boolean };
