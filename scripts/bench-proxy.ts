@@ -35,10 +35,9 @@
  *
  * Exits non-zero if any target had an error or a non-2xx answer. Budgets are reported, not asserted.
  */
-import { mkdir, readdir, readFile, rm, mkdtemp } from 'node:fs/promises';
+import { mkdir, rm, mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { browserWalletListSchema } from '../src/api';
 import { SEED_PEOPLE } from '../src/sandbox/seed';
 import { checkInterrupted, fileStamp, positiveInt, readLoadOptions, RESULTS_DIR, round, run, runBench, summarize, writeResults } from './bench-lib';
@@ -60,6 +59,7 @@ import {
 } from './bench-servers';
 import { findWrk, runWrk, summarizeWrk, WRK_THREADS, wrkCommand } from './bench-wrk';
 import { findPostgresBin, startPostgres } from './postgres';
+import { readProfile } from './cpu-profile';
 
 const USAGE =
   'Usage: npm run bench:proxy -- [--duration <seconds>] [--connections <count>] [--rounds <count>] [--targets <name,name,…>] [--cpu-prof] [--autocannon]';
@@ -254,70 +254,6 @@ const medians = (figures: TargetFigures) => {
     non_2xx: runs.reduce((sum, r) => sum + r.non_2xx, 0),
     errors: runs.reduce((sum, r) => sum + r.errors, 0),
   };
-};
-
-// ---------------------------------------------------------------------------------------------
-// CPU profile of the console's process: self time per function and per package.
-
-interface CpuProfile {
-  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number } }[];
-  samples: number[];
-  timeDeltas: number[];
-}
-
-const shortUrl = (url: string) => {
-  const path = url.replace(/^file:\/\//, '');
-  const inModules = path.lastIndexOf('/node_modules/');
-  if (inModules >= 0) return path.slice(inModules + '/node_modules/'.length);
-  const root = fileURLToPath(new URL('../', import.meta.url));
-  return path.startsWith(root) ? path.slice(root.length) : path;
-};
-
-const packageOf = (url: string) => {
-  if (url === '') return '(native / VM)';
-  if (url.startsWith('node:')) return 'node: internals';
-  const short = shortUrl(url);
-  if (short !== url.replace(/^file:\/\//, '') && !short.startsWith('src/') && !short.startsWith('scripts/')) {
-    const [first, second] = short.split('/');
-    return first!.startsWith('@') ? `${first}/${second}` : first!;
-  }
-  return short.split('/').slice(0, 2).join('/');
-};
-
-const summarizeProfile = (profile: CpuProfile, top = 15) => {
-  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
-  const selfUs = new Map<number, number>();
-  // As DevTools does: the time up to the next sample belongs to this one.
-  profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i + 1] ?? 0)));
-  const functions = new Map<string, number>();
-  const packages = new Map<string, number>();
-  let busyUs = 0;
-  for (const [id, us] of selfUs) {
-    const { functionName, url, lineNumber, columnNumber } = byId.get(id)!.callFrame;
-    if (functionName === '(idle)') continue;
-    busyUs += us;
-    // tsx emits each module on few lines, so the column is what tells src functions apart.
-    const where = url ? ` ${shortUrl(url)}:${lineNumber + 1}:${columnNumber + 1}` : '';
-    const key = `${functionName || '(anonymous)'}${where}`;
-    functions.set(key, (functions.get(key) ?? 0) + us);
-    const pkg = functionName.startsWith('(') && !url ? functionName : packageOf(url);
-    packages.set(pkg, (packages.get(pkg) ?? 0) + us);
-  }
-  const rank = (map: Map<string, number>) =>
-    [...map]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, top)
-      .map(([name, us]) => ({ name, self_ms: round(us / 1000, 1), percent: round((100 * us) / busyUs, 1) }));
-  return { busy_ms: round(busyUs / 1000, 1), top_functions: rank(functions), top_packages: rank(packages) };
-};
-
-/** The main thread's profile (`CPU.<date>.<time>.<pid>.0.<seq>.cpuprofile`), not tsx's loader thread's. */
-const readProfile = async (dir: string) => {
-  const files = (await readdir(dir)).filter((name) => name.endsWith('.cpuprofile'));
-  const file = files.find((name) => /\.\d+\.0\.\d+\.cpuprofile$/.test(name)) ?? files[0];
-  if (!file) return undefined;
-  const path = join(dir, file);
-  return { file: path, ...summarizeProfile(JSON.parse(await readFile(path, 'utf8')) as CpuProfile) };
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -186,6 +186,12 @@ export const nginxCpuUs = async (masterPid: number): Promise<number | undefined>
   return (ticks * 1e6) / CLOCK_TICKS_PER_S;
 };
 
+/** CPU time (user + system, µs) a process has used so far, from /proc (Linux); undefined when it is gone or elsewhere. */
+export const processCpuUs = async (pid: number): Promise<number | undefined> => {
+  const stat = await statOf(pid);
+  return stat && (stat.ticks * 1e6) / CLOCK_TICKS_PER_S;
+};
+
 /** Resident memory of a process in MiB (whole), from /proc/<pid>/status (null when it is gone or there is no /proc). */
 export const residentMb = async (pid: number): Promise<number | null> => {
   const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');

@@ -52,8 +52,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => 
  * `entry`: one of scripts/launch.js's (`main` is `npm start`), in its own process group so that stopping
  * it stops all of it. With `cpus`, through `taskset -c`, which execs Node: the pid stays the server's.
  */
-const startChild = (name: string, entry: string, env: Record<string, string>, cpus?: string) => {
-  const argv = [process.execPath, 'scripts/launch.js', entry];
+const startChild = (name: string, entry: string, env: Record<string, string>, cpus?: string, nodeArgs: readonly string[] = []) => {
+  const argv = [process.execPath, ...nodeArgs, 'scripts/launch.js', entry];
   const child = spawn(cpus === undefined ? argv[0]! : TASKSET, cpus === undefined ? argv.slice(1) : ['-c', cpus, ...argv], {
     cwd: ROOT,
     env: { ...process.env, ...env },
@@ -102,6 +102,7 @@ export interface BrowserStack {
   consoleUrl: string;
   /** The console's process (the build's server runs in the launcher's process). */
   consolePid: number;
+  sandboxPid: number;
   /** Ada's user token and her active USD wallet (the seeded payee of DESIGN §3). */
   ada: { user: string; usd: string };
   /** A fresh context (no HTTP cache, no storage) signed in as the first role, with the console as its base URL. */
@@ -120,6 +121,8 @@ export interface BrowserStackOptions {
   roles?: readonly [StaffRole, ...StaffRole[]];
   /** More of the console's environment (APPROVAL_POLICY, …). */
   consoleEnv?: Record<string, string>;
+  /** Node's own options for the console's process (`--cpu-prof`, which NODE_OPTIONS does not take). */
+  consoleNodeArgs?: readonly string[];
   /** `taskset -c` CPU lists for each process, when it is to be pinned. */
   cpus?: { sandbox?: string; console?: string };
 }
@@ -129,6 +132,7 @@ export const startBrowserStack = async ({
   seedUsers = 0,
   roles = ['admin'],
   consoleEnv = {},
+  consoleNodeArgs = [],
   cpus = {},
 }: BrowserStackOptions = {}): Promise<BrowserStack> => {
   const sandboxDir = await mkdtemp(join(tmpdir(), 'masspay-browser-sandbox-'));
@@ -173,6 +177,7 @@ export const startBrowserStack = async ({
         ...consoleEnv,
       },
       cpus.console,
+      consoleNodeArgs,
     );
     started.push(server);
     await waitReady(sandbox, `${sandboxUrl}/__sandbox/faults`, { authorization: `Bearer ${API_KEY}` }, 60_000);
@@ -204,7 +209,15 @@ export const startBrowserStack = async ({
       if (!answer.ok()) throw new Error(`Signing in the browser answered ${answer.status()}`);
       return context;
     };
-    return { consoleUrl, consolePid: server.child.pid!, ada: { user: found.user_token, usd: usd.token }, signedInContext, signIn, stop };
+    return {
+      consoleUrl,
+      consolePid: server.child.pid!,
+      sandboxPid: sandbox.child.pid!,
+      ada: { user: found.user_token, usd: usd.token },
+      signedInContext,
+      signIn,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;
