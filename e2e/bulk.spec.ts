@@ -158,13 +158,17 @@ test('by keyboard alone, at 390 px, with no serious or critical axe violation on
   expect(await blockingViolations(page)).toEqual([]);
   expect(await page.evaluate(() => document.documentElement.scrollWidth), 'the page must not scroll sideways').toBeLessThanOrEqual(390);
 
-  // The verdict filter, from the keyboard: the native select and the URL.
+  // The verdict filter, from the keyboard: the native select's arrow keys (All, Will change, Already so, Refused) and the URL.
   const verdict = page.getByRole('combobox', { name: 'Verdict' });
   await tabTo(page, verdict);
-  await verdict.selectOption('refused');
-  await expect(page).toHaveURL(/\?verdict=refused$/);
+  for (const expected of ['change', 'noop', 'refused']) {
+    await page.keyboard.press('ArrowDown');
+    await expect(page).toHaveURL(new RegExp(`\\?verdict=${expected}$`));
+  }
   await expect(dryRunTable(page).getByRole('row')).toHaveCount(2);
-  await verdict.selectOption('');
+  await expect(verdict).toBeFocused();
+  await page.keyboard.press('Home');
+  await expect(page).toHaveURL(/\/bulk\/[0-9a-f-]{36}$/);
   await expect(dryRunTable(page).getByRole('row')).toHaveCount(1 + cohort.changes.length + cohort.refused.length);
 
   const apply = page.getByRole('button', { name: 'Apply' });

@@ -7,7 +7,7 @@ import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { useRef } from 'react';
 import { useParams } from 'react-router';
-import { BULK_OUTCOMES, BULK_ROUTES, BULK_VERDICTS, type BulkJob, type BulkOutcome, type BulkVerdict } from '../../api';
+import { BULK_OUTCOMES, BULK_ROUTES, BULK_VERDICTS, type BulkJob } from '../../api';
 import { ErrorState } from '../components/LazyErrorState';
 import { NativeSelectField } from '../components/NativeSelectField';
 import { NotFoundView } from '../components/NotFoundView';
@@ -20,6 +20,7 @@ import { useBulkRows } from '../features/bulk/api/bulk-rows';
 import { useBulkWallets } from '../features/bulk/api/bulk-wallets';
 import { hasEnded, jobStatus, OUTCOMES, VERDICTS } from '../features/bulk/bulk-labels';
 import { readBulkJobView, writeRowsView, writeWalletsPage, type BulkJobView } from '../features/bulk/bulk-params';
+import { useUrlBackedValue } from '../features/bulk/use-url-backed-value';
 import { BulkRowsTable } from '../features/bulk/components/BulkRowsTable';
 import { BulkWalletsTable } from '../features/bulk/components/BulkWalletsTable';
 import { DownloadLink } from '../features/bulk/components/DownloadLink';
@@ -33,6 +34,13 @@ import { useSearchParamsState } from '../lib/use-search-params-state';
 /** A job's rows, filtered by verdict (and outcome once run) and paged in the URL, with the CSV of them all. */
 const RowsSection = ({ job, view }: { job: BulkJob; view: BulkJobView }) => {
   const [, setParams] = useSearchParamsState();
+  const [verdict, setVerdict] = useUrlBackedValue(view.verdict ?? '');
+  const [outcome, setOutcome] = useUrlBackedValue(view.outcome ?? '');
+  const filter = (next: { verdict: string; outcome: string }) => {
+    setVerdict(next.verdict);
+    setOutcome(next.outcome);
+    setParams((current) => writeRowsView(current, next));
+  };
   const run = job.startedAt !== null;
   const rows = useBulkRows(job.id, view, { stage: job.status, refetchMs: job.status === 'running' ? 2 * BULK_POLL_MS : false });
   const data = rows.data;
@@ -53,8 +61,8 @@ const RowsSection = ({ job, view }: { job: BulkJob; view: BulkJobView }) => {
         <NativeSelectField
           label="Verdict"
           size="small"
-          value={view.verdict ?? ''}
-          onChange={(event) => setParams((current) => writeRowsView(current, { verdict: event.target.value as BulkVerdict | '', outcome: view.outcome }))}
+          value={verdict}
+          onChange={(event) => filter({ verdict: event.target.value, outcome })}
           sx={{ minWidth: 180 }}
         >
           <option value="">All verdicts</option>
@@ -68,8 +76,8 @@ const RowsSection = ({ job, view }: { job: BulkJob; view: BulkJobView }) => {
           <NativeSelectField
             label="Outcome"
             size="small"
-            value={view.outcome ?? ''}
-            onChange={(event) => setParams((current) => writeRowsView(current, { verdict: view.verdict, outcome: event.target.value as BulkOutcome | '' }))}
+            value={outcome}
+            onChange={(event) => filter({ verdict, outcome: event.target.value })}
             sx={{ minWidth: 180 }}
           >
             <option value="">All outcomes</option>
