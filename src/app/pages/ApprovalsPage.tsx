@@ -1,7 +1,7 @@
 import Button from '@mui/material/Button';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
-import { NativeSelectField } from '../components/NativeSelectField';
+import { UrlSelectField } from '../components/UrlSelectField';
 import { OutlinedTextField } from '../components/OutlinedTextField';
 import Typography from '@mui/material/Typography';
 import { useState } from 'react';
@@ -73,11 +73,11 @@ export const ApprovalsPage = () => {
           if (!walletError) go({ ...view, wallet: wallet.trim() || undefined, page: 1 });
         }}
       >
-        <NativeSelectField
+        <UrlSelectField
           label="Status"
           size="small"
           value={view.status ?? ''}
-          onChange={(event) => go({ ...view, status: (event.target.value || undefined) as typeof view.status, page: 1 })}
+          onPick={(status) => go({ ...view, status: (status || undefined) as typeof view.status, page: 1 })}
           sx={{ minWidth: 200 }}
         >
           <option value="">All, pending first</option>
@@ -86,7 +86,7 @@ export const ApprovalsPage = () => {
               {requestStatus(status).label}
             </option>
           ))}
-        </NativeSelectField>
+        </UrlSelectField>
         <OutlinedTextField
           label="Wallet token"
           size="small"

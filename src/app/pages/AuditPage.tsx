@@ -2,7 +2,7 @@ import Alert from '@mui/material/Alert';
 import Button from '@mui/material/Button';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
-import { NativeSelectField } from '../components/NativeSelectField';
+import { UrlSelectField } from '../components/UrlSelectField';
 import Typography from '@mui/material/Typography';
 import { AUDIT_PAGE_SIZES, can } from '../../api';
 import { ErrorState } from '../components/LazyErrorState';
@@ -100,11 +100,11 @@ export const AuditPage = () => {
 
       {allowed && !isForbidden(log.error) && !log.isError && (
         <Stack direction="row" spacing={2} useFlexGap sx={{ flexWrap: 'wrap', alignItems: 'center', justifyContent: 'flex-end', mt: 1.5 }}>
-          <NativeSelectField
+          <UrlSelectField
             label="Rows per page"
             size="small"
             value={String(view.limit)}
-            onChange={(event) => go({ ...view, page: 1, limit: Number(event.target.value) }, { replace: true })}
+            onPick={(limit) => go({ ...view, page: 1, limit: Number(limit) }, { replace: true })}
             sx={{ minWidth: 120 }}
           >
             {AUDIT_PAGE_SIZES.map((size) => (
@@ -112,7 +112,7 @@ export const AuditPage = () => {
                 {size}
               </option>
             ))}
-          </NativeSelectField>
+          </UrlSelectField>
           <Typography variant="body2" aria-live="polite" sx={{ minWidth: 150, textAlign: 'center' }}>
             {settled ? showingText(view.page, view.limit, data.entries.length, data.total) : ' '}
           </Typography>

@@ -20,7 +20,7 @@ import { useBulkRows } from '../features/bulk/api/bulk-rows';
 import { useBulkWallets } from '../features/bulk/api/bulk-wallets';
 import { hasEnded, jobStatus, OUTCOMES, VERDICTS } from '../features/bulk/bulk-labels';
 import { readBulkJobView, writeRowsView, writeWalletsPage, type BulkJobView } from '../features/bulk/bulk-params';
-import { useUrlBackedValue } from '../features/bulk/use-url-backed-value';
+import { useUrlBackedValue } from '../lib/use-url-backed-value';
 import { BulkRowsTable } from '../features/bulk/components/BulkRowsTable';
 import { BulkWalletsTable } from '../features/bulk/components/BulkWalletsTable';
 import { DownloadLink } from '../features/bulk/components/DownloadLink';

@@ -9,7 +9,7 @@ import TableCell from '@mui/material/TableCell';
 import TableContainer from '@mui/material/TableContainer';
 import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
-import { NativeSelectField } from '../../../components/NativeSelectField';
+import { UrlSelectField } from '../../../components/UrlSelectField';
 import { OutlinedTextField } from '../../../components/OutlinedTextField';
 import Typography from '@mui/material/Typography';
 import { useQuery } from '@tanstack/react-query';
@@ -126,13 +126,13 @@ const TransactionsSection = ({ userToken, walletToken }: TransactionsSectionProp
   return (
     <>
       <Stack direction="row" spacing={2} useFlexGap sx={{ flexWrap: 'wrap', alignItems: 'flex-start', mb: 2 }}>
-        <NativeSelectField label="Type" size="small" value={view.type ?? ''} onChange={(event) => update({ type: event.target.value })} sx={{ minWidth: 150 }}>
+        <UrlSelectField label="Type" size="small" value={view.type ?? ''} onPick={(type) => update({ type })} sx={{ minWidth: 150 }}>
           {TYPE_OPTIONS.map((option) => (
             <option key={option.value} value={option.value}>
               {option.label}
             </option>
           ))}
-        </NativeSelectField>
+        </UrlSelectField>
         <OutlinedTextField
           type="date"
           label="From"
@@ -164,19 +164,13 @@ const TransactionsSection = ({ userToken, walletToken }: TransactionsSectionProp
       {body}
 
       <Stack direction="row" spacing={2} useFlexGap sx={{ flexWrap: 'wrap', alignItems: 'center', justifyContent: 'flex-end', mt: 1.5 }}>
-        <NativeSelectField
-          label="Rows per page"
-          size="small"
-          value={String(view.size)}
-          onChange={(event) => update({ size: event.target.value })}
-          sx={{ minWidth: 120 }}
-        >
+        <UrlSelectField label="Rows per page" size="small" value={String(view.size)} onPick={(size) => update({ size })} sx={{ minWidth: 120 }}>
           {PAGE_SIZES.map((size) => (
             <option key={size} value={size}>
               {size}
             </option>
           ))}
-        </NativeSelectField>
+        </UrlSelectField>
         <Typography variant="body2" aria-live="polite" sx={{ minWidth: 150, textAlign: 'center' }}>
           {position}
         </Typography>
