@@ -104,8 +104,8 @@ export const bulkCountsSchema = z.object({
   failed: z.number(),
   unknown: z.number(),
   skipped: z.number(),
-  /** Wallets with at least one `change` row (the SPA's "Apply N changes to M wallets?"); optional until the server counts them. */
-  changeWallets: z.optional(z.number()),
+  /** Wallets with at least one `change` row (the SPA's "Apply N changes to M wallets?"). */
+  changeWallets: z.number(),
 });
 export type BulkCounts = z.infer<typeof bulkCountsSchema>;
 

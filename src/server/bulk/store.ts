@@ -85,6 +85,7 @@ const countsOf = async (db: SqlRunner, id: string): Promise<{ counts: BulkCounts
        count(*) FILTER (WHERE outcome = 'failed')::int AS failed,
        count(*) FILTER (WHERE outcome = 'unknown')::int AS unknown,
        count(*) FILTER (WHERE outcome = 'skipped')::int AS skipped,
+       count(DISTINCT wallet_token) FILTER (WHERE verdict = 'change')::int AS "changeWallets",
        count(*) FILTER (WHERE verdict = 'change' AND outcome IS NOT NULL)::int AS "changeDone",
        count(*) FILTER (WHERE verdict = 'change' AND done_at > now() - interval '60 seconds')::int AS recent,
        (SELECT extract(epoch FROM least(interval '60 seconds', now() - started_at))::float8 FROM bulk_jobs WHERE id = $1) AS "windowSeconds",

@@ -1,4 +1,4 @@
-import type { AutopayRule, BulkAction, BulkCounts, BulkJobStatus, BulkOutcome, BulkVerdict, BulkWalletPage } from '../../../api';
+import type { BulkAction, BulkCounts, BulkJobStatus, BulkOutcome, BulkVerdict } from '../../../api';
 
 type Tone = 'success' | 'warning' | 'neutral';
 
@@ -40,25 +40,7 @@ const plural = (count: number, one: string, many = `${one}s`) => `${count.toLoca
 export const countOf = plural;
 
 /** "Apply 12 changes to 5 wallets?" (the wallets when they are known). */
-export const applyQuestion = (changes: number, wallets: number | undefined) =>
-  `Apply ${plural(changes, 'change')}${wallets === undefined ? '' : ` to ${plural(wallets, 'wallet')}`}?`;
-
-const ruleSet = (rules: readonly AutopayRule[]) =>
-  rules
-    .map((rule) => `${rule.destination_token}:${rule.percentage}`)
-    .sort()
-    .join(' ');
-
-/**
- * How many wallets the job changes: the server's count, or else — when one page holds all of the job's
- * wallets — those whose rules after differ from their rules now (the dry run refuses a second row for
- * a wallet's destination, so a wallet with a change row always ends different). Undefined when unknown.
- */
-export const changedWallets = (counts: BulkCounts, firstPage: BulkWalletPage | undefined): number | undefined => {
-  if (counts.changeWallets !== undefined) return counts.changeWallets;
-  if (!firstPage || firstPage.page !== 1 || firstPage.items.length < firstPage.total) return undefined;
-  return firstPage.items.filter((wallet) => ruleSet(wallet.rulesBefore) !== ruleSet(wallet.rulesAfter)).length;
-};
+export const applyQuestion = (changes: number, wallets: number) => `Apply ${plural(changes, 'change')} to ${plural(wallets, 'wallet')}?`;
 
 /** How the run ended so far: "10 applied · 1 already so · 0 refused · 0 failed" (unknown and skipped when there are any). */
 export const outcomeSummary = (counts: BulkCounts) =>

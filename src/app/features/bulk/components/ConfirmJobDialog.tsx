@@ -10,8 +10,7 @@ import type { BulkJob } from '../../../../api';
 import { useAnnounce } from '../../../components/StatusRegion';
 import { describeError } from '../../../lib/api-error';
 import { useBulkJobAction } from '../api/bulk-job-action';
-import { useBulkWallets } from '../api/bulk-wallets';
-import { applyQuestion, changedWallets, countOf } from '../bulk-labels';
+import { applyQuestion, countOf } from '../bulk-labels';
 
 export interface ConfirmJobDialogProps {
   job: BulkJob;
@@ -28,9 +27,6 @@ const ConfirmJobDialog = ({ job, action, onClose, onMoved }: ConfirmJobDialogPro
   const announce = useAnnounce();
   const mutation = useBulkJobAction(job.id);
   const starting = action === 'start';
-  // The job's first page of wallets (the page shows it already) tells how many wallets change, when the server does not.
-  const firstWallets = useBulkWallets(job.id, 1, { enabled: starting && job.counts.changeWallets === undefined });
-  const wallets = changedWallets(job.counts, firstWallets.data);
 
   const confirm = () =>
     mutation.mutate(
@@ -55,7 +51,7 @@ const ConfirmJobDialog = ({ job, action, onClose, onMoved }: ConfirmJobDialogPro
       fullWidth
       maxWidth="sm"
     >
-      <DialogTitle id={`${id}-title`}>{starting ? applyQuestion(job.counts.change, wallets) : 'Cancel this job?'}</DialogTitle>
+      <DialogTitle id={`${id}-title`}>{starting ? applyQuestion(job.counts.change, job.counts.changeWallets) : 'Cancel this job?'}</DialogTitle>
       <DialogContent>
         <DialogContentText id={`${id}-text`}>
           {starting
