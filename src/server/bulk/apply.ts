@@ -4,11 +4,12 @@
 // lease, it gets the answer recorded under that key — never a second MassPay write. Pause and cancel
 // are seen between rows.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger } from 'fastify';
 import { bulkChangeSchema, type AutopayRule, type BulkChange, type StaffRole } from '../../api';
 import type { SqlRunner } from '../audit/db';
 import { rulesFingerprint } from '../approvals/store';
 import type { ApprovalKit } from '../changes/approval-gate';
+import { backgroundRequest } from '../changes/run-change';
 import { rowVerdictOf, type RowResult, type RowVerdict } from './row-outcome';
 import { driftNote, recheckRow } from './wallet-recheck';
 
@@ -138,7 +139,7 @@ export const applyJob = async (deps: ApplyDeps, jobId: string, signal: AbortSign
 
   const applyRow = (row: PendingRow) => {
     // The change path reads only a request's id and its logger: a row is a request of its own.
-    const request = { id: `${rowKey(jobId, row.line)}:${Date.now()}`, log: log.child({ bulkJob: jobId, line: row.line }) } as unknown as FastifyRequest;
+    const request = backgroundRequest(`${rowKey(jobId, row.line)}:${Date.now()}`, log.child({ bulkJob: jobId, line: row.line }));
     const origin = {
       staff,
       reason: reason(row.line),
