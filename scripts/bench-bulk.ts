@@ -171,17 +171,42 @@ const sampleWalletPage = async (api: Api, ada: BrowserStack['ada'], count: numbe
   return { samples: pages.length, requests: requests.length, request: summary(requests), page: summary(pages) };
 };
 
-/** The console's event-loop delay since the last scrape of its /metrics (prom-client resets the histogram on each). */
-const eventLoopDelay = async (consoleUrl: string) => {
+/** The console's /metrics (prom-client's process metrics): `read(name)` is a metric's value without labels, or null. */
+const consoleMetrics = async (consoleUrl: string) => {
   const answer = await fetch(`${consoleUrl}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
   const text = await answer.text();
   if (!answer.ok) throw new Error(`GET /metrics answered ${answer.status}: ${text.slice(0, 300)}`);
+  return (name: string) => {
+    const value = new RegExp(`^${name} ([-+.\\deE]+)$`, 'm').exec(text)?.[1];
+    return value === undefined ? null : Number(value);
+  };
+};
+
+/** The console's event-loop delay since the last scrape of its /metrics (prom-client resets the histogram on each). */
+const eventLoopDelay = async (consoleUrl: string) => {
+  const read = await consoleMetrics(consoleUrl);
   const ms = (name: string) => {
-    const value = new RegExp(`^nodejs_eventloop_lag_${name}_seconds ([-+.\\deE]+)$`, 'm').exec(text)?.[1];
-    return value === undefined ? null : round(Number(value) * 1000, 1);
+    const seconds = read(`nodejs_eventloop_lag_${name}_seconds`);
+    return seconds === null ? null : round(seconds * 1000, 1);
   };
   return { p50_ms: ms('p50'), p99_ms: ms('p99'), max_ms: ms('max') };
 };
+
+/** Where the console's memory is, by V8 (MiB): its JS heap, and the memory outside it (buffers, and PGlite's WebAssembly memory when V8 counts it there). */
+const heapOf = async (consoleUrl: string) => {
+  const read = await consoleMetrics(consoleUrl);
+  const mib = (name: string) => {
+    const bytes = read(name);
+    return bytes === null ? null : round(bytes / 1024 / 1024, 1);
+  };
+  return {
+    heap_used_mib: mib('nodejs_heap_size_used_bytes'),
+    heap_total_mib: mib('nodejs_heap_size_total_bytes'),
+    external_mib: mib('nodejs_external_memory_bytes'),
+  };
+};
+const describeHeap = (heap: Awaited<ReturnType<typeof heapOf>>) =>
+  `JS heap ${heap.heap_used_mib ?? '?'} used of ${heap.heap_total_mib ?? '?'}, external ${heap.external_mib ?? '?'}`;
 
 /** From now until `end()`: the CPU each server used (% of one core), the console's event-loop delay, and the span (for a profile). */
 const watchPhase = async (stack: BrowserStack) => {
@@ -257,6 +282,7 @@ const main = async (): Promise<number> => {
     );
     const before = await idleMemory(stack.consolePid, 3_000);
     const beforeMib = before.medianMib;
+    const heapBefore = await heapOf(stack.consoleUrl);
     const memory = watchMemory(stack.consolePid);
     const largePhase = await watchPhase(stack);
     const largeStarted = performance.now();
@@ -266,8 +292,10 @@ const main = async (): Promise<number> => {
     phases.large_dry_run = await largePhase.end();
     const { peakMib, samples: memorySamples } = await memory.stop();
     const atReadyMib = await residentMb(stack.consolePid);
+    const heapAtReady = await heapOf(stack.consoleUrl);
     await new Promise((resolve) => setTimeout(resolve, 5_000));
     const settledMib = await residentMb(stack.consolePid);
+    const heapSettled = await heapOf(stack.consoleUrl);
     const growthMib = beforeMib === null || peakMib === null ? null : peakMib - beforeMib;
 
     // 2. Dry run of 1,000 rows over 500 wallets.
@@ -330,6 +358,7 @@ const main = async (): Promise<number> => {
         `\n  Apply: ${applied.counts.applied} applied, ${applied.counts.failed} failed, ${applied.counts.unknown} unknown, ${applied.counts.outcomeRefused} refused, ${applied.counts.outcomeNoop} no-op; ${serverApplySeconds ?? '?'} s by the job's own started/finished times.` +
         `\n  Memory (MiB): before ${beforeMib ?? '?'} (median of 3 s idle, ${before.minMib}–${before.maxMib}), peak ${peakMib}, at ready ${atReadyMib ?? '?'}, 5 s later ${settledMib ?? '?'}; the ${large.rows}-row dry run took ${largeSeconds} s` +
         ` (${largeJob.counts.change} change, ${largeJob.counts.noop} no-op, ${largeJob.counts.refused} refused).` +
+        `\n    V8 (MiB): before ${describeHeap(heapBefore)}; at ready ${describeHeap(heapAtReady)}; 5 s later ${describeHeap(heapSettled)}.` +
         `\n  Wallet page API (GET user, wallets, rules at once), per request p50 / p95 / max ms:` +
         `\n    idle:     ${idle.request.p50_ms} / ${idle.request.p95_ms} / ${idle.request.max_ms} (${idle.samples} samples, page ${idle.page.p50_ms} / ${idle.page.p95_ms} / ${idle.page.max_ms})` +
         `\n    applying: ${busy.request.p50_ms} / ${busy.request.p95_ms} / ${busy.request.max_ms} (${busy.samples} samples, page ${busy.page.p50_ms} / ${busy.page.p95_ms} / ${busy.page.max_ms})` +
@@ -360,6 +389,7 @@ const main = async (): Promise<number> => {
         counts: largeJob.counts,
         before_mib: beforeMib,
         before_idle_range_mib: [before.minMib, before.maxMib],
+        v8: { before: heapBefore, at_ready: heapAtReady, settled_5s: heapSettled },
         peak_mib: peakMib,
         at_ready_mib: atReadyMib,
         settled_5s_mib: settledMib,
