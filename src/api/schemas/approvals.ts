@@ -117,8 +117,9 @@ export const changeRequestQuerySchema = z.strictObject({
 });
 export type ChangeRequestQuery = z.infer<typeof changeRequestQuerySchema>;
 
-const COMMENT_MAX = 200;
-const commentSchema = z.optional(z.string().check(z.trim(), z.maxLength(COMMENT_MAX, `A comment is at most ${COMMENT_MAX} characters`)));
+/** A decision's comment (change requests and bulk jobs), at most this many characters once trimmed. */
+export const DECISION_COMMENT_MAX = 200;
+const commentSchema = z.optional(z.string().check(z.trim(), z.maxLength(DECISION_COMMENT_MAX, `A comment is at most ${DECISION_COMMENT_MAX} characters`)));
 
 /** `POST …/approve`: `confirmRulesFingerprint` confirms an approval after the wallet's rules changed since the request. */
 export const approveInputSchema = z.strictObject({ comment: commentSchema, confirmRulesFingerprint: z.optional(z.string().check(z.maxLength(128))) });

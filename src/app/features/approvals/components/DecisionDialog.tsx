@@ -1,30 +1,26 @@
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
-import Button from '@mui/material/Button';
 import Dialog from '@mui/material/Dialog';
-import DialogActions from '@mui/material/DialogActions';
 import DialogContent from '@mui/material/DialogContent';
 import DialogContentText from '@mui/material/DialogContentText';
 import DialogTitle from '@mui/material/DialogTitle';
 import Stack from '@mui/material/Stack';
-import { OutlinedTextField } from '../../../components/OutlinedTextField';
 import Typography from '@mui/material/Typography';
 import { useState } from 'react';
 import { PROBLEM_TYPES, staleApprovalSchema, type AutopayRule, type ChangeRequest } from '../../../../api';
 import { useAnnounce } from '../../../components/StatusRegion';
-import { describeError, isProblem } from '../../../lib/api-error';
+import { isProblem } from '../../../lib/api-error';
 import { formatPercent } from '../../../lib/format';
 import { DestinationName } from '../../catalog/components/DestinationName';
 import { useDecideChangeRequest } from '../api/change-requests';
 import { changeSummary } from '../request-labels';
+import { DecisionActions, DecisionCommentField, DecisionFailure, isCommentTooLong } from './DecisionParts';
 
 export interface DecisionDialogProps {
   request: ChangeRequest;
   decision: 'approve' | 'reject';
   onClose: () => void;
 }
-
-const COMMENT_MAX = 200;
 
 /** The wallet's rules as a short list; "No rules" when it held none. */
 const RuleList = ({ rules, title }: { rules: readonly AutopayRule[]; title: string }) => (
@@ -67,7 +63,7 @@ const DecisionDialog = ({ request, decision, onClose }: DecisionDialogProps) => 
   const [stale, setStale] = useState<{ rulesAtRequest: AutopayRule[]; rulesNow: AutopayRule[]; rulesFingerprint: string }>();
   const approving = decision === 'approve';
   const verb = approving ? 'Approve' : 'Reject';
-  const tooLong = comment.trim().length > COMMENT_MAX;
+  const tooLong = isCommentTooLong(comment);
 
   const send = () => {
     if (tooLong) return;
@@ -112,31 +108,10 @@ const DecisionDialog = ({ request, decision, onClose }: DecisionDialogProps) => 
               </Stack>
             </Alert>
           )}
-          <OutlinedTextField
-            label="Comment"
-            value={comment}
-            onChange={(event) => setComment(event.target.value)}
-            autoFocus
-            fullWidth
-            multiline
-            minRows={2}
-            error={tooLong}
-            helperText={tooLong ? `A comment is at most ${COMMENT_MAX} characters` : 'Optional'}
-          />
-          {failure !== undefined && (
-            <Alert severity="error" role="alert" sx={{ mt: 2 }}>
-              Not {approving ? 'approved' : 'rejected'}. {describeError(failure)}
-            </Alert>
-          )}
+          <DecisionCommentField comment={comment} onChange={setComment} />
+          <DecisionFailure approving={approving} failure={failure} />
         </DialogContent>
-        <DialogActions>
-          <Button onClick={onClose} disabled={mutation.isPending}>
-            Cancel
-          </Button>
-          <Button type="submit" variant="contained" color={approving ? 'primary' : 'error'} loading={mutation.isPending} aria-busy={mutation.isPending}>
-            {verb}
-          </Button>
-        </DialogActions>
+        <DecisionActions approving={approving} pending={mutation.isPending} onCancel={onClose} />
       </form>
     </Dialog>
   );

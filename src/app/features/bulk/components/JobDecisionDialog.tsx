@@ -1,19 +1,13 @@
-import Alert from '@mui/material/Alert';
-import Button from '@mui/material/Button';
 import Dialog from '@mui/material/Dialog';
-import DialogActions from '@mui/material/DialogActions';
 import DialogContent from '@mui/material/DialogContent';
 import DialogContentText from '@mui/material/DialogContentText';
 import DialogTitle from '@mui/material/DialogTitle';
 import { useId, useState } from 'react';
 import type { BulkJob } from '../../../../api';
-import { OutlinedTextField } from '../../../components/OutlinedTextField';
 import { useAnnounce } from '../../../components/StatusRegion';
-import { describeError } from '../../../lib/api-error';
 import { useBulkJobAction } from '../api/bulk-job-action';
 import { countOf } from '../bulk-labels';
-
-const COMMENT_MAX = 200;
+import { DecisionActions, DecisionCommentField, DecisionFailure, isCommentTooLong } from '../../approvals/components/DecisionParts';
 
 export interface JobDecisionDialogProps {
   job: BulkJob;
@@ -29,7 +23,7 @@ const JobDecisionDialog = ({ job, decision, onClose }: JobDecisionDialogProps) =
   const [comment, setComment] = useState('');
   const approving = decision === 'approve';
   const verb = approving ? 'Approve' : 'Reject';
-  const tooLong = comment.trim().length > COMMENT_MAX;
+  const tooLong = isCommentTooLong(comment);
 
   const send = () => {
     if (tooLong) return;
@@ -59,31 +53,10 @@ const JobDecisionDialog = ({ job, decision, onClose }: JobDecisionDialogProps) =
             {job.fileName}, uploaded by {job.requestedByName}: {countOf(job.counts.change, 'change')}, {job.counts.noop.toLocaleString('en-US')} already so,{' '}
             {job.counts.refused.toLocaleString('en-US')} refused. {approving ? 'Once approved, an editor or admin may apply it.' : 'A rejected job never runs.'}
           </DialogContentText>
-          <OutlinedTextField
-            label="Comment"
-            value={comment}
-            onChange={(event) => setComment(event.target.value)}
-            autoFocus
-            fullWidth
-            multiline
-            minRows={2}
-            error={tooLong}
-            helperText={tooLong ? `A comment is at most ${COMMENT_MAX} characters` : 'Optional'}
-          />
-          {mutation.isError && (
-            <Alert severity="error" role="alert" sx={{ mt: 2 }}>
-              Not {approving ? 'approved' : 'rejected'}. {describeError(mutation.error)}
-            </Alert>
-          )}
+          <DecisionCommentField comment={comment} onChange={setComment} />
+          <DecisionFailure approving={approving} failure={mutation.isError ? mutation.error : undefined} />
         </DialogContent>
-        <DialogActions>
-          <Button onClick={onClose} disabled={mutation.isPending}>
-            Cancel
-          </Button>
-          <Button type="submit" variant="contained" color={approving ? 'primary' : 'error'} loading={mutation.isPending} aria-busy={mutation.isPending}>
-            {verb}
-          </Button>
-        </DialogActions>
+        <DecisionActions approving={approving} pending={mutation.isPending} onCancel={onClose} />
       </form>
     </Dialog>
   );
