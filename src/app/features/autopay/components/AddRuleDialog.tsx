@@ -42,15 +42,20 @@ export interface AddRuleDialogProps {
 const FIELDS = ['destination_token', 'percentage', 'attr_set_token', 'reason'] as const;
 const EMPTY: AddRuleFormValues = { destination_token: '', percentage: '', attr_set_token: '', reason: '' };
 
+/** A helper line with nothing to say yet: a no-break space keeps its height. */
+const NO_PREVIEW = '\u00a0';
+
 /** The live name of what is typed in Destination token, once typing pauses. */
 const DestinationPreview = ({ token }: { token: string }) => {
   const settled = useDebounced(token.trim(), 300);
   const wellFormed = TOKEN_PATTERNS.destination.test(settled);
   const { data, isFetching, isError } = useService(settled, { enabled: wellFormed });
-  if (!wellFormed) return null;
+  // The line keeps its height while empty: the name arriving must not move the fields and buttons below
+  // it under a pointer about to click (seen in e2e: Save clicked, the line appeared, the click missed).
+  if (!wellFormed) return <>{NO_PREVIEW}</>;
   if (isFetching) return <>Looking up the destination…</>;
   if (data) return <>{data.label}</>;
-  return isError ? <>No payout destination found for this token</> : null;
+  return <>{isError ? 'No payout destination found for this token' : NO_PREVIEW}</>;
 };
 
 /**
