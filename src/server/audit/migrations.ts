@@ -368,6 +368,13 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX bulk_job_events_job_id ON bulk_job_events (job_id, id);
     `,
   },
+  {
+    version: 12,
+    name: 'audit_log_idempotency_key',
+    // A change asked again under its key after its process died looks up what the first attempt
+    // already recorded (src/server/changes/run-change.ts), so each outcome is in the log once.
+    sql: `CREATE INDEX audit_log_idempotency_key ON audit_log (idempotency_key) WHERE idempotency_key IS NOT NULL;`,
+  },
 ];
 
 /**

@@ -27,6 +27,8 @@ export interface AuditStore {
   list(filters: AuditFilters, page: { page: number; limit: number }): Promise<{ entries: AuditEntry[]; total: number }>;
   /** Every match, newest first, fetched in batches (keyset on id) — for the CSV export. */
   iterate(filters: AuditFilters): AsyncIterable<AuditEntry>;
+  /** Whether an entry for `action` under this Idempotency-Key already has `outcome`. */
+  hasOutcome(idempotencyKey: string, action: AuditEntry['action'], outcome: AuditEntry['outcome']): Promise<boolean>;
   /** The hash chain checked over every entry (chain.ts): the last check, a new one at most every 30 s. */
   chainStatus(): Promise<AuditChainStatus>;
   close(): Promise<void>;
@@ -150,6 +152,9 @@ export const createAuditStore = (kind: AuditStore['kind'], db: SqlDb, chain = cr
       return listPage(tx, filters, page);
     }),
   iterate: (filters) => iterate(db, filters),
+  hasOutcome: async (idempotencyKey, action, outcome) =>
+    (await db.query(`SELECT 1 FROM audit_log WHERE idempotency_key = $1 AND action = $2 AND outcome = $3 LIMIT 1`, [idempotencyKey, action, outcome])).length >
+    0,
   chainStatus: () => chain.status(),
   close: () => db.close(),
 });

@@ -25,6 +25,7 @@ import {
   problemAnswer,
   recordBeforeAsking,
   recordOutcome,
+  recordReconciledOutcome,
   unsettledAnswer,
   type Answer,
   type ChangeSpec,
@@ -97,7 +98,7 @@ export const addRuleSpec = (deps: ChangeDeps, request: FastifyRequest, { userTok
         const made = reconcile ? matchingRule(rules, input.destination_token, input.percentage) : undefined;
         if (made) {
           if (unsettledMs > 0) await deps.settling.landed(`${userToken}/${walletToken}`);
-          await recordOutcome(deps.audit, request, context, { ...step, ruleToken: made.token, outcome: 'succeeded', masspayStatus: null });
+          await recordReconciledOutcome(deps.audit, request, context, { ...step, ruleToken: made.token, outcome: 'succeeded', masspayStatus: null });
           return jsonAnswer(200, made);
         }
         if (unsettledMs > 0) return unsettledAnswer(request, unsettledMs, { reconcile });
@@ -171,7 +172,7 @@ export const deleteRuleSpec = (deps: ChangeDeps, request: FastifyRequest, { user
         // An earlier attempt with this key may have deleted it: then it is done.
         if (reconcile) {
           if (unsettledMs > 0) await deps.settling.landed(`${userToken}/${walletToken}`);
-          await recordOutcome(deps.audit, request, context, { ...step, outcome: 'succeeded', masspayStatus: null });
+          await recordReconciledOutcome(deps.audit, request, context, { ...step, outcome: 'succeeded', masspayStatus: null });
           return jsonAnswer(200, { success: true, token: ruleToken });
         }
         await recordOutcome(deps.audit, request, context, { ...step, outcome: 'blocked', masspayStatus: null });

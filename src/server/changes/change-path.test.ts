@@ -186,6 +186,35 @@ describe.each(SETUPS)('the change path: %s', (_name, setup) => {
     expect((await entries((entry) => entry.idempotencyKey === key)).map((entry) => entry.outcome)).toEqual(['requested', 'unknown', 'succeeded']);
   });
 
+  it('a process that died after recording the outcome, before keeping the answer: the retry answers with what was made, and the log has each outcome once', async () => {
+    /** As the record stands when its process died between the audit entry and `done`: claimed, its lease run out. */
+    const dieBeforeDone = (key: string) =>
+      s.audit.sql.query(
+        `UPDATE idempotency_records SET state = 'in_flight', status = NULL, body = NULL, lease_until = now() - interval '1 second' WHERE key = $1`,
+        [key],
+      );
+    const [addKey, deleteKey] = [randomUUID(), randomUUID()];
+    const body = { destination_token: D.quickCash, percentage: 5 };
+    const made = await on(0).call('POST', adaRules, { body, headers: { 'idempotency-key': addKey } });
+    expect(made.status).toBe(200);
+    await dieBeforeDone(addKey);
+    const again = await on(1).call('POST', adaRules, { body, headers: { 'idempotency-key': addKey } });
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(made.body);
+
+    const rule = (made.body as AutopayRule).token;
+    const deleted = await on(1).call('DELETE', `${adaRules}?token=${rule}`, { headers: { 'idempotency-key': deleteKey } });
+    expect(deleted.status).toBe(200);
+    await dieBeforeDone(deleteKey);
+    const deletedAgain = await on(0).call('DELETE', `${adaRules}?token=${rule}`, { headers: { 'idempotency-key': deleteKey } });
+    expect(deletedAgain.status).toBe(200);
+
+    expect(main.embedded.sandbox.stats.byRoute.createAutopayRule).toBe(1);
+    expect(main.embedded.sandbox.stats.byRoute.deleteAutopayRule).toBe(1);
+    expect((await entries((entry) => entry.idempotencyKey === addKey)).map((entry) => entry.outcome)).toEqual(['requested', 'succeeded']);
+    expect((await entries((entry) => entry.idempotencyKey === deleteKey)).map((entry) => entry.outcome)).toEqual(['requested', 'succeeded']);
+  });
+
   it('a change that waits longer than the lock wait: 409 wallet-busy with Retry-After, nothing sent; another wallet does not wait', async () => {
     // Slower than the lock wait (3 s), quicker than the upstream timeout (5 s): it lands before the test ends.
     main.embedded.sandbox.faults.set({ latencyMs: 3_500, latencyMethods: ['POST'] });

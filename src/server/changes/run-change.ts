@@ -434,6 +434,21 @@ export const recordBeforeAsking = async (audit: AuditStore, context: ChangeConte
   }
 };
 
+/**
+ * Appends what a reconcile found (an earlier attempt under the key made the change). That attempt
+ * may have recorded it itself and died before its key's record was completed: then it is not
+ * recorded twice. The key's claim and the wallet's lock keep every other writer of it out meanwhile.
+ */
+export const recordReconciledOutcome = async (audit: AuditStore, request: FastifyRequest, context: ChangeContext, step: ChangeStep) => {
+  const key = step.idempotencyKey === undefined ? context.idempotencyKey : step.idempotencyKey;
+  try {
+    if (key && (await audit.hasOutcome(key, step.action, step.outcome))) return;
+  } catch (error) {
+    request.log.error({ err: error }, 'audit log: an earlier outcome could not be looked up; recording it');
+  }
+  await recordOutcome(audit, request, context, step);
+};
+
 /** Appends an outcome: MassPay has already acted, so the client must still hear how (the failure is logged). */
 export const recordOutcome = async (audit: AuditStore, request: FastifyRequest, context: ChangeContext, step: ChangeStep) => {
   try {
