@@ -68,7 +68,8 @@ export const uploadJob = async (
   });
   if (uploaded.status !== 202) throw new Error(`the upload answered ${uploaded.status}: ${uploaded.text}`);
   const { id } = uploaded.body as { id: string };
-  await until('the dry run', async () => (await c.call('GET', `/api/console/bulk/${id}`, { as })).body?.status === 'ready');
+  // `ready`, or `awaiting_approval` under an approval policy.
+  await until('the dry run', async () => !['resolving', undefined].includes((await c.call('GET', `/api/console/bulk/${id}`, { as })).body?.status));
   return id;
 };
 

@@ -17,6 +17,8 @@ export interface DryRunDeps {
   upstream: Upstream;
   apiKey: string;
   log?: FastifyBaseLogger;
+  /** An approval policy is on: a dry run with changes waits for a second person (`awaiting_approval`). */
+  needsApproval?: boolean;
   reads?: Partial<Omit<BoundedReadOptions, 'signal'>>;
 }
 
@@ -167,6 +169,7 @@ export const resolveJob = async (deps: DryRunDeps, jobId: string, signal: AbortS
   }
 
   signal.throwIfAborted();
-  const saved = await store.saveResolution(jobId, wallets, verdicts);
+  const next = deps.needsApproval && verdicts.some((row) => row.verdict === 'change') ? 'awaiting_approval' : 'ready';
+  const saved = await store.saveResolution(jobId, wallets, verdicts, next);
   deps.log?.info({ bulkJob: jobId, rows: rows.length, wallets: wallets.length, ms: Math.round(performance.now() - started), saved }, 'bulk job: dry run done');
 };

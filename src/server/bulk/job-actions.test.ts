@@ -32,6 +32,7 @@ describe('a bulk job with APPROVAL_POLICY=over:0 (embedded store)', () => {
   it('starts only once another editor or admin approved it; then its rows are applied, not held one by one', async () => {
     const rows = planAdds(state(), 6);
     const id = await uploadJob(c, rows);
+    expect(await statusOf(c, id)).toBe('awaiting_approval');
     const early = await c.call('POST', action(id, 'start'));
     expect(early.status).toBe(409);
     expect(early.body).toMatchObject({ type: PROBLEM_TYPES.bulkJobState, detail: expect.stringMatching(/approve the dry run/) });

@@ -53,7 +53,8 @@ export const createBulkJobs = (options: BulkJobOptions) => {
       leaseMs,
       maxJobs: 2,
       takeOverAtStart: options.audit.kind === 'embedded',
-      resolve: (jobId, signal) => resolveJob({ db, upstream: options.upstream, apiKey: options.apiKey, log: app.log }, jobId, signal),
+      resolve: (jobId, signal) =>
+        resolveJob({ db, upstream: options.upstream, apiKey: options.apiKey, log: app.log, needsApproval: options.policy.kind !== 'off' }, jobId, signal),
       apply: (jobId, signal) =>
         applyJob(
           { db, kit, log: app.log, staffRole: options.staffRole, concurrency: options.concurrency ?? 8, giveUpMs: options.giveUpMs ?? 300_000 },

@@ -199,9 +199,15 @@ export const createBulkStore = (db: SqlDb, { pageSize }: { pageSize: number }) =
 
   /**
    * The dry run's result, written whole in one transaction (wallets replaced, every row's verdict
-   * rewritten), and the job `ready` — only while it is still `resolving`. False when it no longer was.
+   * rewritten), and the job `ready` (or `awaiting_approval`, when a second person must approve it) —
+   * only while it is still `resolving`. False when it no longer was.
    */
-  saveResolution: (id: string, wallets: readonly WalletPlan[], verdicts: readonly RowVerdict[]): Promise<boolean> =>
+  saveResolution: (
+    id: string,
+    wallets: readonly WalletPlan[],
+    verdicts: readonly RowVerdict[],
+    next: 'ready' | 'awaiting_approval' = 'ready',
+  ): Promise<boolean> =>
     db.transaction(async (tx) => {
       const [job] = await tx.query<{ status: string }>('SELECT status FROM bulk_jobs WHERE id = $1 FOR UPDATE', [id]);
       if (job?.status !== 'resolving') return false;
@@ -225,7 +231,7 @@ export const createBulkStore = (db: SqlDb, { pageSize }: { pageSize: number }) =
           [id, JSON.stringify(batch)],
         );
       }
-      await tx.query(`UPDATE bulk_jobs SET status = 'ready', lease_owner = NULL, lease_until = NULL WHERE id = $1`, [id]);
+      await tx.query(`UPDATE bulk_jobs SET status = $2, lease_owner = NULL, lease_until = NULL WHERE id = $1`, [id, next]);
       return true;
     }),
 

@@ -254,7 +254,7 @@ describe('a bulk job under APPROVAL_POLICY=over:0', () => {
     useApprovalConsole();
     await signInAs('editor');
     const id = await uploadOutside(COHORT);
-    await dryRunDone(id);
+    expect((await dryRunDone(id)).status).toBe('awaiting_approval');
     const editorView = renderConsole(`/bulk/${id}`);
     expect(await screen.findByText(/waits for a second person/, {}, { timeout: 10_000 })).toHaveTextContent('You uploaded it');
     await dryRunRows(6);
