@@ -1,17 +1,11 @@
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
-import LinearProgress from '@mui/material/LinearProgress';
 import Link from '@mui/material/Link';
-import Paper from '@mui/material/Paper';
-import Skeleton from '@mui/material/Skeleton';
 import Stack from '@mui/material/Stack';
-import Table from '@mui/material/Table';
-import TableBody from '@mui/material/TableBody';
 import TableCell from '@mui/material/TableCell';
-import TableContainer from '@mui/material/TableContainer';
-import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import { Link as RouterLink } from 'react-router';
+import { LoadingTable } from '../../../components/LoadingTable';
 import type { ChangeRequest } from '../../../../api';
 import { StatusText } from '../../../components/StatusText';
 import { shortToken } from '../../../lib/format';
@@ -86,63 +80,46 @@ export const ChangeRequestsTable = ({
 }: ChangeRequestsTableProps) => {
   const columns = ['Requested', ...(showWallet ? ['Wallet'] : []), 'Change', 'Reason', 'Status', 'Actions'];
   return (
-    <TableContainer component={Paper} variant="outlined" sx={{ position: 'relative' }}>
-      {refreshing && <LinearProgress aria-label="Loading change requests" sx={{ position: 'absolute', top: 0, left: 0, right: 0 }} />}
-      <Table aria-label="Change requests" aria-busy={!requests || refreshing} size="small" sx={{ opacity: refreshing ? 0.6 : 1 }}>
-        <TableHead>
-          <TableRow>
-            {columns.map((column) => (
-              <TableCell key={column} sx={{ whiteSpace: 'nowrap' }}>
-                {column}
+    <LoadingTable
+      label="Change requests"
+      loadingLabel="Loading change requests"
+      columns={columns}
+      rows={requests?.map((request) => {
+        const status = requestStatus(request.status);
+        return (
+          <TableRow key={request.id} hover>
+            <TableCell sx={{ whiteSpace: 'nowrap' }}>
+              <time dateTime={request.requestedAt}>{formatAuditTime(request.requestedAt)}</time>
+              <Muted>{request.requestedBy}</Muted>
+            </TableCell>
+            {showWallet && (
+              <TableCell>
+                <Link component={RouterLink} to={`/users/${request.userToken}/wallets/${request.walletToken}`}>
+                  Wallet {shortToken(request.walletToken)}
+                </Link>
               </TableCell>
-            ))}
+            )}
+            <TableCell sx={{ minWidth: 200 }}>
+              {changeSummary(request)} to <DestinationName token={request.destinationToken} />
+            </TableCell>
+            <TableCell sx={{ minWidth: 160, maxWidth: 320, overflowWrap: 'anywhere' }}>
+              {request.reason ?? <Muted>No reason given</Muted>}
+              <Muted>{request.approvalReason}</Muted>
+            </TableCell>
+            <TableCell sx={{ minWidth: 140 }}>
+              <StatusText label={status.label} tone={status.tone} />
+              {request.decidedBy && <Muted>by {request.decidedBy}</Muted>}
+              {request.comment && <Muted>“{request.comment}”</Muted>}
+              {request.resultDetail && <Muted>{request.resultDetail}</Muted>}
+            </TableCell>
+            <TableCell>
+              <Actions request={request} staffEmail={staffEmail} canDecide={canDecide} onDecide={onDecide} busy={busyId === request.id} />
+            </TableCell>
           </TableRow>
-        </TableHead>
-        <TableBody>
-          {requests
-            ? requests.map((request) => {
-                const status = requestStatus(request.status);
-                return (
-                  <TableRow key={request.id} hover>
-                    <TableCell sx={{ whiteSpace: 'nowrap' }}>
-                      <time dateTime={request.requestedAt}>{formatAuditTime(request.requestedAt)}</time>
-                      <Muted>{request.requestedBy}</Muted>
-                    </TableCell>
-                    {showWallet && (
-                      <TableCell>
-                        <Link component={RouterLink} to={`/users/${request.userToken}/wallets/${request.walletToken}`}>
-                          Wallet {shortToken(request.walletToken)}
-                        </Link>
-                      </TableCell>
-                    )}
-                    <TableCell sx={{ minWidth: 200 }}>
-                      {changeSummary(request)} to <DestinationName token={request.destinationToken} />
-                    </TableCell>
-                    <TableCell sx={{ minWidth: 160, maxWidth: 320, overflowWrap: 'anywhere' }}>
-                      {request.reason ?? <Muted>No reason given</Muted>}
-                      <Muted>{request.approvalReason}</Muted>
-                    </TableCell>
-                    <TableCell sx={{ minWidth: 140 }}>
-                      <StatusText label={status.label} tone={status.tone} />
-                      {request.decidedBy && <Muted>by {request.decidedBy}</Muted>}
-                      {request.comment && <Muted>“{request.comment}”</Muted>}
-                      {request.resultDetail && <Muted>{request.resultDetail}</Muted>}
-                    </TableCell>
-                    <TableCell>
-                      <Actions request={request} staffEmail={staffEmail} canDecide={canDecide} onDecide={onDecide} busy={busyId === request.id} />
-                    </TableCell>
-                  </TableRow>
-                );
-              })
-            : Array.from({ length: 3 }, (_, i) => (
-                <TableRow key={i}>
-                  <TableCell colSpan={columns.length}>
-                    <Skeleton height={28} {...(i === 0 ? { role: 'progressbar', 'aria-label': 'Loading change requests' } : {})} />
-                  </TableCell>
-                </TableRow>
-              ))}
-        </TableBody>
-      </Table>
-    </TableContainer>
+        );
+      })}
+      skeletonRows={3}
+      refreshing={refreshing}
+    />
   );
 };

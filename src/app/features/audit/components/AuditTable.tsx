@@ -1,20 +1,14 @@
 import Box from '@mui/material/Box';
-import LinearProgress from '@mui/material/LinearProgress';
-import Paper from '@mui/material/Paper';
-import Skeleton from '@mui/material/Skeleton';
-import Table from '@mui/material/Table';
-import TableBody from '@mui/material/TableBody';
 import TableCell from '@mui/material/TableCell';
-import TableContainer from '@mui/material/TableContainer';
-import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import type { AuditEntry } from '../../../../api';
+import { LoadingTable, type TableColumn } from '../../../components/LoadingTable';
 import { StatusText } from '../../../components/StatusText';
 import { TokenText } from '../../../components/TokenText';
 import { formatPercent } from '../../../lib/format';
 import { auditActionLabel, auditEntryOutcome, formatAuditTime, subjectTokenLabel } from '../audit-labels';
 
-const COLUMNS = [
+const COLUMNS: readonly TableColumn[] = [
   'Time',
   'Staff',
   'Action',
@@ -22,13 +16,13 @@ const COLUMNS = [
   'User',
   'Wallet',
   'Destination',
-  'Percentage',
+  { name: 'Percentage', align: 'right' },
   'Rule',
   'Reason',
   'Change',
-  'MassPay status',
+  { name: 'MassPay status', align: 'right' },
   'Request id',
-] as const;
+];
 
 const None = () => (
   <Box component="span" sx={{ color: 'text.secondary' }}>
@@ -75,30 +69,16 @@ const AuditRow = ({ entry }: { entry: AuditEntry }) => {
 
 /** A page of the audit log, newest first; skeleton rows until the first answer. */
 export const AuditTable = ({ entries, refreshing }: { entries: AuditEntry[] | undefined; refreshing: boolean }) => (
-  // Wider than a narrow window: it scrolls sideways, so the keyboard must reach it even while it holds no link yet.
-  <TableContainer component={Paper} variant="outlined" sx={{ position: 'relative' }} tabIndex={0} role="region" aria-label="Audit log entries">
-    {refreshing && <LinearProgress aria-label="Loading audit entries" sx={{ position: 'absolute', top: 0, left: 0, right: 0 }} />}
-    <Table aria-label="Audit log" aria-busy={!entries || refreshing} size="small" sx={{ opacity: refreshing ? 0.6 : 1 }}>
-      <TableHead>
-        <TableRow>
-          {COLUMNS.map((column) => (
-            <TableCell key={column} align={column === 'Percentage' || column === 'MassPay status' ? 'right' : undefined} sx={{ whiteSpace: 'nowrap' }}>
-              {column}
-            </TableCell>
-          ))}
-        </TableRow>
-      </TableHead>
-      <TableBody>
-        {entries
-          ? entries.map((entry) => <AuditRow key={entry.id} entry={entry} />)
-          : Array.from({ length: 5 }, (_, i) => (
-              <TableRow key={i}>
-                <TableCell colSpan={COLUMNS.length}>
-                  <Skeleton height={28} {...(i === 0 ? { role: 'progressbar', 'aria-label': 'Loading audit entries' } : {})} />
-                </TableCell>
-              </TableRow>
-            ))}
-      </TableBody>
-    </Table>
-  </TableContainer>
+  <LoadingTable
+    label="Audit log"
+    loadingLabel="Loading audit entries"
+    columns={COLUMNS}
+    rows={entries?.map((entry) => (
+      <AuditRow key={entry.id} entry={entry} />
+    ))}
+    skeletonRows={5}
+    refreshing={refreshing}
+    // Wider than a narrow window: it scrolls sideways, so the keyboard must reach it even while it holds no link yet.
+    containerProps={{ tabIndex: 0, role: 'region', 'aria-label': 'Audit log entries' }}
+  />
 );

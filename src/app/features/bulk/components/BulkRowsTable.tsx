@@ -1,15 +1,9 @@
 import Box from '@mui/material/Box';
-import LinearProgress from '@mui/material/LinearProgress';
 import Link from '@mui/material/Link';
-import Paper from '@mui/material/Paper';
-import Skeleton from '@mui/material/Skeleton';
-import Table from '@mui/material/Table';
-import TableBody from '@mui/material/TableBody';
 import TableCell from '@mui/material/TableCell';
-import TableContainer from '@mui/material/TableContainer';
-import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import { Link as RouterLink } from 'react-router';
+import { LoadingTable, type TableColumn } from '../../../components/LoadingTable';
 import type { BulkRow } from '../../../../api';
 import { LazyTooltip } from '../../../components/LazyTooltip';
 import { StatusText } from '../../../components/StatusText';
@@ -65,66 +59,59 @@ export interface BulkRowsTableProps {
 
 /** The dry run, one row per CSV row: its line's values, the verdict and why, and once run its outcome and rule. */
 export const BulkRowsTable = ({ rows, refreshing = false, showOutcome }: BulkRowsTableProps) => {
-  const columns = ['Line', 'User', 'Wallet', 'Action', 'Destination', 'Percentage', 'Verdict', 'Reason', ...(showOutcome ? ['Outcome'] : [])];
+  const columns: TableColumn[] = [
+    { name: 'Line', align: 'right' },
+    'User',
+    'Wallet',
+    'Action',
+    'Destination',
+    { name: 'Percentage', align: 'right' },
+    'Verdict',
+    'Reason',
+    ...(showOutcome ? ['Outcome'] : []),
+  ];
   return (
-    <TableContainer component={Paper} variant="outlined" sx={{ position: 'relative' }}>
-      {refreshing && <LinearProgress aria-label="Loading rows" sx={{ position: 'absolute', top: 0, left: 0, right: 0 }} />}
-      <Table aria-label="Dry run" aria-busy={!rows || refreshing} size="small" sx={{ opacity: refreshing ? 0.6 : 1 }}>
-        <TableHead>
-          <TableRow>
-            {columns.map((column) => (
-              <TableCell key={column} align={column === 'Line' || column === 'Percentage' ? 'right' : 'left'} sx={{ whiteSpace: 'nowrap' }}>
-                {column}
+    <LoadingTable
+      label="Dry run"
+      loadingLabel="Loading rows"
+      columns={columns}
+      rows={rows?.map((row) => {
+        const verdict = row.verdict ? VERDICTS[row.verdict] : undefined;
+        const outcome = row.outcome ? OUTCOMES[row.outcome] : undefined;
+        return (
+          <TableRow key={row.line}>
+            <TableCell align="right">{row.line}</TableCell>
+            <TableCell>
+              <UserCell row={row} />
+            </TableCell>
+            <TableCell>
+              <WalletCell row={row} />
+            </TableCell>
+            <TableCell>{ACTIONS[row.input.action]}</TableCell>
+            <TableCell sx={{ minWidth: 180 }}>
+              <DestinationName token={row.input.destination_token} />
+            </TableCell>
+            <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
+              {row.input.percentage === undefined ? '' : formatPercent(row.input.percentage)}
+            </TableCell>
+            <TableCell>{verdict ? <StatusText label={verdict.label} tone={verdict.tone} /> : <Muted>Not checked</Muted>}</TableCell>
+            <TableCell sx={{ minWidth: 180, maxWidth: 360, overflowWrap: 'anywhere' }}>{row.reason}</TableCell>
+            {showOutcome && (
+              <TableCell sx={{ minWidth: 160, maxWidth: 360, overflowWrap: 'anywhere' }}>
+                {outcome ? <StatusText label={outcome.label} tone={outcome.tone} /> : row.verdict === 'change' ? <Muted>Not yet</Muted> : null}
+                {row.outcomeReason && <Muted>{row.outcomeReason}</Muted>}
+                {row.ruleToken && (
+                  <Muted>
+                    Rule <Mono>{shortToken(row.ruleToken)}</Mono>
+                  </Muted>
+                )}
               </TableCell>
-            ))}
+            )}
           </TableRow>
-        </TableHead>
-        <TableBody>
-          {rows
-            ? rows.map((row) => {
-                const verdict = row.verdict ? VERDICTS[row.verdict] : undefined;
-                const outcome = row.outcome ? OUTCOMES[row.outcome] : undefined;
-                return (
-                  <TableRow key={row.line}>
-                    <TableCell align="right">{row.line}</TableCell>
-                    <TableCell>
-                      <UserCell row={row} />
-                    </TableCell>
-                    <TableCell>
-                      <WalletCell row={row} />
-                    </TableCell>
-                    <TableCell>{ACTIONS[row.input.action]}</TableCell>
-                    <TableCell sx={{ minWidth: 180 }}>
-                      <DestinationName token={row.input.destination_token} />
-                    </TableCell>
-                    <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
-                      {row.input.percentage === undefined ? '' : formatPercent(row.input.percentage)}
-                    </TableCell>
-                    <TableCell>{verdict ? <StatusText label={verdict.label} tone={verdict.tone} /> : <Muted>Not checked</Muted>}</TableCell>
-                    <TableCell sx={{ minWidth: 180, maxWidth: 360, overflowWrap: 'anywhere' }}>{row.reason}</TableCell>
-                    {showOutcome && (
-                      <TableCell sx={{ minWidth: 160, maxWidth: 360, overflowWrap: 'anywhere' }}>
-                        {outcome ? <StatusText label={outcome.label} tone={outcome.tone} /> : row.verdict === 'change' ? <Muted>Not yet</Muted> : null}
-                        {row.outcomeReason && <Muted>{row.outcomeReason}</Muted>}
-                        {row.ruleToken && (
-                          <Muted>
-                            Rule <Mono>{shortToken(row.ruleToken)}</Mono>
-                          </Muted>
-                        )}
-                      </TableCell>
-                    )}
-                  </TableRow>
-                );
-              })
-            : Array.from({ length: 3 }, (_, i) => (
-                <TableRow key={i}>
-                  <TableCell colSpan={columns.length}>
-                    <Skeleton height={28} {...(i === 0 ? { role: 'progressbar', 'aria-label': 'Loading rows' } : {})} />
-                  </TableCell>
-                </TableRow>
-              ))}
-        </TableBody>
-      </Table>
-    </TableContainer>
+        );
+      })}
+      skeletonRows={3}
+      refreshing={refreshing}
+    />
   );
 };

@@ -1,16 +1,10 @@
 import Box from '@mui/material/Box';
-import LinearProgress from '@mui/material/LinearProgress';
 import Link from '@mui/material/Link';
-import Paper from '@mui/material/Paper';
-import Skeleton from '@mui/material/Skeleton';
-import Table from '@mui/material/Table';
-import TableBody from '@mui/material/TableBody';
 import TableCell from '@mui/material/TableCell';
-import TableContainer from '@mui/material/TableContainer';
-import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import { Link as RouterLink } from 'react-router';
+import { LoadingTable } from '../../../components/LoadingTable';
 import type { AutopayRule, BulkWallet } from '../../../../api';
 import { LazyTooltip } from '../../../components/LazyTooltip';
 import { formatPercent, shortToken } from '../../../lib/format';
@@ -43,50 +37,29 @@ const RuleList = ({ rules }: { rules: readonly AutopayRule[] }) =>
 
 /** Each wallet the job touches: its rules at the dry run and what they become once every change row of it is applied. */
 export const BulkWalletsTable = ({ wallets, refreshing = false }: { wallets: BulkWallet[] | undefined; refreshing?: boolean }) => (
-  <TableContainer component={Paper} variant="outlined" sx={{ position: 'relative' }}>
-    {refreshing && <LinearProgress aria-label="Loading wallets" sx={{ position: 'absolute', top: 0, left: 0, right: 0 }} />}
-    <Table aria-label="Wallets" aria-busy={!wallets || refreshing} size="small" sx={{ opacity: refreshing ? 0.6 : 1 }}>
-      <TableHead>
-        <TableRow>
-          {COLUMNS.map((column) => (
-            <TableCell key={column} sx={{ whiteSpace: 'nowrap' }}>
-              {column}
-            </TableCell>
-          ))}
-        </TableRow>
-      </TableHead>
-      <TableBody>
-        {wallets
-          ? wallets.map((wallet) => (
-              <TableRow key={wallet.walletToken} sx={{ verticalAlign: 'top' }}>
-                <TableCell>
-                  <LazyTooltip title={wallet.walletToken} describeChild>
-                    <Link
-                      component={RouterLink}
-                      to={`/users/${wallet.userToken}/wallets/${wallet.walletToken}`}
-                      sx={{ fontFamily: 'monospace', whiteSpace: 'nowrap' }}
-                    >
-                      {shortToken(wallet.walletToken)}
-                    </Link>
-                  </LazyTooltip>
-                </TableCell>
-                <TableCell>{wallet.currency}</TableCell>
-                <TableCell sx={{ minWidth: 220 }}>
-                  <RuleList rules={wallet.rulesBefore} />
-                </TableCell>
-                <TableCell sx={{ minWidth: 220 }}>
-                  <RuleList rules={wallet.rulesAfter} />
-                </TableCell>
-              </TableRow>
-            ))
-          : Array.from({ length: 2 }, (_, i) => (
-              <TableRow key={i}>
-                <TableCell colSpan={COLUMNS.length}>
-                  <Skeleton height={28} {...(i === 0 ? { role: 'progressbar', 'aria-label': 'Loading wallets' } : {})} />
-                </TableCell>
-              </TableRow>
-            ))}
-      </TableBody>
-    </Table>
-  </TableContainer>
+  <LoadingTable
+    label="Wallets"
+    loadingLabel="Loading wallets"
+    columns={COLUMNS}
+    rows={wallets?.map((wallet) => (
+      <TableRow key={wallet.walletToken} sx={{ verticalAlign: 'top' }}>
+        <TableCell>
+          <LazyTooltip title={wallet.walletToken} describeChild>
+            <Link component={RouterLink} to={`/users/${wallet.userToken}/wallets/${wallet.walletToken}`} sx={{ fontFamily: 'monospace', whiteSpace: 'nowrap' }}>
+              {shortToken(wallet.walletToken)}
+            </Link>
+          </LazyTooltip>
+        </TableCell>
+        <TableCell>{wallet.currency}</TableCell>
+        <TableCell sx={{ minWidth: 220 }}>
+          <RuleList rules={wallet.rulesBefore} />
+        </TableCell>
+        <TableCell sx={{ minWidth: 220 }}>
+          <RuleList rules={wallet.rulesAfter} />
+        </TableCell>
+      </TableRow>
+    ))}
+    skeletonRows={2}
+    refreshing={refreshing}
+  />
 );

@@ -1,19 +1,14 @@
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
-import LinearProgress from '@mui/material/LinearProgress';
 import Link from '@mui/material/Link';
 import Paper from '@mui/material/Paper';
-import Skeleton from '@mui/material/Skeleton';
 import Stack from '@mui/material/Stack';
-import Table from '@mui/material/Table';
-import TableBody from '@mui/material/TableBody';
 import TableCell from '@mui/material/TableCell';
-import TableContainer from '@mui/material/TableContainer';
-import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import { useState } from 'react';
 import { Link as RouterLink } from 'react-router';
+import { LoadingTable } from '../../../components/LoadingTable';
 import { can, type WalletHistoryEntry } from '../../../../api';
 import { ErrorState } from '../../../components/LazyErrorState';
 import { StatusText } from '../../../components/StatusText';
@@ -83,29 +78,15 @@ const ChangeHistory = ({ userToken, walletToken }: { userToken: string; walletTo
           <Typography color="text.secondary">No rule of this wallet has been changed through the console.</Typography>
         </Paper>
       ) : (
-        <TableContainer component={Paper} variant="outlined" sx={{ position: 'relative' }}>
-          {history.isPlaceholderData && <LinearProgress aria-label="Loading change history" sx={{ position: 'absolute', top: 0, left: 0, right: 0 }} />}
-          <Table aria-label="Changes to this wallet" size="small" aria-busy={!settled}>
-            <TableHead>
-              <TableRow>
-                {['Time', 'Staff', 'Change', 'Outcome', 'Reason'].map((column) => (
-                  <TableCell key={column}>{column}</TableCell>
-                ))}
-              </TableRow>
-            </TableHead>
-            <TableBody>
-              {data
-                ? data.entries.map((entry) => <HistoryRow key={entry.id} entry={entry} />)
-                : Array.from({ length: 3 }, (_, i) => (
-                    <TableRow key={i}>
-                      <TableCell colSpan={5}>
-                        <Skeleton height={28} {...(i === 0 ? { role: 'progressbar', 'aria-label': 'Loading change history' } : {})} />
-                      </TableCell>
-                    </TableRow>
-                  ))}
-            </TableBody>
-          </Table>
-        </TableContainer>
+        <LoadingTable
+          label="Changes to this wallet"
+          loadingLabel="Loading change history"
+          columns={['Time', 'Staff', 'Change', 'Outcome', 'Reason']}
+          rows={data?.entries.map((entry) => (
+            <HistoryRow key={entry.id} entry={entry} />
+          ))}
+          refreshing={history.isPlaceholderData}
+        />
       )}
       {data && data.total > data.limit && (
         <Stack direction="row" spacing={2} useFlexGap sx={{ flexWrap: 'wrap', alignItems: 'center', justifyContent: 'flex-end', mt: 1.5 }}>

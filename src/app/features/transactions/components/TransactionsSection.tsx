@@ -1,14 +1,9 @@
 import Button from '@mui/material/Button';
-import LinearProgress from '@mui/material/LinearProgress';
 import Paper from '@mui/material/Paper';
-import Skeleton from '@mui/material/Skeleton';
 import Stack from '@mui/material/Stack';
-import Table from '@mui/material/Table';
-import TableBody from '@mui/material/TableBody';
 import TableCell from '@mui/material/TableCell';
-import TableContainer from '@mui/material/TableContainer';
-import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
+import { LoadingTable } from '../../../components/LoadingTable';
 import { UrlSelectField } from '../../../components/UrlSelectField';
 import { OutlinedTextField } from '../../../components/OutlinedTextField';
 import Typography from '@mui/material/Typography';
@@ -29,9 +24,6 @@ export interface TransactionsSectionProps {
   userToken: string;
   walletToken: string;
 }
-
-/** The columns every page has (a page with cash pickups has one more, for their codes). */
-const COLUMNS = 8;
 
 const TransactionRow = ({ txn, userToken, walletToken, pickupColumn }: { txn: BrowserTxn; userToken: string; walletToken: string; pickupColumn: boolean }) => (
   <TableRow hover>
@@ -89,37 +81,26 @@ const TransactionsSection = ({ userToken, walletToken }: TransactionsSectionProp
       </Paper>
     );
   } else {
-    const busy = !settled;
     body = (
-      <TableContainer component={Paper} variant="outlined" sx={{ position: 'relative' }}>
-        {transactions.isPlaceholderData && <LinearProgress aria-label="Loading transactions" sx={{ position: 'absolute', top: 0, left: 0, right: 0 }} />}
-        <Table aria-label="Transactions" aria-busy={busy} size="small" sx={{ opacity: transactions.isPlaceholderData ? 0.6 : 1 }}>
-          <TableHead>
-            <TableRow>
-              <TableCell>Type</TableCell>
-              <TableCell>Time</TableCell>
-              <TableCell align="right">Amount</TableCell>
-              <TableCell align="right">Received</TableCell>
-              <TableCell align="right">Fee</TableCell>
-              <TableCell>Status</TableCell>
-              <TableCell>Payer</TableCell>
-              {pickupColumn && <TableCell>Pickup code</TableCell>}
-              <TableCell>Rules then</TableCell>
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {rows
-              ? rows.map((txn) => <TransactionRow key={txn.token} txn={txn} userToken={userToken} walletToken={walletToken} pickupColumn={pickupColumn} />)
-              : Array.from({ length: 3 }, (_, i) => (
-                  <TableRow key={i}>
-                    <TableCell colSpan={COLUMNS}>
-                      <Skeleton height={28} {...(i === 0 ? { role: 'progressbar', 'aria-label': 'Loading transactions' } : {})} />
-                    </TableCell>
-                  </TableRow>
-                ))}
-          </TableBody>
-        </Table>
-      </TableContainer>
+      <LoadingTable
+        label="Transactions"
+        loadingLabel="Loading transactions"
+        columns={[
+          'Type',
+          'Time',
+          { name: 'Amount', align: 'right' },
+          { name: 'Received', align: 'right' },
+          { name: 'Fee', align: 'right' },
+          'Status',
+          'Payer',
+          ...(pickupColumn ? ['Pickup code'] : []),
+          'Rules then',
+        ]}
+        rows={rows?.map((txn) => (
+          <TransactionRow key={txn.token} txn={txn} userToken={userToken} walletToken={walletToken} pickupColumn={pickupColumn} />
+        ))}
+        refreshing={transactions.isPlaceholderData}
+      />
     );
   }
 
