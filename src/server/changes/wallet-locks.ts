@@ -40,7 +40,8 @@ export const createWalletLocks = ({ db, waitMs }: { db: SqlDb; waitMs: number })
     }
     entry.users += 1;
     try {
-      const mutex = timeoutMs > 0 ? withTimeout(entry.mutex, timeoutMs, new WalletBusyError(retryAfter)) : entry.mutex;
+      // Times out with E_TIMEOUT, turned into WalletBusyError below (no error built for every acquisition).
+      const mutex = timeoutMs > 0 ? withTimeout(entry.mutex, timeoutMs) : entry.mutex;
       if (timeoutMs <= 0 && entry.mutex.isLocked()) throw new WalletBusyError(retryAfter);
       return await mutex.runExclusive(work);
     } catch (error) {
