@@ -5,7 +5,8 @@
  *
  * The request is `GET <prefix>/payout/wallet/<Ada's user token>`, to:
  * - direct:  the sandbox itself, with `Authorization: Bearer <key>`;
- * - console: our proxy, `buildServer()` from src/server, at `/api/payout/…` (it adds the key), signed in as a viewer;
+ * - console: our proxy, `buildServer()` from src/server, at `/api/payout/…` (it adds the key), signed in as a viewer,
+ *   with `npm start`'s Node options (package.json; the other Node proxies run with Node's defaults);
  * - console-pg: the same on PostgreSQL (DATABASE_URL; a throwaway server started as the tests do, scripts/postgres.ts), if initdb is installed;
  * - node-floor: node:http + the console's own undici client, key added, no checks at all (the least a Node proxy does);
  * - fastify-http-proxy: Fastify + @fastify/http-proxy, key added, no checks (a fast, widely used Node proxy);
@@ -60,6 +61,7 @@ import {
 import { findWrk, runWrk, summarizeWrk, WRK_THREADS, wrkCommand } from './bench-wrk';
 import { findPostgresBin, startPostgres } from './postgres';
 import { readProfile } from './cpu-profile';
+import { START_NODE_ARGS } from './start-node-args';
 
 const USAGE =
   'Usage: npm run bench:proxy -- [--duration <seconds>] [--connections <count>] [--rounds <count>] [--targets <name,name,…>] [--cpu-prof] [--autocannon]';
@@ -309,7 +311,7 @@ const main = async (): Promise<number> => {
     const nodeProxy = async (
       name: 'console' | 'console-pg' | 'node-floor' | 'fastify-http-proxy' | 'express',
       description: string,
-      execArgv: string[] = [],
+      execArgv: readonly string[] = [],
       databaseUrl?: string,
     ): Promise<Target> => {
       const message =
@@ -346,8 +348,8 @@ const main = async (): Promise<number> => {
         if (options.cpuProf) await mkdir(profileDir, { recursive: true });
         const target = await nodeProxy(
           'console',
-          'our proxy: buildServer() from src/server (Fastify + undici Pool), one Node process, signed in (session cookie checked on every request)',
-          options.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
+          "our proxy: buildServer() from src/server (Fastify + undici Pool), one Node process with npm start's Node options, signed in (session cookie checked on every request)",
+          [...START_NODE_ARGS, ...(options.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [])],
         );
         const stop = target.stop;
         target.stop = async () => {
@@ -364,7 +366,7 @@ const main = async (): Promise<number> => {
           const target = await nodeProxy(
             'console-pg',
             'our proxy, as console, on PostgreSQL (DATABASE_URL) instead of the embedded database',
-            [],
+            START_NODE_ARGS,
             postgres.url,
           );
           const stop = target.stop;

@@ -81,7 +81,7 @@ export interface ServerProcess {
  */
 export const startServerProcess = async (
   start: Extract<ParentMessage, { type: 'start' }>,
-  execArgv: string[] = [],
+  execArgv: readonly string[] = [],
   { cpus }: { cpus?: string } = {},
 ): Promise<ServerProcess> => {
   const nodeArgs = ['--import', TSX_LOADER, ...execArgv];
