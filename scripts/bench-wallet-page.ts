@@ -27,7 +27,7 @@ import { CHROMIUM } from '../e2e/env';
 import { hashPassword } from '../src/server/auth/passwords';
 import { writeStaffFile } from '../src/server/auth/staff-file';
 import { fileStamp, wholeNumber, writeResults } from './bench-lib';
-import { START_NODE_ARGS } from './start-node-args';
+import { launchArgs } from './start-node-args';
 
 const SIGN_IN_HEADERS = { 'content-type': 'application/json', 'x-requested-with': 'XMLHttpRequest' };
 
@@ -69,7 +69,7 @@ const children: ChildProcess[] = [];
 /** Starts `npx tsx <script>` in its own process group, so that stopping it stops tsx's node too. */
 /** `entry`: one of scripts/launch.js's (`main` is `npm start`), run from the build, built first when stale. */
 const startChild = (name: string, entry: string, env: Record<string, string>) => {
-  const child = spawn(process.execPath, [...(entry === 'main' ? START_NODE_ARGS : []), 'scripts/launch.js', entry], {
+  const child = spawn(process.execPath, launchArgs(entry), {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -19,7 +19,7 @@ import type { StaffRole } from '../src/api';
 import { hashPassword } from '../src/server/auth/passwords';
 import { writeStaffFile } from '../src/server/auth/staff-file';
 import { TASKSET } from './bench-servers';
-import { START_NODE_ARGS } from './start-node-args';
+import { launchArgs } from './start-node-args';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const API_KEY = 'browser-stack-sandbox-key-3c9e1f';
@@ -55,7 +55,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => 
  * pid stays the server's.
  */
 const startChild = (name: string, entry: string, env: Record<string, string>, cpus?: string, nodeArgs: readonly string[] = []) => {
-  const argv = [process.execPath, ...(entry === 'main' ? START_NODE_ARGS : []), ...nodeArgs, 'scripts/launch.js', entry];
+  const argv = [process.execPath, ...launchArgs(entry, nodeArgs)];
   const child = spawn(cpus === undefined ? argv[0]! : TASKSET, cpus === undefined ? argv.slice(1) : ['-c', cpus, ...argv], {
     cwd: ROOT,
     env: { ...process.env, ...env },

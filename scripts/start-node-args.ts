@@ -9,3 +9,11 @@ export const START_NODE_ARGS: readonly string[] = (() => {
   const start = scripts.start.split(' ');
   return start.slice(1, start.indexOf('scripts/launch.js'));
 })();
+
+/** The command line after `node` for a scripts/launch.js entry: `main` (the console) with `npm start`'s Node options. */
+export const launchArgs = (entry: string, nodeArgs: readonly string[] = []): string[] => [
+  ...(entry === 'main' ? START_NODE_ARGS : []),
+  ...nodeArgs,
+  'scripts/launch.js',
+  entry,
+];

@@ -3,17 +3,7 @@
 // not (the API guard: every POST changes rules). Every move is one conditional UPDATE, so of two
 // decisions at once one wins and the other gets 409; every move is in the job's history.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import {
-  BULK_ROUTES,
-  bulkJobIdSchema,
-  PROBLEM_TYPES,
-  rejectInputSchema,
-  toRouterPath,
-  zodFieldIssues,
-  type ApprovalPolicy,
-  type BulkJob,
-  type BulkJobStatus,
-} from '../../api';
+import { BULK_ROUTES, bulkJobIdSchema, PROBLEM_TYPES, rejectInputSchema, toRouterPath, zodFieldIssues, type BulkJob, type BulkJobStatus } from '../../api';
 import { underApiPrefix } from '../api-target';
 import { sendProblem } from '../problem';
 import type { BulkStore } from './store';
@@ -22,7 +12,8 @@ import { CANCELLABLE, UNDECIDED, type JobTransitions, type Mover } from './trans
 export interface JobActionOptions {
   store: BulkStore;
   transitions: JobTransitions;
-  policy: ApprovalPolicy;
+  /** An approval policy is on: a job starts only once a second person approved its dry run. */
+  needsApproval: boolean;
   /** The runner claims at once (this replica just started or resumed a job). */
   wake: () => void;
 }
@@ -40,9 +31,7 @@ const STATUS_WORDS: Partial<Record<BulkJobStatus, string>> = {
   rejected: 'rejected',
 };
 
-export const registerJobActions = (app: FastifyInstance, { store, transitions, policy, wake }: JobActionOptions) => {
-  const needsApproval = policy.kind !== 'off';
-
+export const registerJobActions = (app: FastifyInstance, { store, transitions, needsApproval, wake }: JobActionOptions) => {
   /** The job named by the path, or the answer that says why not (400, 404). */
   const load = async (request: FastifyRequest, reply: FastifyReply): Promise<BulkJob | undefined> => {
     const id = bulkJobIdSchema.safeParse((request.params as { id: string }).id);

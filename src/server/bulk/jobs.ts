@@ -44,6 +44,8 @@ export const createBulkJobs = (options: BulkJobOptions) => {
     leaseMs,
   });
   let wake = () => {};
+  // One decision for the dry run's end (`awaiting_approval`) and for what may start a job.
+  const needsApproval = options.policy.kind !== 'off';
 
   const register = (app: FastifyInstance, kit: ApprovalKit) => {
     const runner = createBulkRunner({
@@ -53,8 +55,7 @@ export const createBulkJobs = (options: BulkJobOptions) => {
       leaseMs,
       maxJobs: 2,
       takeOverAtStart: options.audit.kind === 'embedded',
-      resolve: (jobId, signal) =>
-        resolveJob({ db, upstream: options.upstream, apiKey: options.apiKey, log: app.log, needsApproval: options.policy.kind !== 'off' }, jobId, signal),
+      resolve: (jobId, signal) => resolveJob({ db, upstream: options.upstream, apiKey: options.apiKey, log: app.log, needsApproval }, jobId, signal),
       apply: (jobId, signal) =>
         applyJob(
           { db, kit, log: app.log, staffRole: options.staffRole, concurrency: options.concurrency ?? 8, giveUpMs: options.giveUpMs ?? 300_000 },
@@ -65,7 +66,7 @@ export const createBulkJobs = (options: BulkJobOptions) => {
       fail: transitions.fail,
     });
     wake = runner.wake;
-    registerJobActions(app, { store, transitions, policy: options.policy, wake: () => wake() });
+    registerJobActions(app, { store, transitions, needsApproval, wake: () => wake() });
     app.addHook('onReady', () => runner.start());
     app.addHook('onClose', () => runner.stop());
   };
