@@ -24,7 +24,8 @@ const render = () =>
   createRoot(document.getElementById('root')!).render(
     <StrictMode>
       <CacheProvider value={createEmotionCache()}>
-        <ThemeProvider theme={theme} defaultMode="system">
+        {/* noSsr: a client-only app; the scheme is read for the first render, not in an effect that renders again. */}
+        <ThemeProvider theme={theme} defaultMode="system" noSsr>
           <CssBaseline enableColorScheme />
           <QueryClientProvider client={queryClient}>
             <StatusRegionProvider>
