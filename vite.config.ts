@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { configDefaults, defineConfig } from 'vitest/config';
 import { CSP_NONCE_PLACEHOLDER } from './src/api/csp.ts';
@@ -5,8 +6,16 @@ import { CSP_NONCE_PLACEHOLDER } from './src/api/csp.ts';
 // Same-origin in dev too: the SPA's server-side routes go to the local server (npm start).
 const backend = 'http://127.0.0.1:8080';
 
-export default defineConfig({
+/**
+ * react-router's package exports name only its development build (with its dev-only warnings and
+ * checks), in production too: a known issue (remix-run/react-router#14102). Builds take the production
+ * build it ships beside it; the dev server and the tests keep the development one.
+ */
+const reactRouterProduction = fileURLToPath(new URL('./node_modules/react-router/dist/production/index.mjs', import.meta.url));
+
+export default defineConfig(({ command }) => ({
   plugins: [react()],
+  resolve: command === 'build' ? { alias: [{ find: /^react-router$/, replacement: reactRouterProduction }] } : {},
   build: {
     outDir: 'dist',
     manifest: true,
@@ -66,4 +75,4 @@ export default defineConfig({
       },
     ],
   },
-});
+}));
