@@ -4,6 +4,9 @@
 // It lives outside src/app because the SPA must not import src/server (ESLint's layer rule).
 import type { TestProject } from 'vitest/node';
 import type { AuditStore } from '../src/server/audit/store';
+import { rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { createEmbeddedDbTemplate, useEmbeddedDbTemplate } from './embedded-db-template';
 import { startConsole, TEST_PASSWORD } from './server-support';
 
 /**
@@ -38,6 +41,9 @@ const tamper = async (audit: AuditStore): Promise<string> => {
 };
 
 export default async function setup(project: TestProject) {
+  // One initdb for the three consoles (test/embedded-db-template.ts).
+  const template = await createEmbeddedDbTemplate();
+  useEmbeddedDbTemplate(template);
   const [running, tampered, approvals] = await Promise.all([
     startConsole(),
     startConsole(),
@@ -56,5 +62,6 @@ export default async function setup(project: TestProject) {
   project.provide('approvalSandboxKey', approvals.embedded.apiKey);
   return async () => {
     await Promise.all([running.close(), tampered.close(), approvals.close()]);
+    await rm(dirname(template), { recursive: true, force: true });
   };
 }

@@ -11,6 +11,7 @@ import { openAuditStore, type AuditStore } from '../src/server/audit/store';
 import { SESSION_COOKIE, type AuthOptions } from '../src/server/auth';
 import { loadStaff } from '../src/server/auth/setup';
 import { startEmbeddedSandbox, type EmbeddedSandbox } from '../src/server/embedded-sandbox';
+import { seedConsoleDataDir } from './embedded-db-template';
 
 export interface SeenRequest {
   method: string;
@@ -145,6 +146,7 @@ export const startConsole = async (
   } = {},
 ): Promise<RunningConsole> => {
   const dataDir = await mkdtemp(join(tmpdir(), 'masspay-console-'));
+  if (!options.audit) await seedConsoleDataDir(dataDir);
   const [embedded, audit, staff] = await Promise.all([
     startEmbeddedSandbox({ dataDir, policy: options.sandbox?.policy, seedUsers: options.sandbox?.seedUsers }),
     options.audit ? Promise.resolve(options.audit) : openAuditStore({ dataDir }),

@@ -15,6 +15,7 @@ import { openAuditStore } from './audit/store';
 import { SEED_DESTINATIONS } from '../../test/seed';
 import { runningServers, startServerProcess, type ServerProcess } from './server-process';
 import { sessionCookieOf, TEST_PASSWORD } from '../../test/server-support';
+import { seedConsoleDataDir } from '../../test/embedded-db-template';
 
 /** Adds in flight at once. */
 const CONCURRENCY = 16;
@@ -235,6 +236,7 @@ const checkSurvivors = async (baseUrl: string, attempts: Attempt[], round: Set<A
 let dataDir = '';
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'console-crash-'));
+  await seedConsoleDataDir(dataDir);
 });
 afterAll(async () => {
   for (const proc of runningServers) proc.kill('SIGKILL');

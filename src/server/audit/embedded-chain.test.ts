@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from './chain';
 import { openPglite } from './pglite';
 import { openAuditStore, type NewAuditEntry } from './store';
+import { seedConsoleDataDir } from '../../../test/embedded-db-template';
 
 const entry = (i: number): NewAuditEntry => ({
   staffEmail: 'editor@example.com',
@@ -29,6 +30,7 @@ const entry = (i: number): NewAuditEntry => ({
 let dataDir = '';
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'audit-embedded-chain-'));
+  await seedConsoleDataDir(dataDir);
 });
 afterAll(() => rm(dataDir, { recursive: true, force: true }));
 

@@ -14,6 +14,7 @@ import { MIGRATIONS, migrate } from './migrations';
 import { openPglite } from './pglite';
 import { openPostgres } from './postgres';
 import { createAuditStore, openAuditStore, type AuditFilters, type AuditStore, type NewAuditEntry } from './store';
+import { seedConsoleDataDir } from '../../../test/embedded-db-template';
 
 const databaseUrl = inject('databaseUrl');
 if (!databaseUrl) throw new Error("No 'databaseUrl': the node project's globalSetup (test/node-global-setup.ts) starts PostgreSQL");
@@ -80,6 +81,7 @@ const embedded = (): Backend => {
     kind: 'embedded',
     setup: async () => {
       dir = await mkdtemp(join(tmpdir(), 'audit-embedded-'));
+      await seedConsoleDataDir(dir);
       db = await openPglite(join(dir, 'audit-db'));
     },
     fresh: async () => {
@@ -466,6 +468,7 @@ describe('migrations', () => {
 
   it('migration 5 chains the entries written before it, in id order; later appends go on from them', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'audit-backfill-'));
+    await seedConsoleDataDir(dir);
     const db = await openPglite(join(dir, 'audit-db'));
     try {
       expect(
@@ -530,6 +533,7 @@ describe('embedded durability: what append acknowledged survives SIGKILL', () =>
   let dataDir = '';
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'audit-kill-'));
+    await seedConsoleDataDir(dataDir);
   });
   afterAll(() => rm(dataDir, { recursive: true, force: true }));
 

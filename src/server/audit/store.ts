@@ -159,6 +159,9 @@ export const createAuditStore = (kind: AuditStore['kind'], db: SqlDb, chain = cr
   close: () => db.close(),
 });
 
+/** Where under DATA_DIR the embedded database lives. */
+export const EMBEDDED_DB_DIR = 'audit-db';
+
 export interface OpenAuditStoreOptions {
   /** PostgreSQL, as the application's role. Absent: the embedded PGlite under `dataDir`. */
   databaseUrl?: string;
@@ -194,7 +197,7 @@ export const openAuditStore = async (options: OpenAuditStoreOptions): Promise<Au
   // Loaded on demand: a server on PostgreSQL never loads the WebAssembly, and the reverse.
   const db = options.databaseUrl
     ? await (await import('./postgres')).openPostgres(options.databaseUrl)
-    : await (await import('./pglite')).openPglite(join(options.dataDir, 'audit-db'));
+    : await (await import('./pglite')).openPglite(join(options.dataDir, EMBEDDED_DB_DIR));
   try {
     if (options.databaseUrl) {
       for (const warning of await preparePostgres(db, options)) options.onWarning?.(warning);

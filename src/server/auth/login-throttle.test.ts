@@ -11,6 +11,7 @@ import { rawCall, startConsole, TEST_PASSWORD, type RunningConsole } from '../..
 import { createEndedSessions, createEndedSessionStore } from './ended-sessions';
 import { addressGroup, createLoginThrottle, resolveLoginLimits } from './login-throttle';
 import { verifyPassword, type PasswordCheck } from './passwords';
+import { seedConsoleDataDir } from '../../../test/embedded-db-template';
 
 const XHR = { 'x-requested-with': 'XMLHttpRequest' };
 const MINUTE = 60_000;
@@ -187,6 +188,7 @@ describe('sign-in throttling on the embedded database', () => {
 
   it('an attempt counted but then not checked (no room left by the time it was counted) is taken back', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'throttle-cap-'));
+    await seedConsoleDataDir(dataDir);
     const store = await openAuditStore({ dataDir });
     try {
       // The same throttle the route uses, with the gate's check raced the way concurrent requests race it.

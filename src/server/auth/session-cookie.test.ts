@@ -13,6 +13,7 @@ import { openAuditStore, type AuditStore } from '../audit/store';
 import { TEST_PASSWORD } from '../../../test/server-support';
 import { decodedSessionCount, isSessionCookieShape, registerAuth, SESSION_COOKIE } from '.';
 import { loadStaff } from './setup';
+import { seedConsoleDataDir } from '../../../test/embedded-db-template';
 
 const XHR = { 'x-requested-with': 'XMLHttpRequest' };
 
@@ -44,6 +45,7 @@ describe('the session cookie: its exact shape, or no session', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'session-cookie-'));
+    await seedConsoleDataDir(dataDir);
     store = await openAuditStore({ dataDir });
     app = Fastify();
     await registerAuth(app, { staff: await loadStaff({ demoPassword: TEST_PASSWORD }), sessionKey: randomBytes(32), db: store.sql });

@@ -16,6 +16,7 @@ import { startEmbeddedSandbox, type EmbeddedSandbox } from '../embedded-sandbox'
 import { runningServers, startServerProcess, type ServerProcess } from '../server-process';
 import { csvOf, planAdds, until } from '../../../test/bulk-support';
 import { sessionCookieOf } from '../../../test/server-support';
+import { seedConsoleDataDir } from '../../../test/embedded-db-template';
 
 const PASSWORD = 'bulk-crash-password';
 const ROWS = 60;
@@ -75,6 +76,7 @@ it('resumes after SIGTERM and after SIGKILL mid-apply, and applies every row exa
   const rows = planAdds(sandbox.sandbox.store.state, ROWS);
   expect(rows).toHaveLength(ROWS);
   const dataDir = join(dir, 'console');
+  await seedConsoleDataDir(dataDir);
   let server = await startConsoleProcess(dataDir);
   let cookie = await signIn(server);
   const uploaded = await api(server, cookie, 'POST', '/api/console/bulk?name=crash.csv', csvOf(rows), 'text/csv');

@@ -11,11 +11,13 @@ import { openAuditStore, type AuditStore } from '../audit/store';
 import { createJobLeases } from './leases';
 import { createBulkRunner } from './runner';
 import { until } from '../../../test/bulk-support';
+import { seedConsoleDataDir } from '../../../test/embedded-db-template';
 
 let dir = '';
 let audit: AuditStore;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'bulk-leases-'));
+  await seedConsoleDataDir(dir);
   audit = await openAuditStore({ dataDir: dir });
 }, 60_000);
 afterAll(async () => {

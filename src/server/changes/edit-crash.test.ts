@@ -15,6 +15,7 @@ import { startEmbeddedSandbox, type EmbeddedSandbox } from '../embedded-sandbox'
 import { SEED_DESTINATIONS as D, SEED_PEOPLE } from '../../../test/seed';
 import { runningServers, startServerProcess } from '../server-process';
 import { sessionCookieOf } from '../../../test/server-support';
+import { seedConsoleDataDir } from '../../../test/embedded-db-template';
 
 const PASSWORD = 'crash-test-password';
 const { ada } = SEED_PEOPLE;
@@ -86,6 +87,7 @@ describe('a percentage change survives its server being killed between the steps
     ],
   ])('killed %s', { timeout: 90_000 }, async (_when, faults, inFlight) => {
     const dataDir = join(dir, `console-${randomUUID()}`);
+    await seedConsoleDataDir(dataDir);
     const first = await startConsoleProcess(dataDir);
     const cookie = await signIn(first.baseUrl, 'editor');
     const [old] = evergreenRules();
