@@ -1,6 +1,6 @@
 /**
- * The static detail of `npm run size`, whose budget is the browser's measure (scripts/size-browser.ts,
- * e2e/page-js-budget.spec.ts): the JavaScript of each page's import chain, file by file. Chunks a page
+ * The static detail of `npm run size`, whose budget is the browser's measure (scripts/size-browser.ts):
+ * the JavaScript of each page's import chain, file by file. Chunks a page
  * pulls in while it renders are not in its import chain, so this undercounts what a user waits for.
  *
  * From Vite's manifest (`dist/.vite/manifest.json`, written with `build.manifest: true`): the entry
