@@ -39,3 +39,9 @@ export const seedEmbeddedDb = async (dir: string) => {
 
 /** The same for a console's DATA_DIR: its database goes where openAuditStore looks for it. */
 export const seedConsoleDataDir = (dataDir: string) => seedEmbeddedDb(join(dataDir, EMBEDDED_DB_DIR));
+
+/** A new embedded database at `dir`, opened: the template's copy when there is one. */
+export const openFreshPglite = async (dir: string) => {
+  await seedEmbeddedDb(dir);
+  return openPglite(dir);
+};

@@ -14,7 +14,7 @@ import { MIGRATIONS, migrate } from './migrations';
 import { openPglite } from './pglite';
 import { openPostgres } from './postgres';
 import { createAuditStore, openAuditStore, type AuditFilters, type AuditStore, type NewAuditEntry } from './store';
-import { seedConsoleDataDir } from '../../../test/embedded-db-template';
+import { openFreshPglite, seedConsoleDataDir } from '../../../test/embedded-db-template';
 
 const databaseUrl = inject('databaseUrl');
 if (!databaseUrl) throw new Error("No 'databaseUrl': the node project's globalSetup (test/node-global-setup.ts) starts PostgreSQL");
@@ -81,8 +81,7 @@ const embedded = (): Backend => {
     kind: 'embedded',
     setup: async () => {
       dir = await mkdtemp(join(tmpdir(), 'audit-embedded-'));
-      await seedConsoleDataDir(dir);
-      db = await openPglite(join(dir, 'audit-db'));
+      db = await openFreshPglite(join(dir, 'audit-db'));
     },
     fresh: async () => {
       // PGlite is one session: switching its search_path moves the store to the new schema.
@@ -468,8 +467,7 @@ describe('migrations', () => {
 
   it('migration 5 chains the entries written before it, in id order; later appends go on from them', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'audit-backfill-'));
-    await seedConsoleDataDir(dir);
-    const db = await openPglite(join(dir, 'audit-db'));
+    const db = await openFreshPglite(join(dir, 'audit-db'));
     try {
       expect(
         await migrate(

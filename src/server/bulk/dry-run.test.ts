@@ -11,12 +11,11 @@ import { SEED_DESTINATIONS as D, SEED_PEOPLE } from '../../../test/seed';
 import { rulesFingerprint } from '../approvals/store';
 import type { SqlDb } from '../audit/db';
 import { migrate } from '../audit/migrations';
-import { openPglite } from '../audit/pglite';
 import { startEmbeddedSandbox, type EmbeddedSandbox } from '../embedded-sandbox';
 import { createUpstream, type Upstream } from '../upstream';
 import { resolveJob } from './dry-run';
 import { createBulkStore } from './store';
-import { seedEmbeddedDb } from '../../../test/embedded-db-template';
+import { openFreshPglite } from '../../../test/embedded-db-template';
 
 const USD_DESTINATIONS = [D.evergreen, D.lakeside, D.quickCash, D.exampleCard];
 
@@ -55,8 +54,7 @@ describe('the dry run', () => {
   let upstream: Upstream;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'bulk-dry-run-'));
-    await seedEmbeddedDb(join(dir, 'db'));
-    [db, sandbox] = await Promise.all([openPglite(join(dir, 'db')), startEmbeddedSandbox({ dataDir: join(dir, 'sandbox'), seedUsers: 220 })]);
+    [db, sandbox] = await Promise.all([openFreshPglite(join(dir, 'db')), startEmbeddedSandbox({ dataDir: join(dir, 'sandbox'), seedUsers: 220 })]);
     await migrate(db);
     upstream = createUpstream({ baseUrl: sandbox.baseUrl, timeoutMs: 5_000 });
   }, 60_000);

@@ -7,20 +7,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { SqlDb } from '../audit/db';
 import { migrate } from '../audit/migrations';
-import { openPglite } from '../audit/pglite';
 import { openPostgres } from '../audit/postgres';
 import { createBulkStore } from './store';
-import { seedEmbeddedDb } from '../../../test/embedded-db-template';
+import { openFreshPglite } from '../../../test/embedded-db-template';
 
 const DEST = 'dest_1a6f3c0e-8d2b-4c59-9e71-2f4b8a0d6c11';
 
-const embedded = {
-  kind: 'embedded',
-  open: async (dir: string) => {
-    await seedEmbeddedDb(join(dir, 'db'));
-    return openPglite(join(dir, 'db'));
-  },
-};
+const embedded = { kind: 'embedded', open: (dir: string) => openFreshPglite(join(dir, 'db')) };
 const postgres = {
   kind: 'postgres',
   open: async () => {
