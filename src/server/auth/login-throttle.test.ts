@@ -186,6 +186,31 @@ describe('sign-in throttling on the embedded database', () => {
     }
   }, 60_000);
 
+  it('attempts out of time order (two at once, or replicas whose clocks differ): a free one is still counted', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'throttle-order-'));
+    await seedConsoleDataDir(dataDir);
+    const store = await openAuditStore({ dataDir });
+    try {
+      let at = Date.parse('2026-12-05T10:00:00.050Z');
+      const throttle = createLoginThrottle({ sql: store.sql, limits: resolveLoginLimits(LIMITS), now: () => at });
+      expect((await throttle.count('192.0.2.7', 'x@example.com')).counted).toBe(true);
+      // Stamped 50 ms earlier but written after: no failure to wait for yet, so no 429.
+      at -= 50;
+      expect(await throttle.count('192.0.2.8', 'x@example.com')).toMatchObject({ counted: true });
+      const [row] = await store.sql.query<{ attempts: number; last_at: string }>(
+        "SELECT attempts, to_char(last_at AT TIME ZONE 'UTC', 'HH24:MI:SS.MS') AS last_at FROM sign_in_attempts WHERE key = 'account:x@example.com'",
+      );
+      expect(row).toEqual({ attempts: 2, last_at: '10:00:00.050' });
+      // Past the free failures the wait still holds, whatever the order.
+      for (let i = 0; i < 3; i += 1) expect((await throttle.count('192.0.2.9', 'x@example.com')).counted).toBe(true);
+      // Its wait runs from the latest attempt, 50 ms after this one's stamp: 1.05 s, rounded up.
+      expect(await throttle.count('192.0.2.9', 'x@example.com')).toEqual({ counted: false, retryAfterSeconds: 2 });
+    } finally {
+      await store.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('an attempt counted but then not checked (no room left by the time it was counted) is taken back', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'throttle-cap-'));
     await seedConsoleDataDir(dataDir);

@@ -101,8 +101,10 @@ const DELAY = (failures: string) =>
 
 /**
  * The account's failures (each attempt is counted as one before its check; a success deletes the
- * row): counted when the wait since the last one is over. They are forgotten a window ($6 ms) after
- * the next attempt was allowed. $1 key, $2 now, $3–$5 as DELAY, $6 window (ms).
+ * row): counted while under the free ones, then when the wait since the last one is over. They are
+ * forgotten a window ($6 ms) after the next attempt was allowed. Attempts may arrive out of time
+ * order (two at once, replicas' clocks a little apart): a free one is counted whatever its time, and
+ * `last_at` never moves back. $1 key, $2 now, $3–$5 as DELAY, $6 window (ms).
  */
 const COUNT_ACCOUNT = `
   WITH counted AS (
@@ -111,9 +113,9 @@ const COUNT_ACCOUNT = `
     ON CONFLICT (key) DO UPDATE SET
       attempts = CASE WHEN t.last_at + ${DELAY('t.attempts')} + ${MS('$6')} <= $2::timestamptz THEN 1 ELSE t.attempts + 1 END,
       window_start = CASE WHEN t.last_at + ${DELAY('t.attempts')} + ${MS('$6')} <= $2::timestamptz THEN $2::timestamptz ELSE t.window_start END,
-      last_at = $2::timestamptz,
-      expires_at = $2::timestamptz + ${MS('$5::float8 + $6::float8')}
-    WHERE t.last_at + ${DELAY('t.attempts')} <= $2::timestamptz
+      last_at = greatest(t.last_at, $2::timestamptz),
+      expires_at = greatest(t.expires_at, $2::timestamptz + ${MS('$5::float8 + $6::float8')})
+    WHERE t.attempts < $3::integer OR t.last_at + ${DELAY('t.attempts')} <= $2::timestamptz
     RETURNING t.attempts
   )
   SELECT true AS counted, attempts, 0::float8 AS "waitMs" FROM counted
