@@ -139,20 +139,22 @@ const main = async () => {
     browser = await chromium.launch({ ...CHROMIUM, headless: true });
     const b = browser;
     const pages = [
-      { name: 'floor page', open: async () => timeToH1(await b.newContext(), floor.url, FLOOR_H1) },
-      ...(floorWithCoop ? [{ name: 'floor page + COOP', open: async () => timeToH1(await b.newContext(), floorWithCoop.url, FLOOR_H1) }] : []),
-      { name: 'console /', open: async () => timeToH1(await stack.signedInContext(b), '/', 'Find a user') },
-      { name: 'console /users/:user', open: async () => timeToH1(await stack.signedInContext(b), `/users/${stack.ada.user}`) },
+      { role: 'floor', name: 'floor page', open: async () => timeToH1(await b.newContext(), floor.url, FLOOR_H1) },
+      ...(floorWithCoop
+        ? [{ role: 'floor + COOP', name: 'floor page + COOP', open: async () => timeToH1(await b.newContext(), floorWithCoop.url, FLOOR_H1) }]
+        : []),
+      { role: 'console', name: 'console /', open: async () => timeToH1(await stack.signedInContext(b), '/', 'Find a user') },
+      { role: 'console', name: 'console /users/:user', open: async () => timeToH1(await stack.signedInContext(b), `/users/${stack.ada.user}`) },
     ].map((p) => ({ ...p, times: [] as number[] }));
     // A warm-up round for the servers' own first requests, not counted.
     for (const p of pages) await p.open();
     for (let i = 0; i < runs; i++) for (const p of pages) p.times.push(Math.round(await p.open()));
 
     const floorMedian = median(pages[0]!.times);
-    const consolePages = pages.filter((p) => p.name.startsWith('console'));
     console.log(`\nTime to h1, ${runs} cold loads each, interleaved (headless Chromium; budget ≤ ${BUDGET_RATIO} × the floor page)\n`);
     console.log('  page                    median    ratio   runs (ms)');
     const figures = pages.map((p) => ({
+      role: p.role,
       page: p.name,
       median_ms: median(p.times),
       ratio: Math.round((median(p.times) / floorMedian) * 100) / 100,
@@ -160,14 +162,16 @@ const main = async () => {
     }));
     for (const f of figures)
       console.log(`  ${f.page.padEnd(22)} ${`${Math.round(f.median_ms)} ms`.padStart(8)}  ${`${f.ratio.toFixed(2)} ×`.padStart(7)}   ${f.runs_ms.join(' ')}`);
-    const withCoop = pages.find((p) => p.name === 'floor page + COOP');
-    const besideCoop = withCoop ? consolePages.map((p) => ({ page: p.name, ratio: Math.round((median(p.times) / median(withCoop.times)) * 100) / 100 })) : [];
+    const withCoop = pages.find((p) => p.role === 'floor + COOP');
+    const besideCoop = withCoop
+      ? pages.filter((p) => p.role === 'console').map((p) => ({ page: p.name, ratio: Math.round((median(p.times) / median(withCoop.times)) * 100) / 100 }))
+      : [];
     if (withCoop)
       console.log(
         `\n  Beside the floor page served with the console's Cross-Origin-Opener-Policy (${coop}): ` +
           `${besideCoop.map((r) => `${r.page} ${r.ratio.toFixed(2)} ×`).join(', ')} (for reading only; the budget is on the floor page as it is)`,
       );
-    const over = figures.filter((f) => f.page.startsWith('console') && f.ratio > BUDGET_RATIO);
+    const over = figures.filter((f) => f.role === 'console' && f.ratio > BUDGET_RATIO);
     for (const f of over) console.error(`Over budget: ${f.page} shows its h1 at ${f.ratio} × the floor page's (budget ${BUDGET_RATIO} ×)`);
     const file = await writeResults(`first-paint-${fileStamp(new Date())}.json`, {
       started_at: new Date().toISOString(),

@@ -38,6 +38,19 @@ const tally = (statuses: number[]) => statuses.reduce<Record<number, number>>((a
 
 const burst = (send: (i: number) => Promise<Awaited<ReturnType<typeof rawCall>>>, n = 40) => Promise.all(Array.from({ length: n }, (_, i) => send(i)));
 
+/** A store of its own on a fresh embedded database, for a test that drives the throttle directly. */
+const withOwnStore = async (run: (store: AuditStore) => Promise<void>) => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'throttle-store-'));
+  await seedConsoleDataDir(dataDir);
+  const store = await openAuditStore({ dataDir });
+  try {
+    await run(store);
+  } finally {
+    await store.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+};
+
 describe('which address a client is counted as', () => {
   it.each([
     ['203.0.113.7', '203.0.113.7'],
@@ -187,10 +200,7 @@ describe('sign-in throttling on the embedded database', () => {
   }, 60_000);
 
   it('attempts out of time order (two at once, or replicas whose clocks differ): a free one is still counted', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'throttle-order-'));
-    await seedConsoleDataDir(dataDir);
-    const store = await openAuditStore({ dataDir });
-    try {
+    await withOwnStore(async (store) => {
       let at = Date.parse('2026-12-05T10:00:00.050Z');
       const throttle = createLoginThrottle({ sql: store.sql, limits: resolveLoginLimits(LIMITS), now: () => at });
       expect((await throttle.count('192.0.2.7', 'x@example.com')).counted).toBe(true);
@@ -205,17 +215,11 @@ describe('sign-in throttling on the embedded database', () => {
       for (let i = 0; i < 3; i += 1) expect((await throttle.count('192.0.2.9', 'x@example.com')).counted).toBe(true);
       // Its wait runs from the latest attempt, 50 ms after this one's stamp: 1.05 s, rounded up.
       expect(await throttle.count('192.0.2.9', 'x@example.com')).toEqual({ counted: false, retryAfterSeconds: 2 });
-    } finally {
-      await store.close();
-      await rm(dataDir, { recursive: true, force: true });
-    }
+    });
   }, 60_000);
 
   it('an attempt counted but then not checked (no room left by the time it was counted) is taken back', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'throttle-cap-'));
-    await seedConsoleDataDir(dataDir);
-    const store = await openAuditStore({ dataDir });
-    try {
+    await withOwnStore(async (store) => {
       // The same throttle the route uses, with the gate's check raced the way concurrent requests race it.
       const throttle = createLoginThrottle({ sql: store.sql, limits: resolveLoginLimits({ ...LIMITS, maxChecksInFlight: 2 }), now: () => clock });
       const verdicts = await Promise.all(['a', 'b', 'c'].map((who) => throttle.count('192.0.2.1', `${who}@example.com`)));
@@ -229,10 +233,7 @@ describe('sign-in throttling on the embedded database', () => {
         { key: 'account:c@example.com', attempts: 0 },
         { key: 'address:192.0.2.1', attempts: 2 },
       ]);
-    } finally {
-      await store.close();
-      await rm(dataDir, { recursive: true, force: true });
-    }
+    });
   }, 60_000);
 });
 
