@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { SANDBOX_API_KEY } from './env';
-import { adaTokens, cardWalletName, resetSandbox, SANDBOX_URL, walletPath } from './support';
+import { adaTokens, cardWalletName, resetSandbox, sandboxURL, walletPath } from './support';
 
 test.beforeEach(async ({ request }) => {
   await resetSandbox(request);
@@ -71,7 +71,7 @@ test("Ada's card wallet shows its card, and no answer and no text holds a card n
   expect(JSON.parse(cardAnswers[0]!.body)).toEqual({ type: 'VISA', status: 'ACTIVE', balance: 310 });
 
   // MassPay (the sandbox, asked directly with its key) does hold the secrets that must not get through.
-  const raw = await request.get(`${SANDBOX_URL}/payout/wallet/${ada.user}/${ada.card}/card`, { headers: { authorization: `Bearer ${SANDBOX_API_KEY}` } });
+  const raw = await request.get(`${sandboxURL()}/payout/wallet/${ada.user}/${ada.card}/card`, { headers: { authorization: `Bearer ${SANDBOX_API_KEY}` } });
   expect(raw.ok()).toBe(true);
   const secret = (await raw.json()) as { card_number: string; cvv: string; pin_number: string; expiration_date: string };
   expect(secret.card_number).toMatch(PAN_RUN);

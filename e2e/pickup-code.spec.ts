@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { SANDBOX_API_KEY } from './env';
-import { apiAs, CSRF_HEADERS, lookupUserToken, resetSandbox, SANDBOX_URL, settleAnimations, useRole, walletPath, wallets } from './support';
+import { apiAs, CSRF_HEADERS, lookupUserToken, resetSandbox, sandboxURL, settleAnimations, useRole, walletPath, wallets } from './support';
 
 // Issue 16 item 4: a cash pickup's code is masked in history answers; an editor or admin reveals one
 // with an explicit action, recorded in the audit log; a viewer cannot.
@@ -14,7 +14,7 @@ test.beforeEach(async ({ request }) => {
 const rosalind = async (request: APIRequestContext) => {
   const user = await lookupUserToken(request, 'ext-1004');
   const [wallet] = await wallets(request, user);
-  const raw = await request.get(`${SANDBOX_URL}/payout/user/${user}/history?wallet_token=${wallet!.token}`, {
+  const raw = await request.get(`${sandboxURL()}/payout/user/${user}/history?wallet_token=${wallet!.token}`, {
     headers: { authorization: `Bearer ${SANDBOX_API_KEY}` },
   });
   const rows = (await raw.json()) as { token: string; pickup_code?: string; time_of_txn: string }[];

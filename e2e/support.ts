@@ -3,7 +3,7 @@ import { changePercentagePath } from '../src/api';
 import { SEED_DESTINATIONS } from '../src/sandbox/seed';
 import { CONSOLE_URL, SANDBOX_API_KEY, SANDBOX_URL, STAFF, STAFF_PASSWORD, storageStateOf, type Role } from './env';
 
-export { SANDBOX_URL, STAFF, STAFF_PASSWORD, storageStateOf, type Role } from './env';
+export { STAFF, STAFF_PASSWORD, storageStateOf, type Role } from './env';
 
 /** A browser state with nobody signed in. */
 export const SIGNED_OUT = { cookies: [], origins: [] };
@@ -14,8 +14,11 @@ export const SIGNED_OUT = { cookies: [], origins: [] };
  */
 export const useRole = (role: Role | 'signed out') => test.use({ storageState: role === 'signed out' ? SIGNED_OUT : storageStateOf(role) });
 
-/** The console the running test's project talks to: replica A, or B for the `replica-b` project. */
+/** The console the running test's project talks to: replica A, or console 2 for the `stack-2` project. */
 export const projectBaseURL = () => test.info().project.use.baseURL ?? CONSOLE_URL;
+
+/** The sandbox of the running test's stack (playwright.config.ts: the project's `metadata.sandboxURL`). */
+export const sandboxURL = (): string => test.info().project.metadata.sandboxURL ?? SANDBOX_URL;
 
 /**
  * An API client of the console (the test project's replica, or `baseURL`) signed in as `role` (its
@@ -79,12 +82,12 @@ const ok = async (answer: Awaited<ReturnType<APIRequestContext['get']>>, what: s
 /** The standalone sandbox's admin routes (`/__sandbox/...`), called directly with the test key. */
 export const sandboxAdmin = (request: APIRequestContext) => ({
   setFaults: async (faults: FaultSettings) =>
-    ok(await request.put(`${SANDBOX_URL}/__sandbox/faults`, { headers: adminHeaders, data: faults }), 'PUT /__sandbox/faults'),
-  clearFaults: async () => ok(await request.delete(`${SANDBOX_URL}/__sandbox/faults`, { headers: adminHeaders }), 'DELETE /__sandbox/faults'),
+    ok(await request.put(`${sandboxURL()}/__sandbox/faults`, { headers: adminHeaders, data: faults }), 'PUT /__sandbox/faults'),
+  clearFaults: async () => ok(await request.delete(`${sandboxURL()}/__sandbox/faults`, { headers: adminHeaders }), 'DELETE /__sandbox/faults'),
   /** Restores the seed (tokens are stable across resets). */
-  reset: async () => ok(await request.post(`${SANDBOX_URL}/__sandbox/reset`, { headers: adminHeaders }), 'POST /__sandbox/reset'),
-  stats: async (): Promise<SandboxStats> => ok(await request.get(`${SANDBOX_URL}/__sandbox/stats`, { headers: adminHeaders }), 'GET /__sandbox/stats'),
-  resetStats: async () => ok(await request.delete(`${SANDBOX_URL}/__sandbox/stats`, { headers: adminHeaders }), 'DELETE /__sandbox/stats'),
+  reset: async () => ok(await request.post(`${sandboxURL()}/__sandbox/reset`, { headers: adminHeaders }), 'POST /__sandbox/reset'),
+  stats: async (): Promise<SandboxStats> => ok(await request.get(`${sandboxURL()}/__sandbox/stats`, { headers: adminHeaders }), 'GET /__sandbox/stats'),
+  resetStats: async () => ok(await request.delete(`${sandboxURL()}/__sandbox/stats`, { headers: adminHeaders }), 'DELETE /__sandbox/stats'),
 });
 
 /** Clean slate for a spec that changes state: no faults, the seed restored, request counters at 0. */

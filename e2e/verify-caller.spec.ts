@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { SANDBOX_API_KEY } from './env';
-import { apiAs, lookupUserToken, resetSandbox, SANDBOX_URL, settleAnimations, useRole, userPath } from './support';
+import { apiAs, lookupUserToken, resetSandbox, sandboxURL, settleAnimations, useRole, userPath } from './support';
 
 // Issue 16 item 4: a payee's date of birth (and a sign-up link that would let its holder take the
 // account over) never reach the browser; staff verify a caller against the date on the server.
@@ -77,7 +77,7 @@ test.describe('as a viewer', () => {
   test('a viewer verifies a caller too; the payee’s sign-up link, which MassPay does send, is in no answer', async ({ page, request }) => {
     const alan = await lookupUserToken(request, 'ext-1003');
     // MassPay (the sandbox, asked directly with its key) holds both secrets for Alan.
-    const raw = await (await request.get(`${SANDBOX_URL}/payout/user/${alan}`, { headers: { authorization: `Bearer ${SANDBOX_API_KEY}` } })).json();
+    const raw = await (await request.get(`${sandboxURL()}/payout/user/${alan}`, { headers: { authorization: `Bearer ${SANDBOX_API_KEY}` } })).json();
     expect(raw.activation_url).toMatch(/^https:\/\//);
     expect(raw.date_of_birth).toBe('1912-06-23');
 

@@ -1,5 +1,5 @@
 // A real, throwaway PostgreSQL for tests and local runs: `initdb` into a temp dir, start it on a free
-// port on 127.0.0.1, create one database, hand back its URL; `stop()` removes every trace.
+// port on 127.0.0.1, create its databases, hand back the first one's URL; `stop()` removes every trace.
 // CLI: `tsx scripts/postgres.ts` prints the URL and keeps the server until SIGINT/SIGTERM.
 import { execFile, execFileSync } from 'node:child_process';
 import { accessSync, constants, chownSync, readdirSync, readFileSync } from 'node:fs';
@@ -77,8 +77,13 @@ const waitUntilAccepting = async (url: string, deadline: number) => {
   }
 };
 
-/** `port`: a fixed port (e.g. for Playwright's webServer); default, a free one. */
-export const startPostgres = async ({ port: fixedPort }: { port?: number } = {}): Promise<RunningPostgres> => {
+/**
+ * `port`: a fixed port (e.g. for Playwright's webServer); default, a free one. `databases`: the ones to
+ * create (default `masspay_console`); `url` names the first.
+ */
+export const startPostgres = async ({ port: fixedPort, databases = [DATABASE] }: { port?: number; databases?: string[] } = {}): Promise<RunningPostgres> => {
+  const invalid = databases.find((name) => !/^[a-z_][a-z0-9_]*$/.test(name));
+  if (databases.length === 0 || invalid !== undefined) throw new Error(`Not a database name to create: ${JSON.stringify(invalid ?? databases)}`);
   const bin = findPostgresBin();
   if (!bin) {
     throw new Error(
@@ -120,11 +125,11 @@ export const startPostgres = async ({ port: fixedPort }: { port?: number } = {})
     const client = new pg.Client({ connectionString: admin });
     await client.connect();
     try {
-      await client.query(`CREATE DATABASE ${DATABASE}`);
+      for (const name of databases) await client.query(`CREATE DATABASE ${name}`);
     } finally {
       await client.end();
     }
-    return { url: `postgres://postgres@127.0.0.1:${port}/${DATABASE}`, stop };
+    return { url: `postgres://postgres@127.0.0.1:${port}/${databases[0]}`, stop };
   } catch (error) {
     const logText = (() => {
       try {
@@ -139,8 +144,12 @@ export const startPostgres = async ({ port: fixedPort }: { port?: number } = {})
 };
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  // `POSTGRES_PORT=5433 npm run postgres`: on that port; otherwise a free one.
-  const running = await startPostgres({ port: process.env.POSTGRES_PORT ? Number(process.env.POSTGRES_PORT) : undefined });
+  // `POSTGRES_PORT=5433 npm run postgres`: on that port; otherwise a free one. `POSTGRES_DATABASES=a,b`:
+  // those databases instead of masspay_console.
+  const running = await startPostgres({
+    port: process.env.POSTGRES_PORT ? Number(process.env.POSTGRES_PORT) : undefined,
+    databases: process.env.POSTGRES_DATABASES?.split(','),
+  });
   console.log(running.url);
   const shutdown = () => {
     void running.stop().then(() => process.exit(0));
