@@ -3,9 +3,10 @@ import { expect, test, type Browser, type Page } from '@playwright/test';
 import { CONSOLE_APPROVALS_URL } from './env';
 import { adaTokens, DEST, deleteButtons, editButtons, resetSandbox, settleAnimations, STAFF, storageStateOf } from './support';
 
-// Four-eyes approval (issue 14) on the console with APPROVAL_POLICY=over:0 (in the `stack-2` project,
-// whose sandbox it shares): an editor asks for a change in one browser context, the admin decides in another. Change requests outlive a sandbox reset (they
-// are the console's, in PostgreSQL): each test finds its own by a reason of its own.
+// Four-eyes approval (issue 14) on the console with APPROVAL_POLICY=over:0, in the `stack-2` project
+// (whose sandbox it shares): an editor asks for a change in one browser context, the admin decides in
+// another. Change requests outlive a sandbox reset (they are the console's, in PostgreSQL): each test
+// finds its own by a reason of its own.
 
 test.use({ baseURL: CONSOLE_APPROVALS_URL });
 
