@@ -14,7 +14,10 @@ export const SIGNED_OUT = { cookies: [], origins: [] };
  */
 export const useRole = (role: Role | 'signed out') => test.use({ storageState: role === 'signed out' ? SIGNED_OUT : storageStateOf(role) });
 
-/** The console the running test's project talks to: replica A, or console 2 for the `stack-2` project. */
+/**
+ * The console the running test's project talks to: replica A, or console 2 for the `stack-2` project.
+ * A spec that sets its own `baseURL` (approvals.spec) passes that to the helpers instead.
+ */
 export const projectBaseURL = () => test.info().project.use.baseURL ?? CONSOLE_URL;
 
 /** The sandbox of the running test's stack (playwright.config.ts: the project's `metadata.sandboxURL`). */
