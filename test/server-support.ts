@@ -9,7 +9,9 @@ import type { StaffRole } from '../src/api';
 import { buildServer, loggerOptions, type ServerOptions } from '../src/server/app';
 import { openAuditStore, type AuditStore } from '../src/server/audit/store';
 import { SESSION_COOKIE, type AuthOptions } from '../src/server/auth';
-import { loadStaff } from '../src/server/auth/setup';
+import { hashPassword } from '../src/server/auth/passwords';
+import { DEMO_ACCOUNTS } from '../src/server/auth/setup';
+import { toDirectory, type StaffDirectory } from '../src/server/auth/staff-file';
 import { startEmbeddedSandbox, type EmbeddedSandbox } from '../src/server/embedded-sandbox';
 import { seedConsoleDataDir } from './embedded-db-template';
 
@@ -101,6 +103,18 @@ export const metricSample = (text: string, name: string, labels: Record<string, 
 /** The demo accounts' password in tests (the server's default). */
 export const TEST_PASSWORD = 'demo-password';
 
+/**
+ * The demo accounts of a test console, their password hashed once per test file at a low scrypt cost
+ * (~1 ms a check instead of ~270 ms): a hash names its cost and is checked at it, so sign-in takes
+ * the same path. Sign-ins were a large part of the suite's CPU. Where the time of a check matters
+ * (auth.test's unknown email against a wrong password), a test passes staff hashed at the real cost.
+ */
+let testStaff: Promise<StaffDirectory> | undefined;
+const demoStaff = () =>
+  (testStaff ??= hashPassword(TEST_PASSWORD, { N: 2 ** 10, r: 8, p: 1 }).then((passwordHash) =>
+    toDirectory(DEMO_ACCOUNTS.map((account) => ({ ...account, passwordHash }))),
+  ));
+
 export interface CallInit {
   body?: unknown;
   headers?: Record<string, string>;
@@ -150,7 +164,7 @@ export const startConsole = async (
   const [embedded, audit, staff] = await Promise.all([
     startEmbeddedSandbox({ dataDir, policy: options.sandbox?.policy, seedUsers: options.sandbox?.seedUsers }),
     options.audit ? Promise.resolve(options.audit) : openAuditStore({ dataDir }),
-    loadStaff({ demoPassword: TEST_PASSWORD }),
+    options.auth?.staff ?? demoStaff(),
   ]);
   const recorder = await startRecorder(embedded.baseUrl);
   const logs: string[] = [];

@@ -1,7 +1,7 @@
 // Load shedding on the real server: with a 1 ms limit and the event loop blocked (the server runs in
 // this process), requests are refused 503 problem+json with Retry-After; probes and scrapes are not.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PROBLEM_TYPES } from '../api';
 import { SEED_PEOPLE } from '../../test/seed';
 import { metricSample, rawCall, startConsole, type RunningConsole } from '../../test/server-support';
@@ -18,6 +18,9 @@ const blockFor = (ms: number) => {
 let c: RunningConsole;
 beforeAll(async () => {
   c = await startConsole({ loadShedding: { maxEventLoopDelayMs: 1 }, metrics: { token: TOKEN } });
+  // The start itself lags the loop (the embedded database opens in this process): the server sheds
+  // until a quiet second has been sampled. Signed in once it answers an anonymous read with 401.
+  await vi.waitFor(async () => expect((await rawCall(c.baseUrl, 'GET', wallets)).status).toBe(401), { timeout: 10_000, interval: 100 });
   await c.sessionCookie('editor');
 });
 afterAll(() => c.close());

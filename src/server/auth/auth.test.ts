@@ -4,6 +4,7 @@ import { PROBLEM_TYPES } from '../../api';
 import { SEED_DESTINATIONS as D, SEED_PEOPLE } from '../../../test/seed';
 import { rawCall, sessionCookieOf, startConsole, TEST_PASSWORD, type RunningConsole } from '../../../test/server-support';
 import { SESSION_COOKIE, TLS_SESSION_COOKIE } from '.';
+import { loadStaff } from './setup';
 
 const { ada } = SEED_PEOPLE;
 const rules = `/api/payout/wallet/${ada.userToken}/${ada.usdWallet}/autopayout`;
@@ -16,7 +17,9 @@ describe('sign-in, sessions and sign-out', () => {
   let c: RunningConsole;
   let clock = Date.now();
   beforeAll(async () => {
-    c = await startConsole({ auth: { now: () => clock } });
+    // The demo accounts hashed at the production cost, as `npm start` has them: the timing test
+    // below compares a real check with the decoy's (test consoles otherwise hash at a low cost).
+    c = await startConsole({ auth: { now: () => clock, staff: await loadStaff({ demoPassword: TEST_PASSWORD }) } });
   });
   afterAll(() => c.close());
 

@@ -18,10 +18,11 @@ const derive = (password: string, salt: Buffer, { N, r, p }: { N: number; r: num
     scrypt(password.normalize('NFC'), salt, KEY_LENGTH, options, (error, key) => (error ? reject(error) : resolve(key)));
   });
 
-export const hashPassword = async (password: string): Promise<string> => {
+/** A new hash of `password`, at `cost` (new accounts get SCRYPT_COST; the hash names its cost). */
+export const hashPassword = async (password: string, cost: { N: number; r: number; p: number } = SCRYPT_COST): Promise<string> => {
   const salt = randomBytes(16);
-  const key = await derive(password, salt, SCRYPT_COST);
-  return [PREFIX, SCRYPT_COST.N, SCRYPT_COST.r, SCRYPT_COST.p, salt.toString('base64'), key.toString('base64')].join('$');
+  const key = await derive(password, salt, cost);
+  return [PREFIX, cost.N, cost.r, cost.p, salt.toString('base64'), key.toString('base64')].join('$');
 };
 
 const parse = (stored: string) => {
