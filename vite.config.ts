@@ -41,14 +41,15 @@ export default defineConfig(({ command }) => ({
   test: {
     exclude: [...configDefaults.exclude, 'e2e/**'],
     // Two test files at once even on a 2-core machine (Vitest's default there is one): most files wait
-    // on servers, child processes and databases rather than compute. The whole run: 673 s instead of
-    // 853 s here (1,251 tests passed); the app files still run one at a time (below), beside the others.
+    // on servers, child processes and databases rather than compute (673 s instead of 853 s when it
+    // came in). Three at once was slower (624 s against ~520): the run is bound by its CPU.
     maxWorkers: 2,
     projects: [
       {
         extends: true,
         test: {
           name: 'node',
+          sequence: { groupOrder: 0 },
           environment: 'node',
           include: ['src/{api,server,sandbox}/**/*.test.ts', 'scripts/**/*.test.ts'],
           // A real PostgreSQL for the audit store's tests (initdb/pg_ctl; Debian's postgresql).
@@ -60,8 +61,8 @@ export default defineConfig(({ command }) => ({
       },
       {
         // The SPA's components in jsdom, talking over HTTP to the real server in front of the real
-        // sandbox (one console for the run, started by the global setup). The files share that
-        // sandbox and reset it between tests, so they run one at a time.
+        // sandbox. A file resets its sandbox between tests, so each file that runs claims consoles of
+        // its own (a lane, started by the global setup: test/app/backend.ts's `claimLane()`).
         extends: true,
         test: {
           name: 'app',
@@ -69,7 +70,9 @@ export default defineConfig(({ command }) => ({
           include: ['src/app/**/*.test.{ts,tsx}'],
           setupFiles: ['test/app/setup.ts'],
           globalSetup: ['test/app-global-setup.ts'],
-          fileParallelism: false,
+          // After the node files: beside them, both cores are already busy (the run is bound by its
+          // CPU); on their own, two app files at once use the second core one file leaves idle.
+          sequence: { groupOrder: 1 },
           testTimeout: 20_000,
         },
       },

@@ -1,12 +1,15 @@
-// Global setup of the `app` test project (vite.config.ts): one real console — the server (proxy) on
-// an ephemeral port in front of the embedded sandbox with a fresh DATA_DIR — for the whole run, and a
-// second one whose audit log was changed behind its back (the /audit page's broken hash chain).
+// Global setup of the `app` test project (vite.config.ts): for each file that may run at once (a
+// lane), one real console — the server (proxy) on an ephemeral port in front of the embedded sandbox
+// with a fresh DATA_DIR — for the whole run, a second one whose audit log was changed behind its back
+// (the /audit page's broken hash chain) and a third with four-eyes approval on.
 // It lives outside src/app because the SPA must not import src/server (ESLint's layer rule).
 import type { TestProject } from 'vitest/node';
 import type { AuditStore } from '../src/server/audit/store';
-import { rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { createEmbeddedDbTemplate, useEmbeddedDbTemplate } from './embedded-db-template';
+import type { AppLane } from './app/backend';
 import { startConsole, TEST_PASSWORD } from './server-support';
 
 /**
@@ -40,28 +43,44 @@ const tamper = async (audit: AuditStore): Promise<string> => {
   return victim;
 };
 
-export default async function setup(project: TestProject) {
-  // One initdb for the three consoles (test/embedded-db-template.ts).
-  const template = await createEmbeddedDbTemplate();
-  useEmbeddedDbTemplate(template);
+/** One lane's consoles: the shared one, the tampered one and the one with approvals on. */
+const startLane = async () => {
   const [running, tampered, approvals] = await Promise.all([
     startConsole(),
     startConsole(),
     // Four-eyes approval on (APPROVAL_POLICY=over:0): every change waits for a second person.
     startConsole({ changes: { approvals: { policy: { kind: 'over', points: 0 }, ttlHours: 1 } } }),
   ]);
-  project.provide('consoleUrl', running.baseUrl);
-  project.provide('sandboxUrl', running.embedded.baseUrl);
-  project.provide('sandboxKey', running.embedded.apiKey);
-  // The demo accounts (viewer@, editor@, admin@example.com) sign in with it, on both consoles.
+  const lane: AppLane = {
+    consoleUrl: running.baseUrl,
+    sandboxUrl: running.embedded.baseUrl,
+    sandboxKey: running.embedded.apiKey,
+    tamperedConsoleUrl: tampered.baseUrl,
+    tamperedEntryId: await tamper(tampered.audit),
+    approvalConsoleUrl: approvals.baseUrl,
+    approvalSandboxUrl: approvals.embedded.baseUrl,
+    approvalSandboxKey: approvals.embedded.apiKey,
+  };
+  return { lane, close: () => Promise.all([running.close(), tampered.close(), approvals.close()]) };
+};
+
+export default async function setup(project: TestProject) {
+  // One initdb for all the consoles (test/embedded-db-template.ts).
+  const template = await createEmbeddedDbTemplate();
+  useEmbeddedDbTemplate(template);
+  // A lane per file that may run at once: the files reset their sandbox between tests.
+  const lanes = await Promise.all(Array.from({ length: project.config.maxWorkers }, startLane));
+  project.provide(
+    'appLanes',
+    lanes.map(({ lane }) => lane),
+  );
+  const locks = await mkdtemp(join(tmpdir(), 'masspay-app-lanes-'));
+  project.provide('appLaneLocks', locks);
+  // The demo accounts (viewer@, editor@, admin@example.com) sign in with it, on every console.
   project.provide('staffPassword', TEST_PASSWORD);
-  project.provide('tamperedConsoleUrl', tampered.baseUrl);
-  project.provide('tamperedEntryId', await tamper(tampered.audit));
-  project.provide('approvalConsoleUrl', approvals.baseUrl);
-  project.provide('approvalSandboxUrl', approvals.embedded.baseUrl);
-  project.provide('approvalSandboxKey', approvals.embedded.apiKey);
   return async () => {
-    await Promise.all([running.close(), tampered.close(), approvals.close()]);
+    await Promise.all(lanes.map(({ close }) => close()));
     await rm(dirname(template), { recursive: true, force: true });
+    await rm(locks, { recursive: true, force: true });
   };
 }

@@ -3,6 +3,9 @@
 // points the SPA's relative `/api/...` requests at the running console, records what the SPA sent,
 // and drives the sandbox's own test controls (`/__sandbox/...`). A test may switch to the second
 // console the setup started, whose audit log was changed behind its back (`useTamperedConsole`).
+import { closeSync, openSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { inject, onTestFinished } from 'vitest';
 import {
   autopayRuleListSchema,
@@ -17,33 +20,81 @@ import {
   type BrowserWallet,
 } from '../../src/api';
 
+/** The consoles of one lane: each file that runs at once has its own, so files run side by side. */
+export interface AppLane {
+  /** The console (server + proxy), e.g. `http://127.0.0.1:41234`. */
+  consoleUrl: string;
+  /** The sandbox itself, for its `/__sandbox` controls. */
+  sandboxUrl: string;
+  sandboxKey: string;
+  /** A second console (own sandbox, own embedded audit log) whose audit log has one entry changed behind its back. */
+  tamperedConsoleUrl: string;
+  /** The id of that changed entry: where its hash chain breaks. */
+  tamperedEntryId: string;
+  /** A third console (own sandbox and audit log) with APPROVAL_POLICY=over:0, and its sandbox. */
+  approvalConsoleUrl: string;
+  approvalSandboxUrl: string;
+  approvalSandboxKey: string;
+}
+
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** The console (server + proxy), e.g. `http://127.0.0.1:41234`. */
-    consoleUrl: string;
-    /** The sandbox itself, for its `/__sandbox` controls. */
-    sandboxUrl: string;
-    sandboxKey: string;
+    /** One lane per file that may run at once (test/app-global-setup.ts). */
+    appLanes: AppLane[];
+    /** Where a file claims its lane: one lock file per lane in use. */
+    appLaneLocks: string;
     /** The password of the demo staff accounts `viewer@`, `editor@` and `admin@example.com`. */
     staffPassword: string;
-    /** A second console (own sandbox, own embedded audit log) whose audit log has one entry changed behind its back. */
-    tamperedConsoleUrl: string;
-    /** The id of that changed entry: where its hash chain breaks. */
-    tamperedEntryId: string;
-    /** A third console (own sandbox and audit log) with APPROVAL_POLICY=over:0, and its sandbox. */
-    approvalConsoleUrl: string;
-    approvalSandboxUrl: string;
-    approvalSandboxKey: string;
   }
 }
+
+let claimed: { lane: AppLane; release: () => void } | undefined;
+
+/**
+ * Claims a lane no other file holds (a lock file made with O_EXCL), for this file's run: files reset
+ * their sandbox between tests, so two at once never share one. Not by VITEST_POOL_ID: two files at
+ * once can get the same one when the projects run in groups (`sequence.groupOrder`).
+ */
+export const claimLane = async () => {
+  const lanes = inject('appLanes');
+  for (let waited = 0; waited < 30_000; waited += 50) {
+    for (const [index, found] of lanes.entries()) {
+      const lock = join(inject('appLaneLocks'), `lane-${index + 1}`);
+      try {
+        closeSync(openSync(lock, 'wx'));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
+        throw error;
+      }
+      const release = () => rmSync(lock, { force: true });
+      process.once('exit', release);
+      claimed = { lane: found, release };
+      return;
+    }
+    await sleep(50);
+  }
+  throw new Error(`no free app test lane in 30 s (${lanes.length} lanes)`);
+};
+
+/** Gives the lane back when the file is done (test/app/setup.ts). */
+export const releaseLane = () => {
+  claimed?.release();
+  claimed = undefined;
+};
+
+/** This file's lane (`claimLane`). */
+export const lane = (): AppLane => {
+  if (!claimed) throw new Error('no app test lane claimed: test/app/setup.ts claims one before the tests');
+  return claimed.lane;
+};
 
 let tampered = false;
 let approvals = false;
 /** The console the SPA and these helpers talk to: the shared one, the tampered one (`useTamperedConsole`) or the one with approvals on. */
-const consoleUrl = () => (tampered ? inject('tamperedConsoleUrl') : approvals ? inject('approvalConsoleUrl') : inject('consoleUrl'));
+const consoleUrl = () => (tampered ? lane().tamperedConsoleUrl : approvals ? lane().approvalConsoleUrl : lane().consoleUrl);
 /** The sandbox behind the console with approvals on, or the shared one. */
 const sandboxTarget = () =>
-  approvals ? { url: inject('approvalSandboxUrl'), key: inject('approvalSandboxKey') } : { url: inject('sandboxUrl'), key: inject('sandboxKey') };
+  approvals ? { url: lane().approvalSandboxUrl, key: lane().approvalSandboxKey } : { url: lane().sandboxUrl, key: lane().sandboxKey };
 
 /**
  * Until the end of the current test, the SPA and these helpers (the sandbox's controls included) talk to
@@ -69,7 +120,7 @@ export const useTamperedConsole = (): string => {
     tampered = false;
     cookieJar.clear();
   });
-  return inject('tamperedEntryId');
+  return lane().tamperedEntryId;
 };
 
 export interface SentRequest {

@@ -1,10 +1,13 @@
 // Setup of the `app` test project (jsdom): matchers, the console behind `/api`, a clean DOM.
 import '@testing-library/jest-dom/vitest';
 import { cleanup, configure } from '@testing-library/react';
-import { afterEach, beforeEach } from 'vitest';
-import { installFetch, startSignedIn } from './backend';
+import { afterAll, afterEach, beforeEach } from 'vitest';
+import { claimLane, installFetch, releaseLane, startSignedIn } from './backend';
 
 installFetch();
+// Consoles of its own while the file runs (backend.ts), given back after its last test.
+await claimLane();
+afterAll(releaseLane);
 
 // The tests wait on a real console over HTTP (backend.ts): on a loaded machine an answer can take longer
 // than Testing Library's default 1 s. The wait ends as soon as the page shows what is awaited; only a

@@ -40,7 +40,8 @@ describe('Verify caller on the user page', () => {
 
     fireEvent.change(date, { target: { value: '1815-12-11' } });
     await user.click(button);
-    expect(await region.findByRole('status')).toHaveTextContent(/^Does not match/);
+    // The live region is there before its words (so that screen readers announce them): wait for the words.
+    await waitFor(() => expect(region.getByRole('status')).toHaveTextContent(/^Does not match/));
     expect(date).toHaveValue('');
 
     fireEvent.change(date, { target: { value: '1815-12-10' } });

@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
-import { beforeEach, describe, expect, inject, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { browserWalletListSchema, toCents, txnHistoryListSchema, type BrowserWallet } from '../../../../api';
-import { freshSandbox, loadAdaUsd, readApi, sentWith, type AdaUsd } from '../../../../../test/app/backend';
+import { freshSandbox, lane, loadAdaUsd, readApi, sentWith, type AdaUsd } from '../../../../../test/app/backend';
 import { renderApp } from '../../../../../test/app/render';
 import SimulateLoad from './SimulateLoad';
 
@@ -90,9 +90,9 @@ describe('SimulateLoad', () => {
     expect(simulated).toEqual([74_074, 30_864]);
 
     // A load of the same amount, made on the sandbox itself (the console never forwards loads).
-    const answer = await fetch(`${inject('sandboxUrl')}/payout/load/${ada.userToken}`, {
+    const answer = await fetch(`${lane().sandboxUrl}/payout/load/${ada.userToken}`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${inject('sandboxKey')}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${lane().sandboxKey}`, 'content-type': 'application/json' },
       body: JSON.stringify({ client_load_id: 'simulate-check-1', source_token: 'src_test', amount: 1234.57 }),
     });
     expect(answer.ok).toBe(true);
@@ -101,9 +101,9 @@ describe('SimulateLoad', () => {
 
     // The payouts of that load, by its token: MassPay's own rows (the console passes no source_token on).
     const massPayRows = await fetch(
-      `${inject('sandboxUrl')}/payout/user/${ada.userToken}/history?wallet_token=${ada.wallet.token}&type=payout&number_of_records=10`,
+      `${lane().sandboxUrl}/payout/user/${ada.userToken}/history?wallet_token=${ada.wallet.token}&type=payout&number_of_records=10`,
       {
-        headers: { authorization: `Bearer ${inject('sandboxKey')}` },
+        headers: { authorization: `Bearer ${lane().sandboxKey}` },
       },
     );
     const history = txnHistoryListSchema.parse(await massPayRows.json());

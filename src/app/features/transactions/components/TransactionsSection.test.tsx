@@ -1,6 +1,6 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { useLocation } from 'react-router';
-import { beforeEach, describe, expect, inject, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   browserFoundUserSchema,
   browserTxnListSchema,
@@ -9,7 +9,7 @@ import {
   txnHistoryListSchema,
   type BrowserTxn,
 } from '../../../../api';
-import { freshSandbox, loadAdaUsd, readApi, sandbox, sentWith, signInAs, type AdaUsd } from '../../../../../test/app/backend';
+import { freshSandbox, lane, loadAdaUsd, readApi, sandbox, sentWith, signInAs, type AdaUsd } from '../../../../../test/app/backend';
 import { renderApp } from '../../../../../test/app/render';
 import { useSession } from '../../session/api/get-session';
 import { formatLocalDateTime } from '../transaction-labels';
@@ -279,8 +279,8 @@ describe('pickup codes', () => {
   const loadRosalind = async () => {
     const userToken = browserFoundUserSchema.parse(await readApi('/payout/user/lookup?internal_user_id=ext-1004')).user_token;
     const walletToken = browserWalletListSchema.parse(await readApi(`/payout/wallet/${userToken}`))[0]!.token;
-    const raw = await fetch(`${inject('sandboxUrl')}/payout/user/${userToken}/history?wallet_token=${walletToken}`, {
-      headers: { authorization: `Bearer ${inject('sandboxKey')}` },
+    const raw = await fetch(`${lane().sandboxUrl}/payout/user/${userToken}/history?wallet_token=${walletToken}`, {
+      headers: { authorization: `Bearer ${lane().sandboxKey}` },
     });
     const codes = txnHistoryListSchema.parse(await raw.json()).filter((row) => row.pickup_code !== undefined);
     expect(codes.length).toBeGreaterThan(0);
