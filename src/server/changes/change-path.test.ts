@@ -26,8 +26,11 @@ interface Timing {
   upstreamTimeoutMs: number;
   changes: { lockWaitMs: number; settleMs: number };
 }
-/** The lock wait test needs a MassPay slower than the lock wait and quicker than the timeout. */
-const LOCK_TIMING: Timing = { upstreamTimeoutMs: 5_000, changes: { lockWaitMs: 3_000, settleMs: 1_500 } };
+/**
+ * The lock wait test needs a MassPay slower than the lock wait and quicker than the timeout, with room
+ * on a loaded machine (a 3.5 s answer against a 5 s timeout once timed out in a profiled run).
+ */
+const LOCK_TIMING: Timing = { upstreamTimeoutMs: 10_000, changes: { lockWaitMs: 3_000, settleMs: 1_500 } };
 /**
  * The settling tests need a timeout that a slow MassPay outlasts (undici's timers tick coarsely: the
  * 0.6 s timeout fires within about 1 s), and a settle time that outlasts the slow MassPay.
@@ -216,7 +219,7 @@ describe.each(SETUPS)('the change path: %s', (_name, setup) => {
   });
 
   it('a change that waits longer than the lock wait: 409 wallet-busy with Retry-After, nothing sent; another wallet does not wait', async () => {
-    // Slower than the lock wait (3 s), quicker than the upstream timeout (5 s): it lands before the test ends.
+    // Slower than the lock wait (3 s), quicker than the upstream timeout (10 s): it lands before the test ends.
     main.embedded.sandbox.faults.set({ latencyMs: 3_500, latencyMethods: ['POST'] });
     const slow = on(0).call('POST', adaRules, { body: { destination_token: D.quickCash, percentage: 5 }, headers: { 'idempotency-key': randomUUID() } });
     await new Promise((resolve) => setTimeout(resolve, 200));
