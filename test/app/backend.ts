@@ -66,8 +66,12 @@ export const claimLane = async () => {
         if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
         throw error;
       }
-      const release = () => rmSync(lock, { force: true });
-      process.once('exit', release);
+      // Once: a file's process may exit after the next file has claimed the lane it gave back.
+      const release = () => {
+        process.off('exit', release);
+        rmSync(lock, { force: true });
+      };
+      process.on('exit', release);
       claimed = { lane: found, release };
       return;
     }
