@@ -9,9 +9,8 @@ import type { StaffRole } from '../src/api';
 import { buildServer, loggerOptions, type ServerOptions } from '../src/server/app';
 import { openAuditStore, type AuditStore } from '../src/server/audit/store';
 import { SESSION_COOKIE, type AuthOptions } from '../src/server/auth';
-import { hashPassword } from '../src/server/auth/passwords';
-import { DEMO_ACCOUNTS } from '../src/server/auth/setup';
-import { toDirectory, type StaffDirectory } from '../src/server/auth/staff-file';
+import { loadStaff } from '../src/server/auth/setup';
+import type { StaffDirectory } from '../src/server/auth/staff-file';
 import { startEmbeddedSandbox, type EmbeddedSandbox } from '../src/server/embedded-sandbox';
 import { seedConsoleDataDir } from './embedded-db-template';
 
@@ -110,10 +109,7 @@ export const TEST_PASSWORD = 'demo-password';
  * (auth.test's unknown email against a wrong password), a test passes staff hashed at the real cost.
  */
 let testStaff: Promise<StaffDirectory> | undefined;
-const demoStaff = () =>
-  (testStaff ??= hashPassword(TEST_PASSWORD, { N: 2 ** 10, r: 8, p: 1 }).then((passwordHash) =>
-    toDirectory(DEMO_ACCOUNTS.map((account) => ({ ...account, passwordHash }))),
-  ));
+const demoStaff = () => (testStaff ??= loadStaff({ demoPassword: TEST_PASSWORD, demoHashCost: { N: 2 ** 10, r: 8, p: 1 } }));
 
 export interface CallInit {
   body?: unknown;

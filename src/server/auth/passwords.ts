@@ -9,17 +9,23 @@ import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:c
  * p blocks one after another), about three times the work of the p = 1 hashes made before.
  */
 export const SCRYPT_COST = { N: 2 ** 15, r: 8, p: 3 } as const;
+/** scrypt's parameters: a hash names the ones it was made with. */
+export interface ScryptCost {
+  N: number;
+  r: number;
+  p: number;
+}
 const KEY_LENGTH = 32;
 const PREFIX = 'scrypt';
 
-const derive = (password: string, salt: Buffer, { N, r, p }: { N: number; r: number; p: number }) =>
+const derive = (password: string, salt: Buffer, { N, r, p }: ScryptCost) =>
   new Promise<Buffer>((resolve, reject) => {
     const options: ScryptOptions = { N, r, p, maxmem: 128 * N * r * 2 };
     scrypt(password.normalize('NFC'), salt, KEY_LENGTH, options, (error, key) => (error ? reject(error) : resolve(key)));
   });
 
 /** A new hash of `password`, at `cost` (new accounts get SCRYPT_COST; the hash names its cost). */
-export const hashPassword = async (password: string, cost: { N: number; r: number; p: number } = SCRYPT_COST): Promise<string> => {
+export const hashPassword = async (password: string, cost: ScryptCost = SCRYPT_COST): Promise<string> => {
   const salt = randomBytes(16);
   const key = await derive(password, salt, cost);
   return [PREFIX, cost.N, cost.r, cost.p, salt.toString('base64'), key.toString('base64')].join('$');
@@ -28,7 +34,7 @@ export const hashPassword = async (password: string, cost: { N: number; r: numbe
 const parse = (stored: string) => {
   const [prefix, N, r, p, salt, key] = stored.split('$');
   if (prefix !== PREFIX || !salt || !key) return undefined;
-  const cost = { N: Number(N), r: Number(r), p: Number(p) };
+  const cost: ScryptCost = { N: Number(N), r: Number(r), p: Number(p) };
   if (!Object.values(cost).every((n) => Number.isInteger(n) && n > 0)) return undefined;
   return { cost, salt: Buffer.from(salt, 'base64'), key: Buffer.from(key, 'base64') };
 };

@@ -2,18 +2,27 @@ import { hkdfSync, randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { STAFF_ROLES } from '../../api';
-import { hashPassword } from './passwords';
+import { hashPassword, type ScryptCost } from './passwords';
 import { readStaffFile, toDirectory, type StaffAccount, type StaffDirectory } from './staff-file';
 
 export const DEMO_ACCOUNTS = STAFF_ROLES.map((role) => ({ email: `${role}@example.com`, name: `Demo ${role[0]!.toUpperCase()}${role.slice(1)}`, role }));
 
 /**
  * The staff who may sign in: the accounts of `STAFF_FILE` and, on the embedded sandbox only, the three
- * demo accounts with `DEMO_PASSWORD` (a file's account of the same email wins).
+ * demo accounts with `DEMO_PASSWORD` (a file's account of the same email wins), hashed at `demoHashCost`
+ * (new hashes' cost unless told: the tests' consoles take a low one).
  */
-export const loadStaff = async ({ staffFile, demoPassword }: { staffFile?: string; demoPassword?: string }): Promise<StaffDirectory> => {
+export const loadStaff = async ({
+  staffFile,
+  demoPassword,
+  demoHashCost,
+}: {
+  staffFile?: string;
+  demoPassword?: string;
+  demoHashCost?: ScryptCost;
+}): Promise<StaffDirectory> => {
   // One hash for the one shared (and printed) demo password: scrypt is slow on purpose.
-  const demoHash = demoPassword ? await hashPassword(demoPassword) : undefined;
+  const demoHash = demoPassword ? await hashPassword(demoPassword, demoHashCost) : undefined;
   const demo: StaffAccount[] = demoHash ? DEMO_ACCOUNTS.map((account) => ({ ...account, passwordHash: demoHash })) : [];
   const fromFile = staffFile ? await readStaffFile(staffFile) : [];
   return toDirectory([...demo, ...fromFile]);
