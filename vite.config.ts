@@ -13,6 +13,13 @@ const backend = 'http://127.0.0.1:8080';
  */
 const reactRouterProduction = fileURLToPath(new URL('./node_modules/react-router/dist/production/index.mjs', import.meta.url));
 
+/** The SPA's `.test.ts` files that need the app project after all: Web Storage, or the console itself. */
+const APP_TESTS_NEEDING_A_BROWSER = [
+  'src/app/lib/api-client.test.ts',
+  'src/app/features/users/recent-users.test.ts',
+  'src/app/features/autopay/add-rule-draft.test.ts',
+];
+
 export default defineConfig(({ command }) => ({
   plugins: [react()],
   resolve: command === 'build' ? { alias: [{ find: /^react-router$/, replacement: reactRouterProduction }] } : {},
@@ -60,6 +67,19 @@ export default defineConfig(({ command }) => ({
         },
       },
       {
+        // The SPA's logic (schemas, URL views, rows, errors, the query client's policy): plain
+        // functions, in Node beside the server's files. In the app project each file paid a jsdom, a
+        // lane and a sign-in per test (~2 s a file, 12 files) for nothing it used.
+        extends: true,
+        test: {
+          name: 'app-logic',
+          sequence: { groupOrder: 0 },
+          environment: 'node',
+          include: ['src/app/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...APP_TESTS_NEEDING_A_BROWSER],
+        },
+      },
+      {
         // The SPA's components in jsdom, talking over HTTP to the real server in front of the real
         // sandbox. A file resets its sandbox between tests, so each file that runs claims consoles of
         // its own (a lane, started by the global setup: test/app/backend.ts's `claimLane()`).
@@ -67,7 +87,7 @@ export default defineConfig(({ command }) => ({
         test: {
           name: 'app',
           environment: 'jsdom',
-          include: ['src/app/**/*.test.{ts,tsx}'],
+          include: ['src/app/**/*.test.tsx', ...APP_TESTS_NEEDING_A_BROWSER],
           setupFiles: ['test/app/setup.ts'],
           globalSetup: ['test/app-global-setup.ts'],
           // After the node files: beside them, both cores are already busy (the run is bound by its
