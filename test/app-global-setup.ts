@@ -7,8 +7,8 @@ import type { TestProject } from 'vitest/node';
 import type { AuditStore } from '../src/server/audit/store';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { createEmbeddedDbTemplate, useEmbeddedDbTemplate } from './embedded-db-template';
+import { join } from 'node:path';
+import { takeEmbeddedDbTemplate, useEmbeddedDbTemplate } from './embedded-db-template';
 import type { AppLane } from './app/backend';
 import { startConsole, TEST_PASSWORD } from './server-support';
 
@@ -65,9 +65,9 @@ const startLane = async () => {
 };
 
 export default async function setup(project: TestProject) {
-  // One initdb for all the consoles (test/embedded-db-template.ts).
-  const template = await createEmbeddedDbTemplate();
-  useEmbeddedDbTemplate(template);
+  // One initdb for all the consoles, the node project's (test/embedded-db-template.ts).
+  const template = await takeEmbeddedDbTemplate();
+  useEmbeddedDbTemplate(template.dir);
   // A lane per file that may run at once: the files reset their sandbox between tests.
   const lanes = await Promise.all(Array.from({ length: project.config.maxWorkers }, startLane));
   project.provide(
@@ -80,7 +80,7 @@ export default async function setup(project: TestProject) {
   project.provide('staffPassword', TEST_PASSWORD);
   return async () => {
     await Promise.all(lanes.map(({ close }) => close()));
-    await rm(dirname(template), { recursive: true, force: true });
+    await template.release();
     await rm(locks, { recursive: true, force: true });
   };
 }

@@ -2,10 +2,8 @@
 // started from the machine's binaries (scripts/postgres.ts); tests reach it with inject('databaseUrl').
 // And the fresh embedded database that tests' stores start from (test/embedded-db-template.ts).
 import type { TestProject } from 'vitest/node';
-import { rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { startPostgres } from '../scripts/postgres';
-import { createEmbeddedDbTemplate } from './embedded-db-template';
+import { takeEmbeddedDbTemplate } from './embedded-db-template';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -15,11 +13,11 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
-  const [postgres, template] = await Promise.all([startPostgres(), createEmbeddedDbTemplate()]);
+  const [postgres, template] = await Promise.all([startPostgres(), takeEmbeddedDbTemplate()]);
   project.provide('databaseUrl', postgres.url);
-  project.provide('embeddedDbTemplate', template);
+  project.provide('embeddedDbTemplate', template.dir);
   return async () => {
     await postgres.stop();
-    await rm(dirname(template), { recursive: true, force: true });
+    await template.release();
   };
 }
