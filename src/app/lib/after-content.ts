@@ -12,8 +12,11 @@ const shown = new Promise<void>((resolve) => (markShown = resolve));
 if (document.readyState === 'complete') markShown();
 else setTimeout(markShown, 3_000);
 
+/** Runs `load` once the page's content has been shown. */
+export const afterContent = <T>(load: () => Promise<T>): Promise<T> => shown.then(load);
+
 /** `lazy()`, whose code starts loading only once the page's content has been shown. */
-export const lazyAfterContent = <P extends object>(load: () => Promise<{ default: ComponentType<P> }>) => lazy(() => shown.then(load));
+export const lazyAfterContent = <P extends object>(load: () => Promise<{ default: ComponentType<P> }>) => lazy(() => afterContent(load));
 
 const headingShown = () => document.querySelector('main h1') !== null;
 
