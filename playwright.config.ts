@@ -43,6 +43,15 @@ process.env.E2E_STAFF_FILE ??= path.join(mkdtempSync(path.join(os.tmpdir(), 'mas
 // staff accounts and session secret of e2e/env.ts (started once by this config, it does).
 const reuseExistingServer = process.env.E2E_REUSE_SERVERS === '1';
 
+/**
+ * The run's servers all start at once, and Playwright waits only for the last entry, which waits for
+ * every one of them (e2e/wait-for.ts). Playwright starts its web servers one after the other, each
+ * once the one before answers: ~30 s with a core mostly idle. Each server waits for what it needs
+ * itself (its database, the staff file; the launcher's lock keeps builds apart). Reusing servers, each
+ * entry keeps its own check, which is how Playwright tells that one is running already.
+ */
+const readiness = <Check extends { url: string } | { port: number }>(check: Check) => (reuseExistingServer ? check : {});
+
 /** What every console shares: the staff, the session key, the sandbox's key, timeouts. */
 const consoleEnv = {
   STAFF_FILE: process.env.E2E_STAFF_FILE,
@@ -67,7 +76,7 @@ const sandbox = (port: number, dataDir: string) => ({
   // MassPay documents (the currency rule), so a cap, a duplicate destination or a repeated
   // Idempotency-Key refused in a spec was refused by the console's own checks.
   command: 'npm run sandbox',
-  port,
+  ...readiness({ port }),
   env: {
     SANDBOX_POLICY: 'lenient',
     SANDBOX_PORT: String(port),
@@ -83,10 +92,10 @@ const sandbox = (port: number, dataDir: string) => ({
   stdout: 'pipe' as const,
 });
 
-/** A console that starts once replica A answers (A builds when needed; the launcher's lock keeps two builds apart in any case). */
-const consoleAfterA = (port: number, url: string, env: Record<string, string>) => ({
-  command: `npx tsx e2e/wait-for.ts --http ${CONSOLE_URL}/healthz --pg ${env.DATABASE_URL} && npm start`,
-  url: `${url}/healthz`,
+/** A console beside replica A: it starts once A's command has written the staff file and its database takes queries. */
+const consoleBesideA = (port: number, url: string, env: Record<string, string>) => ({
+  command: `npx tsx e2e/wait-for.ts --file ${process.env.E2E_STAFF_FILE} --pg ${env.DATABASE_URL} && npm start`,
+  ...readiness({ url: `${url}/healthz` }),
   env: { ...consoleEnv, ...env, PORT: String(port) },
   reuseExistingServer,
   timeout: 180_000,
@@ -149,10 +158,9 @@ export default defineConfig({
       metadata: { sandboxURL: SANDBOX_2_URL },
     },
   ],
-  // Started one after the other, in this order, each once it is ready.
+  // Started all at once; the last entry is ready when all are (`readiness`). When build/ or dist/ is
+  // stale, the first launcher to take the build lock builds (scripts/launch.js), the others wait.
   webServer: [
-    // Stack 1's sandbox is the first to start: it is the one that builds (scripts/launch.js) when
-    // build/ or dist/ is stale.
     sandbox(SANDBOX_PORT, process.env.E2E_SANDBOX_DATA_DIR),
     sandbox(SANDBOX_2_PORT, process.env.E2E_SANDBOX_2_DATA_DIR),
     {
@@ -160,7 +168,7 @@ export default defineConfig({
       // `.ci/run` installs them), removed when this process gets SIGTERM. Readiness is its port; the
       // consoles wait for their database itself (e2e/wait-for.ts).
       command: 'npx tsx scripts/postgres.ts',
-      port: POSTGRES_PORT,
+      ...readiness({ port: POSTGRES_PORT }),
       env: { POSTGRES_PORT: String(POSTGRES_PORT), POSTGRES_DATABASES: [DATABASE_URL, DATABASE_2_URL].map((url) => new URL(url).pathname.slice(1)).join(',') },
       reuseExistingServer,
       timeout: 60_000,
@@ -171,7 +179,7 @@ export default defineConfig({
       // Replica A, proxying to stack 1's sandbox as it would to MassPay, from the build (scripts/launch.js).
       // It writes the staff file first.
       command: `npx tsx e2e/make-staff-file.ts && npx tsx e2e/wait-for.ts --pg ${DATABASE_URL} && npm start`,
-      url: `${CONSOLE_URL}/healthz`,
+      ...readiness({ url: `${CONSOLE_URL}/healthz` }),
       env: { ...consoleEnv, ...stack1, PORT: String(CONSOLE_PORT), DATA_DIR: process.env.E2E_CONSOLE_DATA_DIR },
       reuseExistingServer,
       timeout: 120_000,
@@ -179,12 +187,25 @@ export default defineConfig({
       stdout: 'pipe',
     },
     // Replica B, beside A on stack 1 (e2e/replicas.spec.ts).
-    consoleAfterA(CONSOLE_B_PORT, CONSOLE_B_URL, { ...stack1, DATA_DIR: process.env.E2E_CONSOLE_B_DATA_DIR }),
-    consoleAfterA(CONSOLE_2_PORT, CONSOLE_2_URL, { ...stack2, DATA_DIR: process.env.E2E_CONSOLE_2_DATA_DIR }),
-    consoleAfterA(CONSOLE_APPROVALS_PORT, CONSOLE_APPROVALS_URL, {
+    consoleBesideA(CONSOLE_B_PORT, CONSOLE_B_URL, { ...stack1, DATA_DIR: process.env.E2E_CONSOLE_B_DATA_DIR }),
+    consoleBesideA(CONSOLE_2_PORT, CONSOLE_2_URL, { ...stack2, DATA_DIR: process.env.E2E_CONSOLE_2_DATA_DIR }),
+    consoleBesideA(CONSOLE_APPROVALS_PORT, CONSOLE_APPROVALS_URL, {
       ...stack2,
       APPROVAL_POLICY: 'over:0',
       DATA_DIR: process.env.E2E_CONSOLE_APPROVALS_DATA_DIR,
     }),
+    {
+      // Every server above answers: the sandboxes' ports (each of their routes needs the key), the consoles' /healthz.
+      command: [
+        'npx tsx e2e/wait-for.ts',
+        ...[SANDBOX_URL, SANDBOX_2_URL].map((url) => `--port ${url}`),
+        ...[CONSOLE_URL, CONSOLE_B_URL, CONSOLE_2_URL, CONSOLE_APPROVALS_URL].map((url) => `--http ${url}/healthz`),
+        '--stay',
+      ].join(' '),
+      wait: { stdout: /e2e servers ready/ },
+      // A first build (~30 s when build/ is stale), then every server's start on a loaded machine.
+      timeout: 240_000,
+      gracefulShutdown: { signal: 'SIGTERM', timeout: 5_000 },
+    },
   ],
 });
