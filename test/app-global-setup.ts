@@ -65,7 +65,7 @@ const startLane = async () => {
 };
 
 export default async function setup(project: TestProject) {
-  // One initdb for all the consoles, the node project's (test/embedded-db-template.ts).
+  // The run's one template, shared with the node project's setup (test/embedded-db-template.ts).
   const template = await takeEmbeddedDbTemplate();
   useEmbeddedDbTemplate(template.dir);
   // A lane per file that may run at once: the files reset their sandbox between tests.

@@ -335,13 +335,21 @@ export const callApi = async (
   return { status: response.status, headers: response.headers, body: (await response.json().catch(() => undefined)) as unknown };
 };
 
-const admin = async (method: string, path: string, body?: unknown): Promise<unknown> => {
+/**
+ * MassPay itself — the sandbox behind the console in use — asked directly with its key, past the
+ * console: what MassPay holds and answers, or a load the console never makes.
+ */
+export const massPay = (path: string, { method = 'GET', body }: { method?: string; body?: unknown } = {}): Promise<Response> => {
   const target = sandboxTarget();
-  const response = await nodeFetch(`${target.url}/__sandbox${path}`, {
+  return nodeFetch(`${target.url}${path}`, {
     method,
     headers: { authorization: `Bearer ${target.key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
+};
+
+const admin = async (method: string, path: string, body?: unknown): Promise<unknown> => {
+  const response = await massPay(`/__sandbox${path}`, { method, body });
   if (!response.ok) throw new Error(`${method} /__sandbox${path} answered ${response.status}: ${await response.text()}`);
   return response.json();
 };

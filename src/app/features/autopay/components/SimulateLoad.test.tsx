@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { browserWalletListSchema, toCents, txnHistoryListSchema, type BrowserWallet } from '../../../../api';
-import { freshSandbox, lane, loadAdaUsd, readApi, sentWith, type AdaUsd } from '../../../../../test/app/backend';
+import { freshSandbox, loadAdaUsd, massPay, readApi, sentWith, type AdaUsd } from '../../../../../test/app/backend';
 import { renderApp } from '../../../../../test/app/render';
 import SimulateLoad from './SimulateLoad';
 
@@ -90,22 +90,16 @@ describe('SimulateLoad', () => {
     expect(simulated).toEqual([74_074, 30_864]);
 
     // A load of the same amount, made on the sandbox itself (the console never forwards loads).
-    const answer = await fetch(`${lane().sandboxUrl}/payout/load/${ada.userToken}`, {
+    const answer = await massPay(`/payout/load/${ada.userToken}`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${lane().sandboxKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ client_load_id: 'simulate-check-1', source_token: 'src_test', amount: 1234.57 }),
+      body: { client_load_id: 'simulate-check-1', source_token: 'src_test', amount: 1234.57 },
     });
     expect(answer.ok).toBe(true);
     const { load_token: loadToken, wallet_token: walletToken } = (await answer.json()) as { load_token: string; wallet_token: string };
     expect(walletToken).toBe(ada.wallet.token);
 
     // The payouts of that load, by its token: MassPay's own rows (the console passes no source_token on).
-    const massPayRows = await fetch(
-      `${lane().sandboxUrl}/payout/user/${ada.userToken}/history?wallet_token=${ada.wallet.token}&type=payout&number_of_records=10`,
-      {
-        headers: { authorization: `Bearer ${lane().sandboxKey}` },
-      },
-    );
+    const massPayRows = await massPay(`/payout/user/${ada.userToken}/history?wallet_token=${ada.wallet.token}&type=payout&number_of_records=10`);
     const history = txnHistoryListSchema.parse(await massPayRows.json());
     const payouts = history.filter((row) => row.source_token === loadToken).map((row) => toCents(row.source_amount));
     expect(payouts.sort((a, b) => b - a)).toEqual(simulated);

@@ -9,7 +9,7 @@ import {
   txnHistoryListSchema,
   type BrowserTxn,
 } from '../../../../api';
-import { freshSandbox, lane, loadAdaUsd, readApi, sandbox, sentWith, signInAs, type AdaUsd } from '../../../../../test/app/backend';
+import { freshSandbox, loadAdaUsd, massPay, readApi, sandbox, sentWith, signInAs, type AdaUsd } from '../../../../../test/app/backend';
 import { renderApp } from '../../../../../test/app/render';
 import { useSession } from '../../session/api/get-session';
 import { formatLocalDateTime } from '../transaction-labels';
@@ -279,9 +279,7 @@ describe('pickup codes', () => {
   const loadRosalind = async () => {
     const userToken = browserFoundUserSchema.parse(await readApi('/payout/user/lookup?internal_user_id=ext-1004')).user_token;
     const walletToken = browserWalletListSchema.parse(await readApi(`/payout/wallet/${userToken}`))[0]!.token;
-    const raw = await fetch(`${lane().sandboxUrl}/payout/user/${userToken}/history?wallet_token=${walletToken}`, {
-      headers: { authorization: `Bearer ${lane().sandboxKey}` },
-    });
+    const raw = await massPay(`/payout/user/${userToken}/history?wallet_token=${walletToken}`);
     const codes = txnHistoryListSchema.parse(await raw.json()).filter((row) => row.pickup_code !== undefined);
     expect(codes.length).toBeGreaterThan(0);
     return { userToken, walletToken, newest: codes[0]! };

@@ -1,7 +1,7 @@
 import { screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cardSchema, browserFoundUserSchema, browserWalletListSchema, type BrowserWallet } from '../../../../api';
-import { freshSandbox, lane, readApi, sandbox, sentWith } from '../../../../../test/app/backend';
+import { freshSandbox, massPay, readApi, sandbox, sentWith } from '../../../../../test/app/backend';
 import { renderApp } from '../../../../../test/app/render';
 import CardPanel from './CardPanel';
 
@@ -80,9 +80,7 @@ describe('CardPanel', () => {
 
     // MassPay's (the sandbox's) own answer, asked directly with its key: the secrets exist, and the
     // patterns above would catch them.
-    const raw = await realFetch(`${lane().sandboxUrl}/payout/wallet/${userToken}/${card.token}/card`, {
-      headers: { authorization: `Bearer ${lane().sandboxKey}` },
-    });
+    const raw = await massPay(`/payout/wallet/${userToken}/${card.token}/card`);
     const secret = cardSchema.parse(await raw.json());
     expect(secret.card_number).toMatch(PAN_LIKE);
     expect(secret.card_number.endsWith('4242')).toBe(true);
