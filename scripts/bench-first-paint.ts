@@ -23,6 +23,7 @@ import { parseArgs } from 'node:util';
 import { chromium, type Browser, type BrowserContext } from '@playwright/test';
 import { CHROMIUM } from '../e2e/env';
 import { fileStamp, wholeNumber, writeResults } from './bench-lib';
+import { untilBrowserSettles } from './browser-settle';
 import { freePort, startBrowserStack } from './browser-stack';
 import { H1_PROBE, waitForH1 } from './page-js';
 
@@ -102,6 +103,7 @@ const startFloor = async (headers?: Record<string, string>): Promise<{ url: stri
 const timeToH1 = async (context: BrowserContext, url: string, expected?: string) => {
   try {
     const page = await context.newPage();
+    await untilBrowserSettles();
     await page.addInitScript({ content: H1_PROBE });
     await page.goto(url, { waitUntil: 'commit' });
     const h1 = await waitForH1(page);

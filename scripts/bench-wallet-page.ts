@@ -24,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium, type Page, type Request } from '@playwright/test';
 import { CHROMIUM } from '../e2e/env';
+import { untilBrowserSettles } from './browser-settle';
 import { hashPassword } from '../src/server/auth/passwords';
 import { writeStaffFile } from '../src/server/auth/staff-file';
 import { fileStamp, wholeNumber, writeResults } from './bench-lib';
@@ -336,7 +337,9 @@ const main = async (): Promise<number> => {
         // Signed in as staff are when they open a wallet; the page still checks the session itself.
         const signedIn = await context.request.post('/auth/login', { headers: SIGN_IN_HEADERS, data: { email: STAFF.email, password: STAFF.password } });
         if (!signedIn.ok()) throw new Error(`Signing in the browser answered ${signedIn.status()}`);
-        runs.push(await measure(await context.newPage(), `${consoleUrl}${path}`));
+        const page = await context.newPage();
+        await untilBrowserSettles();
+        runs.push(await measure(page, `${consoleUrl}${path}`));
       } finally {
         await context.close();
       }

@@ -7,6 +7,7 @@
  */
 import { gzipSync } from 'node:zlib';
 import type { BrowserContext, Page, Response } from '@playwright/test';
+import { untilBrowserSettles } from './browser-settle';
 
 export const PAGE_JS_BUDGET_KIB = 150;
 
@@ -59,6 +60,7 @@ export const measurePageJs = async (newContext: () => Promise<BrowserContext>, r
   const context = await newContext();
   try {
     const page = await context.newPage();
+    await untilBrowserSettles();
     const bodies = new Map<string, Promise<Buffer>>();
     page.on('response', (response: Response) => {
       if (isJs(response.url()) && !bodies.has(response.url())) bodies.set(response.url(), response.body());
