@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { adaTokens, cardWalletName, lookupUserToken, resetSandbox, shortWalletName, userPath, walletPath } from './support';
+import type { Request } from '@playwright/test';
+import { adaTokens, cardWalletName, DEST_LABEL, lookupUserToken, resetSandbox, rulesTable, shortWalletName, userPath, walletPath } from './support';
 
 test.beforeEach(async ({ request }) => {
   await resetSandbox(request);
@@ -58,6 +59,38 @@ test('a wallet row’s link opens the wallet; the breadcrumbs lead back', async 
   await crumbs.getByRole('link', { name: 'Ada Lovelace', exact: true }).click();
   await expect(page).toHaveURL(userPath(ada.user));
   await expect(page.getByRole('heading', { level: 1, name: 'Ada Lovelace' })).toBeVisible();
+});
+
+test('a cold wallet page has its data asked for by the page itself, each read once', async ({ page, request }) => {
+  const ada = await adaTokens(request);
+  const apiReads: Request[] = [];
+  page.on('request', (r) => {
+    if (r.method() === 'GET' && new URL(r.url()).pathname.startsWith('/api/')) apiReads.push(r);
+  });
+  await page.goto(walletPath(ada.user, ada.usd));
+  await expect(page.getByRole('heading', { level: 1, name: shortWalletName(ada.usd) })).toBeVisible();
+  await expect(rulesTable(page).getByRole('row').filter({ hasText: DEST_LABEL.evergreen })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Change history' })).toBeVisible();
+
+  // The reads the server names in the page (`<link rel="preload" as="fetch">`) leave without the
+  // SPA's own headers, while the page's code is still loading; the SPA's requests for the same URLs
+  // take those answers. Asked again by the SPA, a URL would show twice, once with its header.
+  const firstReads = [
+    `/api/payout/user/${ada.user}`,
+    `/api/payout/wallet/${ada.user}`,
+    `/api/payout/wallet/${ada.user}/${ada.usd}/autopayout`,
+    `/api/console/wallet/${ada.user}/${ada.usd}/history`,
+  ];
+  for (const path of firstReads) {
+    const sent = apiReads.filter((r) => new URL(r.url()).pathname + new URL(r.url()).search === path);
+    expect(sent, path).toHaveLength(1);
+    expect(await sent[0]!.headerValue('x-requested-with'), path).toBeNull();
+  }
+  // Every other read is the SPA's own (its CSRF header), and none is asked twice.
+  for (const r of apiReads.filter((r) => !firstReads.includes(new URL(r.url()).pathname)))
+    expect(await r.headerValue('x-requested-with'), r.url()).toBe('XMLHttpRequest');
+  const urls = apiReads.map((r) => r.url());
+  expect(urls.length, urls.join('\n')).toBe(new Set(urls).size);
 });
 
 test('Alan has no wallets: the empty state says so', async ({ page, request }) => {

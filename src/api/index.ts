@@ -25,3 +25,4 @@ export * from './schemas/approvals';
 export * from './schemas/wallet-history';
 export * from './schemas/bulk';
 export * from './app-pages';
+export * from './page-reads';

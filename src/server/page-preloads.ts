@@ -12,9 +12,12 @@ type Manifest = Record<string, ManifestChunk>;
 
 /** A page's path and the `<link rel="modulepreload">` tags of its code. */
 export interface PagePreloads {
+  page: keyof typeof APP_PAGES;
   path: string;
   links: string;
 }
+
+const pageEntries = () => Object.entries(APP_PAGES) as [keyof typeof APP_PAGES, AppPage][];
 
 /** The manifest keys of a chunk and its static imports, recursively, less what `skip` holds. */
 const staticClosure = (manifest: Manifest, key: string, skip: ReadonlySet<string>, seen = new Set<string>()): string[] => {
@@ -34,11 +37,12 @@ export const readPagePreloads = async (distDir: string): Promise<PagePreloads[]>
   try {
     manifest = JSON.parse(await readFile(path.join(distDir, '.vite', 'manifest.json'), 'utf8')) as Manifest;
   } catch {
-    return Object.values(APP_PAGES).map(({ path: pagePath }) => ({ path: pagePath, links: '' }));
+    return pageEntries().map(([page, { path: pagePath }]) => ({ page, path: pagePath, links: '' }));
   }
   const entries = Object.keys(manifest).filter((key) => manifest[key]!.isEntry);
   const loadedByIndex = new Set(entries.flatMap((key) => staticClosure(manifest, key, new Set())));
-  return Object.values(APP_PAGES).map((page: AppPage) => ({
+  return pageEntries().map(([key, page]) => ({
+    page: key,
     path: page.path,
     links: staticClosure(manifest, pageModulePath(page.page), loadedByIndex)
       .map((key) => `<link rel="modulepreload" crossorigin href="/${manifest[key]!.file}">`)

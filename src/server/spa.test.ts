@@ -7,6 +7,7 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { precompressDir } from '../../scripts/precompress';
 import { CSP_NONCE_PLACEHOLDER } from '../api';
+import { SEED_PEOPLE } from '../../test/seed';
 import { startConsole, type RunningConsole } from '../../test/server-support';
 
 // A stand-in for vite's output, precompressed by the build's own step.
@@ -104,6 +105,33 @@ describe('the SPA assets', () => {
 
     const anonymous = await get(c, '/users/usr_x');
     expect(anonymous.body.toString()).not.toContain('signed-in-staff');
+  });
+
+  it("name a signed-in staff member's first reads of a page as fetch preloads, ahead of its code; none for anyone else or a malformed token", async () => {
+    const { userToken: user, usdWallet: wallet } = SEED_PEOPLE.ada;
+    const cookie = await c.sessionCookie('viewer');
+    const pageOf = async (url: string, headers: Record<string, string> = { cookie }) => (await fetch(`${c.baseUrl}${url}`, { headers })).text();
+    const readsOf = (html: string) => [...html.matchAll(/<link rel="preload" as="fetch" crossorigin href="([^"]+)">/g)].map((m) => m[1]!);
+
+    const walletReads = readsOf(await pageOf(`/users/${user}/wallets/${wallet}`));
+    expect(walletReads).toEqual([
+      `/api/payout/user/${user}`,
+      `/api/payout/wallet/${user}`,
+      `/api/payout/wallet/${user}/${wallet}/autopayout`,
+      `/api/console/wallet/${user}/${wallet}/history`,
+    ]);
+    // Each is a read the console answers that staff member, with the cookie the browser sends along.
+    for (const url of walletReads) expect((await fetch(`${c.baseUrl}${url}`, { headers: { cookie } })).status, url).toBe(200);
+
+    const userPage = await pageOf(`/users/${user}`);
+    expect(readsOf(userPage)).toEqual([`/api/payout/user/${user}`, `/api/payout/wallet/${user}`]);
+    // Sent first: the code's chunks wait behind them for a free connection, not they behind the code.
+    expect(userPage.indexOf('rel="preload"')).toBeLessThan(userPage.indexOf('rel="modulepreload"'));
+
+    expect(readsOf(await pageOf(`/users/${user}`, {}))).toEqual([]);
+    expect(readsOf(await pageOf('/users/usr_x'))).toEqual([]);
+    expect(readsOf(await pageOf(`/users/${user}/wallets/${encodeURIComponent('"><script>')}`))).toEqual([]);
+    expect(readsOf(await pageOf('/audit'))).toEqual([]);
   });
 
   it('leave index.html uncompressed by the static plugin and never cached without asking', async () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod/mini';
-import { PROBLEM_TYPES, groupFieldIssues, zodFieldIssues, type BrowserRouteDef } from '../../api';
+import { PROBLEM_TYPES, fillPath, groupFieldIssues, zodFieldIssues, type BrowserRouteDef } from '../../api';
 import { ApiError } from './api-error';
 import { apiRequest, type RequestOptions } from './http';
 
@@ -37,7 +37,7 @@ export const routePath = (route: BrowserRouteDef, { params, query }: { params?: 
   for (const [name, value] of Object.entries(query ?? {})) if (value !== undefined && value !== '') search.set(name, String(value));
   const checkedQuery = route.query.safeParse(Object.fromEntries(search));
   if (!checkedQuery.success) throw refusal('The query is not valid for this route.', checkedQuery.error);
-  const path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent((checkedParams.data as Record<string, string>)[name]!));
+  const path = fillPath(route.path, checkedParams.data as Record<string, string>);
   return search.size > 0 ? `${path}?${search.toString()}` : path;
 };
 

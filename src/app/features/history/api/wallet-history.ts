@@ -1,10 +1,9 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
-import { WALLET_HISTORY_ROUTES, rulesAtSchema, walletHistoryPageSchema } from '../../../../api';
+import { WALLET_HISTORY_ROUTES, fillPath, rulesAtSchema, walletHistoryPageSchema } from '../../../../api';
 import { request } from '../../../lib/http';
 import { queryKeys } from '../../../lib/query-keys';
 
-const walletPath = (template: string, userToken: string, walletToken: string) =>
-  template.replace('{user_token}', encodeURIComponent(userToken)).replace('{wallet_token}', encodeURIComponent(walletToken));
+const walletPath = (template: string, userToken: string, walletToken: string) => fillPath(template, { user_token: userToken, wallet_token: walletToken });
 
 /** `GET /api/console/wallet/{user}/{wallet}/history?page=`: the console's changes to this wallet, newest first, 20 a page (every role). */
 export const walletHistoryQueryOptions = (userToken: string, walletToken: string, page: number) =>
