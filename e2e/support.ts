@@ -197,9 +197,12 @@ export const recordRequests = (page: Page, method: string, urlPart: string) => {
   return seen;
 };
 
-/** Waits until no CSS transition or animation runs (dialogs fade in): axe and focus checks see the end state. */
+/**
+ * Waits until no CSS transition or animation runs (dialogs fade in): axe and focus checks see the end
+ * state. An animation without end (a spinner, a progress bar's stripes) never settles and is not waited for.
+ */
 export const settleAnimations = async (page: Page) => {
-  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
+  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getComputedTiming().iterations === Infinity));
 };
 
 /**
