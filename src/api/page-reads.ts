@@ -2,14 +2,10 @@ import { z } from 'zod/mini';
 import { getUser } from './browser-routes/get-user';
 import { listAutopayRules } from './browser-routes/list-autopay-rules';
 import { listWallets } from './browser-routes/list-wallets';
-import type { BrowserRouteDef } from './browser-routes/route-def';
+import { fillPath, type BrowserRouteDef } from './browser-routes/route-def';
 import type { APP_PAGES } from './app-pages';
 import { WALLET_HISTORY_ROUTES } from './schemas/wallet-history';
 import { userTokenSchema, walletTokenSchema } from './tokens';
-
-/** `template` (`{name}` marks a parameter) with each parameter's value put in, encoded. */
-export const fillPath = (template: string, values: Readonly<Record<string, string>>) =>
-  template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(values[name] ?? ''));
 
 const proxied = (route: BrowserRouteDef, values: Record<string, string>) => `/api${fillPath(route.path, values)}`;
 

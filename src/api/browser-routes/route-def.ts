@@ -25,6 +25,10 @@ export interface BrowserRouteDef {
   response: z.ZodMiniType;
 }
 
+/** `template` (`{name}` marks a parameter) with each parameter's value put in, encoded. */
+export const fillPath = (template: string, values: Readonly<Record<string, string>>) =>
+  template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(values[name] ?? ''));
+
 export const noQuery = z.strictObject({});
 export const userParams = { user_token: userTokenSchema };
 export const walletParams = { user_token: userTokenSchema, wallet_token: walletTokenSchema };
