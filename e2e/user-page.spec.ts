@@ -1,6 +1,18 @@
 import { expect, test } from '@playwright/test';
 import type { Request } from '@playwright/test';
-import { adaTokens, cardWalletName, DEST_LABEL, lookupUserToken, resetSandbox, rulesTable, shortWalletName, userPath, walletPath } from './support';
+import {
+  adaTokens,
+  cardWalletName,
+  DEST_LABEL,
+  lookupUserToken,
+  projectBaseURL,
+  resetSandbox,
+  rulesTable,
+  shortWalletName,
+  staffBadge,
+  userPath,
+  walletPath,
+} from './support';
 
 test.beforeEach(async ({ request }) => {
   await resetSandbox(request);
@@ -91,6 +103,34 @@ test('a cold wallet page has its data asked for by the page itself, each read on
     expect(await r.headerValue('x-requested-with'), r.url()).toBe('XMLHttpRequest');
   const urls = apiReads.map((r) => r.url());
   expect(urls.length, urls.join('\n')).toBe(new Set(urls).size);
+});
+
+test('a wallet link followed from another site opens the wallet signed in, though the page request had no session cookie', async ({ page, request }) => {
+  const ada = await adaTokens(request);
+  const target = new URL(walletPath(ada.user, ada.usd), projectBaseURL()).href;
+  // A support ticket on another site (a name the browser never resolves: Playwright answers for it).
+  await page.route('http://tickets.example/**', (route) =>
+    route.fulfill({ contentType: 'text/html; charset=utf-8', body: `<!doctype html><title>Ticket</title><a href="${target}">Ada’s USD wallet</a>` }),
+  );
+  await page.goto('http://tickets.example/ticket/1');
+  const sessionChecks: Request[] = [];
+  page.on('request', (r) => {
+    if (new URL(r.url()).pathname === '/auth/me') sessionChecks.push(r);
+  });
+  const [navigation] = await Promise.all([
+    page.waitForRequest((r) => r.isNavigationRequest() && r.url() === target),
+    page.getByRole('link', { name: 'Ada’s USD wallet' }).click(),
+  ]);
+  // The session cookie is SameSite=Strict: a navigation from another site leaves it behind.
+  expect((await navigation.allHeaders()).cookie).toBeUndefined();
+
+  await expect(page.getByRole('heading', { level: 1, name: shortWalletName(ada.usd) })).toBeVisible();
+  await expect(rulesTable(page).getByRole('row').filter({ hasText: DEST_LABEL.evergreen })).toBeVisible();
+  await expect(staffBadge(page, 'editor')).toBeVisible();
+  // Who is signed in was asked once, by the page itself (the preload the server named, sent as a
+  // same-site request with the cookie), not a second time by the SPA.
+  expect(sessionChecks).toHaveLength(1);
+  expect(await sessionChecks[0]!.headerValue('x-requested-with')).toBeNull();
 });
 
 test('Alan has no wallets: the empty state says so', async ({ page, request }) => {

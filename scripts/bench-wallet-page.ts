@@ -1,6 +1,6 @@
 /**
- * `npm run bench:wallet-page [-- --runs <n>] [-- --latency <ms>]`: how fast Ada's USD wallet page shows
- * its rules, and how many API round trips stand in the way.
+ * `npm run bench:wallet-page [-- --runs <n>] [-- --latency <ms>] [-- --from-site]`: how fast Ada's USD
+ * wallet page shows its rules, and how many API round trips stand in the way.
  *
  * Starts the standalone sandbox (fresh temporary DATA_DIR, a fixed key, SANDBOX_LATENCY_MS=200 by
  * default, so every upstream request costs what a real network would) and the console proxying to
@@ -11,13 +11,19 @@
  * `/api/payout/service/...` counted apart) and the critical-path depth in round trips: requests are
  * put in waves, a request that started after another one ended being one wave deeper.
  *
+ * `--from-site`: each run arrives as staff do from a support ticket or an email, by following a link
+ * on a page of another site (`localhost`, served by this script; the console is `127.0.0.1`). The
+ * session cookie is SameSite=Strict, so that navigation carries none: the page must learn who is
+ * signed in from a request of its own.
+ *
  * Prints a table and writes the figures to `bench-results/wallet-page-<timestamp>.json`.
  * The child processes are stopped at the end, also on an error or Ctrl-C.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import http from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,7 +40,7 @@ const SIGN_IN_HEADERS = { 'content-type': 'application/json', 'x-requested-with'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const API_KEY = 'bench-wallet-page-key-5e1d0c7a';
-const USAGE = 'Usage: npm run bench:wallet-page -- [--runs <n>] [--latency <ms>]';
+const USAGE = 'Usage: npm run bench:wallet-page -- [--runs <n>] [--latency <ms>] [--from-site]';
 
 const readOptions = () => {
   const { values } = parseArgs({
@@ -42,6 +48,7 @@ const readOptions = () => {
     options: {
       runs: { type: 'string', default: '3' },
       latency: { type: 'string', default: '200' },
+      'from-site': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -51,6 +58,7 @@ const readOptions = () => {
     help: values.help,
     runs: wholeNumber('runs', values.runs, 1, 50, USAGE),
     latencyMs: wholeNumber('latency', values.latency, 0, 10_000, USAGE),
+    fromSite: values['from-site'],
   };
 };
 
@@ -191,7 +199,22 @@ interface ResourceEntry {
   responseEnd: number;
 }
 
-const measure = async (page: Page, url: string) => {
+/**
+ * A page of another site with one link, to `?to=`: what staff follow from a ticket. `localhost` is not
+ * `127.0.0.1`'s site, so the console's SameSite=Strict cookie stays behind when the link is followed.
+ */
+const startOtherSite = async () => {
+  const server = http.createServer((request, response) => {
+    const to = new URL(request.url ?? '/', 'http://localhost').searchParams.get('to') ?? '';
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    response.end(`<!doctype html><title>Ticket</title><a href="${to.replaceAll('&', '&amp;').replaceAll('"', '&quot;')}">Open the wallet</a>`);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { url: `http://localhost:${(server.address() as AddressInfo).port}/`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+};
+
+const measure = async (page: Page, url: string, otherSite?: string) => {
   // Playwright's events give method and status; the times come from the page's Resource Timing
   // entries, on the same clock (ms since navigation start) as the ready probe.
   const seen: { method: string; url: string; status: number | null }[] = [];
@@ -207,7 +230,16 @@ const measure = async (page: Page, url: string) => {
   });
 
   await page.addInitScript({ content: READY_PROBE });
-  await page.goto(url, { waitUntil: 'commit' });
+  if (otherSite) {
+    await page.goto(`${otherSite}?to=${encodeURIComponent(url)}`);
+    const [navigation] = await Promise.all([
+      page.waitForRequest((r) => r.isNavigationRequest() && r.url() === url),
+      page.waitForURL(url, { waitUntil: 'commit' }),
+      page.getByRole('link', { name: 'Open the wallet' }).click({ noWaitAfter: true }),
+    ]);
+    // What this mode is for: the page asked for without the session cookie.
+    if ((await navigation.allHeaders()).cookie) throw new Error('The link from another site carried the session cookie: this run would measure nothing new.');
+  } else await page.goto(url, { waitUntil: 'commit' });
   // Polled from here: the page's CSP forbids the eval that page.waitForFunction needs. The times
   // themselves are taken in the page, so the polling interval does not blur them.
   const deadline = Date.now() + 30_000;
@@ -283,6 +315,7 @@ const main = async (): Promise<number> => {
   const sandboxDir = await mkdtemp(join(tmpdir(), 'masspay-bench-page-sandbox-'));
   const consoleDir = await mkdtemp(join(tmpdir(), 'masspay-bench-page-console-'));
   const browser = { current: undefined as Awaited<ReturnType<typeof chromium.launch>> | undefined };
+  const otherSite = options.fromSite ? await startOtherSite() : undefined;
   try {
     const [sandboxPort, consolePort] = [await freePort(), await freePort()];
     const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
@@ -339,7 +372,7 @@ const main = async (): Promise<number> => {
         if (!signedIn.ok()) throw new Error(`Signing in the browser answered ${signedIn.status()}`);
         const page = await context.newPage();
         await untilBrowserSettles();
-        runs.push(await measure(page, `${consoleUrl}${path}`));
+        runs.push(await measure(page, `${consoleUrl}${path}`, otherSite?.url));
       } finally {
         await context.close();
       }
@@ -347,7 +380,10 @@ const main = async (): Promise<number> => {
 
     const last = runs[runs.length - 1]!;
     console.log(`\nWallet page ${path}`);
-    console.log(`Sandbox latency ${options.latencyMs} ms per upstream request; ${options.runs} cold run(s).\n`);
+    console.log(
+      `Sandbox latency ${options.latencyMs} ms per upstream request; ${options.runs} cold run(s)` +
+        `${otherSite ? ', each arriving by a link from another site (no session cookie on the page request)' : ''}.\n`,
+    );
     console.log('  run  ready (DOM)  painted  page chunk in  API calls  lookups  round trips until ready  round trips, all');
     runs.forEach((r, i) =>
       console.log(
@@ -366,6 +402,7 @@ const main = async (): Promise<number> => {
       path,
       started_at: new Date().toISOString(),
       sandbox_latency_ms: options.latencyMs,
+      arrived_from_another_site: options.fromSite,
       runs: options.runs,
       median_ready_dom_ms: median(runs.map((r) => r.ready_dom_ms)),
       median_ready_painted_ms: median(runs.map((r) => r.ready_painted_ms)),
@@ -384,6 +421,7 @@ const main = async (): Promise<number> => {
     return 0;
   } finally {
     await browser.current?.close().catch(() => undefined);
+    await otherSite?.close();
     await stopChildren();
     await rm(sandboxDir, { recursive: true, force: true });
     await rm(consoleDir, { recursive: true, force: true });

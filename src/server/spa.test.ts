@@ -107,13 +107,13 @@ describe('the SPA assets', () => {
     expect(anonymous.body.toString()).not.toContain('signed-in-staff');
   });
 
-  it("name a signed-in staff member's first reads of a page as fetch preloads, ahead of its code; none for anyone else or a malformed token", async () => {
+  it("name a page's first requests as fetch preloads, ahead of its code: its reads, and who is signed in when the request named nobody", async () => {
     const { userToken: user, usdWallet: wallet } = SEED_PEOPLE.ada;
     const cookie = await c.sessionCookie('viewer');
     const pageOf = async (url: string, headers: Record<string, string> = { cookie }) => (await fetch(`${c.baseUrl}${url}`, { headers })).text();
-    const readsOf = (html: string) => [...html.matchAll(/<link rel="preload" as="fetch" crossorigin href="([^"]+)">/g)].map((m) => m[1]!);
+    const preloadsOf = (html: string) => [...html.matchAll(/<link rel="preload" as="fetch" crossorigin href="([^"]+)">/g)].map((m) => m[1]!);
 
-    const walletReads = readsOf(await pageOf(`/users/${user}/wallets/${wallet}`));
+    const walletReads = preloadsOf(await pageOf(`/users/${user}/wallets/${wallet}`));
     expect(walletReads).toEqual([
       `/api/payout/user/${user}`,
       `/api/payout/wallet/${user}`,
@@ -124,14 +124,19 @@ describe('the SPA assets', () => {
     for (const url of walletReads) expect((await fetch(`${c.baseUrl}${url}`, { headers: { cookie } })).status, url).toBe(200);
 
     const userPage = await pageOf(`/users/${user}`);
-    expect(readsOf(userPage)).toEqual([`/api/payout/user/${user}`, `/api/payout/wallet/${user}`]);
+    expect(preloadsOf(userPage)).toEqual([`/api/payout/user/${user}`, `/api/payout/wallet/${user}`]);
     // Sent first: the code's chunks wait behind them for a free connection, not they behind the code.
     expect(userPage.indexOf('rel="preload"')).toBeLessThan(userPage.indexOf('rel="modulepreload"'));
 
-    expect(readsOf(await pageOf(`/users/${user}`, {}))).toEqual([]);
-    expect(readsOf(await pageOf('/users/usr_x'))).toEqual([]);
-    expect(readsOf(await pageOf(`/users/${user}/wallets/${encodeURIComponent('"><script>')}`))).toEqual([]);
-    expect(readsOf(await pageOf('/audit'))).toEqual([]);
+    // Without a session cookie (signed out, or a link followed from another site, which leaves the
+    // SameSite=Strict cookie behind): the same reads, and /auth/me first, which the SPA then asks.
+    expect(preloadsOf(await pageOf(`/users/${user}`, {}))).toEqual(['/auth/me', `/api/payout/user/${user}`, `/api/payout/wallet/${user}`]);
+    expect(preloadsOf(await pageOf('/', {}))).toEqual(['/auth/me']);
+    expect(preloadsOf(await pageOf('/'))).toEqual([]);
+    // A malformed token names no read; a path no page has, nothing at all.
+    expect(preloadsOf(await pageOf('/users/usr_x'))).toEqual([]);
+    expect(preloadsOf(await pageOf(`/users/${user}/wallets/${encodeURIComponent('"><script>')}`))).toEqual([]);
+    expect(preloadsOf(await pageOf('/users/usr_x/nothing', {}))).toEqual([]);
   });
 
   it('leave index.html uncompressed by the static plugin and never cached without asking', async () => {

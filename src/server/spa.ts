@@ -3,6 +3,7 @@ import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
+  CONSOLE_ROUTES,
   CSP_NONCE_PLACEHOLDER,
   PROBLEM_TYPES,
   SIGNED_IN_SCRIPT_ID,
@@ -25,16 +26,21 @@ const scriptSafeJson = (value: unknown) => JSON.stringify(value).replaceAll('<',
 /** A URL for inside a double-quoted attribute (the tokens in it are checked already; this keeps any other character inert). */
 const attributeSafe = (url: string) => url.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;');
 
+const fetchPreload = (url: string) => `<link rel="preload" as="fetch" crossorigin href="${attributeSafe(url)}">`;
+
 /**
- * The page's first reads (src/api/page-reads.ts) for the browser to send while it fetches the code:
- * without them they start only once the entry chunk has run, a MassPay round trip later than they
- * could (issue 18 item 11, `npm run bench:wallet-page`). Same-origin, with the session cookie, as the
- * SPA's `fetch` sends them, which is what lets that `fetch` take the preloaded answer.
+ * The requests the SPA makes first on `page` (it makes them signed in or not), for the browser to
+ * send while it fetches the code: without them they start only once the entry chunk has run, a
+ * MassPay round trip later than they could (issue 18 item 11, `npm run bench:wallet-page`).
+ * Same-origin, with the session cookie, as the SPA's `fetch` sends them, which is what lets that
+ * `fetch` take the preloaded answer.
+ * - The page's first reads (src/api/page-reads.ts).
+ * - `GET /auth/me` when this request named nobody: the session cookie is SameSite=Strict, so a link
+ *   followed from another site (a support ticket, an email) arrives without it, and the SPA must ask.
+ *   The preload is a same-site request of the page's own: the browser sends the cookie with it.
  */
-const dataPreloads = (page: PagePreloads['page'], params: unknown) =>
-  pageFirstReads(page, (params ?? {}) as Record<string, string | undefined>)
-    .map((url) => `<link rel="preload" as="fetch" crossorigin href="${attributeSafe(url)}">`)
-    .join('');
+const firstRequests = (page: PagePreloads['page'], params: unknown, signedIn: boolean) =>
+  [...(signedIn ? [] : [CONSOLE_ROUTES.me]), ...pageFirstReads(page, (params ?? {}) as Record<string, string | undefined>)].map(fetchPreload).join('');
 
 /**
  * Serves the built SPA: hashed assets cached for a year and sent precompressed, `index.html` never
@@ -58,8 +64,7 @@ export const registerSpa = async (
     const signedIn = staff
       ? `<script type="application/json" id="${SIGNED_IN_SCRIPT_ID}">${scriptSafeJson({ staff, settings } satisfies SignedInPage)}</script>`
       : '';
-    // Data only for a signed-in staff member: anyone else is sent to the sign-in page, which reads none of it.
-    const preloads = page ? `${staff ? dataPreloads(page.page, request.params) : ''}${page.links}` : '';
+    const preloads = page ? `${firstRequests(page.page, request.params, staff !== null)}${page.links}` : '';
     return (
       reply
         // With a staff member in it, the page is theirs alone: kept by no cache.
