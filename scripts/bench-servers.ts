@@ -7,7 +7,7 @@
  * that the process and every thread it ever starts (V8's, libuv's, nginx's workers) run only there,
  * away from the load generator; {@link affinity} reads back where each process's threads may run.
  */
-import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { access, chmod, constants, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
@@ -15,6 +15,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ChildMessage, ParentMessage } from './bench-proxy-server';
+import { CLOCK_TICKS_PER_S, statOf } from './proc-stat';
 
 export const NGINX = '/usr/sbin/nginx';
 export const TASKSET = '/usr/bin/taskset';
@@ -149,23 +150,6 @@ const freePort = () =>
       server.close(() => resolve(port));
     });
   });
-
-const CLOCK_TICKS_PER_S = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
-/** A process's parent pid and CPU ticks (user + system) so far, from /proc/<pid>/stat; undefined when gone. */
-const statOf = async (pid: number) => {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
-  if (!stat) return undefined;
-  // Fields after the parenthesised command name: state ppid … utime(14) stime(15).
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) };
-};
 
 /** The pids of `parentPid`'s child processes (Linux /proc). */
 const childPids = async (parentPid: number) => {

@@ -205,9 +205,10 @@ interface ResourceEntry {
  */
 const startOtherSite = async () => {
   const server = http.createServer((request, response) => {
-    const to = new URL(request.url ?? '/', 'http://localhost').searchParams.get('to') ?? '';
+    // The target as the URL parser writes it back: a quote or a `<` in it comes out percent-encoded.
+    const to = new URL(new URL(request.url ?? '/', 'http://localhost').searchParams.get('to') ?? '', 'http://127.0.0.1').href;
     response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    response.end(`<!doctype html><title>Ticket</title><a href="${to.replaceAll('&', '&amp;').replaceAll('"', '&quot;')}">Open the wallet</a>`);
+    response.end(`<!doctype html><title>Ticket</title><a href="${to}">Open the wallet</a>`);
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');

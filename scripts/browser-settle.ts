@@ -7,35 +7,15 @@
  * cores that leaves: on a 2-core machine, one. A user's window has long been open when they load a
  * page, so the benches wait for the browser's processes to go quiet first.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-
-const CLOCK_TICKS_PER_S = 100;
-
-interface Stat {
-  command: string;
-  ppid: number;
-  ticks: number;
-}
-
-/** `/proc/<pid>/stat`'s command name, parent pid and CPU time (user + system, in clock ticks), or undefined once gone. */
-const readStat = (pid: string): Stat | undefined => {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2, in parentheses) may hold spaces; the fields after it do not.
-    const close = stat.lastIndexOf(') ');
-    const fields = stat.slice(close + 2).split(' ');
-    return { command: stat.slice(stat.indexOf('(') + 1, close), ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) };
-  } catch {
-    return undefined;
-  }
-};
+import { readdir } from 'node:fs/promises';
+import { CLOCK_TICKS_PER_S, statOf } from './proc-stat';
 
 /** CPU ticks used so far by the Chromium processes below this one (the browsers it launched and all of theirs). */
-const browserTicks = (): number => {
-  const stats = new Map<number, Stat>();
-  for (const name of readdirSync('/proc')) {
+const browserTicks = async (): Promise<number> => {
+  const stats = new Map<number, NonNullable<Awaited<ReturnType<typeof statOf>>>>();
+  for (const name of await readdir('/proc')) {
     if (!/^\d+$/.test(name)) continue;
-    const stat = readStat(name);
+    const stat = await statOf(Number(name));
     if (stat) stats.set(Number(name), stat);
   }
   const below = new Set([process.pid]);
@@ -59,10 +39,10 @@ export const untilBrowserSettles = async ({ quietMs = 250, busyShare = 0.1, maxM
     await sleep(1_000);
     return Date.now() - started;
   }
-  let before = browserTicks();
+  let before = await browserTicks();
   for (;;) {
     await sleep();
-    const now = browserTicks();
+    const now = await browserTicks();
     const busySeconds = (now - before) / CLOCK_TICKS_PER_S;
     before = now;
     if (busySeconds < (busyShare * quietMs) / 1000 || Date.now() - started >= maxMs) return Date.now() - started;
