@@ -4,12 +4,14 @@ import { listAutopayRules } from './browser-routes/list-autopay-rules';
 import { listWallets } from './browser-routes/list-wallets';
 import { fillPath, type BrowserRouteDef } from './browser-routes/route-def';
 import type { APP_PAGES } from './app-pages';
-import { userTokenSchema, walletTokenSchema } from './tokens';
 
-const proxied = (route: BrowserRouteDef, values: Record<string, string>) => `/api${fillPath(route.path, values)}`;
+/** A page's first reads, with the schema of their path parameters together (the routes' own). */
+const firstReads = (...routes: BrowserRouteDef[]) => ({ routes, params: z.object(Object.assign({}, ...routes.map((route) => route.params))) });
 
-const userPageParams = z.object({ userToken: userTokenSchema });
-const walletPageParams = z.object({ userToken: userTokenSchema, walletToken: walletTokenSchema });
+const FIRST_READS: Partial<Record<keyof typeof APP_PAGES, ReturnType<typeof firstReads>>> = {
+  user: /* @__PURE__ */ firstReads(getUser, listWallets),
+  wallet: /* @__PURE__ */ firstReads(getUser, listWallets, listAutopayRules),
+};
 
 /**
  * The reads the SPA asks for first on a page, as the URLs it requests: its route's prefetch
@@ -22,18 +24,9 @@ const walletPageParams = z.object({ userToken: userTokenSchema, walletToken: wal
  * None for a page whose path holds a malformed token: the page shows that error itself.
  */
 export const pageFirstReads = (page: keyof typeof APP_PAGES, params: Readonly<Record<string, string | undefined>>): string[] => {
-  if (page === 'user') {
-    const checked = userPageParams.safeParse(params);
-    if (!checked.success) return [];
-    const user = { user_token: checked.data.userToken };
-    return [proxied(getUser, user), proxied(listWallets, user)];
-  }
-  if (page === 'wallet') {
-    const checked = walletPageParams.safeParse(params);
-    if (!checked.success) return [];
-    const user = { user_token: checked.data.userToken };
-    const wallet = { ...user, wallet_token: checked.data.walletToken };
-    return [proxied(getUser, user), proxied(listWallets, user), proxied(listAutopayRules, wallet)];
-  }
-  return [];
+  const reads = FIRST_READS[page];
+  // The page's path names the tokens as react-router does; the routes' templates as MassPay does.
+  const checked = reads?.params.safeParse({ user_token: params.userToken, wallet_token: params.walletToken });
+  if (!reads || !checked?.success) return [];
+  return reads.routes.map((route) => `/api${fillPath(route.path, checked.data as Record<string, string>)}`);
 };
