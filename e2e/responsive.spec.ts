@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { adaTokens, useRole, walletPath } from './support';
 
 // A support agent on a phone: 390 × 844, nothing cut off, tables scroll inside their own box.
@@ -51,5 +51,43 @@ test.describe('as the admin', () => {
       await expect(control).toBeInViewport();
     }
     expect(await page.evaluate(() => document.documentElement.scrollWidth), 'the page must not scroll sideways').toBeLessThanOrEqual(390);
+  });
+});
+
+test.describe('the app bar of an admin, who has the most in it', () => {
+  useRole('admin');
+
+  /** The wallet page scrolled well past its top; the app bar's box as the screen shows it then. */
+  const scrolledWalletPage = async (page: Page, request: APIRequestContext) => {
+    const ada = await adaTokens(request);
+    await page.goto(walletPath(ada.user, ada.usd));
+    await expect(page.getByRole('table', { name: 'Transactions' })).toBeVisible();
+    const banner = page.getByRole('banner');
+    const before = await banner.boundingBox();
+    await page.mouse.wheel(0, 600);
+    await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(300);
+    return { banner, before: before! };
+  };
+
+  test('on a phone: two rows under the console name, and it scrolls away with the page', async ({ page, request }) => {
+    const { banner, before } = await scrolledWalletPage(page, request);
+    // Its controls stayed one row under the name (they stacked in four, 147 px kept on a screen of 844).
+    expect(before.height, 'the app bar at 390 px').toBeLessThanOrEqual(120);
+    await expect(banner).not.toBeInViewport();
+    await page.mouse.wheel(0, -2000);
+    for (const name of ['Approvals', 'Bulk changes', 'Audit log']) await expect(banner.getByRole('link', { name, exact: true })).toBeInViewport();
+    await expect(banner.getByRole('button', { name: 'Sign out', exact: true })).toBeInViewport();
+    await expect(banner.getByRole('button', { name: /Use (dark|light) theme/ })).toBeInViewport();
+  });
+
+  test.describe('on a desktop', () => {
+    test.use({ viewport: { width: 1280, height: 720 } });
+    test('one row, kept at the top of the screen while the page scrolls', async ({ page, request }) => {
+      const { banner, before } = await scrolledWalletPage(page, request);
+      expect(before.height, 'the app bar at 1280 px').toBeLessThanOrEqual(64);
+      await expect(banner).toBeInViewport();
+      expect((await banner.boundingBox())!.y).toBe(0);
+      await expect(banner.getByRole('button', { name: 'Sign out', exact: true })).toBeInViewport();
+    });
   });
 });

@@ -23,9 +23,16 @@ export const Layout = () => {
       <Link href="#main" sx={{ position: 'absolute', left: 8, top: -48, zIndex: 2000, bgcolor: 'background.paper', p: 1, '&:focus': { top: 8 } }}>
         Skip to content
       </Link>
-      <AppBar position="sticky" elevation={1} color="primary" enableColorOnDark>
-        <Toolbar>
-          <Link component={RouterLink} to="/" color="inherit" underline="none" sx={{ flexGrow: 1, fontWeight: 600, fontSize: '1.15rem' }}>
+      {/* Narrower than md (phones, tablets upright) the bar scrolls away with the page, the staff member's controls in a row under the name: kept on screen, a phone's took a sixth of it. */}
+      <AppBar position="sticky" elevation={1} color="primary" enableColorOnDark sx={{ position: { xs: 'static', md: 'sticky' } }}>
+        <Toolbar sx={{ flexWrap: { xs: 'wrap', md: 'nowrap' }, py: { xs: 1, md: 0 } }}>
+          <Link
+            component={RouterLink}
+            to="/"
+            color="inherit"
+            underline="none"
+            sx={{ flexGrow: 1, flexBasis: { xs: staff ? '100%' : 'auto', md: 'auto' }, fontWeight: 600, fontSize: '1.15rem' }}
+          >
             {PRODUCT_NAME}
           </Link>
           {staff && (

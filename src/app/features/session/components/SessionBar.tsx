@@ -13,7 +13,19 @@ import { useSignOut } from '../api/sign-out';
 const SessionBar = ({ staff }: { staff: StaffMember }) => {
   const signOut = useSignOut();
   return (
-    <Stack direction="row" spacing={2} useFlexGap sx={{ alignItems: 'center', flexWrap: 'wrap', justifyContent: 'flex-end', mr: 1 }}>
+    // Narrower than md: under the console's name, beside the theme button (Layout's toolbar wraps there).
+    <Stack
+      direction="row"
+      spacing={2}
+      useFlexGap
+      sx={{
+        alignItems: 'center',
+        flexWrap: 'wrap',
+        justifyContent: { xs: 'flex-start', md: 'flex-end' },
+        mr: { xs: 0, md: 1 },
+        flex: { xs: 1, md: '0 1 auto' },
+      }}
+    >
       <ApprovalsLink />
       <Link component={RouterLink} to="/bulk" color="inherit" underline="hover">
         Bulk changes
