@@ -2,9 +2,9 @@
  * `npm run bench:wallet-page [-- --runs <n>] [-- --latency <ms>] [-- --from-site]`: how fast Ada's USD
  * wallet page shows its rules, and how many API round trips stand in the way.
  *
- * Starts the standalone sandbox (fresh temporary DATA_DIR, a fixed key, SANDBOX_LATENCY_MS=200 by
- * default, so every upstream request costs what a real network would) and the console proxying to
- * it, both as child processes on free ports; then, in headless Chromium, opens the wallet page in a
+ * Starts the standalone sandbox (SANDBOX_LATENCY_MS=200 by default, so every upstream request costs
+ * what a real network would) and the console proxying to it, with an editor to sign in
+ * (scripts/browser-stack.ts); then, in headless Chromium, opens the wallet page in a
  * fresh browser context per run and measures, from the page's navigation start, the time until the
  * `Autopay rules` table shows the resolved destination name `Evergreen Bank`. Every `/api/` request
  * is recorded with its start and end; the report gives the number of API calls (destination lookups
@@ -19,27 +19,15 @@
  * Prints a table and writes the figures to `bench-results/wallet-page-<timestamp>.json`.
  * The child processes are stopped at the end, also on an error or Ctrl-C.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import http from 'node:http';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { chromium, type Page, type Request } from '@playwright/test';
 import { CHROMIUM } from '../e2e/env';
 import { untilBrowserSettles } from './browser-settle';
-import { hashPassword } from '../src/server/auth/passwords';
-import { writeStaffFile } from '../src/server/auth/staff-file';
+import { startBrowserStack } from './browser-stack';
 import { fileStamp, wholeNumber, writeResults } from './bench-lib';
-import { launchArgs } from './start-node-args';
-
-const SIGN_IN_HEADERS = { 'content-type': 'application/json', 'x-requested-with': 'XMLHttpRequest' };
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const API_KEY = 'bench-wallet-page-key-5e1d0c7a';
 const USAGE = 'Usage: npm run bench:wallet-page -- [--runs <n>] [--latency <ms>] [--from-site]';
 
 const readOptions = () => {
@@ -60,85 +48,6 @@ const readOptions = () => {
     latencyMs: wholeNumber('latency', values.latency, 0, 10_000, USAGE),
     fromSite: values['from-site'],
   };
-};
-
-const freePort = async (): Promise<number> => {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  await once(server, 'close');
-  if (!address || typeof address === 'string') throw new Error('no free port');
-  return address.port;
-};
-
-const children: ChildProcess[] = [];
-
-/** Starts `npx tsx <script>` in its own process group, so that stopping it stops tsx's node too. */
-/** `entry`: one of scripts/launch.js's (`main` is `npm start`), run from the build, built first when stale. */
-const startChild = (name: string, entry: string, env: Record<string, string>) => {
-  const child = spawn(process.execPath, launchArgs(entry), {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  children.push(child);
-  const output: string[] = [];
-  const keep = (chunk: Buffer) => {
-    output.push(chunk.toString());
-    if (output.length > 200) output.shift();
-  };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  return { child, name, output };
-};
-
-const stopChildren = async () => {
-  await Promise.all(
-    children.splice(0).map(async (child) => {
-      if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
-      const exited = once(child, 'exit');
-      try {
-        process.kill(-child.pid, 'SIGTERM');
-      } catch {
-        return;
-      }
-      const timer = setTimeout(() => {
-        try {
-          process.kill(-child.pid!, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }, 5_000);
-      await exited;
-      clearTimeout(timer);
-    }),
-  );
-};
-
-/** Polls `url` until it answers 200, or fails with the child's output when it exits or time runs out. */
-const waitReady = async (started: ReturnType<typeof startChild>, url: string, headers: Record<string, string>, timeoutMs: number) => {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (started.child.exitCode !== null) throw new Error(`${started.name} exited (${started.child.exitCode}):\n${started.output.join('')}`);
-    const status = await fetch(url, { headers }).then(
-      (r) => r.status,
-      () => 0,
-    );
-    if (status === 200) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`${started.name} was not ready at ${url} within ${timeoutMs} ms:\n${started.output.join('')}`);
-};
-
-const STAFF = { email: 'bench-editor@example.com', name: 'Bench Editor', role: 'editor' as const, password: 'bench-wallet-page-password' };
-
-const getJson = async <T>(url: string, cookie: string): Promise<T> => {
-  const answer = await fetch(url, { headers: { accept: 'application/json', cookie } });
-  if (!answer.ok) throw new Error(`GET ${url} answered ${answer.status}: ${await answer.text()}`);
-  return (await answer.json()) as T;
 };
 
 /** What the page asks the console: MassPay data under /api, the session under /auth. */
@@ -313,64 +222,21 @@ const main = async (): Promise<number> => {
     console.log(USAGE);
     return 0;
   }
-  const sandboxDir = await mkdtemp(join(tmpdir(), 'masspay-bench-page-sandbox-'));
-  const consoleDir = await mkdtemp(join(tmpdir(), 'masspay-bench-page-console-'));
   const browser = { current: undefined as Awaited<ReturnType<typeof chromium.launch>> | undefined };
   const otherSite = options.fromSite ? await startOtherSite() : undefined;
+  // With a real MASSPAY_BASE_URL the console wants a staff file: one editor, signed in per run.
+  const stack = await startBrowserStack({ latencyMs: options.latencyMs, roles: ['editor'] });
   try {
-    const [sandboxPort, consolePort] = [await freePort(), await freePort()];
-    const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
-    const consoleUrl = `http://127.0.0.1:${consolePort}`;
-
-    const sandbox = startChild('sandbox', 'sandbox', {
-      SANDBOX_PORT: String(sandboxPort),
-      SANDBOX_HOST: '127.0.0.1',
-      SANDBOX_API_KEY: API_KEY,
-      SANDBOX_LATENCY_MS: String(options.latencyMs),
-      DATA_DIR: sandboxDir,
-      LOG_LEVEL: 'warn',
-    });
-    // With a real MASSPAY_BASE_URL the console wants a staff file: one editor, signed in per run.
-    const staffFile = join(consoleDir, 'staff.json');
-    await writeStaffFile(staffFile, [{ email: STAFF.email, name: STAFF.name, role: STAFF.role, passwordHash: await hashPassword(STAFF.password) }]);
-    const server = startChild('console', 'main', {
-      PORT: String(consolePort),
-      HOST: '127.0.0.1',
-      MASSPAY_BASE_URL: sandboxUrl,
-      MASSPAY_API_KEY: API_KEY,
-      DATA_DIR: consoleDir,
-      STAFF_FILE: staffFile,
-      LOG_LEVEL: 'warn',
-    });
-    await waitReady(sandbox, `${sandboxUrl}/__sandbox/faults`, { authorization: `Bearer ${API_KEY}` }, 60_000);
-    // The first of the two to start may build first (the other waits for it).
-    await waitReady(server, `${consoleUrl}/healthz`, {}, 180_000);
-
-    const signIn = await fetch(`${consoleUrl}/auth/login`, {
-      method: 'POST',
-      headers: SIGN_IN_HEADERS,
-      body: JSON.stringify({ email: STAFF.email, password: STAFF.password }),
-    });
-    const cookie = signIn.headers.getSetCookie()[0]?.split(';')[0];
-    if (signIn.status !== 200 || !cookie) throw new Error(`Signing in answered ${signIn.status}: ${await signIn.text()}`);
-    const found = await getJson<{ user_token: string }>(`${consoleUrl}/api/payout/user/lookup?internal_user_id=ext-1001`, cookie);
-    const wallets = await getJson<{ token: string; type: string; currency_code: string; active: boolean }[]>(
-      `${consoleUrl}/api/payout/wallet/${found.user_token}`,
-      cookie,
-    );
-    const usd = wallets.find((w) => w.type === 'USER_FUNDS' && w.active && w.currency_code === 'USD');
-    if (!usd) throw new Error(`Ada has no active USD wallet: ${JSON.stringify(wallets)}`);
-    const path = `/users/${found.user_token}/wallets/${usd.token}`;
+    const { consoleUrl } = stack;
+    const path = `/users/${stack.ada.user}/wallets/${stack.ada.usd}`;
 
     browser.current = await chromium.launch({ ...CHROMIUM, headless: true });
     const runs = [];
     for (let i = 0; i < options.runs; i++) {
       // A fresh context per run: no HTTP cache, no storage, no warm query cache.
-      const context = await browser.current.newContext({ baseURL: consoleUrl });
+      // Signed in as staff are when they open a wallet; the page still checks the session itself.
+      const context = await stack.signedInContext(browser.current);
       try {
-        // Signed in as staff are when they open a wallet; the page still checks the session itself.
-        const signedIn = await context.request.post('/auth/login', { headers: SIGN_IN_HEADERS, data: { email: STAFF.email, password: STAFF.password } });
-        if (!signedIn.ok()) throw new Error(`Signing in the browser answered ${signedIn.status()}`);
         const page = await context.newPage();
         await untilBrowserSettles();
         runs.push(await measure(page, `${consoleUrl}${path}`, otherSite?.url));
@@ -423,30 +289,9 @@ const main = async (): Promise<number> => {
   } finally {
     await browser.current?.close().catch(() => undefined);
     await otherSite?.close();
-    await stopChildren();
-    await rm(sandboxDir, { recursive: true, force: true });
-    await rm(consoleDir, { recursive: true, force: true });
+    await stack.stop();
   }
 };
-
-// Last resort (an uncaught error, a closed stdout): the process is leaving, stop the children now.
-process.on('exit', () => {
-  for (const child of children) {
-    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
-      try {
-        process.kill(-child.pid, 'SIGTERM');
-      } catch {
-        // already gone
-      }
-    }
-  }
-});
-
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    void stopChildren().finally(() => process.exit(130));
-  });
-}
 
 main().then(
   (code) => process.exit(code),

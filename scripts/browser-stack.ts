@@ -1,5 +1,5 @@
 /**
- * The console as the browser scripts (`npm run size`, `npm run bench:first-paint`) and the bulk bench
+ * The console as the browser scripts (`npm run size`, `bench:first-paint`, `bench:wallet-page`) and the bulk bench
  * load it: the standalone sandbox (fresh temporary DATA_DIR, a fixed key, `latencyMs` per upstream
  * request, `seedUsers` synthetic payees) and the console from the build (scripts/launch.js, built
  * first when stale) proxying to it, both child processes on free ports in their own process groups,
