@@ -87,7 +87,12 @@ test('a cold wallet page has its data asked for by the page itself, each read on
   // The reads the server names in the page (`<link rel="preload" as="fetch">`) leave without the
   // SPA's own headers, while the page's code is still loading; the SPA's requests for the same URLs
   // take those answers. Asked again by the SPA, a URL would show twice, once with its header.
-  const firstReads = [`/api/payout/user/${ada.user}`, `/api/payout/wallet/${ada.user}`, `/api/payout/wallet/${ada.user}/${ada.usd}/autopayout`];
+  const firstReads = [
+    `/api/payout/user/${ada.user}`,
+    `/api/payout/wallet/${ada.user}`,
+    `/api/payout/wallet/${ada.user}/${ada.usd}/autopayout`,
+    `/api/console/wallet/${ada.user}/${ada.usd}/history`,
+  ];
   for (const path of firstReads) {
     const sent = apiReads.filter((r) => new URL(r.url()).pathname + new URL(r.url()).search === path);
     expect(sent, path).toHaveLength(1);

@@ -66,6 +66,11 @@ export const APP_ROUTES: AppRoute[] = [
     prefetch: ({ userToken, walletToken }) => {
       void queryClient.prefetchQuery(userQueryOptions(userToken!));
       void queryClient.prefetchQuery(walletsQueryOptions(userToken!));
+      // The wallet's change history beside the rules, not once the page renders (issue 14's budget);
+      // its code comes with the page's, so the entry does not carry its schemas.
+      void import('./features/history/api/wallet-history').then(({ walletHistoryQueryOptions }) =>
+        queryClient.prefetchQuery(walletHistoryQueryOptions(userToken!, walletToken!, 1)),
+      );
       // The destination names follow as soon as the rules arrive, without waiting for a render.
       void Promise.all([queryClient.fetchQuery(autopayRulesQueryOptions(userToken!, walletToken!)), import('./features/catalog/api/get-service')]).then(
         ([rules, { serviceQueryOptions }]) => rules.forEach((rule) => void queryClient.prefetchQuery(serviceQueryOptions(rule.destination_token))),

@@ -114,7 +114,12 @@ describe('the SPA assets', () => {
     const preloadsOf = (html: string) => [...html.matchAll(/<link rel="preload" as="fetch" crossorigin href="([^"]+)">/g)].map((m) => m[1]!);
 
     const walletReads = preloadsOf(await pageOf(`/users/${user}/wallets/${wallet}`));
-    expect(walletReads).toEqual([`/api/payout/user/${user}`, `/api/payout/wallet/${user}`, `/api/payout/wallet/${user}/${wallet}/autopayout`]);
+    expect(walletReads).toEqual([
+      `/api/payout/user/${user}`,
+      `/api/payout/wallet/${user}`,
+      `/api/payout/wallet/${user}/${wallet}/autopayout`,
+      `/api/console/wallet/${user}/${wallet}/history`,
+    ]);
     // Each is a read the console answers that staff member, with the cookie the browser sends along.
     for (const url of walletReads) expect((await fetch(`${c.baseUrl}${url}`, { headers: { cookie } })).status, url).toBe(200);
 

@@ -4,7 +4,6 @@ import Paper from '@mui/material/Paper';
 import Skeleton from '@mui/material/Skeleton';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import { usePrefetchQuery } from '@tanstack/react-query';
 import { lazy, Suspense, useRef, useState } from 'react';
 import { useParams } from 'react-router';
 import { can, type AutopayRule } from '../../api';
@@ -18,7 +17,6 @@ import { allocationOf } from '../features/autopay/allocation';
 import { useAutopayRules } from '../features/autopay/api/get-autopay-rules';
 import { AllocationSummary } from '../features/autopay/components/AllocationSummary';
 import { RulesTable } from '../features/autopay/components/RulesTable';
-import { walletHistoryQueryOptions } from '../features/history/api/wallet-history';
 import { useSession } from '../features/session/api/get-session';
 import { useUser } from '../features/users/api/get-user';
 import { fullName } from '../features/users/components/UserHeader';
@@ -58,8 +56,6 @@ export const WalletPage = () => {
   const user = useUser(userToken);
   const wallets = useWallets(userToken);
   const rules = useAutopayRules(userToken, walletToken);
-  // Asked for beside the rules, not once the history's code has loaded: no second round trip after them.
-  usePrefetchQuery(walletHistoryQueryOptions(userToken, walletToken, 1));
   const failure = usePageFailure([user, wallets, rules]);
   const staff = useSession().data;
   const canChange = staff ? can(staff.role, 'changeRules') : false;
