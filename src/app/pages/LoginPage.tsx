@@ -3,12 +3,12 @@ import Alert from '@mui/material/Alert';
 import Button from '@mui/material/Button';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
-import { OutlinedTextField } from '../components/OutlinedTextField';
 import Typography from '@mui/material/Typography';
-import { Controller, useForm } from 'react-hook-form';
+import { useForm } from 'react-hook-form';
 import { Navigate, useLocation } from 'react-router';
 import type { z } from 'zod/mini';
 import { loginInputSchema, type LoginInput } from '../../api';
+import { FormTextField } from '../components/FormTextField';
 import { PageTitle } from '../components/PageTitle';
 import { useSession } from '../features/session/api/get-session';
 import { useSignIn } from '../features/session/api/sign-in';
@@ -43,39 +43,25 @@ export const LoginPage = () => {
           {rawNext ? 'Sign in to continue where you were.' : 'Sign in with your staff account.'}
         </Typography>
         <Stack component="form" noValidate spacing={2} aria-label="Sign in" onSubmit={(e) => void handleSubmit((input) => signIn.mutate(input))(e)}>
-          <Controller
+          <FormTextField
+            control={control}
             name="email"
-            control={control}
-            render={({ field, fieldState }) => (
-              <OutlinedTextField
-                {...field}
-                label="Email"
-                type="email"
-                autoComplete="username"
-                autoFocus
-                required
-                error={Boolean(fieldState.error)}
-                helperText={fieldState.error?.message}
-                // Both are plainly needed: the labels stay exactly "Email" and "Password", without an asterisk.
-                slotProps={{ inputLabel: { required: false }, htmlInput: { spellCheck: false, autoCapitalize: 'none' } }}
-              />
-            )}
+            label="Email"
+            type="email"
+            autoComplete="username"
+            autoFocus
+            required
+            // Both are plainly needed: the labels stay exactly "Email" and "Password", without an asterisk.
+            slotProps={{ inputLabel: { required: false }, htmlInput: { spellCheck: false, autoCapitalize: 'none' } }}
           />
-          <Controller
-            name="password"
+          <FormTextField
             control={control}
-            render={({ field, fieldState }) => (
-              <OutlinedTextField
-                {...field}
-                label="Password"
-                type="password"
-                autoComplete="current-password"
-                required
-                error={Boolean(fieldState.error)}
-                helperText={fieldState.error?.message}
-                slotProps={{ inputLabel: { required: false } }}
-              />
-            )}
+            name="password"
+            label="Password"
+            type="password"
+            autoComplete="current-password"
+            required
+            slotProps={{ inputLabel: { required: false } }}
           />
           {signIn.isError && (
             <Alert severity="error" role="alert">

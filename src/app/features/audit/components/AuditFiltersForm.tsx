@@ -2,7 +2,7 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
 import { NativeSelectField } from '../../../components/NativeSelectField';
-import { OutlinedTextField } from '../../../components/OutlinedTextField';
+import { FormTextField } from '../../../components/FormTextField';
 import { useEffect } from 'react';
 import { Controller, useForm, type Control } from 'react-hook-form';
 import { auditFilterSchema, toFilterValues, type AuditFilterValues } from '../audit-filter-schema';
@@ -33,22 +33,15 @@ const Field = ({
   type?: string;
   monospace?: boolean;
 }) => (
-  <Controller
-    name={name}
+  <FormTextField
     control={control}
-    render={({ field, fieldState }) => (
-      <OutlinedTextField
-        {...field}
-        label={props.label}
-        type={props.type}
-        size="small"
-        autoComplete="off"
-        error={Boolean(fieldState.error)}
-        helperText={fieldState.error?.message}
-        slotProps={{ inputLabel: { shrink: true }, htmlInput: { spellCheck: false, ...(props.monospace ? { style: { fontFamily: 'monospace' } } : {}) } }}
-        sx={{ minWidth: props.type === 'date' ? 160 : 220 }}
-      />
-    )}
+    name={name}
+    label={props.label}
+    type={props.type}
+    size="small"
+    autoComplete="off"
+    slotProps={{ inputLabel: { shrink: true }, htmlInput: { spellCheck: false, ...(props.monospace ? { style: { fontFamily: 'monospace' } } : {}) } }}
+    sx={{ minWidth: props.type === 'date' ? 160 : 220 }}
   />
 );
 

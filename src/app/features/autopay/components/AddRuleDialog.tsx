@@ -6,12 +6,12 @@ import DialogActions from '@mui/material/DialogActions';
 import DialogContent from '@mui/material/DialogContent';
 import DialogTitle from '@mui/material/DialogTitle';
 import Stack from '@mui/material/Stack';
-import { OutlinedTextField } from '../../../components/OutlinedTextField';
 import Typography from '@mui/material/Typography';
 import { useQueryClient } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { Controller, useForm, useWatch } from 'react-hook-form';
 import { TOKEN_PATTERNS, type AutopayRule, type BrowserWallet } from '../../../../api';
+import { FormTextField } from '../../../components/FormTextField';
 import { useAnnounce } from '../../../components/StatusRegion';
 import { isApiError, isUnauthenticated } from '../../../lib/api-error';
 import { formatPercent } from '../../../lib/format';
@@ -159,21 +159,15 @@ const AddRuleDialog = ({ userToken, wallet, rules, onClose: close, staffEmail, d
             </Alert>
           )}
           <Stack spacing={2}>
-            <Controller
-              name="destination_token"
+            <FormTextField
               control={control}
-              render={({ field, fieldState }) => (
-                <OutlinedTextField
-                  {...field}
-                  label="Destination token"
-                  autoFocus
-                  required
-                  autoComplete="off"
-                  error={Boolean(fieldState.error)}
-                  helperText={fieldState.error?.message ?? <DestinationPreview token={field.value} />}
-                  slotProps={{ htmlInput: { spellCheck: false, style: { fontFamily: 'monospace' } } }}
-                />
-              )}
+              name="destination_token"
+              label="Destination token"
+              autoFocus
+              required
+              autoComplete="off"
+              helperText={<DestinationPreview token={destinationToken} />}
+              slotProps={{ htmlInput: { spellCheck: false, style: { fontFamily: 'monospace' } } }}
             />
             <DestinationPicker
               walletToken={wallet.token}
@@ -181,34 +175,22 @@ const AddRuleDialog = ({ userToken, wallet, rules, onClose: close, staffEmail, d
               destinationToken={destinationToken}
               onPick={(token) => setValue('destination_token', token, { shouldValidate: true, shouldTouch: true, shouldDirty: true })}
             />
-            <Controller
+            <FormTextField
+              control={control}
               name="percentage"
-              control={control}
-              render={({ field, fieldState }) => (
-                <OutlinedTextField
-                  {...field}
-                  label="Percentage"
-                  required
-                  autoComplete="off"
-                  error={Boolean(fieldState.error)}
-                  helperText={fieldState.error?.message ?? `Share of every load, up to ${formatPercent(allocation.unallocated)}, two decimals at most`}
-                  slotProps={{ htmlInput: { inputMode: 'decimal' }, input: { endAdornment: <span aria-hidden="true">%</span> } }}
-                />
-              )}
+              label="Percentage"
+              required
+              autoComplete="off"
+              helperText={`Share of every load, up to ${formatPercent(allocation.unallocated)}, two decimals at most`}
+              slotProps={{ htmlInput: { inputMode: 'decimal' }, input: { endAdornment: <span aria-hidden="true">%</span> } }}
             />
-            <Controller
-              name="attr_set_token"
+            <FormTextField
               control={control}
-              render={({ field, fieldState }) => (
-                <OutlinedTextField
-                  {...field}
-                  label="Attribute set token"
-                  autoComplete="off"
-                  error={Boolean(fieldState.error)}
-                  helperText={fieldState.error?.message ?? 'Optional: a stored attribute set for the payer'}
-                  slotProps={{ htmlInput: { spellCheck: false } }}
-                />
-              )}
+              name="attr_set_token"
+              label="Attribute set token"
+              autoComplete="off"
+              helperText="Optional: a stored attribute set for the payer"
+              slotProps={{ htmlInput: { spellCheck: false } }}
             />
             <Controller
               name="reason"

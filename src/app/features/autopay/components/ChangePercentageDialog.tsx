@@ -7,10 +7,10 @@ import DialogContent from '@mui/material/DialogContent';
 import DialogContentText from '@mui/material/DialogContentText';
 import DialogTitle from '@mui/material/DialogTitle';
 import Stack from '@mui/material/Stack';
-import { OutlinedTextField } from '../../../components/OutlinedTextField';
 import { useMemo, useRef } from 'react';
 import { Controller, useForm, useWatch } from 'react-hook-form';
 import { percentageSchema, toBasisPoints, type AutopayRule, type ChangePercentageResult } from '../../../../api';
+import { FormTextField } from '../../../components/FormTextField';
 import { useAnnounce } from '../../../components/StatusRegion';
 import { formatPercent } from '../../../lib/format';
 import { ApprovalNote } from '../../approvals/components/ApprovalNote';
@@ -98,33 +98,27 @@ const ChangePercentageDialog = ({ userToken, walletToken, rule, rules, destinati
             MassPay has no update, so the console deletes the old rule and then creates the new one; a load arriving in between keeps that share in the wallet.
           </DialogContentText>
           <Stack spacing={2}>
-            <Controller
-              name="percentage"
+            <FormTextField
               control={control}
-              render={({ field, fieldState }) => (
-                <OutlinedTextField
-                  {...field}
-                  label="Percentage"
-                  required
-                  autoFocus
-                  autoComplete="off"
-                  error={Boolean(fieldState.error)}
-                  helperText={fieldState.error?.message ?? remainder ?? maxText}
-                  slotProps={{
-                    // On opening the whole value is selected: typing replaces it. Once only: the dialog's focus
-                    // trap may focus the field again while someone types, which must not select what was typed.
-                    htmlInput: {
-                      inputMode: 'decimal',
-                      onFocus: (e: React.FocusEvent<HTMLInputElement>) => {
-                        if (selectedOnOpen.current) return;
-                        selectedOnOpen.current = true;
-                        e.currentTarget.select();
-                      },
-                    },
-                    input: { endAdornment: <span aria-hidden="true">%</span> },
-                  }}
-                />
-              )}
+              name="percentage"
+              label="Percentage"
+              required
+              autoFocus
+              autoComplete="off"
+              helperText={remainder ?? maxText}
+              slotProps={{
+                // On opening the whole value is selected: typing replaces it. Once only: the dialog's focus
+                // trap may focus the field again while someone types, which must not select what was typed.
+                htmlInput: {
+                  inputMode: 'decimal',
+                  onFocus: (e: React.FocusEvent<HTMLInputElement>) => {
+                    if (selectedOnOpen.current) return;
+                    selectedOnOpen.current = true;
+                    e.currentTarget.select();
+                  },
+                },
+                input: { endAdornment: <span aria-hidden="true">%</span> },
+              }}
             />
             <Controller
               name="reason"

@@ -1,37 +1,20 @@
-import { OutlinedTextField, type OutlinedTextFieldProps } from '../../../components/OutlinedTextField';
-import { Controller, type Control, type FieldValues, type Path, type UseFormTrigger } from 'react-hook-form';
+import type { FieldValues, UseFormTrigger } from 'react-hook-form';
+import { FormTextField, type FormTextFieldProps } from '../../../components/FormTextField';
 
-export type LookupFieldProps<T extends FieldValues> = Omit<OutlinedTextFieldProps, 'name' | 'value' | 'onChange' | 'onBlur' | 'error' | 'helperText'> & {
-  control: Control<T>;
-  trigger: UseFormTrigger<T>;
-  name: Path<T>;
-  helperText?: string;
-};
+export type LookupFieldProps<T extends FieldValues, Out = T> = Omit<FormTextFieldProps<T, Out>, 'onBlur'> & { trigger: UseFormTrigger<T> };
 
 /**
  * A lookup textbox whose error shows under it. Leaving a field with something in it checks it;
  * leaving it empty does not (tabbing past a form is no mistake), submitting does.
  */
-export const LookupField = <T extends FieldValues>({ control, trigger, name, helperText, ...props }: LookupFieldProps<T>) => (
-  <Controller
+export const LookupField = <T extends FieldValues, Out = T>({ trigger, name, slotProps, ...props }: LookupFieldProps<T, Out>) => (
+  <FormTextField
+    {...props}
     name={name}
-    control={control}
-    render={({ field, fieldState }) => (
-      <OutlinedTextField
-        {...props}
-        name={field.name}
-        value={field.value}
-        inputRef={field.ref}
-        onChange={field.onChange}
-        onBlur={() => {
-          field.onBlur();
-          if (String(field.value ?? '').trim() !== '') void trigger(name);
-        }}
-        error={Boolean(fieldState.error)}
-        helperText={fieldState.error?.message ?? helperText}
-        autoComplete="off"
-        slotProps={{ ...props.slotProps, htmlInput: { spellCheck: false, ...props.slotProps?.htmlInput } }}
-      />
-    )}
+    onBlur={(value) => {
+      if (String(value ?? '').trim() !== '') void trigger(name);
+    }}
+    autoComplete="off"
+    slotProps={{ ...slotProps, htmlInput: { spellCheck: false, ...slotProps?.htmlInput } }}
   />
 );

@@ -3,11 +3,11 @@ import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Stack from '@mui/material/Stack';
-import { OutlinedTextField } from '../../../components/OutlinedTextField';
 import Typography from '@mui/material/Typography';
-import { Controller, useForm } from 'react-hook-form';
+import { useForm } from 'react-hook-form';
 import { z } from 'zod/mini';
 import { birthDateSchema } from '../../../../api';
+import { FormTextField } from '../../../components/FormTextField';
 import { describeError } from '../../../lib/api-error';
 import { useVerifyCaller } from '../api/verify-caller';
 
@@ -32,26 +32,15 @@ const VerifyCallerForm = ({ userToken }: { userToken: string }) => {
   return (
     <>
       <Stack component="form" noValidate onSubmit={(e) => void submit(e)} direction={{ xs: 'column', sm: 'row' }} spacing={2} sx={{ alignItems: 'flex-start' }}>
-        <Controller
-          name="date_of_birth"
+        <FormTextField
           control={control}
-          render={({ field, fieldState }) => (
-            <OutlinedTextField
-              type="date"
-              label="Date of birth the caller gives"
-              required
-              name={field.name}
-              value={field.value}
-              inputRef={field.ref}
-              onChange={field.onChange}
-              onBlur={field.onBlur}
-              error={Boolean(fieldState.error)}
-              helperText={fieldState.error?.message}
-              autoComplete="off"
-              slotProps={{ inputLabel: { shrink: true } }}
-              sx={{ minWidth: 260 }}
-            />
-          )}
+          name="date_of_birth"
+          type="date"
+          label="Date of birth the caller gives"
+          required
+          autoComplete="off"
+          slotProps={{ inputLabel: { shrink: true } }}
+          sx={{ minWidth: 260 }}
         />
         <Button type="submit" variant="outlined" loading={verify.isPending} sx={{ mt: { sm: 1 } }}>
           Verify
