@@ -1,11 +1,11 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import Button from '@mui/material/Button';
-import Stack from '@mui/material/Stack';
 import { useForm } from 'react-hook-form';
 import { internalIdFormSchema, type InternalIdFormOutput, type InternalIdFormValues } from '../lookup-form-schemas';
 import { useSubmittedLookup } from '../use-submitted-lookup';
 import { LookupField } from './LookupField';
 import { LookupResult } from './LookupResult';
+import { LookupForm } from './LookupForm';
 import { LookupSection } from './LookupSection';
 
 /** The payor's own ID for the user (MassPay's `internal_user_id`). */
@@ -17,14 +17,7 @@ export const FindByInternalIdForm = () => {
   });
   return (
     <LookupSection title="By internal user ID">
-      <Stack
-        component="form"
-        noValidate
-        onSubmit={(e) => void handleSubmit(({ internal_user_id }) => submit({ internal_user_id }))(e)}
-        direction={{ xs: 'column', sm: 'row' }}
-        spacing={2}
-        sx={{ alignItems: 'flex-start' }}
-      >
+      <LookupForm onSubmit={(e) => void handleSubmit(({ internal_user_id }) => submit({ internal_user_id }))(e)}>
         <LookupField
           control={control}
           trigger={trigger}
@@ -37,7 +30,7 @@ export const FindByInternalIdForm = () => {
         <Button type="submit" variant="contained" loading={query.isFetching} sx={{ mt: { sm: 1 }, flexShrink: 0 }}>
           Find by internal ID
         </Button>
-      </Stack>
+      </LookupForm>
       <LookupResult lookup={query} noMatchHint="No user has this internal user ID. Check it, or try the email and first name." />
     </LookupSection>
   );

@@ -1,10 +1,10 @@
 import { zodResolver } from '@hookform/resolvers/zod';
 import Button from '@mui/material/Button';
-import Stack from '@mui/material/Stack';
 import { useForm } from 'react-hook-form';
 import { useNavigate } from 'react-router';
 import { tokenFormSchema, type TokenFormOutput, type TokenFormValues } from '../lookup-form-schemas';
 import { LookupField } from './LookupField';
+import { LookupForm } from './LookupForm';
 import { LookupSection } from './LookupSection';
 
 /** A well-formed token opens the user's page at once (an unknown one lands on its not-found view). */
@@ -17,14 +17,7 @@ export const FindByTokenForm = () => {
   const open = ({ user_token }: TokenFormOutput) => void navigate(`/users/${encodeURIComponent(user_token)}`);
   return (
     <LookupSection title="By user token">
-      <Stack
-        component="form"
-        noValidate
-        onSubmit={(e) => void handleSubmit(open)(e)}
-        direction={{ xs: 'column', sm: 'row' }}
-        spacing={2}
-        sx={{ alignItems: 'flex-start' }}
-      >
+      <LookupForm onSubmit={(e) => void handleSubmit(open)(e)}>
         <LookupField
           control={control}
           trigger={trigger}
@@ -38,7 +31,7 @@ export const FindByTokenForm = () => {
         <Button type="submit" variant="contained" sx={{ mt: { sm: 1 } }}>
           Open
         </Button>
-      </Stack>
+      </LookupForm>
     </LookupSection>
   );
 };
