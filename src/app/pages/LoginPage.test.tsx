@@ -65,9 +65,18 @@ describe('LoginPage', () => {
 
   it('is busy while signing in, then goes to next (Enter submits)', async () => {
     const c = renderConsole('/login?next=%2F%3Fsearch%3D1');
+    // Busy for as long as the sign-in is asked for, however short: seen in the button's own changes.
+    // Polled for, it could be over already (a fast console answers while the keystrokes settle).
+    const submit = await screen.findByRole('button', { name: 'Sign in' });
+    const records: MutationRecord[] = [];
+    const changes = new MutationObserver((list) => records.push(...list));
+    changes.observe(submit, { attributes: true, attributeFilter: ['disabled'], attributeOldValue: true });
     await signInWithForm(c, 'editor');
-    await waitFor(() => expect(screen.getByRole('button', { name: 'Sign in' })).toBeDisabled());
     await waitFor(() => expect(c.path()).toBe('/?search=1'));
+    // A record whose old value is null: the attribute was added, the button made disabled.
+    records.push(...changes.takeRecords());
+    changes.disconnect();
+    expect(records.some((record) => record.oldValue === null)).toBe(true);
     expect(await screen.findByRole('heading', { level: 1, name: 'Find a user' })).toBeInTheDocument();
     expect(await screen.findByText(/ · editor$/)).toBeInTheDocument();
   });
