@@ -15,7 +15,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ChildMessage, ParentMessage } from './bench-proxy-server';
-import { CLOCK_TICKS_PER_S, statOf } from './proc-stat';
+import { CLOCK_TICKS_PER_S, processTable, statOf } from './proc-stat';
 
 export const NGINX = '/usr/sbin/nginx';
 export const TASKSET = '/usr/bin/taskset';
@@ -152,14 +152,8 @@ const freePort = () =>
   });
 
 /** The pids of `parentPid`'s child processes (Linux /proc). */
-const childPids = async (parentPid: number) => {
-  const pids: number[] = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry) || Number(entry) === parentPid) continue;
-    if ((await statOf(Number(entry)))?.ppid === parentPid) pids.push(Number(entry));
-  }
-  return pids;
-};
+const childPids = async (parentPid: number) =>
+  [...(await processTable())].filter(([pid, { ppid }]) => ppid === parentPid && pid !== parentPid).map(([pid]) => pid);
 
 /** CPU time (user + system, µs) of nginx's master and its workers, from /proc (Linux); undefined elsewhere. */
 export const nginxCpuUs = async (masterPid: number): Promise<number | undefined> => {

@@ -7,17 +7,11 @@
  * cores that leaves: on a 2-core machine, one. A user's window has long been open when they load a
  * page, so the benches wait for the browser's processes to go quiet first.
  */
-import { readdir } from 'node:fs/promises';
-import { CLOCK_TICKS_PER_S, statOf } from './proc-stat';
+import { CLOCK_TICKS_PER_S, processTable } from './proc-stat';
 
 /** CPU ticks used so far by the Chromium processes below this one (the browsers it launched and all of theirs). */
 const browserTicks = async (): Promise<number> => {
-  const stats = new Map<number, NonNullable<Awaited<ReturnType<typeof statOf>>>>();
-  for (const name of await readdir('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    const stat = await statOf(Number(name));
-    if (stat) stats.set(Number(name), stat);
-  }
+  const stats = await processTable();
   const below = new Set([process.pid]);
   // Parents are listed before their children nearly always; more passes catch the rest.
   for (let pass = 0; pass < 3; pass++) for (const [pid, { ppid }] of stats) if (below.has(ppid)) below.add(pid);
