@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium, type Browser, type BrowserContext } from '@playwright/test';
 import { CHROMIUM } from '../e2e/env';
-import { fileStamp, wholeNumber, writeResults } from './bench-lib';
+import { fileStamp, median, wholeNumber, writeResults } from './bench-lib';
 import { untilBrowserSettles } from './browser-settle';
 import { freePort, startBrowserStack } from './browser-stack';
 import { H1_PROBE, waitForH1 } from './page-js';
@@ -112,12 +112,6 @@ const timeToH1 = async (context: BrowserContext, url: string, expected?: string)
   } finally {
     await context.close();
   }
-};
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
 
 const main = async () => {

@@ -56,6 +56,13 @@ export const readLoadOptions = <Flag extends string, Text extends string = never
 
 export const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
 
+/** The middle value (the mean of the two middle ones for an even count); NaN for none. */
+export const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length === 0 ? NaN : sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+
 export interface RunOutcome {
   result: autocannon.Result;
   /** Every 2xx answer's latency in fractional milliseconds, sorted ascending. */

@@ -41,7 +41,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { browserWalletListSchema } from '../src/api';
 import { SEED_PEOPLE } from '../src/sandbox/seed';
-import { checkInterrupted, fileStamp, positiveInt, readLoadOptions, RESULTS_DIR, round, run, runBench, summarize, writeResults } from './bench-lib';
+import { checkInterrupted, fileStamp, median, positiveInt, readLoadOptions, RESULTS_DIR, round, run, runBench, summarize, writeResults } from './bench-lib';
 import {
   affinity,
   nginxInstalled,
@@ -227,18 +227,11 @@ const load = async (
   return figures;
 };
 
-const median = (values: readonly number[]) => {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
-
 /** Median, lowest and highest of the values that exist (null when none does). */
 const spread = (values: readonly (number | null | undefined)[]) => {
   const known = values.filter((value): value is number => value !== null && value !== undefined);
-  const middle = median(known);
-  return middle === null ? null : { median: round(middle, 3), min: round(Math.min(...known), 3), max: round(Math.max(...known), 3) };
+  if (known.length === 0) return null;
+  return { median: round(median(known), 3), min: round(Math.min(...known), 3), max: round(Math.max(...known), 3) };
 };
 type Spread = ReturnType<typeof spread>;
 

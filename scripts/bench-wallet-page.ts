@@ -27,7 +27,7 @@ import { chromium, type Page, type Request } from '@playwright/test';
 import { CHROMIUM } from '../e2e/env';
 import { untilBrowserSettles } from './browser-settle';
 import { startBrowserStack } from './browser-stack';
-import { fileStamp, wholeNumber, writeResults } from './bench-lib';
+import { fileStamp, median, wholeNumber, writeResults } from './bench-lib';
 const USAGE = 'Usage: npm run bench:wallet-page -- [--runs <n>] [--latency <ms>] [--from-site]';
 
 const readOptions = () => {
@@ -210,12 +210,6 @@ const measure = async (page: Page, url: string, otherSite?: string) => {
   };
 };
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : Math.round((sorted[mid - 1]! + sorted[mid]!) / 2);
-};
-
 const main = async (): Promise<number> => {
   const options = readOptions();
   if (options.help) {
@@ -271,8 +265,8 @@ const main = async (): Promise<number> => {
       sandbox_latency_ms: options.latencyMs,
       arrived_from_another_site: options.fromSite,
       runs: options.runs,
-      median_ready_dom_ms: median(runs.map((r) => r.ready_dom_ms)),
-      median_ready_painted_ms: median(runs.map((r) => r.ready_painted_ms)),
+      median_ready_dom_ms: Math.round(median(runs.map((r) => r.ready_dom_ms))),
+      median_ready_painted_ms: Math.round(median(runs.map((r) => r.ready_painted_ms))),
       api_calls: last.api_calls,
       session_calls: last.session_calls,
       destination_lookups: last.destination_lookups,
